@@ -1,0 +1,70 @@
+import { useCallback, useEffect, useState } from 'react';
+import { App as AntApp, Button, ConfigProvider, Result, Spin } from 'antd';
+import { isApiError, setUnauthenticatedListener } from './api';
+import { fetchSession } from './endpoints';
+import { describeError } from './messages';
+import { LoginPage } from './pages/LoginPage';
+import { Shell } from './pages/Shell';
+import { consoleTheme } from './theme';
+import type { Session } from './types';
+
+type SessionState =
+  | { status: 'loading' }
+  | { status: 'anonymous' }
+  | { status: 'signed-in'; session: Session }
+  | { status: 'unavailable'; message: string };
+
+function SessionGate() {
+  const [state, setState] = useState<SessionState>({ status: 'loading' });
+
+  const loadSession = useCallback(async () => {
+    try {
+      setState({ status: 'signed-in', session: await fetchSession() });
+    } catch (failure) {
+      if (isApiError(failure) && (failure.code === 'unauthenticated' || failure.status === 401)) {
+        setState({ status: 'anonymous' });
+      } else {
+        setState({ status: 'unavailable', message: describeError(failure) });
+      }
+    }
+  }, []);
+
+  useEffect(() => {
+    setUnauthenticatedListener(() => setState({ status: 'anonymous' }));
+    void loadSession();
+    return () => setUnauthenticatedListener(undefined);
+  }, [loadSession]);
+
+  switch (state.status) {
+    case 'loading':
+      return (
+        <main className="login-page" style={{ alignItems: 'center', justifyContent: 'center' }}>
+          <Spin size="large" tip="Loading the console…"><div style={{ width: 200, height: 80 }} /></Spin>
+        </main>
+      );
+    case 'anonymous':
+      return <LoginPage onAuthenticated={() => void loadSession()} />;
+    case 'unavailable':
+      return (
+        <main className="login-page" style={{ alignItems: 'center', justifyContent: 'center' }}>
+          <Result status="warning" title="The console could not load" subTitle={state.message}
+            extra={<Button type="primary" onClick={() => { setState({ status: 'loading' }); void loadSession(); }}>Try again</Button>} />
+        </main>
+      );
+    case 'signed-in':
+      return (
+        <Shell session={state.session} onSignedOut={() => setState({ status: 'anonymous' })} />
+      );
+  }
+}
+
+/** The console: theme, message/modal context, and either the login page or the signed-in shell. */
+export function App() {
+  return (
+    <ConfigProvider theme={consoleTheme}>
+      <AntApp>
+        <SessionGate />
+      </AntApp>
+    </ConfigProvider>
+  );
+}

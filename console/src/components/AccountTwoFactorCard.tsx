@@ -1,0 +1,80 @@
+import { lazy, Suspense, useState } from 'react';
+import { Alert, Button, Card, Descriptions, Skeleton, Space, Typography } from 'antd';
+import { StatusTag } from './StatusTag';
+import { SuperAppPolicyList } from './SuperAppPolicyList';
+import { fetchAccountTwoFactor } from '../endpoints';
+import { formatDate } from '../labels';
+import { describeError } from '../messages';
+import { useResource } from '../use-resource';
+import type { Account, AccountTwoFactor } from '../types';
+
+const ActivateDialog = lazy(() => import('./ActivateDialog'));
+const DeactivateDialog = lazy(() => import('./DeactivateDialog'));
+const RegenerateCodesDialog = lazy(() => import('./RegenerateCodesDialog'));
+
+type Dialog = 'activate' | 'deactivate' | 'regenerate';
+
+function statusItems(state: AccountTwoFactor) {
+  const low = state.active && state.recoveryCodesRemaining <= 3;
+  return [
+    {
+      key: 'status', label: 'Status',
+      children: state.active
+        ? <span><StatusTag on onText="Activated" />{state.activatedAt ? `on ${formatDate(state.activatedAt)}` : ''}</span>
+        : <StatusTag on={false} offText="Not activated" />,
+    },
+    { key: 'method', label: 'Method', children: state.method === 'totp' ? 'Authenticator app' : 'None' },
+    ...(state.active ? [{
+      key: 'codes', label: 'Recovery codes remaining',
+      children: <span>{state.recoveryCodesRemaining}{low && <Typography.Text type="warning"> · running low, regenerate them</Typography.Text>}</span>,
+    }] : []),
+  ];
+}
+
+/** Settings → Account → "Two-Factor Authentication": status, Activate / Deactivate, recovery codes. */
+export function AccountTwoFactorCard({ account }: { account: Account }) {
+  const resource = useResource(fetchAccountTwoFactor, 'account-two-factor');
+  const [dialog, setDialog] = useState<Dialog | null>(null);
+  const state = resource.data;
+  const close = () => setDialog(null);
+
+  return (
+    <Card title={<h2 className="card-title">Two-Factor Authentication</h2>}
+      extra={state && <StatusTag on={state.active} onText="On" offText="Off" />}>
+      <Typography.Paragraph type="secondary" style={{ maxWidth: 720 }}>
+        Two-factor authentication asks for a code from your authenticator app after your password, so a leaked
+        password alone cannot open your account.
+      </Typography.Paragraph>
+      {!!resource.error && !state && (
+        <Alert type="error" showIcon message={describeError(resource.error, 'Two-factor settings could not be loaded.')}
+          action={<Button size="small" onClick={resource.reload}>Try again</Button>} />
+      )}
+      {!state && !resource.error && <Skeleton active paragraph={{ rows: 3 }} />}
+      {state && (
+        <>
+          <Descriptions column={1} size="small" items={statusItems(state)} style={{ marginBottom: 16 }} />
+          {state.active && !state.deactivation.allowed && (
+            <Alert type="warning" showIcon style={{ marginBottom: 16 }}
+              message={`Deactivation is not allowed by ${state.deactivation.forbiddenBy.map((app) => app.name).join(', ') || 'your super app'}.`} />
+          )}
+          <Space wrap>
+            {state.active ? (
+              <>
+                <Button danger onClick={() => setDialog('deactivate')} disabled={!state.deactivation.allowed}>Deactivate</Button>
+                <Button onClick={() => setDialog('regenerate')}>Regenerate recovery codes</Button>
+              </>
+            ) : (
+              <Button type="primary" onClick={() => setDialog('activate')}>Activate</Button>
+            )}
+          </Space>
+          <SuperAppPolicyList policies={state.superAppPolicies} />
+        </>
+      )}
+      <Suspense fallback={null}>
+        {dialog === 'activate' && <ActivateDialog accountEmail={account.email} onChanged={resource.reload} onClosed={close} />}
+        {dialog === 'deactivate' && <DeactivateDialog onChanged={resource.reload} onClosed={close} />}
+        {dialog === 'regenerate' && <RegenerateCodesDialog accountEmail={account.email} onChanged={resource.reload} onClosed={close} />}
+      </Suspense>
+    </Card>
+  );
+}

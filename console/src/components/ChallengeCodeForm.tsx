@@ -1,0 +1,70 @@
+import { useState } from 'react';
+import { Button, Input, Typography } from 'antd';
+import { CodeInput, CODE_LENGTH } from './CodeInput';
+import { SendCodeButton } from './SendCodeButton';
+import { sendChallengeEmailCode } from '../endpoints';
+import { normalizeRecoveryCode, RECOVERY_CODE_PATTERN } from '../recovery-code';
+import type { Challenge } from '../types';
+
+interface ChallengeCodeFormProps {
+  challenge: Challenge;
+  method: 'totp' | 'email' | 'recovery_code';
+  /** Resolves false when the code was refused (the field clears for another try). */
+  onVerify: (code: string) => Promise<boolean>;
+  onSendError: (error: unknown) => void;
+  locked: boolean;
+}
+
+const INTRO: Record<ChallengeCodeFormProps['method'], string> = {
+  totp: 'Open your authenticator app and enter the 6-digit code shown for Mini Program Platform.',
+  email: 'Send a verification code to your email address, then enter it below.',
+  recovery_code: 'Enter one of the recovery codes you saved when you turned on two-factor authentication. Each code works once.',
+};
+
+/** The code entry for one sign-in method: six boxes (authenticator, email) or a recovery-code field. */
+export function ChallengeCodeForm({ challenge, method, onVerify, onSendError, locked }: ChallengeCodeFormProps) {
+  const [code, setCode] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [focusKey, setFocusKey] = useState(0);
+  const isRecovery = method === 'recovery_code';
+  const ready = isRecovery ? RECOVERY_CODE_PATTERN.test(normalizeRecoveryCode(code)) : code.length === CODE_LENGTH;
+
+  const submit = async (value = code) => {
+    const normalized = isRecovery ? normalizeRecoveryCode(value) : value;
+    if (busy || locked) return;
+    setBusy(true);
+    const accepted = await onVerify(normalized).catch(() => false);
+    setBusy(false);
+    if (!accepted) {
+      setCode('');
+      setFocusKey((key) => key + 1);
+    }
+  };
+
+  return (
+    <form onSubmit={(event) => { event.preventDefault(); if (ready) void submit(); }}>
+      <Typography.Paragraph type="secondary">{INTRO[method]}</Typography.Paragraph>
+      {method === 'email' && (
+        <div style={{ marginBottom: 20 }}>
+          <SendCodeButton send={() => sendChallengeEmailCode(challenge.id)} sentToHint={challenge.sentTo}
+            onError={onSendError} disabled={locked} />
+        </div>
+      )}
+      {isRecovery ? (
+        <label className="recovery-field">
+          <span className="field-label">Recovery code</span>
+          <Input size="large" className="mono" value={code} autoFocus autoComplete="off" spellCheck={false}
+            placeholder="xxxx-xxxx-xxxx-xxxx" maxLength={24} disabled={locked}
+            onChange={(event) => setCode(event.target.value)} key={focusKey} />
+        </label>
+      ) : (
+        <CodeInput value={code} onChange={setCode} onComplete={(value) => void submit(value)}
+          autoFocus={method === 'totp'} disabled={locked} focusKey={focusKey} />
+      )}
+      <Button type="primary" htmlType="submit" size="large" block loading={busy} disabled={!ready || locked}
+        style={{ marginTop: 20 }}>
+        Verify
+      </Button>
+    </form>
+  );
+}

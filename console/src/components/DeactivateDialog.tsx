@@ -1,0 +1,111 @@
+import { useState } from 'react';
+import { Alert, App, Button, Form, Input, Modal, Radio, Space } from 'antd';
+import { CodeInput, CODE_LENGTH } from './CodeInput';
+import { SendCodeButton } from './SendCodeButton';
+import { isApiError } from '../api';
+import { deactivateTwoFactor, sendDeactivationEmailCode } from '../endpoints';
+import { METHOD_LABELS, formatSeconds } from '../labels';
+import { describeError, retryAfterSeconds, wrongCode } from '../messages';
+import { normalizeRecoveryCode, RECOVERY_CODE_PATTERN } from '../recovery-code';
+import { useCountdown } from '../use-countdown';
+
+type Method = 'totp' | 'email' | 'recovery_code';
+const METHODS: Method[] = ['totp', 'email', 'recovery_code'];
+
+interface DeactivateDialogProps {
+  onChanged: () => void;
+  onClosed: () => void;
+}
+
+function deactivationError(failure: unknown): string {
+  if (isApiError(failure, 'invalid_credentials')) return 'Wrong password.';
+  if (isApiError(failure, 'invalid_code')) return wrongCode(failure.body.attemptsRemaining);
+  if (isApiError(failure, 'two_factor_not_active')) return 'Two-factor authentication is already off.';
+  return describeError(failure, 'Two-factor authentication could not be deactivated.');
+}
+
+/** Settings → Deactivate: verify identity (password plus one code) and turn account 2FA off. */
+export default function DeactivateDialog({ onChanged, onClosed }: DeactivateDialogProps) {
+  const { message } = App.useApp();
+  const [open, setOpen] = useState(true);
+  const [password, setPassword] = useState('');
+  const [method, setMethod] = useState<Method>('totp');
+  const [code, setCode] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const [focusKey, setFocusKey] = useState(0);
+  const [lockSeconds, startLock] = useCountdown();
+
+  const finalCode = method === 'recovery_code' ? normalizeRecoveryCode(code) : code;
+  const codeReady = method === 'recovery_code' ? RECOVERY_CODE_PATTERN.test(finalCode) : code.length === CODE_LENGTH;
+  const ready = password.length > 0 && codeReady && lockSeconds === 0;
+
+  const submit = async () => {
+    if (!ready || busy) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      await deactivateTwoFactor(password, method, finalCode);
+      void message.success('Two-factor authentication is deactivated.');
+      onChanged();
+      setOpen(false);
+    } catch (failure) {
+      if (isApiError(failure, 'too_many_attempts')) startLock(retryAfterSeconds(failure) ?? 60);
+      else setError(deactivationError(failure));
+      if (isApiError(failure, 'two_factor_not_active', 'deactivation_not_allowed')) onChanged();
+      if (isApiError(failure, 'invalid_code')) { setCode(''); setFocusKey((key) => key + 1); }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const switchMethod = (next: Method) => { setMethod(next); setCode(''); setError(undefined); };
+
+  return (
+    <Modal open={open} title="Deactivate two-factor authentication" width={520} afterClose={onClosed}
+      onCancel={() => setOpen(false)} maskClosable={false} destroyOnHidden
+      footer={[
+        <Button key="cancel" onClick={() => setOpen(false)}>Cancel</Button>,
+        <Button key="ok" type="primary" danger loading={busy} disabled={!ready} onClick={() => void submit()}>Deactivate</Button>,
+      ]}>
+      <Form layout="vertical" component="div" requiredMark={false}>
+        <h3 className="dialog-section-title">Verify your identity</h3>
+        <Form.Item label="Password" htmlFor="deactivate-password">
+          <Input.Password id="deactivate-password" autoComplete="current-password" autoFocus value={password}
+            onChange={(event) => setPassword(event.target.value)} onPressEnter={() => void submit()} />
+        </Form.Item>
+        <div className="field" style={{ marginBottom: 24 }}>
+          <span id="deactivate-method-label" className="field-label">Verification method</span>
+          <div role="radiogroup" aria-labelledby="deactivate-method-label">
+            <Radio.Group value={method} name="deactivate-method" optionType="button"
+              onChange={(event) => switchMethod(event.target.value as Method)}>
+              {METHODS.map((candidate) => (
+                <Radio.Button key={candidate} value={candidate}>{METHOD_LABELS[candidate]}</Radio.Button>
+              ))}
+            </Radio.Group>
+          </div>
+        </div>
+        {method === 'email' && (
+          <div style={{ marginBottom: 16 }}>
+            <SendCodeButton send={sendDeactivationEmailCode} onError={(failure) => setError(describeError(failure, 'The code could not be sent.'))} />
+          </div>
+        )}
+        {method === 'recovery_code' ? (
+          <Form.Item label="Recovery code" htmlFor="deactivate-recovery-code">
+            <Input id="deactivate-recovery-code" className="mono" placeholder="xxxx-xxxx-xxxx-xxxx" autoComplete="off"
+              spellCheck={false} value={code} maxLength={24} onChange={(event) => setCode(event.target.value)}
+              onPressEnter={() => void submit()} />
+          </Form.Item>
+        ) : (
+          <CodeInput value={code} onChange={setCode} focusKey={focusKey}
+            label={method === 'totp' ? 'Authenticator app code (6 digits)' : 'Email verification code (6 digits)'} />
+        )}
+      </Form>
+      <Space direction="vertical" style={{ width: '100%', marginTop: 16 }}>
+        {error && <Alert type="error" showIcon message={error} />}
+        {lockSeconds > 0 && <Alert type="error" showIcon message={`Too many attempts. Try again in ${formatSeconds(lockSeconds)}.`} />}
+        <Alert type="warning" showIcon message="Without two-factor authentication, your password alone will open your account." />
+      </Space>
+    </Modal>
+  );
+}

@@ -1,0 +1,57 @@
+import { useState } from 'react';
+import { Alert, Button, Form, Input } from 'antd';
+import { LockOutlined, MailOutlined } from '@ant-design/icons';
+import { isApiError } from '../api';
+import { logIn } from '../endpoints';
+import { formatSeconds } from '../labels';
+import { describeError, retryAfterSeconds } from '../messages';
+import { useCountdown } from '../use-countdown';
+import type { LoginResult } from '../types';
+
+interface PasswordFormProps {
+  onResult: (result: LoginResult, email: string) => void;
+  /** Shown above the form, e.g. why the user is back at this step. */
+  notice?: string;
+  initialEmail?: string;
+}
+
+/** First factor: email and password. */
+export function PasswordForm({ onResult, notice, initialEmail }: PasswordFormProps) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const [lockSeconds, startLock] = useCountdown();
+
+  const onFinish = async ({ email, password }: { email: string; password: string }) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      onResult(await logIn(email.trim(), password), email.trim());
+    } catch (failure) {
+      if (isApiError(failure, 'too_many_attempts')) startLock(retryAfterSeconds(failure) ?? 60);
+      else setError(describeError(failure));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Form layout="vertical" requiredMark={false} onFinish={onFinish} initialValues={{ email: initialEmail }}
+      disabled={busy} size="large">
+      {notice && !error && <Alert type="warning" showIcon message={notice} style={{ marginBottom: 20 }} />}
+      <Form.Item label="Email" name="email"
+        rules={[{ required: true, message: 'Enter your email address.' }, { type: 'email', message: 'Enter a valid email address.' }]}>
+        <Input prefix={<MailOutlined aria-hidden />} autoComplete="username" autoFocus={!initialEmail} inputMode="email" />
+      </Form.Item>
+      <Form.Item label="Password" name="password" rules={[{ required: true, message: 'Enter your password.' }]}>
+        <Input.Password prefix={<LockOutlined aria-hidden />} autoComplete="current-password" autoFocus={!!initialEmail} />
+      </Form.Item>
+      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 20 }} />}
+      {lockSeconds > 0 && (
+        <Alert type="error" showIcon style={{ marginBottom: 20 }}
+          message={`Too many attempts. Try again in ${formatSeconds(lockSeconds)}.`} />
+      )}
+      <Button type="primary" htmlType="submit" block loading={busy} disabled={lockSeconds > 0}>
+        Log in
+      </Button>
+    </Form>
+  );
+}

@@ -1,0 +1,88 @@
+import { useState } from 'react';
+import { Alert, App, Form, Modal, Select, Switch } from 'antd';
+import { saveTwoFactorPolicy } from '../endpoints';
+import { METHOD_LABELS } from '../labels';
+import { describeError } from '../messages';
+import type { FactorMethod, NamedRef, TwoFactorPolicy } from '../types';
+
+const NONE = 'none';
+type SecondaryChoice = FactorMethod | typeof NONE;
+
+interface PolicyFormValues {
+  required: boolean;
+  primaryMethod: FactorMethod;
+  secondaryMethod: SecondaryChoice;
+  allowDeactivation: boolean;
+}
+
+interface PolicyEditDialogProps {
+  superApp: NamedRef;
+  policy: TwoFactorPolicy;
+  onSaved: () => void;
+  onClosed: () => void;
+}
+
+const FACTOR_METHODS: FactorMethod[] = ['totp', 'email'];
+
+/** Tenant → Edit: the super app's 2FA policy as a form; Save sends PUT. */
+export default function PolicyEditDialog({ superApp, policy, onSaved, onClosed }: PolicyEditDialogProps) {
+  const { message } = App.useApp();
+  const [form] = Form.useForm<PolicyFormValues>();
+  const [open, setOpen] = useState(true);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const primary = Form.useWatch('primaryMethod', form) ?? policy.primaryMethod;
+
+  const save = async (values: PolicyFormValues) => {
+    setBusy(true);
+    setError(undefined);
+    const secondary = values.secondaryMethod === NONE || values.secondaryMethod === values.primaryMethod
+      ? null : values.secondaryMethod;
+    try {
+      await saveTwoFactorPolicy(superApp.id, { ...values, secondaryMethod: secondary });
+      void message.success(`Two-factor policy of ${superApp.name} saved.`);
+      onSaved();
+      setOpen(false);
+    } catch (failure) {
+      setError(describeError(failure, 'The policy could not be saved.'));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  // The secondary method is a fallback, so it can never be the primary one.
+  const onValuesChange = (changed: Partial<PolicyFormValues>) => {
+    if (changed.primaryMethod && form.getFieldValue('secondaryMethod') === changed.primaryMethod) {
+      form.setFieldValue('secondaryMethod', NONE);
+    }
+  };
+
+  return (
+    <Modal open={open} title={`Edit two-factor authentication · ${superApp.name}`} width={560}
+      okText="Save" onOk={() => form.submit()} confirmLoading={busy} onCancel={() => setOpen(false)}
+      afterClose={onClosed} maskClosable={false} destroyOnHidden>
+      <Form form={form} name="two-factor-policy" layout="vertical" onFinish={save} onValuesChange={onValuesChange} requiredMark={false}
+        initialValues={{ ...policy, secondaryMethod: policy.secondaryMethod ?? NONE }}>
+        <Form.Item name="required" label="Require two-factor authentication" valuePropName="checked"
+          extra="Members without their own authenticator must pass the methods below when they log in.">
+          <Switch />
+        </Form.Item>
+        <Form.Item name="primaryMethod" label="Primary method">
+          <Select options={FACTOR_METHODS.map((value) => ({ value, label: METHOD_LABELS[value] }))} />
+        </Form.Item>
+        <Form.Item name="secondaryMethod" label="Secondary method" extra="A fallback members may use instead of the primary method.">
+          <Select options={[
+            { value: NONE, label: 'None' },
+            ...FACTOR_METHODS.map((value) => ({ value, label: METHOD_LABELS[value], disabled: value === primary })),
+          ]} />
+        </Form.Item>
+        <Form.Item name="allowDeactivation" label="Allow members to deactivate two-factor authentication" valuePropName="checked">
+          <Switch />
+        </Form.Item>
+        <Alert type="info" showIcon
+          message="Email verification codes are a weaker second factor than an authenticator app (NIST SP 800-63B). For the strongest protection, require the authenticator app only." />
+        {error && <Alert type="error" showIcon message={error} style={{ marginTop: 16 }} />}
+      </Form>
+    </Modal>
+  );
+}

@@ -1,0 +1,78 @@
+import { useState } from 'react';
+import { Alert, Button, Form, Input, Modal, Space, Typography } from 'antd';
+import { CodeInput, CODE_LENGTH } from './CodeInput';
+import { RecoveryCodes } from './RecoveryCodes';
+import { isApiError } from '../api';
+import { regenerateRecoveryCodes } from '../endpoints';
+import { formatSeconds } from '../labels';
+import { describeError, retryAfterSeconds, wrongCode } from '../messages';
+import { useCountdown } from '../use-countdown';
+
+interface RegenerateCodesDialogProps {
+  accountEmail: string;
+  onChanged: () => void;
+  onClosed: () => void;
+}
+
+/** Settings → "Regenerate recovery codes": password plus a current authenticator code, then the new codes. */
+export default function RegenerateCodesDialog({ accountEmail, onChanged, onClosed }: RegenerateCodesDialogProps) {
+  const [open, setOpen] = useState(true);
+  const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const [codes, setCodes] = useState<string[]>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const [focusKey, setFocusKey] = useState(0);
+  const [lockSeconds, startLock] = useCountdown();
+  const ready = password.length > 0 && code.length === CODE_LENGTH && lockSeconds === 0;
+
+  const submit = async () => {
+    if (!ready || busy) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const result = await regenerateRecoveryCodes(password, code);
+      setCodes(result.recoveryCodes);
+      onChanged();
+    } catch (failure) {
+      if (isApiError(failure, 'too_many_attempts')) startLock(retryAfterSeconds(failure) ?? 60);
+      else if (isApiError(failure, 'invalid_credentials')) setError('Wrong password.');
+      else if (isApiError(failure, 'invalid_code')) setError(wrongCode(failure.body.attemptsRemaining));
+      else setError(describeError(failure, 'New recovery codes could not be generated.'));
+      if (isApiError(failure, 'invalid_code')) { setCode(''); setFocusKey((key) => key + 1); }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal open={open} title={codes ? 'Your new recovery codes' : 'Regenerate recovery codes'} width={540}
+      afterClose={onClosed} onCancel={() => setOpen(false)} maskClosable={false} closable={!codes}
+      keyboard={!codes} destroyOnHidden
+      footer={codes ? null : [
+        <Button key="cancel" onClick={() => setOpen(false)}>Cancel</Button>,
+        <Button key="ok" type="primary" loading={busy} disabled={!ready} onClick={() => void submit()}>Generate new codes</Button>,
+      ]}>
+      {codes ? (
+        <RecoveryCodes codes={codes} accountEmail={accountEmail} onDone={() => setOpen(false)} />
+      ) : (
+        <>
+          <Typography.Paragraph type="secondary">
+            New codes replace all of your current recovery codes; the old ones stop working at once.
+          </Typography.Paragraph>
+          <Form layout="vertical" component="div">
+            <Form.Item label="Password" htmlFor="regenerate-password">
+              <Input.Password id="regenerate-password" autoComplete="current-password" autoFocus value={password}
+                onChange={(event) => setPassword(event.target.value)} onPressEnter={() => void submit()} />
+            </Form.Item>
+          </Form>
+          <CodeInput value={code} onChange={setCode} focusKey={focusKey} label="Authenticator app code (6 digits)" />
+          <Space direction="vertical" style={{ width: '100%', marginTop: 16 }}>
+            {error && <Alert type="error" showIcon message={error} />}
+            {lockSeconds > 0 && <Alert type="error" showIcon message={`Too many attempts. Try again in ${formatSeconds(lockSeconds)}.`} />}
+          </Space>
+        </>
+      )}
+    </Modal>
+  );
+}

@@ -1,0 +1,127 @@
+import { lazy, Suspense, useCallback, useState } from 'react';
+import { Alert, Button, Skeleton, Space, Typography } from 'antd';
+import { ArrowLeftOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
+import { ChallengeCodeForm } from './ChallengeCodeForm';
+import { isApiError } from '../api';
+import { verifyChallenge } from '../endpoints';
+import { METHOD_LABELS, formatSeconds } from '../labels';
+import { describeError, retryAfterSeconds } from '../messages';
+import { useCountdown } from '../use-countdown';
+import type { Challenge, ChallengeMethod, VerifyResult } from '../types';
+
+const EnrollmentStep = lazy(() => import('./EnrollmentStep'));
+
+export const CHALLENGE_EXPIRED_MESSAGE = 'This sign-in attempt expired; enter your password again';
+
+interface SecondFactorStepProps {
+  challenge: Challenge;
+  onAuthenticated: (result: VerifyResult) => void;
+  /** Back to the password step, with a message to show there (undefined when the user chose to go back). */
+  onRestart: (message?: string) => void;
+}
+
+function initialMethod(challenge: Challenge): ChallengeMethod {
+  const { methods, primaryMethod } = challenge;
+  if (primaryMethod && methods.includes(primaryMethod)) return primaryMethod;
+  if (primaryMethod === 'totp' && methods.includes('totp_enrollment')) return 'totp_enrollment';
+  return methods[0] ?? 'totp';
+}
+
+function reasonText(challenge: Challenge): string | undefined {
+  if (challenge.reason === 'super_app_policy') {
+    return `${challenge.superApp?.name ?? 'Your super app'} requires two-factor authentication for its workspaces.`;
+  }
+  if (challenge.reason === 'account_two_factor') return 'Your account has two-factor authentication turned on.';
+  return undefined;
+}
+
+/** The second sign-in step: verifies with the challenge's methods and lets the user switch between them. */
+export function SecondFactorStep({ challenge, onAuthenticated, onRestart }: SecondFactorStepProps) {
+  const [method, setMethod] = useState<ChallengeMethod>(() => initialMethod(challenge));
+  const [choosing, setChoosing] = useState(false);
+  const [error, setError] = useState<string>();
+  const [lockSeconds, startLock] = useCountdown();
+  const locked = lockSeconds > 0;
+  const otherMethods = challenge.methods.filter((candidate) => candidate !== method);
+  const reason = reasonText(challenge);
+
+  const expire = useCallback(() => onRestart(CHALLENGE_EXPIRED_MESSAGE), [onRestart]);
+
+  const verify = async (code: string): Promise<boolean> => {
+    setError(undefined);
+    try {
+      onAuthenticated(await verifyChallenge(challenge.id, method, code));
+      return true;
+    } catch (failure) {
+      if (isApiError(failure, 'challenge_expired')) expire();
+      else if (isApiError(failure, 'too_many_attempts')) startLock(retryAfterSeconds(failure) ?? 60);
+      else setError(describeError(failure));
+      return false;
+    }
+  };
+
+  const onSendError = (failure: unknown) => {
+    if (isApiError(failure, 'challenge_expired')) expire();
+    else if (isApiError(failure, 'too_many_attempts')) startLock(retryAfterSeconds(failure) ?? 60);
+    else setError(describeError(failure, 'The code could not be sent. Try again.'));
+  };
+
+  const choose = (next: ChallengeMethod) => {
+    setMethod(next);
+    setChoosing(false);
+    setError(undefined);
+  };
+
+  return (
+    <div className="second-factor">
+      <Typography.Title level={1} style={{ fontSize: 22, marginBottom: 8 }}>
+        {method === 'totp_enrollment' ? 'Set up two-factor authentication' : 'Two-factor authentication'}
+      </Typography.Title>
+      {reason && (
+        <Alert type="info" showIcon icon={<SafetyCertificateOutlined />} style={{ marginBottom: 16 }}
+          message={reason}
+          description={challenge.workspace ? `Signing in to the ${challenge.workspace.name} workspace.` : undefined} />
+      )}
+      <Typography.Text strong style={{ display: 'block', marginBottom: 4 }}>{METHOD_LABELS[method]}</Typography.Text>
+
+      {method === 'totp_enrollment' ? (
+        <Suspense fallback={<Skeleton active paragraph={{ rows: 6 }} />}>
+          <EnrollmentStep challenge={challenge} onVerify={verify} onExpired={expire} error={error} locked={locked} />
+        </Suspense>
+      ) : (
+        <ChallengeCodeForm key={method} challenge={challenge} method={method} onVerify={verify}
+          onSendError={onSendError} locked={locked} />
+      )}
+
+      {locked && (
+        <Alert type="error" showIcon style={{ marginTop: 16 }} role="alert"
+          message={`Too many attempts. Try again in ${formatSeconds(lockSeconds)}.`} />
+      )}
+      {error && !locked && method !== 'totp_enrollment' && (
+        <Alert type="error" showIcon style={{ marginTop: 16 }} message={error} role="alert" />
+      )}
+
+      <div style={{ marginTop: 20 }}>
+        {otherMethods.length > 0 && !choosing && (
+          <Button type="link" onClick={() => setChoosing(true)} style={{ paddingInline: 0 }}>
+            Use another method
+          </Button>
+        )}
+        {choosing && (
+          <div role="group" aria-label="Other verification methods">
+            <Space direction="vertical" style={{ width: '100%' }}>
+              {otherMethods.map((candidate) => (
+                <Button key={candidate} block onClick={() => choose(candidate)} autoFocus={candidate === otherMethods[0]}>
+                  {METHOD_LABELS[candidate]}
+                </Button>
+              ))}
+            </Space>
+          </div>
+        )}
+        <Button type="link" icon={<ArrowLeftOutlined />} onClick={() => onRestart()} style={{ paddingInline: 0, display: 'flex' }}>
+          Back to log in
+        </Button>
+      </div>
+    </div>
+  );
+}

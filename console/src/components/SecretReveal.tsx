@@ -1,0 +1,65 @@
+import { useId, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
+import { App, Button, Popover } from 'antd';
+import { CopyOutlined } from '@ant-design/icons';
+import { copyText } from '../clipboard';
+import { groupSecret } from '../labels';
+
+/**
+ * "Can't scan the QR code?": reveals the time-based key on hover and on keyboard focus.
+ * The popover lives inside this element so Tab moves from the trigger to its Copy button.
+ */
+export function SecretReveal({ secret }: { secret: string }) {
+  const { message } = App.useApp();
+  const [open, setOpen] = useState(false);
+  const wrapperRef = useRef<HTMLDivElement>(null);
+  const triggerRef = useRef<HTMLButtonElement>(null);
+  const contentId = useId();
+  const plainSecret = secret.replace(/\s+/g, '');
+
+  const focusInside = () => !!wrapperRef.current?.contains(document.activeElement);
+  const onOpenChange = (next: boolean) => {
+    if (!next && focusInside()) return;
+    setOpen(next);
+  };
+  const onBlur = (event: FocusEvent<HTMLDivElement>) => {
+    if (!wrapperRef.current?.contains(event.relatedTarget as Node | null)) setOpen(false);
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.key === 'Escape' && open) {
+      event.stopPropagation();
+      setOpen(false);
+      triggerRef.current?.focus();
+    }
+  };
+  const onCopy = async () => {
+    if (await copyText(plainSecret)) void message.success('Key copied');
+    else void message.error('Copying failed; select the key and copy it by hand.');
+  };
+
+  const content = (
+    <div id={contentId} className="secret-content">
+      <div className="field-hint" style={{ marginTop: 0, marginBottom: 6 }}>
+        Enter this key in your authenticator app (time-based):
+      </div>
+      <div data-testid="totp-secret" className="totp-secret mono">{groupSecret(plainSecret)}</div>
+      <Button size="small" icon={<CopyOutlined />} onClick={onCopy} aria-label="Copy key">Copy</Button>
+    </div>
+  );
+
+  return (
+    <div ref={wrapperRef} className="secret-reveal" onFocus={() => setOpen(true)} onBlur={onBlur} onKeyDown={onKeyDown}>
+      <Popover
+        open={open}
+        onOpenChange={onOpenChange}
+        trigger="hover"
+        placement="bottom"
+        content={content}
+        getPopupContainer={() => wrapperRef.current ?? document.body}
+      >
+        <Button ref={triggerRef} type="link" aria-expanded={open} aria-controls={open ? contentId : undefined}>
+          Can't scan the QR code?
+        </Button>
+      </Popover>
+    </div>
+  );
+}

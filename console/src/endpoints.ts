@@ -1,0 +1,53 @@
+import { api } from './api';
+import type {
+  AccountTwoFactor, ChallengeMethod, EmailCodeSent, LoginResult, MemberList, Session,
+  TotpSecret, TwoFactorPolicy, VerifyResult,
+} from './types';
+
+/** Every HTTP call the console makes, one function per endpoint of API.md. */
+
+const seg = encodeURIComponent;
+
+export const fetchSession = () => api<Session>('GET', '/api/v1/session');
+
+export const logIn = (email: string, password: string) =>
+  api<LoginResult>('POST', '/api/v1/auth/login', { email, password });
+
+export const logOut = () => api<void>('POST', '/api/v1/auth/logout');
+
+export const sendChallengeEmailCode = (challengeId: string) =>
+  api<EmailCodeSent>('POST', `/api/v1/auth/challenges/${seg(challengeId)}/email-code`);
+
+export const startChallengeEnrollment = (challengeId: string) =>
+  api<TotpSecret>('POST', `/api/v1/auth/challenges/${seg(challengeId)}/enrollment`);
+
+export const verifyChallenge = (challengeId: string, method: ChallengeMethod, code: string) =>
+  api<VerifyResult>('POST', `/api/v1/auth/challenges/${seg(challengeId)}/verify`, { method, code });
+
+export const fetchAccountTwoFactor = () => api<AccountTwoFactor>('GET', '/api/v1/account/two-factor');
+
+export const startActivation = () => api<TotpSecret>('POST', '/api/v1/account/two-factor/activation');
+
+export const verifyActivation = (code: string) =>
+  api<{ active: true; recoveryCodes: string[] }>('POST', '/api/v1/account/two-factor/activation/verify', { code });
+
+export const sendDeactivationEmailCode = () =>
+  api<EmailCodeSent>('POST', '/api/v1/account/two-factor/deactivation/email-code');
+
+export const deactivateTwoFactor = (password: string, method: 'totp' | 'email' | 'recovery_code', code: string) =>
+  api<{ active: false }>('POST', '/api/v1/account/two-factor/deactivation', { password, method, code });
+
+export const regenerateRecoveryCodes = (password: string, code: string) =>
+  api<{ recoveryCodes: string[] }>('POST', '/api/v1/account/two-factor/recovery-codes', { password, code });
+
+export const fetchTwoFactorPolicy = (superAppId: string) =>
+  api<TwoFactorPolicy>('GET', `/api/v1/super-apps/${seg(superAppId)}/two-factor-policy`);
+
+export const saveTwoFactorPolicy = (superAppId: string, policy: TwoFactorPolicy) =>
+  api<TwoFactorPolicy>('PUT', `/api/v1/super-apps/${seg(superAppId)}/two-factor-policy`, policy);
+
+export const fetchMembers = (workspaceId: string) =>
+  api<MemberList>('GET', `/api/v1/workspaces/${seg(workspaceId)}/members`);
+
+export const resetMemberTwoFactor = (workspaceId: string, accountId: string) =>
+  api<{ active: false }>('POST', `/api/v1/workspaces/${seg(workspaceId)}/members/${seg(accountId)}/two-factor/reset`);

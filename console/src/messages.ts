@@ -1,0 +1,56 @@
+import { ApiError } from './api';
+
+/** Plain-words explanation of a failed call; `fallback` for codes with no special wording. */
+export function describeError(error: unknown, fallback = 'Something went wrong. Please try again.'): string {
+  if (!(error instanceof ApiError)) return fallback;
+  const body = error.body;
+  switch (error.code) {
+    case 'network_error':
+      return 'The server could not be reached. Check your connection and try again.';
+    case 'invalid_credentials':
+      return 'Wrong email or password.';
+    case 'invalid_code':
+      return wrongCode(body.attemptsRemaining);
+    case 'not_a_member':
+      return 'This account is not a member of any workspace yet. Ask a workspace admin to add you.';
+    case 'too_many_attempts':
+      return 'Too many attempts. Wait a moment before trying again.';
+    case 'resend_too_soon':
+      return 'A code was sent moments ago. Wait before asking for another one.';
+    case 'method_not_allowed':
+      return 'That verification method is not available here. Choose another method.';
+    case 'challenge_expired':
+      return 'This sign-in attempt expired; enter your password again.';
+    case 'deactivation_not_allowed':
+      return `Deactivation is not allowed by ${body.superApp?.name ?? 'your super app'}.`;
+    case 'forbidden':
+      return 'You do not have permission to do this.';
+    case 'invalid_request':
+      return 'Some of the values entered are not valid. Check them and try again.';
+    case 'unauthenticated':
+      return 'Your session ended. Log in again.';
+    default:
+      return error.status >= 500 ? 'The server had a problem. Please try again in a moment.' : fallback;
+  }
+}
+
+/** "Wrong code. 3 attempts left." — the count only when the server sent one. */
+export function wrongCode(attemptsRemaining?: number): string {
+  if (typeof attemptsRemaining !== 'number') return 'Wrong code. Check it and try again.';
+  if (attemptsRemaining <= 0) return 'Wrong code. No attempts left.';
+  return `Wrong code. ${attemptsRemaining} ${attemptsRemaining === 1 ? 'attempt' : 'attempts'} left.`;
+}
+
+/** Advice when the server saw the phone's clock off by `driftSeconds` (positive = phone ahead). */
+export function clockDriftAdvice(driftSeconds: number): string {
+  const minutes = Math.max(1, Math.round(Math.abs(driftSeconds) / 60));
+  const direction = driftSeconds < 0 ? 'behind' : 'ahead';
+  return `Your phone's clock seems about ${minutes} ${minutes === 1 ? 'minute' : 'minutes'} ${direction}; turn on automatic date and time on your phone.`;
+}
+
+/** Seconds to wait from a 429 answer, if it said. */
+export function retryAfterSeconds(error: unknown): number | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  const seconds = error.body.retryAfterSeconds;
+  return typeof seconds === 'number' && seconds > 0 ? Math.ceil(seconds) : undefined;
+}

@@ -1,0 +1,86 @@
+import { lazy, Suspense, useCallback, useState } from 'react';
+import { Card, Skeleton, Typography } from 'antd';
+import { AppstoreFilled, LockFilled, MobileOutlined, SafetyCertificateFilled } from '@ant-design/icons';
+import { PasswordForm } from '../components/PasswordForm';
+import { SecondFactorStep } from '../components/SecondFactorStep';
+import type { Challenge, LoginResult, VerifyResult } from '../types';
+
+const RecoveryCodes = lazy(() => import('../components/RecoveryCodes').then((m) => ({ default: m.RecoveryCodes })));
+
+type Step =
+  | { kind: 'password'; notice?: string }
+  | { kind: 'challenge'; challenge: Challenge }
+  | { kind: 'recovery-codes'; codes: string[] };
+
+/** Log in: password, then whatever second factor the server asks for, then (after enrolment) recovery codes. */
+export function LoginPage({ onAuthenticated }: { onAuthenticated: () => void }) {
+  const [step, setStep] = useState<Step>({ kind: 'password' });
+  const [email, setEmail] = useState<string>();
+
+  const afterVerify = (result: { recoveryCodes?: string[] }) => {
+    if (result.recoveryCodes?.length) setStep({ kind: 'recovery-codes', codes: result.recoveryCodes });
+    else onAuthenticated();
+  };
+  const onPasswordResult = (result: LoginResult) => {
+    if (result.status === 'authenticated') afterVerify(result);
+    else setStep({ kind: 'challenge', challenge: result.challenge });
+  };
+  const restart = useCallback((notice?: string) => setStep({ kind: 'password', notice }), []);
+
+  const wide = step.kind === 'challenge' && step.challenge.methods.includes('totp_enrollment');
+
+  return (
+    <main className="login-page">
+      <section className="login-brand" aria-label="About Mini Program Platform">
+        <div className="brand"><span className="brand-mark"><AppstoreFilled aria-hidden /></span>Mini Program Platform</div>
+        <div>
+          <h2>Build, publish and operate mini programs for every super app.</h2>
+          <ul>
+            <li><LockFilled aria-hidden /><span>Your password is the first factor; an authenticator app or email code is the second.</span></li>
+            <li><MobileOutlined aria-hidden /><span>Works with Google Authenticator and any time-based authenticator app.</span></li>
+            <li><SafetyCertificateFilled aria-hidden /><span>Super apps can require two-factor authentication for their workspaces.</span></li>
+          </ul>
+        </div>
+        <p style={{ margin: 0, fontSize: 13 }}>© Mini Program Platform</p>
+      </section>
+      <div className="login-main">
+        <div style={{ width: '100%', maxWidth: wide ? 640 : 440 }}>
+          <Card className={`login-card${wide ? ' wide' : ''}`} variant="borderless"
+            style={{ boxShadow: '0 12px 40px rgba(16, 42, 122, 0.10)' }}>
+            {step.kind === 'password' && (
+              <>
+                <div className="brand" style={{ marginBottom: 24 }}>
+                  <span className="brand-mark"><AppstoreFilled aria-hidden /></span>Mini Program Platform
+                </div>
+                <Typography.Title level={1} style={{ fontSize: 24, marginBottom: 6 }}>
+                  Log in to Mini Program Platform
+                </Typography.Title>
+                <Typography.Paragraph type="secondary" style={{ marginBottom: 24 }}>
+                  Use the email address and password of your developer console account.
+                </Typography.Paragraph>
+                <PasswordForm notice={step.notice} initialEmail={email}
+                  onResult={(result, address) => { setEmail(address); onPasswordResult(result); }}
+                  key={step.notice ?? 'first'} />
+              </>
+            )}
+            {step.kind === 'challenge' && (
+              <SecondFactorStep challenge={step.challenge} onAuthenticated={(result: VerifyResult) => afterVerify(result)}
+                onRestart={restart} />
+            )}
+            {step.kind === 'recovery-codes' && (
+              <>
+                <Typography.Title level={1} style={{ fontSize: 22, marginBottom: 12 }}>
+                  Two-factor authentication is on
+                </Typography.Title>
+                <Suspense fallback={<Skeleton active />}>
+                  <RecoveryCodes codes={step.codes} accountEmail={email} onDone={onAuthenticated} />
+                </Suspense>
+              </>
+            )}
+          </Card>
+          <p className="login-footer">Protected by two-factor authentication · NIST SP 800-63B</p>
+        </div>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,78 @@
+import { Alert, App, Button, Card, Result, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { StatusTag } from '../components/StatusTag';
+import { fetchMembers, resetMemberTwoFactor } from '../endpoints';
+import { describeError } from '../messages';
+import { useResource } from '../use-resource';
+import type { Member, Session } from '../types';
+
+/** Members: every member's 2FA status, and "Reset 2FA" for admins allowed to reset. */
+export default function MembersPage({ session }: { session: Session }) {
+  const { message, modal } = App.useApp();
+  const workspace = session.workspace;
+  const resource = useResource(() => fetchMembers(workspace.id), `members:${workspace.id}`);
+
+  if (workspace.role !== 'admin') {
+    return <Result status="403" title="Workspace admins only" subTitle="Ask a workspace admin if you need to see the member list." />;
+  }
+
+  const confirmReset = (member: Member) => {
+    const who = member.account.name || member.account.email;
+    modal.confirm({
+      title: 'Reset two-factor authentication',
+      content: `Reset two-factor authentication for ${who}? They will be signed out everywhere and must set it up again.`,
+      okText: 'Reset 2FA',
+      okButtonProps: { danger: true },
+      cancelText: 'Cancel',
+      autoFocusButton: 'cancel',
+      onOk: async () => {
+        try {
+          await resetMemberTwoFactor(workspace.id, member.account.id);
+          void message.success(`Two-factor authentication of ${who} was reset.`);
+        } catch (failure) {
+          void message.error(describeError(failure, 'The reset failed.'));
+        }
+        resource.reload();
+      },
+    });
+  };
+
+  const canReset = resource.data?.canResetTwoFactor === true;
+  const columns: TableColumnsType<Member> = [
+    { title: 'Name', key: 'name', render: (_, member) => member.account.name },
+    { title: 'Email', key: 'email', render: (_, member) => member.account.email },
+    {
+      title: 'Role', key: 'role',
+      render: (_, member) => <Tag bordered={false} style={{ color: '#1f1f1f' }}>{member.role === 'admin' ? 'Admin' : 'Developer'}</Tag>,
+    },
+    { title: 'Two-Factor', key: 'two-factor', render: (_, member) => <StatusTag on={member.twoFactorActive} /> },
+    ...(canReset ? [{
+      title: 'Actions', key: 'actions',
+      render: (_: unknown, member: Member) => member.account.id === session.account.id
+        ? <Typography.Text type="secondary">You</Typography.Text>
+        : (
+          <Button size="small" danger disabled={!member.twoFactorActive} onClick={() => confirmReset(member)}
+            aria-label={`Reset 2FA for ${member.account.name || member.account.email}`}>
+            Reset 2FA
+          </Button>
+        ),
+    }] : []),
+  ];
+
+  return (
+    <>
+      <Typography.Title level={1} className="page-title" style={{ fontSize: 24 }}>Members</Typography.Title>
+      <Typography.Paragraph type="secondary" className="page-subtitle">
+        People in the {workspace.name} workspace and whether they protect their account with two-factor authentication.
+      </Typography.Paragraph>
+      {resource.error ? (
+        <Alert type="error" showIcon message={describeError(resource.error, 'The member list could not be loaded.')}
+          action={<Button size="small" onClick={resource.reload}>Try again</Button>} />
+      ) : (
+        <Card styles={{ body: { padding: 0 } }}>
+          <Table<Member> rowKey={(member) => member.account.id} columns={columns} dataSource={resource.data?.members}
+            loading={resource.loading} pagination={false} />
+        </Card>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,32 @@
+/** `mpp-2fa --help`; keep in step with API.md "CLI" and the README. */
+export const HELP = `mpp-2fa — two-factor authentication for the Mini Program Platform console
+
+Usage: mpp-2fa <command> [options] [--json]
+
+Server
+  serve [--port N] [--host H] [--no-demo]   Migrate, seed a demo tenant on an empty database, serve the API and console
+  migrate                                    Apply database migrations
+  secrets rotate                             Re-encrypt every TOTP secret under SECRET_KEY (old keys in SECRET_KEY_PREVIOUS)
+
+Tenants
+  super-app create --name NAME
+  super-app policy --super-app ID [--required true|false] [--primary totp|email]
+                   [--secondary totp|email|none] [--allow-deactivation true|false]
+  super-app add-admin --super-app ID --email EMAIL
+  workspace create --super-app ID --name NAME
+  member add --workspace ID --email EMAIL --role admin|developer
+
+Accounts
+  account create --email EMAIL --name NAME --password-stdin
+  account show --email EMAIL
+  account reset-2fa --email EMAIL
+
+Options
+  --json      Print exactly one JSON object on stdout
+  --help      Show this help
+
+Configuration comes from the environment: PORT, HOST, DATA_DIR, DATABASE_URL,
+DATABASE_POOL_MAX, SECRET_KEY, SECRET_KEY_PREVIOUS, PUBLIC_URL, SMTP_URL, MAIL_FROM,
+LOG_LEVEL, SESSION_IDLE_MINUTES, SESSION_ABSOLUTE_HOURS.
+Exit status: 0 success, 1 refused operation, 2 bad usage.
+`;

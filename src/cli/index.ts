@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { type Config, ConfigError, loadConfig } from '../config.js';
+import type { Role } from '../store/tenants.js';
+import { openRuntime, type Runtime } from '../runtime.js';
+import {
+  addMember,
+  addSuperAppAdmin,
+  createAccount,
+  createSuperApp,
+  createWorkspace,
+  resetAccountTwoFactor,
+  showAccount,
+  updatePolicy,
+} from '../services/operator.js';
+import { rotateTotpSecrets } from '../services/secret-rotation.js';
+import { migrateToLatest } from '../store/migrate.js';
+import { HELP } from './help.js';
+import { EXIT_OK, EXIT_USAGE, type Output, printResult, reportError, UsageError } from './output.js';
+import { serve } from './serve.js';
+
+type Flags = Record<string, string | boolean | undefined>;
+type Command = (rt: Runtime, flags: Flags, config: Config) => Promise<Record<string, unknown>>;
+
+function need(flags: Flags, name: string): string {
+  const value = flags[name];
+  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+function oneOf<T extends string>(flags: Flags, name: string, allowed: readonly T[]): T | undefined {
+  const value = flags[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !allowed.includes(value as T)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+function bool(flags: Flags, name: string): boolean | undefined {
+  const value = oneOf(flags, name, ['true', 'false'] as const);
+  return value === undefined ? undefined : value === 'true';
+}
+
+function readPasswordFromStdin(): string {
+  const text = readFileSync(0, 'utf8');
+  return text.replace(/\r?\n$/, '');
+}
+
+/** Each command: its flags (all strings unless listed as boolean) and what it does. */
+const COMMANDS: Record<string, { flags: string[]; booleans?: string[]; run: Command }> = {
+  migrate: { flags: [], run: async (rt) => ({ applied: await migrateToLatest(rt.database.db) }) },
+  'secrets rotate': { flags: [], run: async (rt) => rotateTotpSecrets(rt.deps) },
+  'super-app create': { flags: ['name'], run: (rt, f) => createSuperApp(rt.deps, need(f, 'name')) },
+  'super-app policy': {
+    flags: ['super-app', 'required', 'primary', 'secondary', 'allow-deactivation'],
+    run: async (rt, f) => {
+      const secondary = oneOf(f, 'secondary', ['totp', 'email', 'none'] as const);
+      const changes = {
+        ...(bool(f, 'required') !== undefined && { required: bool(f, 'required')! }),
+        ...(oneOf(f, 'primary', ['totp', 'email'] as const) && { primaryMethod: oneOf(f, 'primary', ['totp', 'email'] as const)! }),
+        ...(secondary !== undefined && { secondaryMethod: secondary === 'none' ? null : secondary }),
+        ...(bool(f, 'allow-deactivation') !== undefined && { allowDeactivation: bool(f, 'allow-deactivation')! }),
+      };
+      return { ...(await updatePolicy(rt.deps, need(f, 'super-app'), changes)) };
+    },
+  },
+  'super-app add-admin': { flags: ['super-app', 'email'], run: (rt, f) => addSuperAppAdmin(rt.deps, { superAppId: need(f, 'super-app'), email: need(f, 'email') }) },
+  'workspace create': { flags: ['super-app', 'name'], run: (rt, f) => createWorkspace(rt.deps, need(f, 'super-app'), need(f, 'name')) },
+  'member add': {
+    flags: ['workspace', 'email', 'role'],
+    run: (rt, f) => addMember(rt.deps, { workspaceId: need(f, 'workspace'), email: need(f, 'email'), role: oneOf(f, 'role', ['admin', 'developer'] as const) ?? need(f, 'role') as Role }),
+  },
+  'account create': {
+    flags: ['email', 'name'],
+    booleans: ['password-stdin'],
+    run: (rt, f) => {
+      if (f['password-stdin'] !== true) throw new UsageError('--password-stdin is required (the password is read from standard input)');
+      return createAccount(rt.deps, { email: need(f, 'email'), name: need(f, 'name'), password: readPasswordFromStdin() });
+    },
+  },
+  'account show': { flags: ['email'], run: (rt, f) => showAccount(rt.deps, need(f, 'email')) },
+  'account reset-2fa': { flags: ['email'], run: (rt, f) => resetAccountTwoFactor(rt.deps, need(f, 'email')) },
+};
+
+/** Runs the CLI; resolves to the exit code (serve resolves when the server stops). */
+export async function runCli(argv: string[], env: Record<string, string | undefined>, out: Output): Promise<number> {
+  const json = argv.includes('--json');
+  out = { ...out, json };
+  const words = argv.filter((a) => !a.startsWith('-'));
+  if (argv.length === 0 || argv.includes('--help') || argv.includes('-h') || words[0] === 'help') {
+    out.stdout(HELP);
+    return argv.length === 0 ? EXIT_USAGE : EXIT_OK;
+  }
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      out.stderr(error.message + '\n');
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+  if (words[0] === 'serve') return serve(argv.slice(1), config, out);
+  const name = COMMANDS[`${words[0]} ${words[1]}`] ? `${words[0]} ${words[1]}` : words[0] ?? '';
+  const command = COMMANDS[name];
+  if (!command) return reportError(out, new UsageError(`unknown command "${words.slice(0, 2).join(' ')}"`));
+  let flags: Flags;
+  try {
+    const options = Object.fromEntries([
+      ...command.flags.map((f) => [f, { type: 'string' as const }]),
+      ...(command.booleans ?? []).map((f) => [f, { type: 'boolean' as const }]),
+      ['json', { type: 'boolean' as const }],
+    ]);
+    flags = parseArgs({ args: argv.slice(name.split(' ').length), options, strict: true, allowPositionals: false }).values as Flags;
+  } catch (error) {
+    return reportError(out, new UsageError((error as Error).message));
+  }
+  const runtime = await openRuntime(config, { logger: pino({ level: config.logLevel }, pino.destination(2)) });
+  try {
+    printResult(out, await command.run(runtime, flags, config));
+    return EXIT_OK;
+  } catch (error) {
+    return reportError(out, error);
+  } finally {
+    await runtime.close();
+  }
+}

@@ -1,0 +1,63 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Config } from '../config.js';
+import { buildApp } from '../http/app.js';
+import { openRuntime } from '../runtime.js';
+import { seedDemoIfEmpty } from '../services/demo.js';
+import { prepareLogin } from '../services/login.js';
+import { EXIT_OK, type Output, reportError, UsageError } from './output.js';
+
+/** Where `npm run build` puts the console, relative to the compiled server. */
+export const CONSOLE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'console', 'dist');
+
+/**
+ * `mpp-2fa serve`: migrate, seed a demo tenant on an empty database (credentials printed
+ * once), listen, and on SIGTERM/SIGINT stop accepting, finish in-flight requests and close
+ * the database. Resolves with the exit code once stopped.
+ */
+export async function serve(args: string[], config: Config, out: Output): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string' }, 'no-demo': { type: 'boolean' }, json: { type: 'boolean' }, bench: { type: 'boolean' } }, strict: true }));
+  } catch (error) {
+    return reportError(out, new UsageError((error as Error).message));
+  }
+  const port = values.port === undefined ? config.port : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return reportError(out, new UsageError('--port must be a port number'));
+  const host = values.host ?? config.host;
+
+  const runtime = await openRuntime(config);
+  const demo = values['no-demo'] ? null : await seedDemoIfEmpty(runtime.deps);
+  await prepareLogin(runtime.deps);
+  const app = await buildApp(runtime.deps, { publicUrl: config.publicUrl, logger: runtime.logger.level === 'silent' ? false : { level: runtime.logger.level }, consoleDir: CONSOLE_DIR, benchRoutes: values.bench === true });
+  const address = await app.listen({ port, host });
+  const url = config.publicUrl ?? address.replace('://127.0.0.1', '://localhost');
+
+  const lines = [`mpp-2fa is serving the console at ${url}`, `Database: ${runtime.database.dialect === 'sqlite' ? config.databaseUrl : 'PostgreSQL'}`];
+  if (demo) {
+    lines.push(
+      '',
+      'A demo super app, workspace and admin account were created. Log in with:',
+      `  email:    ${demo.email}`,
+      `  password: ${demo.password}`,
+      'This password is shown only once.',
+    );
+  }
+  if (!config.smtpUrl) lines.push(`Emails (verification codes, security notices) are written to ${join(config.dataDir, 'outbox')}`);
+  out.stdout(values.json ? JSON.stringify({ url, demo }) + '\n' : lines.join('\n') + '\n');
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      runtime.logger.info({ signal }, 'shutting down');
+      await app.close();
+      await runtime.close();
+      resolve(EXIT_OK);
+    };
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.once('SIGINT', () => void stop('SIGINT'));
+  });
+}

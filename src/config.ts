@@ -1,0 +1,90 @@
+import { resolve } from 'node:path';
+import Type, { type Static } from 'typebox';
+import { Value } from 'typebox/value';
+
+const ConfigSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535 }),
+  HOST: Type.String({ minLength: 1 }),
+  DATA_DIR: Type.String({ minLength: 1 }),
+  DATABASE_URL: Type.Optional(Type.String({ minLength: 1 })),
+  DATABASE_POOL_MAX: Type.Integer({ minimum: 1, maximum: 1000 }),
+  SECRET_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$' })),
+  SECRET_KEY_PREVIOUS: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$' })),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^/]+$' })),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  MAIL_FROM: Type.String({ minLength: 3 }),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+  SESSION_IDLE_MINUTES: Type.Integer({ minimum: 1 }),
+  SESSION_ABSOLUTE_HOURS: Type.Integer({ minimum: 1 }),
+});
+
+type RawConfig = Static<typeof ConfigSchema>;
+
+/** Validated, frozen configuration; the only reader of the environment is `loadConfig`. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string;
+  databasePoolMax: number;
+  /** base64 32-byte key; unset means the key file in `dataDir`. */
+  secretKey: string | undefined;
+  /** Keys still accepted for reading during a rotation. */
+  previousSecretKeys: string[];
+  publicUrl: string | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  logLevel: string;
+  sessionIdleSeconds: number;
+  sessionAbsoluteSeconds: number;
+}
+
+/** Thrown with every configuration problem at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const DEFAULTS: Record<string, string> = {
+  PORT: '3000',
+  HOST: '127.0.0.1',
+  DATA_DIR: './data',
+  DATABASE_POOL_MAX: '10',
+  MAIL_FROM: 'Mini Program Platform <no-reply@localhost>',
+  LOG_LEVEL: 'info',
+  SESSION_IDLE_MINUTES: '30',
+  SESSION_ABSOLUTE_HOURS: '12',
+};
+
+const INTEGER_KEYS = new Set(['PORT', 'DATABASE_POOL_MAX', 'SESSION_IDLE_MINUTES', 'SESSION_ABSOLUTE_HOURS']);
+
+/** Reads and validates configuration from `env`; throws ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(ConfigSchema.properties)) {
+    const value = env[key] === undefined || env[key] === '' ? DEFAULTS[key] : env[key];
+    if (value === undefined) continue;
+    raw[key] = INTEGER_KEYS.has(key) && /^-?\d+$/.test(value) ? Number(value) : value;
+  }
+  const problems = [...Value.Errors(ConfigSchema, raw)].map((e) => `${e.instancePath.replace(/^\//, '') || 'config'}: ${e.message}`);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const c = raw as RawConfig;
+  const dataDir = resolve(c.DATA_DIR);
+  return Object.freeze({
+    port: c.PORT,
+    host: c.HOST,
+    dataDir,
+    databaseUrl: c.DATABASE_URL ?? resolve(dataDir, 'mpp-2fa.sqlite'),
+    databasePoolMax: c.DATABASE_POOL_MAX,
+    secretKey: c.SECRET_KEY,
+    previousSecretKeys: c.SECRET_KEY_PREVIOUS ? c.SECRET_KEY_PREVIOUS.split(',') : [],
+    publicUrl: c.PUBLIC_URL,
+    smtpUrl: c.SMTP_URL,
+    mailFrom: c.MAIL_FROM,
+    logLevel: c.LOG_LEVEL,
+    sessionIdleSeconds: c.SESSION_IDLE_MINUTES * 60,
+    sessionAbsoluteSeconds: c.SESSION_ABSOLUTE_HOURS * 3600,
+  });
+}

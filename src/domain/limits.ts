@@ -1,0 +1,35 @@
+/** A login challenge lives this long (SPEC: challenges expire after 5 minutes). */
+export const CHALLENGE_TTL_SECONDS = 5 * 60;
+/** Wrong codes a challenge survives; the fifth kills it. */
+export const CHALLENGE_MAX_FAILURES = 5;
+/** A pending authenticator secret must be confirmed within 10 minutes. */
+export const PENDING_TOTP_TTL_SECONDS = 10 * 60;
+/** Email codes are valid for 10 minutes. */
+export const EMAIL_CODE_TTL_SECONDS = 10 * 60;
+/** Wrong tries one email code survives. */
+export const EMAIL_CODE_MAX_FAILURES = 5;
+/** Minimum wait between two email codes for one account. */
+export const EMAIL_CODE_RESEND_SECONDS = 60;
+/** Email codes one account may be sent per rolling hour. */
+export const EMAIL_CODES_PER_HOUR = 10;
+/** Consecutive second-factor failures that lock verification for a while. */
+export const SECOND_FACTOR_FAILURES_PER_LOCK = 10;
+/** Consecutive failures after which only a 2FA reset unlocks the account (NIST SP 800-63B §5.2.2: at most 100). */
+export const SECOND_FACTOR_MAX_FAILURES = 100;
+/** The first lock lasts this long; each further lock doubles it, up to a day. */
+export const SECOND_FACTOR_BASE_LOCK_SECONDS = 60;
+const SECOND_FACTOR_MAX_LOCK_SECONDS = 24 * 60 * 60;
+/** A permanent lock is stored as a lock far in the future. */
+const PERMANENT_LOCK_SECONDS = 100 * 365 * 24 * 60 * 60;
+
+/**
+ * Lock length in seconds after `failures` consecutive second-factor failures, or 0 when
+ * this failure does not start a lock. Every tenth failure locks, each lock twice as long
+ * as the previous one; the hundredth locks until an operator resets the account.
+ */
+export function secondFactorLockSeconds(failures: number): number {
+  if (failures >= SECOND_FACTOR_MAX_FAILURES) return PERMANENT_LOCK_SECONDS;
+  if (failures === 0 || failures % SECOND_FACTOR_FAILURES_PER_LOCK !== 0) return 0;
+  const lockNumber = failures / SECOND_FACTOR_FAILURES_PER_LOCK;
+  return Math.min(SECOND_FACTOR_BASE_LOCK_SECONDS * 2 ** (lockNumber - 1), SECOND_FACTOR_MAX_LOCK_SECONDS);
+}

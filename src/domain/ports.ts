@@ -1,0 +1,19 @@
+/** The current instant; the only way services and domain code learn the time. */
+export interface Clock {
+  now(): Date;
+}
+
+/** Cryptographically secure random bytes; the only source of randomness for secrets and codes. */
+export interface Random {
+  bytes(length: number): Uint8Array;
+}
+
+/** Whole seconds since the Unix epoch for `instant`. */
+export function epochSeconds(instant: Date): number {
+  return Math.floor(instant.getTime() / 1000);
+}
+
+/** `instant` moved forward by `seconds` (negative moves back). */
+export function addSeconds(instant: Date, seconds: number): Date {
+  return new Date(instant.getTime() + seconds * 1000);
+}

@@ -1,0 +1,110 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isSixDigitCode } from '../domain/codes.js';
+import { AppError } from '../domain/errors.js';
+import type { Actor } from '../services/account-two-factor.js';
+import type { Deps } from '../services/deps.js';
+import { requireSession, type SessionContext } from '../services/sessions.js';
+import { createOriginCheck } from './origin-check.js';
+import { handleError, sendProblem } from './problems.js';
+import { registerAccountRoutes } from './routes/account.js';
+import { registerAuthRoutes } from './routes/auth.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerTenantRoutes } from './routes/tenants.js';
+import { type CookiePolicy, cookiePolicyFor, readSessionToken, requestContext } from './session-cookie.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: Deps;
+    cookiePolicy: CookiePolicy;
+    /** The request's live session, or 401 `unauthenticated`. */
+    requireSession(request: FastifyRequest): Promise<SessionContext>;
+    /** The session as an actor for services (account, session id, request context). */
+    requireActor(request: FastifyRequest): Promise<Actor>;
+    /** 400 `invalid_request` unless `code` is exactly six ASCII digits. */
+    assertSixDigits(code: string): void;
+  }
+}
+
+export type HttpApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+export interface AppOptions {
+  publicUrl?: string | undefined;
+  /** Pino options, or false for silence (tests). */
+  logger?: boolean | { level: string };
+  /** Folder of the built console; served at `/` with a fallback to index.html when present. */
+  consoleDir?: string | undefined;
+  /** Registers `GET /bench/baseline`, a trivial JSON route for benchmarks. */
+  benchRoutes?: boolean;
+}
+
+/** Request bodies above this are refused with 413; every legitimate body is far smaller. */
+const BODY_LIMIT_BYTES = 16 * 1024;
+
+/** The URL with bearer tokens in paths (challenge ids) masked, for logs. */
+function redactUrl(url: string): string {
+  return url.replace(/\/challenges\/[^/?]+/, '/challenges/:id');
+}
+
+/** Builds the HTTP application (no listen), so tests can `inject` requests. */
+export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<HttpApp> {
+  const app = Fastify({
+    logger: options.logger === undefined || options.logger === false
+      ? false
+      : {
+          ...(typeof options.logger === 'object' ? options.logger : {}),
+          serializers: {
+            req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), ip: req.ip }),
+          },
+        },
+    bodyLimit: BODY_LIMIT_BYTES,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const cookiePolicy = cookiePolicyFor(options.publicUrl);
+  app.decorate('deps', deps);
+  app.decorate('cookiePolicy', cookiePolicy);
+  app.decorate('requireSession', (request: FastifyRequest) => requireSession(deps, readSessionToken(request, cookiePolicy)));
+  app.decorate('requireActor', async (request: FastifyRequest) => {
+    const ctx = await requireSession(deps, readSessionToken(request, cookiePolicy));
+    return { accountId: ctx.account.id, sessionId: ctx.sessionId, context: requestContext(request) };
+  });
+  app.decorate('assertSixDigits', (code: string) => {
+    if (!isSixDigitCode(code)) throw new AppError('invalid_request', {}, 'A code is exactly 6 digits');
+  });
+
+  app.setErrorHandler(handleError);
+  app.addHook('onRequest', createOriginCheck(options.publicUrl));
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'mpp-2fa', version: '1', description: 'Two-factor authentication for the Mini Program Platform console. Errors are application/problem+json with a stable `code`.' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: cookiePolicy.name } } },
+    },
+  });
+
+  registerHealthRoutes(app);
+  registerAuthRoutes(app);
+  registerAccountRoutes(app);
+  registerTenantRoutes(app);
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  if (options.benchRoutes) app.get('/bench/baseline', { schema: { hide: true } }, async () => ({ ok: true }));
+
+  const indexHtml = options.consoleDir ? join(options.consoleDir, 'index.html') : undefined;
+  const hasConsole = indexHtml !== undefined && existsSync(indexHtml);
+  if (hasConsole) await app.register(fastifyStatic, { root: options.consoleDir!, wildcard: false, index: ['index.html'] });
+  app.setNotFoundHandler(async (request, reply) => {
+    const isPage = request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/healthz');
+    if (hasConsole && isPage) return reply.type('text/html; charset=utf-8').sendFile('index.html');
+    return sendProblem(reply, 'not_found');
+  });
+  return app;
+}

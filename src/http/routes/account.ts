@@ -1,0 +1,55 @@
+import {
+  deactivateTwoFactor,
+  getTwoFactorStatus,
+  regenerateRecoveryCodes,
+  sendDeactivationEmailCode,
+  startActivation,
+  verifyActivation,
+} from '../../services/account-two-factor.js';
+import { listAccountAuditEvents } from '../../services/audit-log.js';
+import type { HttpApp } from '../app.js';
+import { ActivationVerifyBody, DeactivationBody, EmptyBody, RegenerateBody } from '../schemas.js';
+
+const tags = ['account two-factor'];
+
+/** The signed-in account's own 2FA (API.md "Account 2FA"). */
+export function registerAccountRoutes(app: HttpApp): void {
+  const { deps } = app;
+
+  app.get('/api/v1/account/two-factor', { schema: { tags } }, async (request) => {
+    const { account } = await app.requireSession(request);
+    return getTwoFactorStatus(deps, account.id);
+  });
+
+  app.post('/api/v1/account/two-factor/activation', { schema: { tags, body: EmptyBody } }, async (request, reply) => {
+    return reply.code(201).send(await startActivation(deps, await app.requireActor(request)));
+  });
+
+  app.post('/api/v1/account/two-factor/activation/verify', { schema: { tags, body: ActivationVerifyBody } }, async (request) => {
+    const actor = await app.requireActor(request);
+    app.assertSixDigits(request.body.code);
+    return { active: true, recoveryCodes: await verifyActivation(deps, actor, request.body.code) };
+  });
+
+  app.post('/api/v1/account/two-factor/deactivation/email-code', { schema: { tags, body: EmptyBody } }, async (request, reply) => {
+    return reply.code(202).send(await sendDeactivationEmailCode(deps, await app.requireActor(request)));
+  });
+
+  app.post('/api/v1/account/two-factor/deactivation', { schema: { tags, body: DeactivationBody } }, async (request) => {
+    const actor = await app.requireActor(request);
+    if (request.body.method !== 'recovery_code') app.assertSixDigits(request.body.code);
+    await deactivateTwoFactor(deps, actor, request.body);
+    return { active: false };
+  });
+
+  app.post('/api/v1/account/two-factor/recovery-codes', { schema: { tags, body: RegenerateBody } }, async (request) => {
+    const actor = await app.requireActor(request);
+    app.assertSixDigits(request.body.code);
+    return { recoveryCodes: await regenerateRecoveryCodes(deps, actor, request.body) };
+  });
+
+  app.get('/api/v1/account/audit-events', { schema: { tags } }, async (request) => {
+    const { account } = await app.requireSession(request);
+    return listAccountAuditEvents(deps, account.id);
+  });
+}

@@ -1,0 +1,44 @@
+import { login } from '../../services/login.js';
+import { sendChallengeEmailCode, startChallengeEnrollment, verifyChallenge } from '../../services/challenges.js';
+import { describeSession, endSession } from '../../services/sessions.js';
+import type { HttpApp } from '../app.js';
+import { ChallengeParams, EmptyBody, LoginBody, VerifyBody } from '../schemas.js';
+import { clearSessionCookie, readSessionToken, requestContext, setSessionCookie } from '../session-cookie.js';
+
+const tags = ['auth'];
+
+/** Login, second factor, logout and the current session (API.md "Login"). */
+export function registerAuthRoutes(app: HttpApp): void {
+  const { deps, cookiePolicy: cookies } = app;
+  const maxAge = deps.sessionAbsoluteSeconds;
+
+  app.post('/api/v1/auth/login', { schema: { tags, body: LoginBody } }, async (request, reply) => {
+    const result = await login(deps, request.body);
+    if (result.status !== 'authenticated') return result;
+    const { sessionToken, ...body } = result;
+    setSessionCookie(reply, cookies, sessionToken, maxAge);
+    return body;
+  });
+
+  app.post('/api/v1/auth/challenges/:id/email-code', { schema: { tags, params: ChallengeParams, body: EmptyBody } }, async (request, reply) => {
+    return reply.code(202).send(await sendChallengeEmailCode(deps, request.params.id, requestContext(request)));
+  });
+
+  app.post('/api/v1/auth/challenges/:id/enrollment', { schema: { tags, params: ChallengeParams, body: EmptyBody } }, async (request) => {
+    return startChallengeEnrollment(deps, request.params.id);
+  });
+
+  app.post('/api/v1/auth/challenges/:id/verify', { schema: { tags, params: ChallengeParams, body: VerifyBody } }, async (request, reply) => {
+    const { sessionToken, recoveryCodes, ...body } = await verifyChallenge(deps, request.params.id, request.body, requestContext(request));
+    setSessionCookie(reply, cookies, sessionToken, maxAge);
+    return recoveryCodes ? { ...body, recoveryCodes } : body;
+  });
+
+  app.post('/api/v1/auth/logout', { schema: { tags, body: EmptyBody } }, async (request, reply) => {
+    await endSession(deps, readSessionToken(request, cookies));
+    clearSessionCookie(reply, cookies);
+    return reply.code(204).send();
+  });
+
+  app.get('/api/v1/session', { schema: { tags } }, async (request) => describeSession(deps, await app.requireSession(request)));
+}

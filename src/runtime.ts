@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import { pino, type Logger as PinoLogger } from 'pino';
+import { loadOrCreateKeyFile } from './adapters/key-file.js';
+import { createOutboxMailer, createSmtpMailer, type Mailer } from './adapters/mailer.js';
+import { createArgon2Hasher, type PasswordHasher } from './adapters/password-hasher.js';
+import { createSecretBox } from './adapters/secret-box.js';
+import { systemClock, systemRandom } from './adapters/system.js';
+import type { Config } from './config.js';
+import type { Clock } from './domain/ports.js';
+import type { Deps } from './services/deps.js';
+import { type DatabaseHandle, openDatabase } from './store/database.js';
+import { migrateToLatest } from './store/migrate.js';
+
+export interface Runtime {
+  deps: Deps;
+  database: DatabaseHandle;
+  logger: PinoLogger;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOverrides {
+  clock?: Clock;
+  mailer?: Mailer;
+  hasher?: PasswordHasher;
+  logger?: PinoLogger;
+  /** Apply migrations on open (default true). */
+  migrate?: boolean;
+}
+
+/** The 32-byte keys in order: the current one first, then keys still accepted for reading. */
+export function secretKeysFor(config: Config): Buffer[] {
+  const current = config.secretKey ? Buffer.from(config.secretKey, 'base64') : loadOrCreateKeyFile(config.dataDir);
+  return [current, ...config.previousSecretKeys.map((k) => Buffer.from(k, 'base64'))];
+}
+
+/** Mail over SMTP when configured, else the outbox folder in DATA_DIR. */
+function createMailer(config: Config, logger: PinoLogger): Mailer {
+  if (config.smtpUrl) return createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom });
+  const dir = join(config.dataDir, 'outbox');
+  return createOutboxMailer({
+    dir,
+    from: config.mailFrom,
+    onWrite: (path, message) => logger.info({ to: message.to, subject: message.subject, file: path }, 'mail written to outbox'),
+  });
+}
+
+/** Composition root: configuration → adapters → services' dependencies. */
+export async function openRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  const logger = overrides.logger ?? pino({ level: config.logLevel });
+  const database = openDatabase({ url: config.databaseUrl, poolMax: config.databasePoolMax });
+  if (overrides.migrate !== false) await migrateToLatest(database.db);
+  const mailer = overrides.mailer ?? createMailer(config, logger);
+  const deps: Deps = {
+    db: database.db,
+    clock: overrides.clock ?? systemClock,
+    random: systemRandom,
+    mailer,
+    hasher: overrides.hasher ?? createArgon2Hasher(),
+    secretBox: createSecretBox(secretKeysFor(config)),
+    logger,
+    sessionIdleSeconds: config.sessionIdleSeconds,
+    sessionAbsoluteSeconds: config.sessionAbsoluteSeconds,
+  };
+  return {
+    deps,
+    database,
+    logger,
+    async close() {
+      mailer.close();
+      await database.close();
+    },
+  };
+}

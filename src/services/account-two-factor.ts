@@ -1,0 +1,152 @@
+import type { Transaction } from 'kysely';
+import { AppError } from '../domain/errors.js';
+import { clearSecondFactorFailures, findAccountById } from '../store/accounts.js';
+import { countUnusedRecoveryCodes, deleteRecoveryCodes } from '../store/recovery-codes.js';
+import type { AccountRow, Database } from '../store/schema.js';
+import { deleteSessionsOfAccount } from '../store/sessions.js';
+import { listSuperAppsOfAccount, toTwoFactorPolicy } from '../store/tenants.js';
+import { deleteTotpFactor, findTotpFactor } from '../store/totp-factors.js';
+import { recordAudit } from './audit.js';
+import type { Deps, RequestContext } from './deps.js';
+import { type EmailCodeSent, sendEmailCode } from './email-codes.js';
+import { verifyPassword } from './login.js';
+import { sendSecurityNotice } from './notifications.js';
+import { issueRecoveryCodes } from './recovery-codes.js';
+import { assertSecondFactorUnlocked, consumeSecondFactorProof, recordSecondFactorFailure, recordSecondFactorSuccess, type SecondFactorProof } from './second-factor.js';
+import { activatePendingTotp, createPendingTotp, type PendingTotp } from './totp-setup.js';
+
+/** The caller: the signed-in account and its session id (hash). */
+export interface Actor {
+  accountId: string;
+  sessionId: string;
+  context: RequestContext | null;
+}
+
+async function accountOrThrow(deps: Deps, accountId: string): Promise<AccountRow> {
+  const account = await findAccountById(deps.db, accountId);
+  if (!account) throw new AppError('unauthenticated');
+  return account;
+}
+
+/** Super apps of the account that forbid deactivation, and every policy (for the status view). */
+async function superAppPolicies(deps: Deps, accountId: string) {
+  const rows = await listSuperAppsOfAccount(deps.db, accountId);
+  const policies = rows.map((row) => ({ superApp: { id: row.id, name: row.name }, ...toTwoFactorPolicy(row) }));
+  const forbiddenBy = policies.filter((p) => !p.allowDeactivation).map((p) => p.superApp);
+  return { policies, forbiddenBy };
+}
+
+/** `GET /api/v1/account/two-factor`. */
+export async function getTwoFactorStatus(deps: Deps, accountId: string) {
+  const factor = await findTotpFactor(deps.db, accountId);
+  const active = factor?.status === 'active';
+  const { policies, forbiddenBy } = await superAppPolicies(deps, accountId);
+  return {
+    active,
+    method: active ? ('totp' as const) : null,
+    activatedAt: active ? factor.activated_at : null,
+    recoveryCodesRemaining: active ? await countUnusedRecoveryCodes(deps.db, accountId) : 0,
+    deactivation: { allowed: forbiddenBy.length === 0, forbiddenBy },
+    superAppPolicies: policies,
+  };
+}
+
+/** Starts activation from Settings: a new pending secret (10 minutes). */
+export async function startActivation(deps: Deps, actor: Actor): Promise<PendingTotp> {
+  return createPendingTotp(deps, await accountOrThrow(deps, actor.accountId), null);
+}
+
+/** Confirms activation with a code; returns the recovery codes (shown once). */
+export async function verifyActivation(deps: Deps, actor: Actor, code: string): Promise<string[]> {
+  const account = await accountOrThrow(deps, actor.accountId);
+  const codes = await deps.db.transaction().execute(async (tx) => {
+    const issued = await activatePendingTotp(deps, tx, account, code, null);
+    await recordAudit(deps, tx, { type: 'two_factor.activated', accountId: account.id, context: actor.context });
+    return issued;
+  });
+  void sendSecurityNotice(deps, account.email, 'activated');
+  return codes;
+}
+
+/** Refuses with 403 `deactivation_not_allowed` (naming the first super app) when a policy forbids it. */
+async function assertDeactivationAllowed(deps: Deps, accountId: string): Promise<void> {
+  const { forbiddenBy } = await superAppPolicies(deps, accountId);
+  const [first] = forbiddenBy;
+  if (first) throw new AppError('deactivation_not_allowed', { superApp: first, forbiddenBy }, `${first.name} does not allow deactivating two-factor authentication`);
+}
+
+async function activeAccountOrThrow(deps: Deps, accountId: string): Promise<AccountRow> {
+  const account = await accountOrThrow(deps, accountId);
+  const factor = await findTotpFactor(deps.db, accountId);
+  if (factor?.status !== 'active') throw new AppError('two_factor_not_active');
+  return account;
+}
+
+/** Sends the email code that can prove identity for deactivation. */
+export async function sendDeactivationEmailCode(deps: Deps, actor: Actor): Promise<EmailCodeSent> {
+  const account = await activeAccountOrThrow(deps, actor.accountId);
+  await assertDeactivationAllowed(deps, account.id);
+  assertSecondFactorUnlocked(deps, account);
+  return sendEmailCode(deps, account, { purpose: 'deactivation', challengeId: null, forWhat: 'turn off two-factor authentication for your account' }, actor.context);
+}
+
+/**
+ * Checks the password, then the second factor, and runs `change` in the transaction that
+ * uses up the code, so a code authorises exactly one change. Wrong codes count towards the
+ * account's lockout.
+ */
+async function withVerifiedIdentity<T>(deps: Deps, account: AccountRow, password: string, proof: SecondFactorProof, actor: Actor, change: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
+  await verifyPassword(deps, account.email, password);
+  assertSecondFactorUnlocked(deps, account);
+  const outcome = await deps.db.transaction().execute(async (tx) => {
+    if (!(await consumeSecondFactorProof(deps, tx, account, proof))) return { ok: false as const };
+    await recordSecondFactorSuccess(tx, account.id);
+    return { ok: true as const, value: await change(tx) };
+  });
+  if (outcome.ok) return outcome.value;
+  const lockSeconds = await recordSecondFactorFailure(deps, account, actor.context, { method: proof.method, purpose: 'identity' });
+  if (lockSeconds > 0) throw new AppError('too_many_attempts', { retryAfterSeconds: lockSeconds });
+  throw new AppError('invalid_code');
+}
+
+/** Turns the account's 2FA off after password + a code; ends its other sessions. */
+export async function deactivateTwoFactor(deps: Deps, actor: Actor, input: { password: string; method: SecondFactorProof['method']; code: string }): Promise<void> {
+  const account = await activeAccountOrThrow(deps, actor.accountId);
+  await assertDeactivationAllowed(deps, account.id);
+  const proof: SecondFactorProof = { method: input.method, code: input.code, emailScope: { purpose: 'deactivation', challengeId: null } };
+  await withVerifiedIdentity(deps, account, input.password, proof, actor, async (tx) => {
+    await deleteTotpFactor(tx, account.id);
+    await deleteRecoveryCodes(tx, account.id);
+    await deleteSessionsOfAccount(tx, account.id, actor.sessionId);
+    await recordAudit(deps, tx, { type: 'two_factor.deactivated', accountId: account.id, context: actor.context, details: { method: input.method } });
+  });
+  void sendSecurityNotice(deps, account.email, 'deactivated');
+}
+
+/** New recovery codes after password + a current authenticator code; the old ones die. */
+export async function regenerateRecoveryCodes(deps: Deps, actor: Actor, input: { password: string; code: string }): Promise<string[]> {
+  const account = await activeAccountOrThrow(deps, actor.accountId);
+  const codes = await withVerifiedIdentity(deps, account, input.password, { method: 'totp', code: input.code }, actor, async (tx) => {
+    const issued = await issueRecoveryCodes(deps, tx, account.id);
+    await recordAudit(deps, tx, { type: 'recovery_codes.regenerated', accountId: account.id, context: actor.context });
+    return issued;
+  });
+  void sendSecurityNotice(deps, account.email, 'recovery_codes_regenerated');
+  return codes;
+}
+
+/**
+ * Removes the account's 2FA for someone who lost their authenticator (operator or super
+ * app admin): factor, recovery codes, lock and sessions go; the account is told by email.
+ */
+export async function resetTwoFactor(deps: Deps, accountId: string, by: { actorAccountId: string | null; superAppId: string | null; context: RequestContext | null }): Promise<void> {
+  const account = await accountOrThrow(deps, accountId);
+  await deps.db.transaction().execute(async (tx) => {
+    await deleteTotpFactor(tx, account.id);
+    await deleteRecoveryCodes(tx, account.id);
+    await clearSecondFactorFailures(tx, account.id);
+    await deleteSessionsOfAccount(tx, account.id);
+    await recordAudit(deps, tx, { type: 'two_factor.reset', accountId: account.id, actorAccountId: by.actorAccountId, superAppId: by.superAppId, context: by.context, details: { by: by.actorAccountId ? 'super_app_admin' : 'operator' } });
+  });
+  void sendSecurityNotice(deps, account.email, 'reset');
+}

@@ -1,0 +1,43 @@
+import { insertAuditEvent } from '../store/audit-events.js';
+import type { Db } from '../store/schema.js';
+import { type Deps, newId, nowIso, type RequestContext } from './deps.js';
+
+/** The 2FA events the audit log records. */
+export type AuditEventType =
+  | 'two_factor.activated'
+  | 'two_factor.deactivated'
+  | 'two_factor.reset'
+  | 'second_factor.succeeded'
+  | 'second_factor.failed'
+  | 'second_factor.locked'
+  | 'recovery_code.used'
+  | 'recovery_codes.regenerated'
+  | 'email_code.sent'
+  | 'policy.changed';
+
+export interface AuditInput {
+  type: AuditEventType;
+  accountId?: string | null;
+  actorAccountId?: string | null;
+  superAppId?: string | null;
+  workspaceId?: string | null;
+  context?: RequestContext | null;
+  /** Facts only (method, counts); never a code, secret or password. */
+  details?: Record<string, unknown>;
+}
+
+/** Appends an event to the audit log, inside `db` (pass the transaction when there is one). */
+export async function recordAudit(deps: Pick<Deps, 'clock' | 'random'>, db: Db, input: AuditInput): Promise<void> {
+  await insertAuditEvent(db, {
+    id: newId(deps),
+    type: input.type,
+    account_id: input.accountId ?? null,
+    actor_account_id: input.actorAccountId === undefined ? (input.accountId ?? null) : input.actorAccountId,
+    super_app_id: input.superAppId ?? null,
+    workspace_id: input.workspaceId ?? null,
+    ip: input.context?.ip ?? null,
+    user_agent: input.context?.userAgent?.slice(0, 512) ?? null,
+    details: JSON.stringify(input.details ?? {}),
+    created_at: nowIso(deps),
+  });
+}

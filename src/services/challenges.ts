@@ -1,0 +1,120 @@
+import { sha256Hex } from '../adapters/tokens.js';
+import { isSixDigitCode, normalizeRecoveryCode } from '../domain/codes.js';
+import { AppError } from '../domain/errors.js';
+import { CHALLENGE_MAX_FAILURES } from '../domain/limits.js';
+import type { ChallengeMethod } from '../domain/policy.js';
+import { type Account, findAccountById, toAccount } from '../store/accounts.js';
+import { challengeMethods, completeChallenge, findChallengeById, recordChallengeFailure } from '../store/challenges.js';
+import type { AccountRow, ChallengeRow } from '../store/schema.js';
+import { listMembershipsOfAccount, type MembershipView } from '../store/tenants.js';
+import { recordAudit } from './audit.js';
+import type { Deps, RequestContext } from './deps.js';
+import { type EmailCodeSent, sendEmailCode } from './email-codes.js';
+import { sendSecurityNotice } from './notifications.js';
+import { assertSecondFactorUnlocked, consumeSecondFactorProof, recordSecondFactorFailure, recordSecondFactorSuccess } from './second-factor.js';
+import { createSession } from './sessions.js';
+import { createPendingTotp, activatePendingTotp, type PendingTotp } from './totp-setup.js';
+
+export interface VerifyInput {
+  method: ChallengeMethod;
+  code: string;
+}
+
+export interface VerifyResult {
+  status: 'authenticated';
+  account: Account;
+  workspace: MembershipView['workspace'];
+  sessionToken: string;
+  /** Only after enrolment during login: the new recovery codes, shown once. */
+  recoveryCodes?: string[];
+}
+
+interface OpenChallenge {
+  challenge: ChallengeRow;
+  account: AccountRow;
+}
+
+/** The open, unexpired challenge the token names, with its account; 410 `challenge_expired` otherwise. */
+async function findOpenChallenge(deps: Deps, token: string, method?: ChallengeMethod): Promise<OpenChallenge> {
+  const challenge = token.length <= 200 ? await findChallengeById(deps.db, sha256Hex(token)) : undefined;
+  if (!challenge || challenge.status !== 'open' || challenge.expires_at <= deps.clock.now().toISOString()) {
+    throw new AppError('challenge_expired');
+  }
+  if (method !== undefined && !challengeMethods(challenge).includes(method)) throw new AppError('method_not_allowed');
+  const account = await findAccountById(deps.db, challenge.account_id);
+  if (!account) throw new AppError('challenge_expired');
+  return { challenge, account };
+}
+
+/** Rejects codes of the wrong shape before they cost an attempt (400 `invalid_request`). */
+function assertCodeShape(method: ChallengeMethod, code: string): void {
+  const valid = method === 'recovery_code' ? normalizeRecoveryCode(code) !== null : isSixDigitCode(code);
+  if (!valid) throw new AppError('invalid_request', {}, method === 'recovery_code' ? 'A recovery code has 16 letters and digits' : 'A code is exactly 6 digits');
+}
+
+/** Sends an email code for a challenge that allows `email` (POST …/email-code). */
+export async function sendChallengeEmailCode(deps: Deps, token: string, context: RequestContext | null): Promise<EmailCodeSent> {
+  const { challenge, account } = await findOpenChallenge(deps, token, 'email');
+  assertSecondFactorUnlocked(deps, account);
+  const memberships = await listMembershipsOfAccount(deps.db, account.id);
+  const workspace = memberships.find((m) => m.workspace.id === challenge.workspace_id)?.workspace;
+  const forWhat = `sign in to the workspace "${workspace?.name ?? 'unknown'}" (${workspace?.superApp.name ?? ''})`;
+  return sendEmailCode(deps, account, { purpose: 'login', challengeId: challenge.id, forWhat }, context);
+}
+
+/** Starts authenticator enrolment during a login that requires one (POST …/enrollment). */
+export async function startChallengeEnrollment(deps: Deps, token: string): Promise<PendingTotp> {
+  const { challenge, account } = await findOpenChallenge(deps, token, 'totp_enrollment');
+  return createPendingTotp(deps, account, challenge.id);
+}
+
+/**
+ * Second factor of a login. Checks the code, uses it up, closes the challenge and creates
+ * a new session in one transaction, so a code or challenge wins once even under races.
+ * Wrong codes count against the challenge (dead at 5) and the account's lockout.
+ */
+export async function verifyChallenge(deps: Deps, token: string, input: VerifyInput, context: RequestContext | null): Promise<VerifyResult> {
+  const { challenge, account } = await findOpenChallenge(deps, token, input.method);
+  assertCodeShape(input.method, input.code);
+  assertSecondFactorUnlocked(deps, account);
+  const now = deps.clock.now().toISOString();
+
+  const outcome = await deps.db.transaction().execute(async (tx) => {
+    let recoveryCodes: string[] | undefined;
+    if (input.method === 'totp_enrollment') {
+      recoveryCodes = await activatePendingTotp(deps, tx, account, input.code, challenge.id).catch((error: unknown) => {
+        if (error instanceof AppError && error.code === 'invalid_code') return null;
+        throw error;
+      }) ?? undefined;
+      if (!recoveryCodes) return null;
+    } else {
+      const proof = { method: input.method, code: input.code, emailScope: { purpose: 'login' as const, challengeId: challenge.id } };
+      if (!(await consumeSecondFactorProof(deps, tx, account, proof))) return null;
+    }
+    if (!(await completeChallenge(tx, challenge.id, now))) throw new AppError('challenge_expired');
+    await recordSecondFactorSuccess(tx, account.id);
+    const sessionToken = await createSession(deps, tx, { accountId: account.id, workspaceId: challenge.workspace_id, secondFactorVerified: true });
+    await recordAudit(deps, tx, { type: 'second_factor.succeeded', accountId: account.id, workspaceId: challenge.workspace_id, context, details: { method: input.method } });
+    if (input.method === 'totp_enrollment') {
+      await recordAudit(deps, tx, { type: 'two_factor.activated', accountId: account.id, workspaceId: challenge.workspace_id, context, details: { during: 'login' } });
+    }
+    if (input.method === 'recovery_code') {
+      await recordAudit(deps, tx, { type: 'recovery_code.used', accountId: account.id, workspaceId: challenge.workspace_id, context });
+    }
+    return { sessionToken, recoveryCodes };
+  });
+
+  if (outcome === null) return failVerification(deps, challenge, account, input.method, context);
+  if (input.method === 'totp_enrollment') void sendSecurityNotice(deps, account.email, 'activated');
+  if (input.method === 'recovery_code') void sendSecurityNotice(deps, account.email, 'recovery_code_used');
+  const workspace = (await listMembershipsOfAccount(deps.db, account.id)).find((m) => m.workspace.id === challenge.workspace_id)!.workspace;
+  return { status: 'authenticated', account: toAccount(account), workspace, ...outcome, recoveryCodes: outcome.recoveryCodes };
+}
+
+async function failVerification(deps: Deps, challenge: ChallengeRow, account: AccountRow, method: ChallengeMethod, context: RequestContext | null): Promise<never> {
+  const failures = await recordChallengeFailure(deps.db, challenge.id, CHALLENGE_MAX_FAILURES);
+  const lockSeconds = await recordSecondFactorFailure(deps, account, context, { method, workspaceId: challenge.workspace_id });
+  if (lockSeconds > 0) throw new AppError('too_many_attempts', { retryAfterSeconds: lockSeconds });
+  if (failures === null) throw new AppError('challenge_expired');
+  throw new AppError('invalid_code', { attemptsRemaining: Math.max(0, CHALLENGE_MAX_FAILURES - failures) });
+}

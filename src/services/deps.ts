@@ -1,0 +1,42 @@
+import type { Kysely } from 'kysely';
+import type { Mailer } from '../adapters/mailer.js';
+import type { PasswordHasher } from '../adapters/password-hasher.js';
+import type { SecretBox } from '../adapters/secret-box.js';
+import type { Clock, Random } from '../domain/ports.js';
+import type { Database } from '../store/schema.js';
+
+/** Where a request came from, for the audit log. */
+export interface RequestContext {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** Minimal logger shape (pino's); messages never carry codes, secrets or passwords. */
+export interface Logger {
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+}
+
+/** Everything a service needs, passed as one object (STYLE: layering, rule 3). */
+export interface Deps {
+  db: Kysely<Database>;
+  clock: Clock;
+  random: Random;
+  mailer: Mailer;
+  hasher: PasswordHasher;
+  secretBox: SecretBox;
+  logger: Logger;
+  sessionIdleSeconds: number;
+  sessionAbsoluteSeconds: number;
+}
+
+/** Current time as the ISO text the store compares. */
+export function nowIso(deps: Pick<Deps, 'clock'>): string {
+  return deps.clock.now().toISOString();
+}
+
+/** A random opaque id for rows (128 bits, base64url). */
+export function newId(deps: Pick<Deps, 'random'>): string {
+  return Buffer.from(deps.random.bytes(16)).toString('base64url');
+}

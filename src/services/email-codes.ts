@@ -1,0 +1,73 @@
+import { generateEmailCode, maskEmail } from '../domain/codes.js';
+import { AppError } from '../domain/errors.js';
+import { EMAIL_CODE_RESEND_SECONDS, EMAIL_CODE_TTL_SECONDS, EMAIL_CODES_PER_HOUR } from '../domain/limits.js';
+import { addSeconds } from '../domain/ports.js';
+import { claimEmailCodeSend, findAccountById, releaseEmailCodeSend } from '../store/accounts.js';
+import { countEmailCodesSince, deleteEmailCode, type EmailCodePurpose, replaceEmailCode } from '../store/email-codes.js';
+import type { AccountRow } from '../store/schema.js';
+import { recordAudit } from './audit.js';
+import { type Deps, newId, type RequestContext } from './deps.js';
+
+/** Where a code went and when another may be asked for (the 202 body). */
+export interface EmailCodeSent {
+  sentTo: string;
+  resendAfterSeconds: number;
+}
+
+export interface EmailCodeRequest {
+  purpose: EmailCodePurpose;
+  challengeId: string | null;
+  /** Says what the code is for, e.g. "sign in to the workspace Acme Dev". */
+  forWhat: string;
+}
+
+function secondsUntil(deps: Pick<Deps, 'clock'>, instant: Date): number {
+  return Math.max(1, Math.ceil((instant.getTime() - deps.clock.now().getTime()) / 1000));
+}
+
+/**
+ * Sends a fresh six-digit code to the account's email, killing the older one of the same
+ * scope. Refuses with 429 `resend_too_soon` inside the cooldown (a compare-and-set on the
+ * account, so concurrent requests send one mail) and `too_many_codes` past the hourly cap.
+ * When delivery fails the code and the cooldown are undone and 503 `mail_delivery_failed`
+ * is thrown, so the user can simply try again.
+ */
+export async function sendEmailCode(deps: Deps, account: AccountRow, request: EmailCodeRequest, context: RequestContext | null): Promise<EmailCodeSent> {
+  const now = deps.clock.now();
+  const hourAgo = addSeconds(now, -3600).toISOString();
+  if ((await countEmailCodesSince(deps.db, account.id, hourAgo)) >= EMAIL_CODES_PER_HOUR) {
+    throw new AppError('too_many_codes', { retryAfterSeconds: 3600 });
+  }
+  const previous = (await findAccountById(deps.db, account.id))?.email_code_sent_at ?? null;
+  const stamp = now.toISOString();
+  if (!(await claimEmailCodeSend(deps.db, account.id, stamp, addSeconds(now, -EMAIL_CODE_RESEND_SECONDS).toISOString()))) {
+    const last = previous ? new Date(previous) : now;
+    throw new AppError('resend_too_soon', { retryAfterSeconds: secondsUntil(deps, addSeconds(last, EMAIL_CODE_RESEND_SECONDS)) });
+  }
+  const code = generateEmailCode(deps.random);
+  const codeId = newId(deps);
+  const expiresAt = addSeconds(now, EMAIL_CODE_TTL_SECONDS);
+  await deps.db.transaction().execute((tx) =>
+    replaceEmailCode(tx, { accountId: account.id, purpose: request.purpose, challengeId: request.challengeId }, { id: codeId, codeHash: deps.secretBox.mac(code), expiresAt: expiresAt.toISOString(), now: stamp }),
+  );
+  try {
+    await deps.mailer.send({
+      to: account.email,
+      subject: 'Your Mini Program Platform verification code',
+      text: [
+        `Your verification code is ${code}`,
+        '',
+        `Use it to ${request.forWhat}. It expires in ${EMAIL_CODE_TTL_SECONDS / 60} minutes and works once.`,
+        'Never share this code. Mini Program Platform staff will never ask you for it.',
+        'If you did not request it, someone may know your password: change it and turn on an authenticator app.',
+      ].join('\n'),
+    });
+  } catch (error) {
+    await deleteEmailCode(deps.db, codeId);
+    await releaseEmailCodeSend(deps.db, account.id, stamp, previous);
+    deps.logger.error({ err: (error as Error).message, purpose: request.purpose }, 'verification email could not be sent');
+    throw new AppError('mail_delivery_failed');
+  }
+  await recordAudit(deps, deps.db, { type: 'email_code.sent', accountId: account.id, context, details: { purpose: request.purpose } });
+  return { sentTo: maskEmail(account.email), resendAfterSeconds: EMAIL_CODE_RESEND_SECONDS };
+}

@@ -1,0 +1,108 @@
+import { generateToken, sha256Hex } from '../adapters/tokens.js';
+import { maskEmail } from '../domain/codes.js';
+import { AppError } from '../domain/errors.js';
+import { CHALLENGE_TTL_SECONDS } from '../domain/limits.js';
+import { decideLogin } from '../domain/policy.js';
+import { addSeconds } from '../domain/ports.js';
+import { type Account, findAccountByEmail, toAccount } from '../store/accounts.js';
+import { insertChallenge } from '../store/challenges.js';
+import type { AccountRow } from '../store/schema.js';
+import { findSuperAppById, listMembershipsOfAccount, type MembershipView, toTwoFactorPolicy } from '../store/tenants.js';
+import { hasActiveTotpFactor } from '../store/totp-factors.js';
+import type { Deps } from './deps.js';
+import { createSession } from './sessions.js';
+
+export interface LoginInput {
+  email: string;
+  password: string;
+  workspaceId?: string | undefined;
+}
+
+/** The public view of a login challenge (API.md "Login"), `id` being the bearer token. */
+export interface ChallengeView {
+  id: string;
+  methods: string[];
+  primaryMethod: string;
+  expiresAt: string;
+  reason: string;
+  superApp: { id: string; name: string };
+  workspace: { id: string; name: string };
+  sentTo: string;
+}
+
+export type LoginResult =
+  | { status: 'authenticated'; account: Account; workspace: MembershipView['workspace']; sessionToken: string }
+  | { status: 'second_factor_required' | 'enrollment_required'; challenge: ChallengeView };
+
+const dummyHashes = new WeakMap<object, Promise<string>>();
+
+/** A real argon2id hash of a random password, so unknown emails cost the same time as wrong passwords. */
+function dummyHash(deps: Deps): Promise<string> {
+  let hash = dummyHashes.get(deps.hasher);
+  if (!hash) {
+    hash = deps.hasher.hash(generateToken(deps.random));
+    dummyHashes.set(deps.hasher, hash);
+  }
+  return hash;
+}
+
+/** Verifies email and password; 401 `invalid_credentials` for an unknown email and a wrong password alike. */
+export async function verifyPassword(deps: Deps, email: string, password: string): Promise<AccountRow> {
+  const account = await findAccountByEmail(deps.db, email);
+  const matches = await deps.hasher.verify(account?.password_hash ?? (await dummyHash(deps)), password);
+  if (!account || !matches) throw new AppError('invalid_credentials');
+  return account;
+}
+
+/** Warms the dummy hash so the first unknown-email login is not faster than the rest. */
+export async function prepareLogin(deps: Deps): Promise<void> {
+  await dummyHash(deps);
+}
+
+/**
+ * First factor. Decides what the login still needs (domain/policy `decideLogin`): a
+ * session at once, or a challenge whose token the client must present with a code.
+ * No session of any kind exists before the second factor passes.
+ */
+export async function login(deps: Deps, input: LoginInput): Promise<LoginResult> {
+  const account = await verifyPassword(deps, input.email, input.password);
+  const memberships = await listMembershipsOfAccount(deps.db, account.id);
+  const membership = input.workspaceId === undefined ? memberships[0] : memberships.find((m) => m.workspace.id === input.workspaceId);
+  if (!membership) throw new AppError('not_a_member');
+  const { workspace } = membership;
+  const superApp = await findSuperAppById(deps.db, workspace.superApp.id);
+  if (!superApp) throw new AppError('not_a_member');
+  const decision = decideLogin({ ownTotpActive: await hasActiveTotpFactor(deps.db, account.id), policy: toTwoFactorPolicy(superApp) });
+
+  if (decision.kind === 'authenticated') {
+    const sessionToken = await createSession(deps, deps.db, { accountId: account.id, workspaceId: workspace.id, secondFactorVerified: false });
+    return { status: 'authenticated', account: toAccount(account), workspace, sessionToken };
+  }
+  const token = generateToken(deps.random);
+  const now = deps.clock.now();
+  const expiresAt = addSeconds(now, CHALLENGE_TTL_SECONDS).toISOString();
+  await insertChallenge(deps.db, {
+    id: sha256Hex(token),
+    accountId: account.id,
+    workspaceId: workspace.id,
+    kind: decision.kind,
+    methods: decision.methods,
+    primaryMethod: decision.primaryMethod,
+    reason: decision.reason,
+    expiresAt,
+    now: now.toISOString(),
+  });
+  return {
+    status: decision.kind,
+    challenge: {
+      id: token,
+      methods: decision.methods,
+      primaryMethod: decision.primaryMethod,
+      expiresAt,
+      reason: decision.reason,
+      superApp: workspace.superApp,
+      workspace: { id: workspace.id, name: workspace.name },
+      sentTo: maskEmail(account.email),
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type { Deps } from './deps.js';
+
+/** Security notices sent to an account; none carries a code or secret. */
+export type SecurityNotice =
+  | 'activated'
+  | 'deactivated'
+  | 'recovery_codes_regenerated'
+  | 'recovery_code_used'
+  | 'reset'
+  | 'locked';
+
+const NOTICES: Record<SecurityNotice, { subject: string; body: string }> = {
+  activated: { subject: 'Two-factor authentication was turned on', body: 'Two-factor authentication with an authenticator app was turned on for your account.' },
+  deactivated: { subject: 'Two-factor authentication was turned off', body: 'Two-factor authentication was turned off for your account.' },
+  recovery_codes_regenerated: { subject: 'New recovery codes were created', body: 'New recovery codes were created for your account. The old ones no longer work.' },
+  recovery_code_used: { subject: 'A recovery code was used', body: 'A recovery code was used to verify your identity. Each code works once.' },
+  reset: { subject: 'Your two-factor authentication was reset', body: 'Two-factor authentication was reset for your account and you were signed out everywhere. Set it up again after you sign in.' },
+  locked: { subject: 'Second-factor verification was locked', body: 'Too many wrong verification codes were entered for your account, so verification is locked for a while.' },
+};
+
+/**
+ * Emails a security notice. Runs after the change committed; a delivery failure is
+ * logged (without the message) and does not undo the change.
+ */
+export async function sendSecurityNotice(deps: Pick<Deps, 'mailer' | 'logger' | 'clock'>, to: string, notice: SecurityNotice, extra = ''): Promise<void> {
+  const { subject, body } = NOTICES[notice];
+  const text = [
+    body,
+    extra,
+    `When: ${deps.clock.now().toUTCString()}`,
+    '',
+    'If this was not you, sign in and review your security settings, or contact your workspace admin.',
+    '',
+    'Mini Program Platform',
+  ].filter((line) => line !== null).join('\n');
+  try {
+    await deps.mailer.send({ to, subject: `Mini Program Platform: ${subject}`, text });
+  } catch (error) {
+    deps.logger.warn({ notice, err: (error as Error).message }, 'security notice could not be sent');
+  }
+}

@@ -1,0 +1,97 @@
+import { digestsEqual, sha256Hex } from '../adapters/tokens.js';
+import { normalizeRecoveryCode } from '../domain/codes.js';
+import { AppError } from '../domain/errors.js';
+import { EMAIL_CODE_MAX_FAILURES, secondFactorLockSeconds } from '../domain/limits.js';
+import { addSeconds } from '../domain/ports.js';
+import { matchTotpStep } from '../domain/totp.js';
+import { claimTotpStep, clearSecondFactorFailures, incrementSecondFactorFailures, lockSecondFactor } from '../store/accounts.js';
+import { consumeEmailCode, type EmailCodePurpose, findLiveEmailCode, recordEmailCodeFailure } from '../store/email-codes.js';
+import { consumeRecoveryCode } from '../store/recovery-codes.js';
+import type { AccountRow, Db } from '../store/schema.js';
+import { findTotpFactor } from '../store/totp-factors.js';
+import { recordAudit } from './audit.js';
+import type { Deps, RequestContext } from './deps.js';
+import { sendSecurityNotice } from './notifications.js';
+
+/** A proof of the second factor: a code and how it was obtained. */
+export interface SecondFactorProof {
+  method: 'totp' | 'email' | 'recovery_code';
+  code: string;
+  /** For email codes: what the code was sent for. */
+  emailScope?: { purpose: EmailCodePurpose; challengeId: string | null };
+}
+
+/** Hash under which a recovery code is stored; null for a malformed code. */
+export function recoveryCodeHash(code: string): string | null {
+  const normalized = normalizeRecoveryCode(code);
+  return normalized === null ? null : sha256Hex(normalized);
+}
+
+/** Throws 429 `too_many_attempts` while the account's second-factor verification is locked. */
+export function assertSecondFactorUnlocked(deps: Pick<Deps, 'clock'>, account: AccountRow): void {
+  const until = account.second_factor_locked_until;
+  if (until === null) return;
+  const seconds = Math.ceil((Date.parse(until) - deps.clock.now().getTime()) / 1000);
+  if (seconds > 0) throw new AppError('too_many_attempts', { retryAfterSeconds: seconds });
+}
+
+/** Opens the account's active authenticator key, or null when it has none. */
+export async function findActiveTotpKey(deps: Pick<Deps, 'secretBox'>, db: Db, accountId: string): Promise<Uint8Array | null> {
+  const factor = await findTotpFactor(db, accountId);
+  if (!factor || factor.status !== 'active') return null;
+  return deps.secretBox.open(factor.secret_sealed, accountId);
+}
+
+/**
+ * Checks `proof` for the account and, when it is right, uses it up atomically (TOTP step
+ * claim, recovery code or email code compare-and-set): true for exactly one caller.
+ * Call inside the transaction that makes the change the proof authorises.
+ */
+export async function consumeSecondFactorProof(deps: Deps, db: Db, account: AccountRow, proof: SecondFactorProof): Promise<boolean> {
+  const now = deps.clock.now();
+  if (proof.method === 'totp') {
+    const key = await findActiveTotpKey(deps, db, account.id);
+    const step = key ? matchTotpStep(key, proof.code, now) : null;
+    return step !== null && claimTotpStep(db, account.id, step);
+  }
+  if (proof.method === 'recovery_code') {
+    const hash = recoveryCodeHash(proof.code);
+    return hash !== null && consumeRecoveryCode(db, account.id, hash, now.toISOString());
+  }
+  const scope = proof.emailScope;
+  if (!scope) return false;
+  const row = await findLiveEmailCode(db, { accountId: account.id, ...scope });
+  if (!row || row.expires_at <= now.toISOString()) return false;
+  if (!digestsEqual(row.code_hash, deps.secretBox.mac(proof.code))) {
+    await recordEmailCodeFailure(db, row.id, EMAIL_CODE_MAX_FAILURES);
+    return false;
+  }
+  return consumeEmailCode(db, row.id, now.toISOString());
+}
+
+/**
+ * Books one wrong second-factor code against the account: audit, and a lock (with an
+ * email to the owner) when the count reaches a lock threshold. Returns the lock length in
+ * seconds, 0 when this failure did not lock.
+ */
+export async function recordSecondFactorFailure(
+  deps: Deps,
+  account: AccountRow,
+  context: RequestContext | null,
+  details: Record<string, unknown>,
+): Promise<number> {
+  const failures = await incrementSecondFactorFailures(deps.db, account.id);
+  await recordAudit(deps, deps.db, { type: 'second_factor.failed', accountId: account.id, context, details: { ...details, consecutiveFailures: failures } });
+  const lockSeconds = secondFactorLockSeconds(failures);
+  if (lockSeconds === 0) return 0;
+  await lockSecondFactor(deps.db, account.id, addSeconds(deps.clock.now(), lockSeconds).toISOString());
+  await recordAudit(deps, deps.db, { type: 'second_factor.locked', accountId: account.id, context, details: { consecutiveFailures: failures, lockSeconds } });
+  deps.logger.warn({ accountId: account.id, failures }, 'second-factor verification locked');
+  void sendSecurityNotice(deps, account.email, 'locked');
+  return lockSeconds;
+}
+
+/** Clears the failure count after a success (inside the success transaction). */
+export async function recordSecondFactorSuccess(db: Db, accountId: string): Promise<void> {
+  await clearSecondFactorFailures(db, accountId);
+}

@@ -1,0 +1,25 @@
+import { resealTotpFactor } from '../store/totp-factors.js';
+import type { Deps } from './deps.js';
+
+/**
+ * Re-seals every TOTP secret that is not under the current key. Each row is rewritten with
+ * a compare-and-set on its old sealed text, so it can run while servers keep serving (they
+ * read with old and new keys until every row is done). Returns counts.
+ */
+export async function rotateTotpSecrets(deps: Deps, batchSize = 500) {
+  let rotated = 0;
+  let scanned = 0;
+  let after = '';
+  for (;;) {
+    const rows = await deps.db.selectFrom('totp_factors').select(['account_id', 'secret_sealed']).where('account_id', '>', after).orderBy('account_id').limit(batchSize).execute();
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      scanned += 1;
+      if (deps.secretBox.isCurrent(row.secret_sealed)) continue;
+      const plain = deps.secretBox.open(row.secret_sealed, row.account_id);
+      if (await resealTotpFactor(deps.db, row.account_id, row.secret_sealed, deps.secretBox.seal(plain, row.account_id))) rotated += 1;
+    }
+    after = rows[rows.length - 1]!.account_id;
+  }
+  return { scanned, rotated };
+}

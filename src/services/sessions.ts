@@ -1,0 +1,75 @@
+import { generateToken, sha256Hex } from '../adapters/tokens.js';
+import { AppError } from '../domain/errors.js';
+import { addSeconds } from '../domain/ports.js';
+import type { Account } from '../store/accounts.js';
+import { findAccountById, toAccount } from '../store/accounts.js';
+import type { Db, SessionRow } from '../store/schema.js';
+import { deleteSession, findSessionById, insertSession, touchSession } from '../store/sessions.js';
+import { listAdministeredSuperApps, listMembershipsOfAccount } from '../store/tenants.js';
+import type { Deps } from './deps.js';
+
+/** Activity is written back at most this often, to keep reads cheap. */
+const TOUCH_INTERVAL_SECONDS = 60;
+
+/** A live session with its account. */
+export interface SessionContext {
+  sessionId: string;
+  session: SessionRow;
+  account: Account;
+}
+
+/** Creates a session (inside `db`, usually the transaction that passed the last factor); returns the cookie token. */
+export async function createSession(deps: Deps, db: Db, input: { accountId: string; workspaceId: string; secondFactorVerified: boolean }): Promise<string> {
+  const token = generateToken(deps.random);
+  const now = deps.clock.now();
+  await insertSession(db, {
+    id: sha256Hex(token),
+    accountId: input.accountId,
+    workspaceId: input.workspaceId,
+    secondFactorVerified: input.secondFactorVerified,
+    expiresAt: addSeconds(now, deps.sessionAbsoluteSeconds).toISOString(),
+    now: now.toISOString(),
+  });
+  return token;
+}
+
+/**
+ * The session the cookie token names, or 401 `unauthenticated` when there is none, or it
+ * passed its absolute lifetime or idle timeout (then it is deleted).
+ */
+export async function requireSession(deps: Deps, token: string | undefined): Promise<SessionContext> {
+  if (!token || token.length > 200) throw new AppError('unauthenticated');
+  const id = sha256Hex(token);
+  const session = await findSessionById(deps.db, id);
+  if (!session) throw new AppError('unauthenticated');
+  const now = deps.clock.now();
+  const idleDeadline = addSeconds(new Date(session.last_seen_at), deps.sessionIdleSeconds);
+  if (session.expires_at <= now.toISOString() || idleDeadline <= now) {
+    await deleteSession(deps.db, id);
+    throw new AppError('unauthenticated');
+  }
+  const accountRow = await findAccountById(deps.db, session.account_id);
+  if (!accountRow) throw new AppError('unauthenticated');
+  if (now.getTime() - Date.parse(session.last_seen_at) >= TOUCH_INTERVAL_SECONDS * 1000) {
+    await touchSession(deps.db, id, now.toISOString());
+  }
+  return { sessionId: id, session, account: toAccount(accountRow) };
+}
+
+/** Ends the session the token names (no error when there is none). */
+export async function endSession(deps: Deps, token: string | undefined): Promise<void> {
+  if (token && token.length <= 200) await deleteSession(deps.db, sha256Hex(token));
+}
+
+/** The `GET /api/v1/session` view: account, current workspace with role and super app, administered super apps. */
+export async function describeSession(deps: Deps, ctx: SessionContext) {
+  const memberships = await listMembershipsOfAccount(deps.db, ctx.account.id);
+  const membership = memberships.find((m) => m.workspace.id === ctx.session.workspace_id);
+  if (!membership) throw new AppError('unauthenticated');
+  return {
+    account: ctx.account,
+    workspace: membership.workspace,
+    secondFactorVerified: ctx.session.second_factor_verified === 1,
+    administeredSuperApps: await listAdministeredSuperApps(deps.db, ctx.account.id),
+  };
+}

@@ -1,0 +1,110 @@
+import type { AccountRow, Db } from './schema.js';
+
+/** An account as services see it (no password hash). */
+export interface Account {
+  id: string;
+  email: string;
+  name: string;
+}
+
+/** Lower-cased email used for the unique, case-insensitive index. */
+export function emailKey(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function toAccount(row: Pick<AccountRow, 'id' | 'email' | 'name'>): Account {
+  return { id: row.id, email: row.email, name: row.name };
+}
+
+export async function insertAccount(
+  db: Db,
+  row: { id: string; email: string; name: string; passwordHash: string; now: string },
+): Promise<void> {
+  await db
+    .insertInto('accounts')
+    .values({
+      id: row.id,
+      email: row.email.trim(),
+      email_key: emailKey(row.email),
+      name: row.name,
+      password_hash: row.passwordHash,
+      totp_last_step: null,
+      second_factor_locked_until: null,
+      email_code_sent_at: null,
+      created_at: row.now,
+    })
+    .execute();
+}
+
+export async function findAccountByEmail(db: Db, email: string): Promise<AccountRow | undefined> {
+  return db.selectFrom('accounts').selectAll().where('email_key', '=', emailKey(email)).executeTakeFirst();
+}
+
+export async function findAccountById(db: Db, id: string): Promise<AccountRow | undefined> {
+  return db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Marks TOTP `step` used for the account; false when it (or a later step) was already
+ * used. A conditional UPDATE, so exactly one of any number of concurrent claims wins,
+ * across processes too (RFC 6238 §5.2: a verifier must not accept the same OTP twice).
+ */
+export async function claimTotpStep(db: Db, accountId: string, step: number): Promise<boolean> {
+  const result = await db
+    .updateTable('accounts')
+    .set({ totp_last_step: step })
+    .where('id', '=', accountId)
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Adds one consecutive second-factor failure; returns the new count (atomic increment). */
+export async function incrementSecondFactorFailures(db: Db, accountId: string): Promise<number> {
+  const row = await db
+    .updateTable('accounts')
+    .set((eb) => ({ second_factor_failures: eb('second_factor_failures', '+', 1) }))
+    .where('id', '=', accountId)
+    .returning('second_factor_failures')
+    .executeTakeFirst();
+  return row?.second_factor_failures ?? 0;
+}
+
+/** Locks second-factor verification until `until` (ISO time). */
+export async function lockSecondFactor(db: Db, accountId: string, until: string): Promise<void> {
+  await db.updateTable('accounts').set({ second_factor_locked_until: until }).where('id', '=', accountId).execute();
+}
+
+/** Clears the failure count and any lock (after a success or a 2FA reset). */
+export async function clearSecondFactorFailures(db: Db, accountId: string): Promise<void> {
+  await db
+    .updateTable('accounts')
+    .set({ second_factor_failures: 0, second_factor_locked_until: null })
+    .where('id', '=', accountId)
+    .where((eb) => eb.or([eb('second_factor_failures', '>', 0), eb('second_factor_locked_until', 'is not', null)]))
+    .execute();
+}
+
+/**
+ * Stamps an email send at `now` unless one happened after `notBefore`; false when the
+ * cooldown has not passed. Compare-and-set, so two concurrent requests cannot both send.
+ */
+export async function claimEmailCodeSend(db: Db, accountId: string, now: string, notBefore: string): Promise<boolean> {
+  const result = await db
+    .updateTable('accounts')
+    .set({ email_code_sent_at: now })
+    .where('id', '=', accountId)
+    .where((eb) => eb.or([eb('email_code_sent_at', 'is', null), eb('email_code_sent_at', '<=', notBefore)]))
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Undoes a send stamp that is still ours (the mail could not be delivered). */
+export async function releaseEmailCodeSend(db: Db, accountId: string, stamped: string, previous: string | null): Promise<void> {
+  await db
+    .updateTable('accounts')
+    .set({ email_code_sent_at: previous })
+    .where('id', '=', accountId)
+    .where('email_code_sent_at', '=', stamped)
+    .execute();
+}

@@ -1,0 +1,79 @@
+import type { ChallengeMethod, SecondFactorReason } from '../domain/policy.js';
+import type { ChallengeRow, Db } from './schema.js';
+
+export interface NewChallenge {
+  id: string;
+  accountId: string;
+  workspaceId: string;
+  kind: 'second_factor_required' | 'enrollment_required';
+  methods: ChallengeMethod[];
+  primaryMethod: ChallengeMethod;
+  reason: SecondFactorReason;
+  expiresAt: string;
+  now: string;
+}
+
+export async function insertChallenge(db: Db, c: NewChallenge): Promise<void> {
+  await db
+    .insertInto('challenges')
+    .values({
+      id: c.id,
+      account_id: c.accountId,
+      workspace_id: c.workspaceId,
+      kind: c.kind,
+      methods: c.methods.join(','),
+      primary_method: c.primaryMethod,
+      reason: c.reason,
+      status: 'open',
+      expires_at: c.expiresAt,
+      created_at: c.now,
+    })
+    .execute();
+}
+
+export async function findChallengeById(db: Db, id: string): Promise<ChallengeRow | undefined> {
+  return db.selectFrom('challenges').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function challengeMethods(row: ChallengeRow): ChallengeMethod[] {
+  return row.methods.split(',') as ChallengeMethod[];
+}
+
+/**
+ * Counts one wrong code against an open challenge and kills it at `maxFailures`;
+ * returns the new failure count, or null when the challenge was no longer open.
+ */
+export async function recordChallengeFailure(db: Db, id: string, maxFailures: number): Promise<number | null> {
+  const row = await db
+    .updateTable('challenges')
+    .set((eb) => ({
+      failures: eb('failures', '+', 1),
+      status: eb.case().when('failures', '>=', maxFailures - 1).then('dead').else('open').end(),
+    }))
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .returning('failures')
+    .executeTakeFirst();
+  return row ? row.failures : null;
+}
+
+/**
+ * Closes an open, unexpired challenge as passed; false when another request already
+ * closed it, it died or it expired. The single-use guarantee of a challenge.
+ */
+export async function completeChallenge(db: Db, id: string, now: string): Promise<boolean> {
+  const result = await db
+    .updateTable('challenges')
+    .set({ status: 'done' })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Deletes challenges that expired before `before` (housekeeping). */
+export async function deleteExpiredChallenges(db: Db, before: string): Promise<number> {
+  const result = await db.deleteFrom('challenges').where('expires_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

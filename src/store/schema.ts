@@ -1,0 +1,154 @@
+import type { Generated, Insertable, Kysely, Selectable, Transaction } from 'kysely';
+
+/**
+ * Tables as the database holds them. Times are ISO-8601 UTC strings of fixed width
+ * (`Date#toISOString`), so they compare correctly as text on every dialect; flags are
+ * 0/1 integers for the same reason.
+ */
+export interface Database {
+  super_apps: SuperAppTable;
+  super_app_admins: SuperAppAdminTable;
+  workspaces: WorkspaceTable;
+  accounts: AccountTable;
+  memberships: MembershipTable;
+  totp_factors: TotpFactorTable;
+  recovery_codes: RecoveryCodeTable;
+  challenges: ChallengeTable;
+  email_codes: EmailCodeTable;
+  sessions: SessionTable;
+  audit_events: AuditEventTable;
+}
+
+export interface SuperAppTable {
+  id: string;
+  name: string;
+  two_factor_required: number;
+  primary_method: string;
+  secondary_method: string | null;
+  allow_deactivation: number;
+  created_at: string;
+}
+
+export interface SuperAppAdminTable {
+  super_app_id: string;
+  account_id: string;
+  created_at: string;
+}
+
+export interface WorkspaceTable {
+  id: string;
+  super_app_id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface AccountTable {
+  id: string;
+  email: string;
+  /** Lower-cased email; unique, so emails are unique case-insensitively. */
+  email_key: string;
+  name: string;
+  password_hash: string;
+  /** Highest TOTP step ever accepted for this account (replay guard, RFC 6238 §5.2). */
+  totp_last_step: number | null;
+  second_factor_failures: Generated<number>;
+  second_factor_locked_until: string | null;
+  /** When the last email code was sent (resend cooldown, compare-and-set). */
+  email_code_sent_at: string | null;
+  created_at: string;
+}
+
+export interface MembershipTable {
+  workspace_id: string;
+  account_id: string;
+  role: string;
+  created_at: string;
+}
+
+export interface TotpFactorTable {
+  account_id: string;
+  /** AES-256-GCM sealed key (see adapters/secret-box.ts). */
+  secret_sealed: string;
+  status: string;
+  /** Pending secrets only: when the activation lapses. */
+  pending_expires_at: string | null;
+  /** Set when the pending secret was created during a login challenge (enrolment). */
+  challenge_id: string | null;
+  activated_at: string | null;
+  created_at: string;
+}
+
+export interface RecoveryCodeTable {
+  id: string;
+  account_id: string;
+  /** SHA-256 of the normalized code. */
+  code_hash: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+export interface ChallengeTable {
+  /** SHA-256 of the challenge token handed to the client. */
+  id: string;
+  account_id: string;
+  workspace_id: string;
+  kind: string;
+  methods: string;
+  primary_method: string;
+  reason: string;
+  failures: Generated<number>;
+  status: string;
+  expires_at: string;
+  created_at: string;
+}
+
+export interface EmailCodeTable {
+  id: string;
+  account_id: string;
+  purpose: string;
+  challenge_id: string | null;
+  /** HMAC-SHA-256 of the code under a key derived from SECRET_KEY. */
+  code_hash: string;
+  failures: number;
+  status: string;
+  expires_at: string;
+  created_at: string;
+}
+
+export interface SessionTable {
+  /** SHA-256 of the session token in the cookie. */
+  id: string;
+  account_id: string;
+  workspace_id: string;
+  second_factor_verified: number;
+  authenticated_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  created_at: string;
+}
+
+export interface AuditEventTable {
+  id: string;
+  type: string;
+  account_id: string | null;
+  actor_account_id: string | null;
+  super_app_id: string | null;
+  workspace_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  details: string;
+  created_at: string;
+}
+
+/** A database handle or an open transaction; store functions accept either. */
+export type Db = Kysely<Database> | Transaction<Database>;
+
+export type AccountRow = Selectable<AccountTable>;
+export type SuperAppRow = Selectable<SuperAppTable>;
+export type WorkspaceRow = Selectable<WorkspaceTable>;
+export type ChallengeRow = Selectable<ChallengeTable>;
+export type EmailCodeRow = Selectable<EmailCodeTable>;
+export type SessionRow = Selectable<SessionTable>;
+export type TotpFactorRow = Selectable<TotpFactorTable>;
+export type AuditEventRow = Selectable<AuditEventTable>;
+export type NewAuditEvent = Insertable<AuditEventTable>;

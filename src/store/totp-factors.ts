@@ -1,0 +1,80 @@
+import type { Db, TotpFactorRow } from './schema.js';
+
+export async function findTotpFactor(db: Db, accountId: string): Promise<TotpFactorRow | undefined> {
+  return db.selectFrom('totp_factors').selectAll().where('account_id', '=', accountId).executeTakeFirst();
+}
+
+/** True when the account's own authenticator is active. */
+export async function hasActiveTotpFactor(db: Db, accountId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('totp_factors')
+    .select('status')
+    .where('account_id', '=', accountId)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Stores a new pending secret, replacing an earlier pending one; false (and nothing
+ * written) when an active factor exists.
+ */
+export async function replacePendingTotpFactor(
+  db: Db,
+  row: { accountId: string; secretSealed: string; expiresAt: string; challengeId: string | null; now: string },
+): Promise<boolean> {
+  const result = await db
+    .insertInto('totp_factors')
+    .values({
+      account_id: row.accountId,
+      secret_sealed: row.secretSealed,
+      status: 'pending',
+      pending_expires_at: row.expiresAt,
+      challenge_id: row.challengeId,
+      activated_at: null,
+      created_at: row.now,
+    })
+    .onConflict((oc) =>
+      oc
+        .column('account_id')
+        .doUpdateSet({ secret_sealed: row.secretSealed, pending_expires_at: row.expiresAt, challenge_id: row.challengeId, created_at: row.now })
+        .where('totp_factors.status', '=', 'pending'),
+    )
+    .executeTakeFirst();
+  return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+}
+
+/**
+ * Turns the pending secret `secretSealed` into the active factor; false when it is no
+ * longer the pending one (replaced, expired or already activated) — single winner.
+ */
+export async function activatePendingTotpFactor(db: Db, accountId: string, secretSealed: string, now: string): Promise<boolean> {
+  const result = await db
+    .updateTable('totp_factors')
+    .set({ status: 'active', activated_at: now, pending_expires_at: null, challenge_id: null })
+    .where('account_id', '=', accountId)
+    .where('status', '=', 'pending')
+    .where('secret_sealed', '=', secretSealed)
+    .where('pending_expires_at', '>', now)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Removes the account's factor, pending or active; true when one was removed. */
+export async function deleteTotpFactor(db: Db, accountId: string, status?: 'active' | 'pending'): Promise<boolean> {
+  let query = db.deleteFrom('totp_factors').where('account_id', '=', accountId);
+  if (status) query = query.where('status', '=', status);
+  const result = await query.executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/** Rewrites a sealed secret (key rotation) only if it is still `previous`. */
+export async function resealTotpFactor(db: Db, accountId: string, previous: string, next: string): Promise<boolean> {
+  const result = await db
+    .updateTable('totp_factors')
+    .set({ secret_sealed: next })
+    .where('account_id', '=', accountId)
+    .where('secret_sealed', '=', previous)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
