@@ -22,7 +22,6 @@ export const ERROR_CATALOGUE = {
   already_exists: { status: 409, title: 'It already exists' },
   challenge_expired: { status: 410, title: 'The sign-in attempt has expired; enter your password again' },
   activation_expired: { status: 410, title: 'The activation has expired; start again' },
-  code_expired: { status: 410, title: 'The verification code has expired; request a new one' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'Send the request body as application/json' },
   too_many_attempts: { status: 429, title: 'Too many attempts; try again later' },

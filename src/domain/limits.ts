@@ -33,3 +33,25 @@ export function secondFactorLockSeconds(failures: number): number {
   const lockNumber = failures / SECOND_FACTOR_FAILURES_PER_LOCK;
   return Math.min(SECOND_FACTOR_BASE_LOCK_SECONDS * 2 ** (lockNumber - 1), SECOND_FACTOR_MAX_LOCK_SECONDS);
 }
+
+/** Password failures are counted in windows of this length. */
+export const PASSWORD_FAILURE_WINDOW_SECONDS = 15 * 60;
+/** Wrong passwords per account (and per IP) in a window before answers slow down. */
+export const PASSWORD_FREE_FAILURES_PER_ACCOUNT = 5;
+export const PASSWORD_FREE_FAILURES_PER_IP = 30;
+/** The longest wait imposed after a wrong password: throttling slows, it never locks the owner out. */
+export const PASSWORD_MAX_DELAY_SECONDS_ACCOUNT = 60;
+export const PASSWORD_MAX_DELAY_SECONDS_IP = 300;
+/** Verification emails one IP address may trigger per hour (no mail-bombing). */
+export const EMAIL_CODES_PER_IP_PER_HOUR = 30;
+/** Sensitive changes need a password entered this recently (or the password again). */
+export const REAUTHENTICATION_WINDOW_SECONDS = 15 * 60;
+
+/**
+ * Seconds to wait after the last failure, once `failures` exceed `freeFailures`: 1 s,
+ * 2 s, 4 s… up to `maxDelaySeconds`.
+ */
+export function throttleDelaySeconds(failures: number, freeFailures: number, maxDelaySeconds: number): number {
+  if (failures < freeFailures) return 0;
+  return Math.min(2 ** (failures - freeFailures), maxDelaySeconds);
+}

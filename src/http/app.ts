@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -12,6 +13,7 @@ import type { Actor } from '../services/account-two-factor.js';
 import type { Deps } from '../services/deps.js';
 import { requireSession, type SessionContext } from '../services/sessions.js';
 import { createOriginCheck } from './origin-check.js';
+import { securityHeaders } from './security-headers.js';
 import { handleError, sendProblem } from './problems.js';
 import { registerAccountRoutes } from './routes/account.js';
 import { registerAuthRoutes } from './routes/auth.js';
@@ -74,15 +76,23 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ht
   app.decorate('requireSession', (request: FastifyRequest) => requireSession(deps, readSessionToken(request, cookiePolicy)));
   app.decorate('requireActor', async (request: FastifyRequest) => {
     const ctx = await requireSession(deps, readSessionToken(request, cookiePolicy));
-    return { accountId: ctx.account.id, sessionId: ctx.sessionId, context: requestContext(request) };
+    return { accountId: ctx.account.id, sessionId: ctx.sessionId, authenticatedAt: ctx.session.authenticated_at, context: requestContext(request) };
   });
   app.decorate('assertSixDigits', (code: string) => {
     if (!isSixDigitCode(code)) throw new AppError('invalid_request', {}, 'A code is exactly 6 digits');
   });
 
+  // Body-less POSTs may still say `Content-Type: application/json`; an empty body is no body.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') done(null, undefined);
+    else parseJson(request, body as string, done);
+  });
   app.setErrorHandler(handleError);
   app.addHook('onRequest', createOriginCheck(options.publicUrl));
   await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, securityHeaders(options.publicUrl?.startsWith('https://') ?? false));
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',

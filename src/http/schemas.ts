@@ -35,6 +35,8 @@ export const DeactivationBody = Type.Object(
   strict,
 );
 
+export const ReauthenticateBody = Type.Object({ password: Password }, strict);
+
 export const RegenerateBody = Type.Object({ password: Password, code: Code }, strict);
 
 export const PolicyBody = Type.Object(
@@ -46,6 +48,3 @@ export const PolicyBody = Type.Object(
   },
   strict,
 );
-
-/** Body-less POSTs still accept `{}` (or nothing). */
-export const EmptyBody = Type.Optional(Type.Object({}, strict));

@@ -1,9 +1,10 @@
 import type { Transaction } from 'kysely';
 import { AppError } from '../domain/errors.js';
+import { REAUTHENTICATION_WINDOW_SECONDS } from '../domain/limits.js';
 import { clearSecondFactorFailures, findAccountById } from '../store/accounts.js';
 import { countUnusedRecoveryCodes, deleteRecoveryCodes } from '../store/recovery-codes.js';
 import type { AccountRow, Database } from '../store/schema.js';
-import { deleteSessionsOfAccount } from '../store/sessions.js';
+import { deleteSessionsOfAccount, markSessionAuthenticated } from '../store/sessions.js';
 import { listSuperAppsOfAccount, toTwoFactorPolicy } from '../store/tenants.js';
 import { deleteTotpFactor, findTotpFactor } from '../store/totp-factors.js';
 import { recordAudit } from './audit.js';
@@ -19,7 +20,27 @@ import { activatePendingTotp, createPendingTotp, type PendingTotp } from './totp
 export interface Actor {
   accountId: string;
   sessionId: string;
+  /** When the session last proved the password (sign-in or re-authentication). */
+  authenticatedAt: string;
   context: RequestContext | null;
+}
+
+/**
+ * 401 `reauthentication_required` unless the actor entered the password within the last
+ * 15 minutes: sensitive changes need a fresh proof, not just a cookie.
+ */
+export function assertRecentAuthentication(deps: Pick<Deps, 'clock'>, actor: Actor): void {
+  const ageSeconds = (deps.clock.now().getTime() - Date.parse(actor.authenticatedAt)) / 1000;
+  if (ageSeconds > REAUTHENTICATION_WINDOW_SECONDS) throw new AppError('reauthentication_required');
+}
+
+/** Re-enters the password for the session, renewing the 15-minute window for sensitive changes. */
+export async function reauthenticate(deps: Deps, actor: Actor, password: string): Promise<string> {
+  const account = await accountOrThrow(deps, actor.accountId);
+  await verifyPassword(deps, account.email, password, actor.context);
+  const now = deps.clock.now().toISOString();
+  await markSessionAuthenticated(deps.db, actor.sessionId, now);
+  return now;
 }
 
 async function accountOrThrow(deps: Deps, accountId: string): Promise<AccountRow> {
@@ -53,6 +74,7 @@ export async function getTwoFactorStatus(deps: Deps, accountId: string) {
 
 /** Starts activation from Settings: a new pending secret (10 minutes). */
 export async function startActivation(deps: Deps, actor: Actor): Promise<PendingTotp> {
+  assertRecentAuthentication(deps, actor);
   return createPendingTotp(deps, await accountOrThrow(deps, actor.accountId), null);
 }
 
@@ -96,7 +118,8 @@ export async function sendDeactivationEmailCode(deps: Deps, actor: Actor): Promi
  * account's lockout.
  */
 async function withVerifiedIdentity<T>(deps: Deps, account: AccountRow, password: string, proof: SecondFactorProof, actor: Actor, change: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
-  await verifyPassword(deps, account.email, password);
+  await verifyPassword(deps, account.email, password, actor.context);
+  await markSessionAuthenticated(deps.db, actor.sessionId, deps.clock.now().toISOString());
   assertSecondFactorUnlocked(deps, account);
   const outcome = await deps.db.transaction().execute(async (tx) => {
     if (!(await consumeSecondFactorProof(deps, tx, account, proof))) return { ok: false as const };

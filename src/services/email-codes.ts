@@ -1,12 +1,13 @@
 import { generateEmailCode, maskEmail } from '../domain/codes.js';
 import { AppError } from '../domain/errors.js';
-import { EMAIL_CODE_RESEND_SECONDS, EMAIL_CODE_TTL_SECONDS, EMAIL_CODES_PER_HOUR } from '../domain/limits.js';
+import { EMAIL_CODE_RESEND_SECONDS, EMAIL_CODE_TTL_SECONDS, EMAIL_CODES_PER_HOUR, EMAIL_CODES_PER_IP_PER_HOUR } from '../domain/limits.js';
 import { addSeconds } from '../domain/ports.js';
 import { claimEmailCodeSend, findAccountById, releaseEmailCodeSend } from '../store/accounts.js';
 import { countEmailCodesSince, deleteEmailCode, type EmailCodePurpose, replaceEmailCode } from '../store/email-codes.js';
 import type { AccountRow } from '../store/schema.js';
 import { recordAudit } from './audit.js';
 import { type Deps, newId, type RequestContext } from './deps.js';
+import { countEmailSendFromIp } from './throttle.js';
 
 /** Where a code went and when another may be asked for (the 202 body). */
 export interface EmailCodeSent {
@@ -38,6 +39,7 @@ export async function sendEmailCode(deps: Deps, account: AccountRow, request: Em
   if ((await countEmailCodesSince(deps.db, account.id, hourAgo)) >= EMAIL_CODES_PER_HOUR) {
     throw new AppError('too_many_codes', { retryAfterSeconds: 3600 });
   }
+  await countEmailSendFromIp(deps, context, EMAIL_CODES_PER_IP_PER_HOUR);
   const previous = (await findAccountById(deps.db, account.id))?.email_code_sent_at ?? null;
   const stamp = now.toISOString();
   if (!(await claimEmailCodeSend(deps.db, account.id, stamp, addSeconds(now, -EMAIL_CODE_RESEND_SECONDS).toISOString()))) {

@@ -9,7 +9,8 @@ import { insertChallenge } from '../store/challenges.js';
 import type { AccountRow } from '../store/schema.js';
 import { findSuperAppById, listMembershipsOfAccount, type MembershipView, toTwoFactorPolicy } from '../store/tenants.js';
 import { hasActiveTotpFactor } from '../store/totp-factors.js';
-import type { Deps } from './deps.js';
+import type { Deps, RequestContext } from './deps.js';
+import { assertPasswordAttemptAllowed, clearPasswordFailures, recordPasswordFailure } from './throttle.js';
 import { createSession } from './sessions.js';
 
 export interface LoginInput {
@@ -46,11 +47,20 @@ function dummyHash(deps: Deps): Promise<string> {
   return hash;
 }
 
-/** Verifies email and password; 401 `invalid_credentials` for an unknown email and a wrong password alike. */
-export async function verifyPassword(deps: Deps, email: string, password: string): Promise<AccountRow> {
+/**
+ * Verifies email and password; 401 `invalid_credentials` for an unknown email and a wrong
+ * password alike (same body, and a real hash either way so the time matches), 429 while
+ * earlier wrong passwords for the email or IP impose a wait.
+ */
+export async function verifyPassword(deps: Deps, email: string, password: string, context: RequestContext | null): Promise<AccountRow> {
+  await assertPasswordAttemptAllowed(deps, email, context);
   const account = await findAccountByEmail(deps.db, email);
   const matches = await deps.hasher.verify(account?.password_hash ?? (await dummyHash(deps)), password);
-  if (!account || !matches) throw new AppError('invalid_credentials');
+  if (!account || !matches) {
+    await recordPasswordFailure(deps, email, context);
+    throw new AppError('invalid_credentials');
+  }
+  await clearPasswordFailures(deps, email);
   return account;
 }
 
@@ -64,8 +74,8 @@ export async function prepareLogin(deps: Deps): Promise<void> {
  * session at once, or a challenge whose token the client must present with a code.
  * No session of any kind exists before the second factor passes.
  */
-export async function login(deps: Deps, input: LoginInput): Promise<LoginResult> {
-  const account = await verifyPassword(deps, input.email, input.password);
+export async function login(deps: Deps, input: LoginInput, context: RequestContext | null): Promise<LoginResult> {
+  const account = await verifyPassword(deps, input.email, input.password, context);
   const memberships = await listMembershipsOfAccount(deps.db, account.id);
   const membership = input.workspaceId === undefined ? memberships[0] : memberships.find((m) => m.workspace.id === input.workspaceId);
   if (!membership) throw new AppError('not_a_member');

@@ -1,6 +1,6 @@
 import { AppError } from '../domain/errors.js';
 import { findWorkspaceById, isSuperAppAdmin, listMembershipsOfAccount, listWorkspaceMembers } from '../store/tenants.js';
-import { type Actor, resetTwoFactor } from './account-two-factor.js';
+import { type Actor, assertRecentAuthentication, resetTwoFactor } from './account-two-factor.js';
 import type { Deps } from './deps.js';
 
 /** The workspace and whether the caller administers its super app; 403 unless workspace admin or super app admin. */
@@ -23,6 +23,7 @@ export async function listMembers(deps: Deps, workspaceId: string, accountId: st
 export async function resetMemberTwoFactor(deps: Deps, workspaceId: string, memberAccountId: string, actor: Actor): Promise<void> {
   const { workspace, superAppAdmin } = await workspaceAccess(deps, workspaceId, actor.accountId);
   if (!superAppAdmin) throw new AppError('forbidden');
+  assertRecentAuthentication(deps, actor);
   if (memberAccountId === actor.accountId) throw new AppError('cannot_reset_own_two_factor');
   const members = await listWorkspaceMembers(deps.db, workspaceId);
   if (!members.some((m) => m.account.id === memberAccountId)) throw new AppError('not_found');

@@ -17,6 +17,7 @@ export interface Database {
   email_codes: EmailCodeTable;
   sessions: SessionTable;
   audit_events: AuditEventTable;
+  throttles: ThrottleTable;
 }
 
 export interface SuperAppTable {
@@ -138,6 +139,14 @@ export interface AuditEventTable {
   user_agent: string | null;
   details: string;
   created_at: string;
+}
+
+/** A counter in a window: password failures or email sends per account or IP. */
+export interface ThrottleTable {
+  key: string;
+  count: number;
+  window_started_at: string;
+  last_at: string;
 }
 
 /** A database handle or an open transaction; store functions accept either. */

@@ -8,7 +8,7 @@ import {
 } from '../../services/account-two-factor.js';
 import { listAccountAuditEvents } from '../../services/audit-log.js';
 import type { HttpApp } from '../app.js';
-import { ActivationVerifyBody, DeactivationBody, EmptyBody, RegenerateBody } from '../schemas.js';
+import { ActivationVerifyBody, DeactivationBody, RegenerateBody } from '../schemas.js';
 
 const tags = ['account two-factor'];
 
@@ -21,7 +21,7 @@ export function registerAccountRoutes(app: HttpApp): void {
     return getTwoFactorStatus(deps, account.id);
   });
 
-  app.post('/api/v1/account/two-factor/activation', { schema: { tags, body: EmptyBody } }, async (request, reply) => {
+  app.post('/api/v1/account/two-factor/activation', { schema: { tags } }, async (request, reply) => {
     return reply.code(201).send(await startActivation(deps, await app.requireActor(request)));
   });
 
@@ -31,7 +31,7 @@ export function registerAccountRoutes(app: HttpApp): void {
     return { active: true, recoveryCodes: await verifyActivation(deps, actor, request.body.code) };
   });
 
-  app.post('/api/v1/account/two-factor/deactivation/email-code', { schema: { tags, body: EmptyBody } }, async (request, reply) => {
+  app.post('/api/v1/account/two-factor/deactivation/email-code', { schema: { tags } }, async (request, reply) => {
     return reply.code(202).send(await sendDeactivationEmailCode(deps, await app.requireActor(request)));
   });
 

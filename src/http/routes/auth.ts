@@ -1,8 +1,9 @@
+import { reauthenticate } from '../../services/account-two-factor.js';
 import { login } from '../../services/login.js';
 import { sendChallengeEmailCode, startChallengeEnrollment, verifyChallenge } from '../../services/challenges.js';
 import { describeSession, endSession } from '../../services/sessions.js';
 import type { HttpApp } from '../app.js';
-import { ChallengeParams, EmptyBody, LoginBody, VerifyBody } from '../schemas.js';
+import { ChallengeParams, LoginBody, ReauthenticateBody, VerifyBody } from '../schemas.js';
 import { clearSessionCookie, readSessionToken, requestContext, setSessionCookie } from '../session-cookie.js';
 
 const tags = ['auth'];
@@ -13,18 +14,18 @@ export function registerAuthRoutes(app: HttpApp): void {
   const maxAge = deps.sessionAbsoluteSeconds;
 
   app.post('/api/v1/auth/login', { schema: { tags, body: LoginBody } }, async (request, reply) => {
-    const result = await login(deps, request.body);
+    const result = await login(deps, request.body, requestContext(request));
     if (result.status !== 'authenticated') return result;
     const { sessionToken, ...body } = result;
     setSessionCookie(reply, cookies, sessionToken, maxAge);
     return body;
   });
 
-  app.post('/api/v1/auth/challenges/:id/email-code', { schema: { tags, params: ChallengeParams, body: EmptyBody } }, async (request, reply) => {
+  app.post('/api/v1/auth/challenges/:id/email-code', { schema: { tags, params: ChallengeParams } }, async (request, reply) => {
     return reply.code(202).send(await sendChallengeEmailCode(deps, request.params.id, requestContext(request)));
   });
 
-  app.post('/api/v1/auth/challenges/:id/enrollment', { schema: { tags, params: ChallengeParams, body: EmptyBody } }, async (request) => {
+  app.post('/api/v1/auth/challenges/:id/enrollment', { schema: { tags, params: ChallengeParams } }, async (request) => {
     return startChallengeEnrollment(deps, request.params.id);
   });
 
@@ -34,11 +35,15 @@ export function registerAuthRoutes(app: HttpApp): void {
     return recoveryCodes ? { ...body, recoveryCodes } : body;
   });
 
-  app.post('/api/v1/auth/logout', { schema: { tags, body: EmptyBody } }, async (request, reply) => {
+  app.post('/api/v1/auth/logout', { schema: { tags } }, async (request, reply) => {
     await endSession(deps, readSessionToken(request, cookies));
     clearSessionCookie(reply, cookies);
     return reply.code(204).send();
   });
 
   app.get('/api/v1/session', { schema: { tags } }, async (request) => describeSession(deps, await app.requireSession(request)));
+
+  app.post('/api/v1/session/reauthenticate', { schema: { tags, body: ReauthenticateBody } }, async (request) => {
+    return { authenticatedAt: await reauthenticate(deps, await app.requireActor(request), request.body.password) };
+  });
 }

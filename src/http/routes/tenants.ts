@@ -1,9 +1,9 @@
+import { assertRecentAuthentication } from '../../services/account-two-factor.js';
 import { listSuperAppAuditEvents } from '../../services/audit-log.js';
 import { listMembers, resetMemberTwoFactor } from '../../services/members.js';
 import { assertSuperAppAdmin, getTwoFactorPolicy, setTwoFactorPolicy } from '../../services/super-app-policy.js';
 import type { HttpApp } from '../app.js';
-import { EmptyBody, MemberParams, PolicyBody, SuperAppParams, WorkspaceParams } from '../schemas.js';
-import { requestContext } from '../session-cookie.js';
+import { MemberParams, PolicyBody, SuperAppParams, WorkspaceParams } from '../schemas.js';
 
 /** Super app policy, audit log and workspace members (API.md "Super app policy", "Workspace"). */
 export function registerTenantRoutes(app: HttpApp): void {
@@ -16,9 +16,10 @@ export function registerTenantRoutes(app: HttpApp): void {
   });
 
   app.put('/api/v1/super-apps/:id/two-factor-policy', { schema: { tags: ['super app'], params: SuperAppParams, body: PolicyBody } }, async (request) => {
-    const { account } = await app.requireSession(request);
-    await assertSuperAppAdmin(deps, request.params.id, account.id);
-    return setTwoFactorPolicy(deps, request.params.id, request.body, { actorAccountId: account.id, context: requestContext(request) });
+    const actor = await app.requireActor(request);
+    await assertSuperAppAdmin(deps, request.params.id, actor.accountId);
+    assertRecentAuthentication(deps, actor);
+    return setTwoFactorPolicy(deps, request.params.id, request.body, { actorAccountId: actor.accountId, context: actor.context });
   });
 
   app.get('/api/v1/super-apps/:id/audit-events', { schema: { tags: ['super app'], params: SuperAppParams } }, async (request) => {
@@ -32,7 +33,7 @@ export function registerTenantRoutes(app: HttpApp): void {
     return listMembers(deps, request.params.id, account.id);
   });
 
-  app.post('/api/v1/workspaces/:id/members/:accountId/two-factor/reset', { schema: { tags: ['workspace'], params: MemberParams, body: EmptyBody } }, async (request) => {
+  app.post('/api/v1/workspaces/:id/members/:accountId/two-factor/reset', { schema: { tags: ['workspace'], params: MemberParams } }, async (request) => {
     await resetMemberTwoFactor(deps, request.params.id, request.params.accountId, await app.requireActor(request));
     return { active: false };
   });

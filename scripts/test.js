@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// `npm test`: build the server and console (the CLI and browser tests run the real
+// builds), then run every test with Vitest. Extra arguments go to Vitest.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+function step(label, command, args) {
+  process.stdout.write(`\n> ${label}\n`);
+  const result = spawnSync(command, args, { stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+step('build the server', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
+if (existsSync('console/vite.config.ts')) {
+  step('build the console', process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'console/vite.config.ts', '--logLevel', 'warn']);
+}
+step('run the tests', process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...process.argv.slice(2)]);
