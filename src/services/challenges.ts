@@ -5,7 +5,8 @@ import { CHALLENGE_MAX_FAILURES } from '../domain/limits.js';
 import type { ChallengeMethod } from '../domain/policy.js';
 import { type Account, findAccountById, toAccount } from '../store/accounts.js';
 import { challengeMethods, completeChallenge, findChallengeById, recordChallengeFailure } from '../store/challenges.js';
-import type { AccountRow, ChallengeRow } from '../store/schema.js';
+import type { Transaction } from 'kysely';
+import type { AccountRow, ChallengeRow, Database } from '../store/schema.js';
 import { listMembershipsOfAccount, type MembershipView } from '../store/tenants.js';
 import { recordAudit } from './audit.js';
 import type { Deps, RequestContext } from './deps.js';
@@ -80,17 +81,8 @@ export async function verifyChallenge(deps: Deps, token: string, input: VerifyIn
   const now = deps.clock.now().toISOString();
 
   const outcome = await deps.db.transaction().execute(async (tx) => {
-    let recoveryCodes: string[] | undefined;
-    if (input.method === 'totp_enrollment') {
-      recoveryCodes = await activatePendingTotp(deps, tx, account, input.code, challenge.id).catch((error: unknown) => {
-        if (error instanceof AppError && error.code === 'invalid_code') return null;
-        throw error;
-      }) ?? undefined;
-      if (!recoveryCodes) return null;
-    } else {
-      const proof = { method: input.method, code: input.code, emailScope: { purpose: 'login' as const, challengeId: challenge.id } };
-      if (!(await consumeSecondFactorProof(deps, tx, account, proof))) return null;
-    }
+    const used = await consumeChallengeProof(deps, tx, challenge, account, input);
+    if (used === null) return null;
     if (!(await completeChallenge(tx, challenge.id, now))) throw new AppError('challenge_expired');
     await recordSecondFactorSuccess(tx, account.id);
     const sessionToken = await createSession(deps, tx, { accountId: account.id, workspaceId: challenge.workspace_id, secondFactorVerified: true });
@@ -101,14 +93,32 @@ export async function verifyChallenge(deps: Deps, token: string, input: VerifyIn
     if (input.method === 'recovery_code') {
       await recordAudit(deps, tx, { type: 'recovery_code.used', accountId: account.id, workspaceId: challenge.workspace_id, context });
     }
-    return { sessionToken, recoveryCodes };
+    return { sessionToken, recoveryCodes: used.recoveryCodes };
   });
 
   if (outcome === null) return failVerification(deps, challenge, account, input.method, context);
   if (input.method === 'totp_enrollment') void sendSecurityNotice(deps, account.email, 'activated');
   if (input.method === 'recovery_code') void sendSecurityNotice(deps, account.email, 'recovery_code_used');
   const workspace = (await listMembershipsOfAccount(deps.db, account.id)).find((m) => m.workspace.id === challenge.workspace_id)!.workspace;
-  return { status: 'authenticated', account: toAccount(account), workspace, ...outcome, recoveryCodes: outcome.recoveryCodes };
+  return { status: 'authenticated', account: toAccount(account), workspace, ...outcome };
+}
+
+/**
+ * Uses up the code of a verify request inside `tx`: enrolment activates the pending
+ * authenticator (and yields recovery codes), other methods consume their proof. Null when
+ * the code is wrong.
+ */
+async function consumeChallengeProof(deps: Deps, tx: Transaction<Database>, challenge: ChallengeRow, account: AccountRow, input: VerifyInput): Promise<{ recoveryCodes?: string[] } | null> {
+  if (input.method === 'totp_enrollment') {
+    try {
+      return { recoveryCodes: await activatePendingTotp(deps, tx, account, input.code, challenge.id) };
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'invalid_code') return null;
+      throw error;
+    }
+  }
+  const proof = { method: input.method, code: input.code, emailScope: { purpose: 'login' as const, challengeId: challenge.id } };
+  return (await consumeSecondFactorProof(deps, tx, account, proof)) ? {} : null;
 }
 
 async function failVerification(deps: Deps, challenge: ChallengeRow, account: AccountRow, method: ChallengeMethod, context: RequestContext | null): Promise<never> {

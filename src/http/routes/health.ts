@@ -1,9 +1,25 @@
 import { sql } from 'kysely';
 import type { HttpApp } from '../app.js';
+import { listPendingMigrations } from '../../store/migrate.js';
 import { sendProblem } from '../problems.js';
 
-/** `GET /healthz`: 200 once the database answers, 503 while it does not. */
+/**
+ * `GET /healthz`: 200 once the database answers, 503 while it does not.
+ * `GET /readyz`: 200 when the database answers and holds every migration this build knows
+ * (a load balancer sends traffic only then); 503 otherwise and while shutting down.
+ */
 export function registerHealthRoutes(app: HttpApp): void {
+  app.get('/readyz', { schema: { tags: ['health'], summary: 'Readiness: database reachable and migrated' } }, async (request, reply) => {
+    try {
+      const pending = await listPendingMigrations(app.deps.db);
+      if (pending.length > 0) return sendProblem(reply, 'service_unavailable', { pendingMigrations: pending });
+      return { status: 'ready' };
+    } catch (error) {
+      request.log.error({ err: error }, 'database does not answer');
+      return sendProblem(reply, 'service_unavailable');
+    }
+  });
+
   app.get('/healthz', { schema: { tags: ['health'], summary: 'Liveness and database reachability' } }, async (request, reply) => {
     try {
       await sql`select 1`.execute(app.deps.db);
