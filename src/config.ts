@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import Type, { type Static } from 'typebox';
 import { Value } from 'typebox/value';
 
+const LOG_LEVEL_NAMES = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
 const ConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535 }),
   HOST: Type.String({ minLength: 1 }),
@@ -13,7 +15,7 @@ const ConfigSchema = Type.Object({
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^/]+$' })),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   MAIL_FROM: Type.String({ minLength: 3 }),
-  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+  LOG_LEVEL: Type.Union(LOG_LEVEL_NAMES.map((l) => Type.Literal(l))),
   SESSION_IDLE_MINUTES: Type.Integer({ minimum: 1 }),
   SESSION_ABSOLUTE_HOURS: Type.Integer({ minimum: 1 }),
 });
@@ -60,6 +62,17 @@ const DEFAULTS: Record<string, string> = {
 
 const INTEGER_KEYS = new Set(['PORT', 'DATABASE_POOL_MAX', 'SESSION_IDLE_MINUTES', 'SESSION_ABSOLUTE_HOURS']);
 
+/** One readable line per bad variable (a union's many errors become "must be one of …"); values are not echoed. */
+function describeProblems(raw: Record<string, unknown>): string[] {
+  const byKey = new Map<string, string>();
+  for (const error of Value.Errors(ConfigSchema, raw)) {
+    const key = error.instancePath.replace(/^\//, '') || 'config';
+    if (byKey.has(key)) continue;
+    byKey.set(key, key === 'LOG_LEVEL' ? `must be one of ${LOG_LEVEL_NAMES.join(', ')}` : error.message);
+  }
+  return [...byKey].map(([key, message]) => `${key}: ${message}`);
+}
+
 /** Reads and validates configuration from `env`; throws ConfigError listing every problem. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const raw: Record<string, unknown> = {};
@@ -68,7 +81,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (value === undefined) continue;
     raw[key] = INTEGER_KEYS.has(key) && /^-?\d+$/.test(value) ? Number(value) : value;
   }
-  const problems = [...Value.Errors(ConfigSchema, raw)].map((e) => `${e.instancePath.replace(/^\//, '') || 'config'}: ${e.message}`);
+  const problems = describeProblems(raw);
   if (problems.length > 0) throw new ConfigError(problems);
   const c = raw as RawConfig;
   const dataDir = resolve(c.DATA_DIR);
@@ -79,7 +92,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databaseUrl: c.DATABASE_URL ?? resolve(dataDir, 'mpp-2fa.sqlite'),
     databasePoolMax: c.DATABASE_POOL_MAX,
     secretKey: c.SECRET_KEY,
-    previousSecretKeys: c.SECRET_KEY_PREVIOUS ? c.SECRET_KEY_PREVIOUS.split(',') : [],
+    previousSecretKeys: Object.freeze(c.SECRET_KEY_PREVIOUS ? c.SECRET_KEY_PREVIOUS.split(',') : []) as string[],
     publicUrl: c.PUBLIC_URL,
     smtpUrl: c.SMTP_URL,
     mailFrom: c.MAIL_FROM,

@@ -16,6 +16,7 @@ export interface SecretBox {
 }
 
 const VERSION = 'v1';
+const AUTH_TAG_BYTES = 16;
 
 function keyId(key: Buffer): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 8);
@@ -39,10 +40,13 @@ export function createSecretBox(keys: Buffer[]): SecretBox {
     open(sealed, context) {
       const [version, id, iv, body, tag] = sealed.split('.');
       const key = id ? byId.get(id) : undefined;
-      if (version !== VERSION || !key || !iv || !body || !tag) throw new Error('sealed secret is malformed or its key is unknown');
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+      if (version !== VERSION || !key || iv === undefined || body === undefined || tag === undefined) throw new Error('sealed secret is malformed or its key is unknown');
+      const authTag = Buffer.from(tag, 'base64url');
+      // A full 16-byte tag only: GCM would otherwise accept a truncated, easier-to-forge tag.
+      if (authTag.length !== AUTH_TAG_BYTES) throw new Error('sealed secret is malformed');
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), { authTagLength: AUTH_TAG_BYTES });
       decipher.setAAD(Buffer.from(context, 'utf8'));
-      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      decipher.setAuthTag(authTag);
       return new Uint8Array(Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]));
     },
     isCurrent: (sealed) => sealed.split('.')[1] === currentId,
