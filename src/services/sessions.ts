@@ -2,20 +2,20 @@ import { generateToken, sha256Hex } from '../adapters/tokens.js';
 import { AppError } from '../domain/errors.js';
 import { addSeconds } from '../domain/ports.js';
 import type { Account } from '../store/accounts.js';
-import { findAccountById, toAccount } from '../store/accounts.js';
 import type { Db, SessionRow } from '../store/schema.js';
-import { deleteSession, findSessionById, insertSession, touchSession } from '../store/sessions.js';
-import { listAdministeredSuperApps, listMembershipsOfAccount } from '../store/tenants.js';
+import { deleteSession, findSessionView, insertSession, touchSession } from '../store/sessions.js';
+import { listAdministeredSuperApps, type MembershipView, type Role } from '../store/tenants.js';
 import type { Deps } from './deps.js';
 
 /** Activity is written back at most this often, to keep reads cheap. */
 const TOUCH_INTERVAL_SECONDS = 60;
 
-/** A live session with its account. */
+/** A live session with its account and current workspace. */
 export interface SessionContext {
   sessionId: string;
   session: SessionRow;
   account: Account;
+  workspace: MembershipView['workspace'];
 }
 
 /** Creates a session (inside `db`, usually the transaction that passed the last factor); returns the cookie token. */
@@ -40,20 +40,24 @@ export async function createSession(deps: Deps, db: Db, input: { accountId: stri
 export async function requireSession(deps: Deps, token: string | undefined): Promise<SessionContext> {
   if (!token || token.length > 200) throw new AppError('unauthenticated');
   const id = sha256Hex(token);
-  const session = await findSessionById(deps.db, id);
-  if (!session) throw new AppError('unauthenticated');
+  const view = await findSessionView(deps.db, id);
+  if (!view) throw new AppError('unauthenticated');
+  const { email, name, role, workspace_name: workspaceName, super_app_id: superAppId, super_app_name: superAppName, ...session } = view;
   const now = deps.clock.now();
   const idleDeadline = addSeconds(new Date(session.last_seen_at), deps.sessionIdleSeconds);
   if (session.expires_at <= now.toISOString() || idleDeadline <= now) {
     await deleteSession(deps.db, id);
     throw new AppError('unauthenticated');
   }
-  const accountRow = await findAccountById(deps.db, session.account_id);
-  if (!accountRow) throw new AppError('unauthenticated');
   if (now.getTime() - Date.parse(session.last_seen_at) >= TOUCH_INTERVAL_SECONDS * 1000) {
     await touchSession(deps.db, id, now.toISOString());
   }
-  return { sessionId: id, session, account: toAccount(accountRow) };
+  return {
+    sessionId: id,
+    session,
+    account: { id: session.account_id, email, name },
+    workspace: { id: session.workspace_id, name: workspaceName, role: role as Role, superApp: { id: superAppId, name: superAppName } },
+  };
 }
 
 /** Ends the session the token names (no error when there is none). */
@@ -63,12 +67,9 @@ export async function endSession(deps: Deps, token: string | undefined): Promise
 
 /** The `GET /api/v1/session` view: account, current workspace with role and super app, administered super apps. */
 export async function describeSession(deps: Deps, ctx: SessionContext) {
-  const memberships = await listMembershipsOfAccount(deps.db, ctx.account.id);
-  const membership = memberships.find((m) => m.workspace.id === ctx.session.workspace_id);
-  if (!membership) throw new AppError('unauthenticated');
   return {
     account: ctx.account,
-    workspace: membership.workspace,
+    workspace: ctx.workspace,
     secondFactorVerified: ctx.session.second_factor_verified === 1,
     administeredSuperApps: await listAdministeredSuperApps(deps.db, ctx.account.id),
   };

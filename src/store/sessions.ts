@@ -1,4 +1,4 @@
-import type { Db, SessionRow } from './schema.js';
+import type { Db } from './schema.js';
 
 export async function insertSession(
   db: Db,
@@ -19,8 +19,32 @@ export async function insertSession(
     .execute();
 }
 
-export async function findSessionById(db: Db, id: string): Promise<SessionRow | undefined> {
-  return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+/** A session with its account and its workspace membership, in one query (the hot path of every request). */
+export async function findSessionView(db: Db, id: string) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
+    .innerJoin('memberships', (join) => join.onRef('memberships.workspace_id', '=', 'sessions.workspace_id').onRef('memberships.account_id', '=', 'sessions.account_id'))
+    .innerJoin('workspaces', 'workspaces.id', 'sessions.workspace_id')
+    .innerJoin('super_apps', 'super_apps.id', 'workspaces.super_app_id')
+    .select([
+      'sessions.id',
+      'sessions.account_id',
+      'sessions.workspace_id',
+      'sessions.second_factor_verified',
+      'sessions.authenticated_at',
+      'sessions.last_seen_at',
+      'sessions.expires_at',
+      'sessions.created_at',
+      'accounts.email',
+      'accounts.name',
+      'memberships.role',
+      'workspaces.name as workspace_name',
+      'super_apps.id as super_app_id',
+      'super_apps.name as super_app_name',
+    ])
+    .where('sessions.id', '=', id)
+    .executeTakeFirst();
 }
 
 /** Records activity on a session (idle timeout). */
