@@ -116,7 +116,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   } catch (error) {
     return reportError(out, new UsageError((error as Error).message));
   }
-  const runtime = await openRuntime(config, { logger: pino({ level: config.logLevel }, pino.destination(2)) });
+  const runtime = await openRuntime(config, { logger: pino({ level: config.logLevel }, pino.destination(2)), migrate: name !== 'migrate' });
   try {
     printResult(out, await command.run(runtime, flags, config));
     return EXIT_OK;

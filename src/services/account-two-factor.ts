@@ -109,7 +109,7 @@ export async function sendDeactivationEmailCode(deps: Deps, actor: Actor): Promi
   const account = await activeAccountOrThrow(deps, actor.accountId);
   await assertDeactivationAllowed(deps, account.id);
   assertSecondFactorUnlocked(deps, account);
-  return sendEmailCode(deps, account, { purpose: 'deactivation', challengeId: null, forWhat: 'turn off two-factor authentication for your account' }, actor.context);
+  return sendEmailCode(deps, account, { purpose: 'deactivation', challengeId: null, workspaceId: null, forWhat: 'turn off two-factor authentication for your account' }, actor.context);
 }
 
 /**
@@ -127,7 +127,7 @@ async function withVerifiedIdentity<T>(deps: Deps, account: AccountRow, password
     return { ok: true as const, value: await change(tx) };
   });
   if (outcome.ok) return outcome.value;
-  const lockSeconds = await recordSecondFactorFailure(deps, account, actor.context, { method: proof.method, purpose: 'identity' });
+  const lockSeconds = await recordSecondFactorFailure(deps, account, actor.context, { method: proof.method, workspaceId: null, purpose: 'identity' });
   if (lockSeconds > 0) throw new AppError('too_many_attempts', { retryAfterSeconds: lockSeconds });
   throw new AppError('invalid_code');
 }

@@ -60,7 +60,7 @@ export async function sendChallengeEmailCode(deps: Deps, token: string, context:
   const memberships = await listMembershipsOfAccount(deps.db, account.id);
   const workspace = memberships.find((m) => m.workspace.id === challenge.workspace_id)?.workspace;
   const forWhat = `sign in to the workspace "${workspace?.name ?? 'unknown'}" (${workspace?.superApp.name ?? ''})`;
-  return sendEmailCode(deps, account, { purpose: 'login', challengeId: challenge.id, forWhat }, context);
+  return sendEmailCode(deps, account, { purpose: 'login', challengeId: challenge.id, workspaceId: challenge.workspace_id, forWhat }, context);
 }
 
 /** Starts authenticator enrolment during a login that requires one (POST …/enrollment). */

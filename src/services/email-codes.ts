@@ -3,7 +3,7 @@ import { AppError } from '../domain/errors.js';
 import { EMAIL_CODE_RESEND_SECONDS, EMAIL_CODE_TTL_SECONDS, EMAIL_CODES_PER_HOUR, EMAIL_CODES_PER_IP_PER_HOUR } from '../domain/limits.js';
 import { addSeconds } from '../domain/ports.js';
 import { claimEmailCodeSend, findAccountById, releaseEmailCodeSend } from '../store/accounts.js';
-import { countEmailCodesSince, deleteEmailCode, type EmailCodePurpose, replaceEmailCode } from '../store/email-codes.js';
+import { deleteEmailCode, listEmailCodeTimesSince, type EmailCodePurpose, replaceEmailCode } from '../store/email-codes.js';
 import type { AccountRow } from '../store/schema.js';
 import { recordAudit } from './audit.js';
 import { type Deps, newId, type RequestContext } from './deps.js';
@@ -18,6 +18,8 @@ export interface EmailCodeSent {
 export interface EmailCodeRequest {
   purpose: EmailCodePurpose;
   challengeId: string | null;
+  /** The workspace a login code is for (audit log); null for account-wide purposes. */
+  workspaceId: string | null;
   /** Says what the code is for, e.g. "sign in to the workspace Acme Dev". */
   forWhat: string;
 }
@@ -36,8 +38,11 @@ function secondsUntil(deps: Pick<Deps, 'clock'>, instant: Date): number {
 export async function sendEmailCode(deps: Deps, account: AccountRow, request: EmailCodeRequest, context: RequestContext | null): Promise<EmailCodeSent> {
   const now = deps.clock.now();
   const hourAgo = addSeconds(now, -3600).toISOString();
-  if ((await countEmailCodesSince(deps.db, account.id, hourAgo)) >= EMAIL_CODES_PER_HOUR) {
-    throw new AppError('too_many_codes', { retryAfterSeconds: 3600 });
+  const recent = await listEmailCodeTimesSince(deps.db, account.id, hourAgo);
+  if (recent.length >= EMAIL_CODES_PER_HOUR) {
+    // The cap frees up when the oldest code of the last hour ages out of it.
+    const oldest = new Date(recent[recent.length - EMAIL_CODES_PER_HOUR]!);
+    throw new AppError('too_many_codes', { retryAfterSeconds: secondsUntil(deps, addSeconds(oldest, 3600)) });
   }
   await countEmailSendFromIp(deps, context, EMAIL_CODES_PER_IP_PER_HOUR);
   const previous = (await findAccountById(deps.db, account.id))?.email_code_sent_at ?? null;
@@ -70,6 +75,6 @@ export async function sendEmailCode(deps: Deps, account: AccountRow, request: Em
     deps.logger.error({ err: (error as Error).message, purpose: request.purpose }, 'verification email could not be sent');
     throw new AppError('mail_delivery_failed');
   }
-  await recordAudit(deps, deps.db, { type: 'email_code.sent', accountId: account.id, context, details: { purpose: request.purpose } });
+  await recordAudit(deps, deps.db, { type: 'email_code.sent', accountId: account.id, workspaceId: request.workspaceId, context, details: { purpose: request.purpose } });
   return { sentTo: maskEmail(account.email), resendAfterSeconds: EMAIL_CODE_RESEND_SECONDS };
 }

@@ -78,10 +78,11 @@ export async function recordSecondFactorFailure(
   deps: Deps,
   account: AccountRow,
   context: RequestContext | null,
-  details: Record<string, unknown>,
+  details: { method: string; workspaceId: string | null; purpose?: string },
 ): Promise<number> {
   const failures = await incrementSecondFactorFailures(deps.db, account.id);
-  await recordAudit(deps, deps.db, { type: 'second_factor.failed', accountId: account.id, context, details: { ...details, consecutiveFailures: failures } });
+  const { workspaceId, ...facts } = details;
+  await recordAudit(deps, deps.db, { type: 'second_factor.failed', accountId: account.id, workspaceId, context, details: { ...facts, consecutiveFailures: failures } });
   const lockSeconds = secondFactorLockSeconds(failures);
   if (lockSeconds === 0) return 0;
   await lockSecondFactor(deps.db, account.id, addSeconds(deps.clock.now(), lockSeconds).toISOString());

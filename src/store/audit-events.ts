@@ -10,19 +10,29 @@ export async function listAuditEventsOfAccount(db: Db, accountId: string, limit:
   return db.selectFrom('audit_events').selectAll().where('account_id', '=', accountId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
 
-/** Events of a super app's policy and of accounts in its workspaces, newest first. */
+/**
+ * Events a super app's admins may read, newest first: its own (policy changes, resets by
+ * its admins), its workspaces' events, and account-wide events (no workspace: activation,
+ * lock…) of accounts in its workspaces — never what its members did in another tenant.
+ */
 export async function listAuditEventsOfSuperApp(db: Db, superAppId: string, limit: number): Promise<AuditEventRow[]> {
+  const workspacesOfSuperApp = db.selectFrom('workspaces').select('id').where('super_app_id', '=', superAppId);
   return db
     .selectFrom('audit_events')
     .selectAll()
     .where((eb) =>
       eb.or([
         eb('super_app_id', '=', superAppId),
-        eb(
-          'account_id',
-          'in',
-          eb.selectFrom('memberships').innerJoin('workspaces', 'workspaces.id', 'memberships.workspace_id').select('memberships.account_id').where('workspaces.super_app_id', '=', superAppId),
-        ),
+        eb('workspace_id', 'in', workspacesOfSuperApp),
+        eb.and([
+          eb('workspace_id', 'is', null),
+          eb('super_app_id', 'is', null),
+          eb(
+            'account_id',
+            'in',
+            eb.selectFrom('memberships').select('memberships.account_id').where('memberships.workspace_id', 'in', workspacesOfSuperApp),
+          ),
+        ]),
       ]),
     )
     .orderBy('created_at', 'desc')

@@ -77,13 +77,8 @@ export async function deleteEmailCode(db: Db, id: string): Promise<void> {
   await db.deleteFrom('email_codes').where('id', '=', id).execute();
 }
 
-/** Codes sent to the account since `since` (for the hourly cap). */
-export async function countEmailCodesSince(db: Db, accountId: string, since: string): Promise<number> {
-  const row = await db
-    .selectFrom('email_codes')
-    .select((eb) => eb.fn.countAll<string | number>().as('n'))
-    .where('account_id', '=', accountId)
-    .where('created_at', '>', since)
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
+/** When each code sent to the account since `since` was created, oldest first (for the hourly cap). */
+export async function listEmailCodeTimesSince(db: Db, accountId: string, since: string): Promise<string[]> {
+  const rows = await db.selectFrom('email_codes').select('created_at').where('account_id', '=', accountId).where('created_at', '>', since).orderBy('created_at').execute();
+  return rows.map((r) => r.created_at);
 }
