@@ -51,3 +51,6 @@ export const fetchMembers = (workspaceId: string) =>
 
 export const resetMemberTwoFactor = (workspaceId: string, accountId: string) =>
   api<{ active: false }>('POST', `/api/v1/workspaces/${seg(workspaceId)}/members/${seg(accountId)}/two-factor/reset`);
+
+export const reauthenticate = (password: string) =>
+  api<{ authenticatedAt: string }>('POST', '/api/v1/session/reauthenticate', { password });

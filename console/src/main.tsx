@@ -1,7 +1,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { installAntdReact19Renderer } from './react19-compat';
 import './styles.css';
+
+installAntdReact19Renderer();
 
 const container = document.getElementById('root');
 if (!container) throw new Error('The page has no #root element');

@@ -1,4 +1,4 @@
-import { ApiError } from './api';
+import { ApiError, type ProblemBody } from './api';
 
 /** Plain-words explanation of a failed call; `fallback` for codes with no special wording. */
 export function describeError(error: unknown, fallback = 'Something went wrong. Please try again.'): string {
@@ -22,7 +22,19 @@ export function describeError(error: unknown, fallback = 'Something went wrong. 
     case 'challenge_expired':
       return 'This sign-in attempt expired; enter your password again.';
     case 'deactivation_not_allowed':
-      return `Deactivation is not allowed by ${body.superApp?.name ?? 'your super app'}.`;
+      return `Deactivation is not allowed by ${forbiddingNames(body) ?? 'your super app'}.`;
+    case 'too_many_codes':
+      return 'Too many codes were requested. Wait a while before asking for another one.';
+    case 'mail_delivery_failed':
+      return 'The email could not be sent. Try again in a moment.';
+    case 'reauthentication_required':
+      return 'Confirm your password to continue.';
+    case 'reauthentication_cancelled':
+      return 'The change was not made because the password was not confirmed.';
+    case 'cannot_reset_own_two_factor':
+      return 'You cannot reset your own two-factor authentication; deactivate it in Settings instead.';
+    case 'cross_origin_request':
+      return 'The request was refused because it came from another site. Reload the console and try again.';
     case 'forbidden':
       return 'You do not have permission to do this.';
     case 'invalid_request':
@@ -32,6 +44,13 @@ export function describeError(error: unknown, fallback = 'Something went wrong. 
     default:
       return error.status >= 500 ? 'The server had a problem. Please try again in a moment.' : fallback;
   }
+}
+
+function forbiddingNames(body: ProblemBody): string | undefined {
+  const list = Array.isArray(body.forbiddenBy) ? (body.forbiddenBy as Array<{ name?: unknown }>) : [];
+  const names = list.map((app) => app.name).filter((name): name is string => typeof name === 'string');
+  if (names.length > 0) return names.join(', ');
+  return body.superApp?.name;
 }
 
 /** "Wrong code. 3 attempts left." — the count only when the server sent one. */

@@ -4,7 +4,7 @@ import { AppError } from '../domain/errors.js';
 import { CHALLENGE_MAX_FAILURES } from '../domain/limits.js';
 import type { ChallengeMethod } from '../domain/policy.js';
 import { type Account, findAccountById, toAccount } from '../store/accounts.js';
-import { challengeMethods, completeChallenge, findChallengeById, recordChallengeFailure } from '../store/challenges.js';
+import { challengeMethods, completeChallenge, findChallengeById, reserveChallengeAttempt } from '../store/challenges.js';
 import type { Transaction } from 'kysely';
 import type { AccountRow, ChallengeRow, Database } from '../store/schema.js';
 import { listMembershipsOfAccount, type MembershipView } from '../store/tenants.js';
@@ -12,7 +12,14 @@ import { recordAudit } from './audit.js';
 import type { Deps, RequestContext } from './deps.js';
 import { type EmailCodeSent, sendEmailCode } from './email-codes.js';
 import { sendSecurityNotice } from './notifications.js';
-import { assertSecondFactorUnlocked, consumeSecondFactorProof, recordSecondFactorFailure, recordSecondFactorSuccess } from './second-factor.js';
+import {
+  assertSecondFactorUnlocked,
+  consumeSecondFactorProof,
+  recordSecondFactorFailure,
+  recordSecondFactorSuccess,
+  reserveSecondFactorAttempt,
+  type SecondFactorAttempt,
+} from './second-factor.js';
 import { createSession } from './sessions.js';
 import { createPendingTotp, activatePendingTotp, type PendingTotp } from './totp-setup.js';
 
@@ -38,7 +45,8 @@ interface OpenChallenge {
 /** The open, unexpired challenge the token names, with its account; 410 `challenge_expired` otherwise. */
 async function findOpenChallenge(deps: Deps, token: string, method?: ChallengeMethod): Promise<OpenChallenge> {
   const challenge = token.length <= 200 ? await findChallengeById(deps.db, sha256Hex(token)) : undefined;
-  if (!challenge || challenge.status !== 'open' || challenge.expires_at <= deps.clock.now().toISOString()) {
+  const spent = challenge !== undefined && challenge.failures >= CHALLENGE_MAX_FAILURES;
+  if (!challenge || spent || challenge.status !== 'open' || challenge.expires_at <= deps.clock.now().toISOString()) {
     throw new AppError('challenge_expired');
   }
   if (method !== undefined && !challengeMethods(challenge).includes(method)) throw new AppError('method_not_allowed');
@@ -77,8 +85,12 @@ export async function startChallengeEnrollment(deps: Deps, token: string): Promi
 export async function verifyChallenge(deps: Deps, token: string, input: VerifyInput, context: RequestContext | null): Promise<VerifyResult> {
   const { challenge, account } = await findOpenChallenge(deps, token, input.method);
   assertCodeShape(input.method, input.code);
-  assertSecondFactorUnlocked(deps, account);
   const now = deps.clock.now().toISOString();
+  const attempt = await reserveSecondFactorAttempt(deps, account, async (tx) => {
+    const used = await reserveChallengeAttempt(tx, challenge.id, now, CHALLENGE_MAX_FAILURES);
+    if (used === null) throw new AppError('challenge_expired');
+    return used;
+  });
 
   const outcome = await deps.db.transaction().execute(async (tx) => {
     const used = await consumeChallengeProof(deps, tx, challenge, account, input);
@@ -96,7 +108,7 @@ export async function verifyChallenge(deps: Deps, token: string, input: VerifyIn
     return { sessionToken, recoveryCodes: used.recoveryCodes };
   });
 
-  if (outcome === null) return failVerification(deps, challenge, account, input.method, context);
+  if (outcome === null) return failVerification(deps, challenge, account, attempt, input.method, context);
   if (input.method === 'totp_enrollment') void sendSecurityNotice(deps, account.email, 'activated');
   if (input.method === 'recovery_code') void sendSecurityNotice(deps, account.email, 'recovery_code_used');
   const workspace = (await listMembershipsOfAccount(deps.db, account.id)).find((m) => m.workspace.id === challenge.workspace_id)!.workspace;
@@ -121,10 +133,16 @@ async function consumeChallengeProof(deps: Deps, tx: Transaction<Database>, chal
   return (await consumeSecondFactorProof(deps, tx, account, proof)) ? {} : null;
 }
 
-async function failVerification(deps: Deps, challenge: ChallengeRow, account: AccountRow, method: ChallengeMethod, context: RequestContext | null): Promise<never> {
-  const failures = await recordChallengeFailure(deps.db, challenge.id, CHALLENGE_MAX_FAILURES);
-  const lockSeconds = await recordSecondFactorFailure(deps, account, context, { method, workspaceId: challenge.workspace_id });
+/** Answers a wrong code: 429 when this attempt locked the account, else 401 with the challenge's attempts left. */
+async function failVerification(
+  deps: Deps,
+  challenge: ChallengeRow,
+  account: AccountRow,
+  attempt: SecondFactorAttempt<number>,
+  method: ChallengeMethod,
+  context: RequestContext | null,
+): Promise<never> {
+  const lockSeconds = await recordSecondFactorFailure(deps, account, attempt, context, { method, workspaceId: challenge.workspace_id });
   if (lockSeconds > 0) throw new AppError('too_many_attempts', { retryAfterSeconds: lockSeconds });
-  if (failures === null) throw new AppError('challenge_expired');
-  throw new AppError('invalid_code', { attemptsRemaining: Math.max(0, CHALLENGE_MAX_FAILURES - failures) });
+  throw new AppError('invalid_code', { attemptsRemaining: Math.max(0, CHALLENGE_MAX_FAILURES - attempt.reserved) });
 }

@@ -4,7 +4,7 @@ import { AppError } from '../domain/errors.js';
 import { EMAIL_CODE_MAX_FAILURES, secondFactorLockSeconds } from '../domain/limits.js';
 import { addSeconds } from '../domain/ports.js';
 import { matchTotpStep } from '../domain/totp.js';
-import { claimTotpStep, clearSecondFactorFailures, incrementSecondFactorFailures, lockSecondFactor } from '../store/accounts.js';
+import { claimTotpStep, clearSecondFactorFailures, findAccountById, lockSecondFactor, reserveSecondFactorAttempt as reserveAttemptRow } from '../store/accounts.js';
 import { consumeEmailCode, type EmailCodePurpose, findLiveEmailCode, recordEmailCodeFailure } from '../store/email-codes.js';
 import { consumeRecoveryCode } from '../store/recovery-codes.js';
 import type { AccountRow, Db } from '../store/schema.js';
@@ -27,12 +27,43 @@ export function recoveryCodeHash(code: string): string | null {
   return normalized === null ? null : sha256Hex(normalized);
 }
 
-/** Throws 429 `too_many_attempts` while the account's second-factor verification is locked. */
-export function assertSecondFactorUnlocked(deps: Pick<Deps, 'clock'>, account: AccountRow): void {
-  const until = account.second_factor_locked_until;
+/** Throws 429 `too_many_attempts` while second-factor verification is locked until `until`. */
+function assertUnlocked(deps: Pick<Deps, 'clock'>, until: string | null): void {
   if (until === null) return;
   const seconds = Math.ceil((Date.parse(until) - deps.clock.now().getTime()) / 1000);
   if (seconds > 0) throw new AppError('too_many_attempts', { retryAfterSeconds: seconds });
+}
+
+/** Throws 429 `too_many_attempts` while the account's second-factor verification is locked. */
+export function assertSecondFactorUnlocked(deps: Pick<Deps, 'clock'>, account: AccountRow): void {
+  assertUnlocked(deps, account.second_factor_locked_until);
+}
+
+/** A reserved attempt: its place among consecutive attempts, the lock it started (seconds, 0: none), and what `alsoReserve` returned. */
+export interface SecondFactorAttempt<T> {
+  attempt: number;
+  lockSeconds: number;
+  reserved: T;
+}
+
+/**
+ * Reserves one second-factor attempt for the account — and, through `alsoReserve`, e.g.
+ * one of a challenge's attempts — in one transaction, before any code is checked; 429
+ * while locked. The attempt that reaches a lock threshold sets the lock at once, so the
+ * parallel attempts behind it are refused; a success clears count and lock again.
+ */
+export async function reserveSecondFactorAttempt<T>(deps: Deps, account: AccountRow, alsoReserve: (tx: Db) => Promise<T>): Promise<SecondFactorAttempt<T>> {
+  const now = deps.clock.now();
+  return deps.db.transaction().execute(async (tx) => {
+    const attempt = await reserveAttemptRow(tx, account.id, now.toISOString());
+    if (attempt === null) {
+      assertUnlocked(deps, (await findAccountById(tx, account.id))?.second_factor_locked_until ?? null);
+      throw new AppError('too_many_attempts', { retryAfterSeconds: 1 });
+    }
+    const lockSeconds = secondFactorLockSeconds(attempt);
+    if (lockSeconds > 0) await lockSecondFactor(tx, account.id, addSeconds(now, lockSeconds).toISOString());
+    return { attempt, lockSeconds, reserved: await alsoReserve(tx) };
+  });
 }
 
 /** Opens the account's active authenticator key, or null when it has none. */
@@ -70,26 +101,25 @@ export async function consumeSecondFactorProof(deps: Deps, db: Db, account: Acco
 }
 
 /**
- * Books one wrong second-factor code against the account: audit, and a lock (with an
- * email to the owner) when the count reaches a lock threshold. Returns the lock length in
- * seconds, 0 when this failure did not lock.
+ * Books a reserved attempt whose code was wrong: audit, and when that attempt started a
+ * lock, an audit event and one email to the owner. Returns the lock length in seconds, 0
+ * when this failure did not lock.
  */
 export async function recordSecondFactorFailure(
   deps: Deps,
   account: AccountRow,
+  attempt: SecondFactorAttempt<unknown>,
   context: RequestContext | null,
   details: { method: string; workspaceId: string | null; purpose?: string },
 ): Promise<number> {
-  const failures = await incrementSecondFactorFailures(deps.db, account.id);
   const { workspaceId, ...facts } = details;
+  const failures = attempt.attempt;
   await recordAudit(deps, deps.db, { type: 'second_factor.failed', accountId: account.id, workspaceId, context, details: { ...facts, consecutiveFailures: failures } });
-  const lockSeconds = secondFactorLockSeconds(failures);
-  if (lockSeconds === 0) return 0;
-  await lockSecondFactor(deps.db, account.id, addSeconds(deps.clock.now(), lockSeconds).toISOString());
-  await recordAudit(deps, deps.db, { type: 'second_factor.locked', accountId: account.id, context, details: { consecutiveFailures: failures, lockSeconds } });
+  if (attempt.lockSeconds === 0) return 0;
+  await recordAudit(deps, deps.db, { type: 'second_factor.locked', accountId: account.id, context, details: { consecutiveFailures: failures, lockSeconds: attempt.lockSeconds } });
   deps.logger.warn({ accountId: account.id, failures }, 'second-factor verification locked');
   void sendSecurityNotice(deps, account.email, 'locked');
-  return lockSeconds;
+  return attempt.lockSeconds;
 }
 
 /** Clears the failure count after a success (inside the success transaction). */

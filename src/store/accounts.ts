@@ -59,15 +59,21 @@ export async function claimTotpStep(db: Db, accountId: string, step: number): Pr
   return result.numUpdatedRows > 0n;
 }
 
-/** Adds one consecutive second-factor failure; returns the new count (atomic increment). */
-export async function incrementSecondFactorFailures(db: Db, accountId: string): Promise<number> {
+/**
+ * Counts one second-factor attempt before its code is checked, unless verification is
+ * locked at `now`; returns the new count, or null while locked. Reserving first (one
+ * conditional UPDATE) means parallel guesses cannot slip past a lock that an earlier
+ * guess of the same burst sets; a success clears the count again.
+ */
+export async function reserveSecondFactorAttempt(db: Db, accountId: string, now: string): Promise<number | null> {
   const row = await db
     .updateTable('accounts')
     .set((eb) => ({ second_factor_failures: eb('second_factor_failures', '+', 1) }))
     .where('id', '=', accountId)
+    .where((eb) => eb.or([eb('second_factor_locked_until', 'is', null), eb('second_factor_locked_until', '<=', now)]))
     .returning('second_factor_failures')
     .executeTakeFirst();
-  return row?.second_factor_failures ?? 0;
+  return row ? row.second_factor_failures : null;
 }
 
 /** Locks second-factor verification until `until` (ISO time). */

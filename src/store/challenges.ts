@@ -40,18 +40,18 @@ export function challengeMethods(row: ChallengeRow): ChallengeMethod[] {
 }
 
 /**
- * Counts one wrong code against an open challenge and kills it at `maxFailures`;
- * returns the new failure count, or null when the challenge was no longer open.
+ * Counts one attempt against an open, unexpired challenge that has attempts left, before
+ * the code is checked; returns the new count, or null when none is left. A challenge whose
+ * count reached `maxAttempts` without success is dead.
  */
-export async function recordChallengeFailure(db: Db, id: string, maxFailures: number): Promise<number | null> {
+export async function reserveChallengeAttempt(db: Db, id: string, now: string, maxAttempts: number): Promise<number | null> {
   const row = await db
     .updateTable('challenges')
-    .set((eb) => ({
-      failures: eb('failures', '+', 1),
-      status: eb.case().when('failures', '>=', maxFailures - 1).then('dead').else('open').end(),
-    }))
+    .set((eb) => ({ failures: eb('failures', '+', 1) }))
     .where('id', '=', id)
     .where('status', '=', 'open')
+    .where('failures', '<', maxAttempts)
+    .where('expires_at', '>', now)
     .returning('failures')
     .executeTakeFirst();
   return row ? row.failures : null;

@@ -17,6 +17,7 @@ export function AccountMenu({ account, onSignedOut }: { account: Account; onSign
   const signOut = async () => {
     try {
       await logOut();
+      navigate('/');
       onSignedOut();
     } catch (failure) {
       void message.error(describeError(failure, 'Logging out failed. Try again.'));
@@ -42,8 +43,9 @@ export function AccountMenu({ account, onSignedOut }: { account: Account; onSign
 
   return (
     <Dropdown menu={{ items, onClick }} trigger={['click']} placement="bottomRight" autoFocus>
-      <Button type="text" className="account-button" aria-label={`Account menu for ${account.name}`}>
-        <Avatar size={28} style={{ background: '#1d4ed8', fontSize: 13 }}>{initials(account.name)}</Avatar>
+      <Button type="text" className="account-button">
+        <span className="sr-only">Account menu:</span>
+        <Avatar aria-hidden size={28} style={{ background: '#1d4ed8', fontSize: 13 }}>{initials(account.name)}</Avatar>
         <span className="account-name">{account.name}</span>
         <DownOutlined aria-hidden style={{ fontSize: 11 }} />
       </Button>

@@ -6,6 +6,7 @@ import { isApiError } from '../api';
 import { startActivation, verifyActivation } from '../endpoints';
 import { formatSeconds } from '../labels';
 import { clockDriftAdvice, describeError, retryAfterSeconds } from '../messages';
+import { useReauth } from '../reauth';
 import { useCountdown } from '../use-countdown';
 import type { TotpSecret } from '../types';
 
@@ -29,6 +30,7 @@ export default function ActivateDialog({ accountEmail, onChanged, onClosed }: Ac
   const [error, setError] = useState<string>();
   const [lockSeconds, startLock] = useCountdown();
   const latestRequest = useRef(0);
+  const withReauth = useReauth();
 
   const start = useCallback(async () => {
     // Each start replaces the pending secret server-side, so only the newest answer may be shown.
@@ -36,16 +38,17 @@ export default function ActivateDialog({ accountEmail, onChanged, onClosed }: Ac
     setPhase({ kind: 'loading' });
     setError(undefined);
     try {
-      const secret = await startActivation();
+      const secret = await withReauth(startActivation);
       if (request === latestRequest.current) setPhase({ kind: 'setup', secret });
     } catch (failure) {
       if (request !== latestRequest.current) return;
+      if (isApiError(failure, 'reauthentication_cancelled')) { setOpen(false); return; }
       if (isApiError(failure, 'two_factor_already_active')) onChanged();
       setPhase({ kind: 'failed', message: isApiError(failure, 'two_factor_already_active')
         ? 'Two-factor authentication is already active on your account.'
         : describeError(failure, 'The set-up could not be started.') });
     }
-  }, [onChanged]);
+  }, [onChanged, withReauth]);
 
   useEffect(() => { void start(); }, [start]);
 

@@ -47,7 +47,7 @@ export function ChallengeCodeForm({ challenge, method, onVerify, onSendError, lo
       {method === 'email' && (
         <div style={{ marginBottom: 20 }}>
           <SendCodeButton send={() => sendChallengeEmailCode(challenge.id)} sentToHint={challenge.sentTo}
-            onError={onSendError} disabled={locked} />
+            onError={onSendError} disabled={locked} onSent={() => setFocusKey((key) => key + 1)} />
         </div>
       )}
       {isRecovery ? (

@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { Alert, App, Button, Form, Input, Modal, Radio, Space } from 'antd';
+import { useRef, useState } from 'react';
+import { Alert, App, Button, Form, Input, Modal, Radio, Space, type InputRef } from 'antd';
 import { CodeInput, CODE_LENGTH } from './CodeInput';
 import { SendCodeButton } from './SendCodeButton';
 import { isApiError } from '../api';
@@ -27,6 +27,7 @@ function deactivationError(failure: unknown): string {
 /** Settings → Deactivate: verify identity (password plus one code) and turn account 2FA off. */
 export default function DeactivateDialog({ onChanged, onClosed }: DeactivateDialogProps) {
   const { message } = App.useApp();
+  const passwordRef = useRef<InputRef>(null);
   const [open, setOpen] = useState(true);
   const [password, setPassword] = useState('');
   const [method, setMethod] = useState<Method>('totp');
@@ -64,6 +65,7 @@ export default function DeactivateDialog({ onChanged, onClosed }: DeactivateDial
   return (
     <Modal open={open} title="Deactivate two-factor authentication" width={520} afterClose={onClosed}
       onCancel={() => setOpen(false)} maskClosable={false} destroyOnHidden
+      afterOpenChange={(visible) => { if (visible) passwordRef.current?.focus(); }}
       footer={[
         <Button key="cancel" onClick={() => setOpen(false)}>Cancel</Button>,
         <Button key="ok" type="primary" danger loading={busy} disabled={!ready} onClick={() => void submit()}>Deactivate</Button>,
@@ -71,7 +73,7 @@ export default function DeactivateDialog({ onChanged, onClosed }: DeactivateDial
       <Form layout="vertical" component="div" requiredMark={false}>
         <h3 className="dialog-section-title">Verify your identity</h3>
         <Form.Item label="Password" htmlFor="deactivate-password">
-          <Input.Password id="deactivate-password" autoComplete="current-password" autoFocus value={password}
+          <Input.Password id="deactivate-password" ref={passwordRef} autoComplete="current-password" value={password}
             onChange={(event) => setPassword(event.target.value)} onPressEnter={() => void submit()} />
         </Form.Item>
         <div className="field" style={{ marginBottom: 24 }}>
@@ -87,7 +89,8 @@ export default function DeactivateDialog({ onChanged, onClosed }: DeactivateDial
         </div>
         {method === 'email' && (
           <div style={{ marginBottom: 16 }}>
-            <SendCodeButton send={sendDeactivationEmailCode} onError={(failure) => setError(describeError(failure, 'The code could not be sent.'))} />
+            <SendCodeButton send={sendDeactivationEmailCode} onSent={() => setFocusKey((key) => key + 1)}
+              onError={(failure) => setError(describeError(failure, 'The code could not be sent.'))} />
           </div>
         )}
         {method === 'recovery_code' ? (

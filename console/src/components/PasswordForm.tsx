@@ -35,21 +35,21 @@ export function PasswordForm({ onResult, notice, initialEmail }: PasswordFormPro
 
   return (
     <Form layout="vertical" requiredMark={false} onFinish={onFinish} initialValues={{ email: initialEmail }}
-      disabled={busy} size="large">
+      disabled={busy}>
       {notice && !error && <Alert type="warning" showIcon message={notice} style={{ marginBottom: 20 }} />}
       <Form.Item label="Email" name="email"
         rules={[{ required: true, message: 'Enter your email address.' }, { type: 'email', message: 'Enter a valid email address.' }]}>
-        <Input prefix={<MailOutlined aria-hidden />} autoComplete="username" autoFocus={!initialEmail} inputMode="email" />
+        <Input size="large" prefix={<MailOutlined aria-hidden />} autoComplete="username" autoFocus={!initialEmail} inputMode="email" />
       </Form.Item>
       <Form.Item label="Password" name="password" rules={[{ required: true, message: 'Enter your password.' }]}>
-        <Input.Password prefix={<LockOutlined aria-hidden />} autoComplete="current-password" autoFocus={!!initialEmail} />
+        <Input.Password size="large" prefix={<LockOutlined aria-hidden />} autoComplete="current-password" autoFocus={!!initialEmail} />
       </Form.Item>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 20 }} />}
       {lockSeconds > 0 && (
         <Alert type="error" showIcon style={{ marginBottom: 20 }}
           message={`Too many attempts. Try again in ${formatSeconds(lockSeconds)}.`} />
       )}
-      <Button type="primary" htmlType="submit" block loading={busy} disabled={lockSeconds > 0}>
+      <Button type="primary" htmlType="submit" size="large" block loading={busy} disabled={lockSeconds > 0}>
         Log in
       </Button>
     </Form>

@@ -3,6 +3,7 @@ import { Alert, App, Form, Modal, Select, Switch } from 'antd';
 import { saveTwoFactorPolicy } from '../endpoints';
 import { METHOD_LABELS } from '../labels';
 import { describeError } from '../messages';
+import { useReauth } from '../reauth';
 import type { FactorMethod, NamedRef, TwoFactorPolicy } from '../types';
 
 const NONE = 'none';
@@ -28,6 +29,7 @@ const FACTOR_METHODS: FactorMethod[] = ['totp', 'email'];
 export default function PolicyEditDialog({ superApp, policy, onSaved, onClosed }: PolicyEditDialogProps) {
   const { message } = App.useApp();
   const [form] = Form.useForm<PolicyFormValues>();
+  const withReauth = useReauth();
   const [open, setOpen] = useState(true);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -39,7 +41,7 @@ export default function PolicyEditDialog({ superApp, policy, onSaved, onClosed }
     const secondary = values.secondaryMethod === NONE || values.secondaryMethod === values.primaryMethod
       ? null : values.secondaryMethod;
     try {
-      await saveTwoFactorPolicy(superApp.id, { ...values, secondaryMethod: secondary });
+      await withReauth(() => saveTwoFactorPolicy(superApp.id, { ...values, secondaryMethod: secondary }));
       void message.success(`Two-factor policy of ${superApp.name} saved.`);
       onSaved();
       setOpen(false);

@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { Alert, Button, Form, Input, Modal, Space, Typography } from 'antd';
+import { useRef, useState } from 'react';
+import { Alert, Button, Form, Input, Modal, Space, Typography, type InputRef } from 'antd';
 import { CodeInput, CODE_LENGTH } from './CodeInput';
 import { RecoveryCodes } from './RecoveryCodes';
 import { isApiError } from '../api';
@@ -16,6 +16,7 @@ interface RegenerateCodesDialogProps {
 
 /** Settings → "Regenerate recovery codes": password plus a current authenticator code, then the new codes. */
 export default function RegenerateCodesDialog({ accountEmail, onChanged, onClosed }: RegenerateCodesDialogProps) {
+  const passwordRef = useRef<InputRef>(null);
   const [open, setOpen] = useState(true);
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
@@ -49,6 +50,7 @@ export default function RegenerateCodesDialog({ accountEmail, onChanged, onClose
     <Modal open={open} title={codes ? 'Your new recovery codes' : 'Regenerate recovery codes'} width={540}
       afterClose={onClosed} onCancel={() => setOpen(false)} maskClosable={false} closable={!codes}
       keyboard={!codes} destroyOnHidden
+      afterOpenChange={(visible) => { if (visible) passwordRef.current?.focus(); }}
       footer={codes ? null : [
         <Button key="cancel" onClick={() => setOpen(false)}>Cancel</Button>,
         <Button key="ok" type="primary" loading={busy} disabled={!ready} onClick={() => void submit()}>Generate new codes</Button>,
@@ -62,7 +64,7 @@ export default function RegenerateCodesDialog({ accountEmail, onChanged, onClose
           </Typography.Paragraph>
           <Form layout="vertical" component="div">
             <Form.Item label="Password" htmlFor="regenerate-password">
-              <Input.Password id="regenerate-password" autoComplete="current-password" autoFocus value={password}
+              <Input.Password id="regenerate-password" ref={passwordRef} autoComplete="current-password" value={password}
                 onChange={(event) => setPassword(event.target.value)} onPressEnter={() => void submit()} />
             </Form.Item>
           </Form>

@@ -35,6 +35,9 @@ export function SendCodeButton({ send, sentToHint, onError, onSent, disabled }: 
         setSentOnce(true);
         startCountdown(retryAfterSeconds(error) ?? 60);
       } else {
+        // A rate limit (too_many_codes) also keeps the button disabled for as long as it lasts.
+        const wait = isApiError(error, 'too_many_codes') ? retryAfterSeconds(error) : undefined;
+        if (wait) startCountdown(wait);
         onError(error);
       }
     } finally {

@@ -38,7 +38,8 @@ export function TotpSetup({ secret, otpauthUri, onVerify, error, disabled, submi
     <form className="totp-setup" onSubmit={(event) => { event.preventDefault(); void submit(); }}>
       <div className="totp-qr-column">
         <div className="totp-qr" data-testid="totp-qr">
-          <QRCode value={otpauthUri} size={208} errorLevel="M" color="#000000" bgColor="#ffffff" bordered={false} type="canvas" />
+          <QRCode value={otpauthUri} size={208} errorLevel="M" color="#000000" bgColor="#ffffff" bordered={false} type="canvas"
+            aria-label="QR code with your authenticator key" />
         </div>
         <SecretReveal secret={secret} />
       </div>

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { Card, Skeleton, Typography } from 'antd';
 import { AppstoreFilled, LockFilled, MobileOutlined, SafetyCertificateFilled } from '@ant-design/icons';
 import { PasswordForm } from '../components/PasswordForm';
@@ -16,6 +16,10 @@ type Step =
 export function LoginPage({ onAuthenticated }: { onAuthenticated: () => void }) {
   const [step, setStep] = useState<Step>({ kind: 'password' });
   const [email, setEmail] = useState<string>();
+
+  useEffect(() => {
+    document.title = 'Log in · Mini Program Platform';
+  }, []);
 
   const afterVerify = (result: { recoveryCodes?: string[] }) => {
     if (result.recoveryCodes?.length) setStep({ kind: 'recovery-codes', codes: result.recoveryCodes });
@@ -49,7 +53,7 @@ export function LoginPage({ onAuthenticated }: { onAuthenticated: () => void }) 
             style={{ boxShadow: '0 12px 40px rgba(16, 42, 122, 0.10)' }}>
             {step.kind === 'password' && (
               <>
-                <div className="brand" style={{ marginBottom: 24 }}>
+                <div className="brand card-brand" style={{ marginBottom: 24 }}>
                   <span className="brand-mark"><AppstoreFilled aria-hidden /></span>Mini Program Platform
                 </div>
                 <Typography.Title level={1} style={{ fontSize: 24, marginBottom: 6 }}>

@@ -2,6 +2,7 @@ import { Alert, App, Button, Card, Result, Table, Tag, Typography, type TableCol
 import { StatusTag } from '../components/StatusTag';
 import { fetchMembers, resetMemberTwoFactor } from '../endpoints';
 import { describeError } from '../messages';
+import { useReauth } from '../reauth';
 import { useResource } from '../use-resource';
 import type { Member, Session } from '../types';
 
@@ -9,12 +10,28 @@ import type { Member, Session } from '../types';
 export default function MembersPage({ session }: { session: Session }) {
   const { message, modal } = App.useApp();
   const workspace = session.workspace;
-  const resource = useResource(() => fetchMembers(workspace.id), `members:${workspace.id}`);
+  const withReauth = useReauth();
+  const isAdmin = workspace.role === 'admin';
+  const resource = useResource(
+    () => (isAdmin ? fetchMembers(workspace.id) : Promise.resolve({ members: [] })),
+    `members:${workspace.id}:${isAdmin}`,
+  );
 
-  if (workspace.role !== 'admin') {
+  if (!isAdmin) {
     return <Result status="403" title="Workspace admins only" subTitle="Ask a workspace admin if you need to see the member list." />;
   }
 
+  const reset = async (member: Member, who: string) => {
+    try {
+      await withReauth(() => resetMemberTwoFactor(workspace.id, member.account.id));
+      void message.success(`Two-factor authentication of ${who} was reset.`);
+    } catch (failure) {
+      void message.error(describeError(failure, 'The reset failed.'));
+    }
+    resource.reload();
+  };
+
+  // The confirmation closes before the call so a password prompt, if needed, is the only dialog open.
   const confirmReset = (member: Member) => {
     const who = member.account.name || member.account.email;
     modal.confirm({
@@ -24,15 +41,7 @@ export default function MembersPage({ session }: { session: Session }) {
       okButtonProps: { danger: true },
       cancelText: 'Cancel',
       autoFocusButton: 'cancel',
-      onOk: async () => {
-        try {
-          await resetMemberTwoFactor(workspace.id, member.account.id);
-          void message.success(`Two-factor authentication of ${who} was reset.`);
-        } catch (failure) {
-          void message.error(describeError(failure, 'The reset failed.'));
-        }
-        resource.reload();
-      },
+      onOk: () => { void reset(member, who); },
     });
   };
 

@@ -23,19 +23,19 @@ export default function OverviewPage({ session }: { session: Session }) {
       </Typography.Paragraph>
       <Row gutter={[20, 20]}>
         <Col xs={24} md={8}>
-          <Card title={<span><TeamOutlined aria-hidden /> Workspace</span>}>
+          <Card style={{ height: '100%' }} title={<span><TeamOutlined aria-hidden /> Workspace</span>}>
             <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>{workspace.name}</Typography.Title>
             <Typography.Text type="secondary">Your role: {workspace.role === 'admin' ? 'Admin' : 'Developer'}</Typography.Text>
           </Card>
         </Col>
         <Col xs={24} md={8}>
-          <Card title={<span><AppstoreOutlined aria-hidden /> Super app</span>}>
+          <Card style={{ height: '100%' }} title={<span><AppstoreOutlined aria-hidden /> Super app</span>}>
             <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>{workspace.superApp.name}</Typography.Title>
             <Typography.Text type="secondary">Host app that runs this workspace's mini programs</Typography.Text>
           </Card>
         </Col>
         <Col xs={24} md={8}>
-          <Card title={<span><SafetyCertificateOutlined aria-hidden /> Two-factor authentication</span>}>
+          <Card style={{ height: '100%' }} title={<span><SafetyCertificateOutlined aria-hidden /> Two-factor authentication</span>}>
             {twoFactor.error ? (
               <Typography.Text type="danger">{describeError(twoFactor.error)}</Typography.Text>
             ) : !twoFactor.data ? (

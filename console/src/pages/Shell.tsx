@@ -3,6 +3,7 @@ import { Layout, Menu, Skeleton, Tooltip, Button } from 'antd';
 import { AppstoreFilled, HomeOutlined, SettingOutlined, TeamOutlined } from '@ant-design/icons';
 import { AccountMenu } from '../components/AccountMenu';
 import { navigate, usePath } from '../navigation';
+import { ReauthProvider } from '../reauth';
 import type { Session } from '../types';
 
 const OverviewPage = lazy(() => import('./OverviewPage'));
@@ -42,42 +43,44 @@ export function Shell({ session, onSignedOut }: ShellProps) {
   const selected = page === 'overview' ? ['/'] : page === 'members' ? ['/members'] : [];
 
   return (
-    <Layout style={{ minHeight: '100vh' }}>
-      <a href="#main" className="skip-link">Skip to content</a>
-      <Layout.Sider width={232} collapsedWidth={72} breakpoint="lg" collapsed={collapsed}
-        onBreakpoint={setCollapsed} className="shell-sider" theme="light">
-        <div className="brand">
-          <span className="brand-mark"><AppstoreFilled aria-hidden /></span>
-          {!collapsed && <span>Mini Program Platform</span>}
-        </div>
-        <nav className="shell-nav" aria-label="Main">
-          <Menu mode="inline" items={navItems} selectedKeys={selected} onClick={({ key }) => navigate(key)} />
-        </nav>
-        <div className="shell-sider-footer">
-          <Tooltip title="Settings" placement="right">
-            <Button type="text" size="large" aria-label="Settings" icon={<SettingOutlined />}
-              className={`settings-button${page === 'settings' ? ' active' : ''}`}
-              aria-current={page === 'settings' ? 'page' : undefined}
-              onClick={() => navigate('/settings')} />
-          </Tooltip>
-        </div>
-      </Layout.Sider>
-      <Layout>
-        <Layout.Header className="shell-header">
-          <div className="shell-header-title">
-            <strong>{session.workspace.name}</strong>
-            <span className="header-super-app">{session.workspace.superApp.name}</span>
+    <ReauthProvider>
+      <Layout style={{ minHeight: '100vh' }}>
+        <a href="#main" className="skip-link">Skip to content</a>
+        <Layout.Sider width={248} collapsedWidth={72} breakpoint="lg" collapsed={collapsed}
+          onBreakpoint={setCollapsed} className="shell-sider" theme="light">
+          <div className="brand">
+            <span className="brand-mark"><AppstoreFilled aria-hidden /></span>
+            {!collapsed && <span>Mini Program Platform</span>}
           </div>
-          <AccountMenu account={session.account} onSignedOut={onSignedOut} />
-        </Layout.Header>
-        <Layout.Content id="main" className="shell-content" tabIndex={-1}>
-          <Suspense fallback={<Skeleton active paragraph={{ rows: 8 }} />}>
-            {page === 'overview' && <OverviewPage session={session} />}
-            {page === 'settings' && <SettingsPage session={session} path={path} />}
-            {page === 'members' && <MembersPage session={session} />}
-          </Suspense>
-        </Layout.Content>
+          <nav className="shell-nav" aria-label="Main">
+            <Menu mode="inline" items={navItems} selectedKeys={selected} onClick={({ key }) => navigate(key)} />
+          </nav>
+          <div className="shell-sider-footer">
+            <Tooltip title="Settings" placement="right" trigger={['hover', 'focus']}>
+              <Button type="text" size="large" aria-label="Settings" icon={<SettingOutlined />}
+                className={`settings-button${page === 'settings' ? ' active' : ''}`}
+                aria-current={page === 'settings' ? 'page' : undefined}
+                onClick={() => navigate('/settings')} />
+            </Tooltip>
+          </div>
+        </Layout.Sider>
+        <Layout>
+          <Layout.Header className="shell-header">
+            <div className="shell-header-title">
+              <strong>{session.workspace.name}</strong>
+              <span className="header-super-app">{session.workspace.superApp.name}</span>
+            </div>
+            <AccountMenu account={session.account} onSignedOut={onSignedOut} />
+          </Layout.Header>
+          <Layout.Content id="main" className="shell-content" tabIndex={-1}>
+            <Suspense fallback={<Skeleton active paragraph={{ rows: 8 }} />}>
+              {page === 'overview' && <OverviewPage session={session} />}
+              {page === 'settings' && <SettingsPage session={session} path={path} />}
+              {page === 'members' && <MembersPage session={session} />}
+            </Suspense>
+          </Layout.Content>
+        </Layout>
       </Layout>
-    </Layout>
+    </ReauthProvider>
   );
 }

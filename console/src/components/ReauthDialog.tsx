@@ -1,0 +1,49 @@
+import { useRef, useState } from 'react';
+import { Alert, Form, Input, Modal, Typography, type InputRef } from 'antd';
+import { isApiError } from '../api';
+import { reauthenticate } from '../endpoints';
+import { describeError } from '../messages';
+
+interface ReauthDialogProps {
+  onConfirmed: () => void;
+  onCancelled: () => void;
+}
+
+/** "Confirm your password": renews the session's 15-minute window for sensitive changes. */
+export function ReauthDialog({ onConfirmed, onCancelled }: ReauthDialogProps) {
+  const passwordRef = useRef<InputRef>(null);
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+
+  const confirm = async () => {
+    if (!password || busy) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      await reauthenticate(password);
+      onConfirmed();
+    } catch (failure) {
+      setError(isApiError(failure, 'invalid_credentials') ? 'Wrong password.' : describeError(failure));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal open title="Confirm your password" okText="Confirm" onOk={() => void confirm()} onCancel={onCancelled}
+      confirmLoading={busy} okButtonProps={{ disabled: !password }} maskClosable={false} width={440} zIndex={1100}
+      destroyOnHidden
+      afterOpenChange={(visible) => { if (visible) passwordRef.current?.focus(); }}>
+      <Typography.Paragraph type="secondary">
+        For your security, enter your password again before making this change.
+      </Typography.Paragraph>
+      <Form layout="vertical" component="div">
+        <Form.Item label="Password" htmlFor="reauth-password" style={{ marginBottom: error ? 16 : 0 }}>
+          <Input.Password id="reauth-password" ref={passwordRef} autoComplete="current-password" value={password}
+            onChange={(event) => setPassword(event.target.value)} onPressEnter={() => void confirm()} />
+        </Form.Item>
+      </Form>
+      {error && <Alert type="error" showIcon message={error} />}
+    </Modal>
+  );
+}
