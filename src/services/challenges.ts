@@ -4,7 +4,7 @@ import { AppError } from '../domain/errors.js';
 import { CHALLENGE_MAX_FAILURES } from '../domain/limits.js';
 import type { ChallengeMethod } from '../domain/policy.js';
 import { type Account, findAccountById, toAccount } from '../store/accounts.js';
-import { challengeMethods, completeChallenge, findChallengeById, reserveChallengeAttempt } from '../store/challenges.js';
+import { challengeMethods, completeChallenge, findChallengeById, killChallenge, reserveChallengeAttempt } from '../store/challenges.js';
 import type { Transaction } from 'kysely';
 import type { AccountRow, ChallengeRow, Database } from '../store/schema.js';
 import { listMembershipsOfAccount, type MembershipView } from '../store/tenants.js';
@@ -142,6 +142,7 @@ async function failVerification(
   method: ChallengeMethod,
   context: RequestContext | null,
 ): Promise<never> {
+  if (attempt.reserved >= CHALLENGE_MAX_FAILURES) await killChallenge(deps.db, challenge.id);
   const lockSeconds = await recordSecondFactorFailure(deps, account, attempt, context, { method, workspaceId: challenge.workspace_id });
   if (lockSeconds > 0) throw new AppError('too_many_attempts', { retryAfterSeconds: lockSeconds });
   throw new AppError('invalid_code', { attemptsRemaining: Math.max(0, CHALLENGE_MAX_FAILURES - attempt.reserved) });

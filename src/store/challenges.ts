@@ -57,6 +57,11 @@ export async function reserveChallengeAttempt(db: Db, id: string, now: string, m
   return row ? row.failures : null;
 }
 
+/** Marks an open challenge dead (its last attempt failed). */
+export async function killChallenge(db: Db, id: string): Promise<void> {
+  await db.updateTable('challenges').set({ status: 'dead' }).where('id', '=', id).where('status', '=', 'open').execute();
+}
+
 /**
  * Closes an open, unexpired challenge as passed; false when another request already
  * closed it, it died or it expired. The single-use guarantee of a challenge.

@@ -17,6 +17,7 @@ export function registerAuthRoutes(app: HttpApp): void {
     const result = await login(deps, request.body, requestContext(request));
     if (result.status !== 'authenticated') return result;
     const { sessionToken, ...body } = result;
+    await endSession(deps, readSessionToken(request, cookies));
     setSessionCookie(reply, cookies, sessionToken, maxAge);
     return body;
   });
@@ -31,6 +32,8 @@ export function registerAuthRoutes(app: HttpApp): void {
 
   app.post('/api/v1/auth/challenges/:id/verify', { schema: { tags, params: ChallengeParams, body: VerifyBody } }, async (request, reply) => {
     const { sessionToken, recoveryCodes, ...body } = await verifyChallenge(deps, request.params.id, request.body, requestContext(request));
+    // A sign-in replaces whatever session the browser held: never two ids for one browser.
+    await endSession(deps, readSessionToken(request, cookies));
     setSessionCookie(reply, cookies, sessionToken, maxAge);
     return recoveryCodes ? { ...body, recoveryCodes } : body;
   });
