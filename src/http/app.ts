@@ -7,8 +7,6 @@ import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isSixDigitCode } from '../domain/codes.js';
-import { AppError } from '../domain/errors.js';
 import type { Actor } from '../services/account-two-factor.js';
 import type { Deps } from '../services/deps.js';
 import { requireSession, type SessionContext } from '../services/sessions.js';
@@ -29,8 +27,6 @@ declare module 'fastify' {
     requireSession(request: FastifyRequest): Promise<SessionContext>;
     /** The session as an actor for services (account, session id, request context). */
     requireActor(request: FastifyRequest): Promise<Actor>;
-    /** 400 `invalid_request` unless `code` is exactly six ASCII digits. */
-    assertSixDigits(code: string): void;
   }
 }
 
@@ -68,6 +64,11 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ht
     bodyLimit: BODY_LIMIT_BYTES,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     return503OnClosing: true,
+    // Ids fit the schemas' 200 characters; longer or badly encoded URLs answer a problem, not Fastify's echo of the URL.
+    maxParamLength: 256,
+    frameworkErrors: (_error, _request, reply) => {
+      void sendProblem(reply, 'invalid_request', {}, 'The URL is not valid');
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const cookiePolicy = cookiePolicyFor(options.publicUrl);
@@ -78,13 +79,10 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ht
     const ctx = await requireSession(deps, readSessionToken(request, cookiePolicy));
     return { accountId: ctx.account.id, sessionId: ctx.sessionId, authenticatedAt: ctx.session.authenticated_at, context: requestContext(request) };
   });
-  app.decorate('assertSixDigits', (code: string) => {
-    if (!isSixDigitCode(code)) throw new AppError('invalid_request', {}, 'A code is exactly 6 digits');
-  });
 
   // Body-less POSTs may still say `Content-Type: application/json`; an empty body is no body.
   const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
+  app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (body === '') done(null, undefined);
     else parseJson(request, body as string, done);

@@ -20,6 +20,12 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_request',
 };
 
+/** PostgreSQL errors caused by input no schema should have let through (bad bytes in text): still the client's fault. */
+const POSTGRES_INPUT_ERRORS: Record<string, ErrorCode> = {
+  '22021': 'invalid_request',
+  '22P05': 'invalid_request',
+};
+
 /**
  * The one error handler: AppError → its problem; schema failures → 400 `invalid_request`;
  * other client errors → their nearest code; anything else → bare 500 (detail only in the log).
@@ -29,7 +35,7 @@ export function handleError(error: FastifyError | AppError, request: FastifyRequ
   if ('validation' in error && error.validation) {
     return sendProblem(reply, 'invalid_request', {}, `${error.validationContext ?? 'request'}${error.validation[0]?.instancePath ?? ''} ${error.validation[0]?.message ?? 'is invalid'}`.trim());
   }
-  const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
+  const mapped = error.code ? (FASTIFY_CODES[error.code] ?? POSTGRES_INPUT_ERRORS[error.code]) : undefined;
   if (mapped) return sendProblem(reply, mapped);
   if (error instanceof SyntaxError || (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500)) {
     return sendProblem(reply, error.statusCode === 413 ? 'payload_too_large' : error.statusCode === 415 ? 'unsupported_media_type' : 'invalid_request');

@@ -3,10 +3,14 @@ import Type from 'typebox';
 /** Shared request schemas; `additionalProperties: false` so unknown fields are refused. */
 const strict = { additionalProperties: false } as const;
 
-export const Code = Type.String({ minLength: 1, maxLength: 64, description: '6 digits (authenticator or email code) or a recovery code' });
-export const Password = Type.String({ minLength: 1, maxLength: 1024 });
-export const Email = Type.String({ minLength: 3, maxLength: 254 });
-export const Id = Type.String({ minLength: 1, maxLength: 200 });
+/** No control characters (PostgreSQL refuses NUL in text; nothing legitimate carries them). */
+const PRINTABLE = '^[^\\u0000-\\u001f\\u007f]*$';
+
+export const Code = Type.String({ minLength: 1, maxLength: 64, pattern: PRINTABLE, description: '6 digits (authenticator or email code) or a recovery code' });
+export const Password = Type.String({ minLength: 1, maxLength: 1024, pattern: '^[^\\u0000]*$' });
+export const Email = Type.String({ minLength: 3, maxLength: 254, pattern: PRINTABLE });
+/** Ids and tokens are base64url. */
+export const Id = Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' });
 const PolicyMethod = Type.Union([Type.Literal('totp'), Type.Literal('email')]);
 
 export const LoginBody = Type.Object({ email: Email, password: Password, workspaceId: Type.Optional(Id) }, strict);

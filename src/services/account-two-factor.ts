@@ -14,6 +14,7 @@ import { verifyPassword } from './login.js';
 import { sendSecurityNotice } from './notifications.js';
 import { issueRecoveryCodes } from './recovery-codes.js';
 import {
+  assertCodeShape,
   assertSecondFactorUnlocked,
   consumeSecondFactorProof,
   recordSecondFactorFailure,
@@ -87,6 +88,7 @@ export async function startActivation(deps: Deps, actor: Actor): Promise<Pending
 
 /** Confirms activation with a code; returns the recovery codes (shown once). */
 export async function verifyActivation(deps: Deps, actor: Actor, code: string): Promise<string[]> {
+  assertCodeShape('totp', code);
   const account = await accountOrThrow(deps, actor.accountId);
   const codes = await deps.db.transaction().execute(async (tx) => {
     const issued = await activatePendingTotp(deps, tx, account, code, null);
@@ -141,6 +143,7 @@ async function withVerifiedIdentity<T>(deps: Deps, account: AccountRow, password
 
 /** Turns the account's 2FA off after password + a code; ends its other sessions. */
 export async function deactivateTwoFactor(deps: Deps, actor: Actor, input: { password: string; method: SecondFactorProof['method']; code: string }): Promise<void> {
+  assertCodeShape(input.method, input.code);
   const account = await activeAccountOrThrow(deps, actor.accountId);
   await assertDeactivationAllowed(deps, account.id);
   const proof: SecondFactorProof = { method: input.method, code: input.code, emailScope: { purpose: 'deactivation', challengeId: null } };
@@ -155,6 +158,7 @@ export async function deactivateTwoFactor(deps: Deps, actor: Actor, input: { pas
 
 /** New recovery codes after password + a current authenticator code; the old ones die. */
 export async function regenerateRecoveryCodes(deps: Deps, actor: Actor, input: { password: string; code: string }): Promise<string[]> {
+  assertCodeShape('totp', input.code);
   const account = await activeAccountOrThrow(deps, actor.accountId);
   const codes = await withVerifiedIdentity(deps, account, input.password, { method: 'totp', code: input.code }, actor, async (tx) => {
     const issued = await issueRecoveryCodes(deps, tx, account.id);

@@ -1,5 +1,4 @@
 import { sha256Hex } from '../adapters/tokens.js';
-import { isSixDigitCode, normalizeRecoveryCode } from '../domain/codes.js';
 import { AppError } from '../domain/errors.js';
 import { CHALLENGE_MAX_FAILURES } from '../domain/limits.js';
 import type { ChallengeMethod } from '../domain/policy.js';
@@ -13,6 +12,7 @@ import type { Deps, RequestContext } from './deps.js';
 import { type EmailCodeSent, sendEmailCode } from './email-codes.js';
 import { sendSecurityNotice } from './notifications.js';
 import {
+  assertCodeShape,
   assertSecondFactorUnlocked,
   consumeSecondFactorProof,
   recordSecondFactorFailure,
@@ -53,12 +53,6 @@ async function findOpenChallenge(deps: Deps, token: string, method?: ChallengeMe
   const account = await findAccountById(deps.db, challenge.account_id);
   if (!account) throw new AppError('challenge_expired');
   return { challenge, account };
-}
-
-/** Rejects codes of the wrong shape before they cost an attempt (400 `invalid_request`). */
-function assertCodeShape(method: ChallengeMethod, code: string): void {
-  const valid = method === 'recovery_code' ? normalizeRecoveryCode(code) !== null : isSixDigitCode(code);
-  if (!valid) throw new AppError('invalid_request', {}, method === 'recovery_code' ? 'A recovery code has 16 letters and digits' : 'A code is exactly 6 digits');
 }
 
 /** Sends an email code for a challenge that allows `email` (POST …/email-code). */

@@ -1,5 +1,5 @@
 import { digestsEqual, sha256Hex } from '../adapters/tokens.js';
-import { normalizeRecoveryCode } from '../domain/codes.js';
+import { isSixDigitCode, normalizeRecoveryCode } from '../domain/codes.js';
 import { AppError } from '../domain/errors.js';
 import { EMAIL_CODE_MAX_FAILURES, secondFactorLockSeconds } from '../domain/limits.js';
 import { addSeconds } from '../domain/ports.js';
@@ -19,6 +19,12 @@ export interface SecondFactorProof {
   code: string;
   /** For email codes: what the code was sent for. */
   emailScope?: { purpose: EmailCodePurpose; challengeId: string | null };
+}
+
+/** Rejects codes of the wrong shape before they cost an attempt (400 `invalid_request`). */
+export function assertCodeShape(method: string, code: string): void {
+  const valid = method === 'recovery_code' ? normalizeRecoveryCode(code) !== null : isSixDigitCode(code);
+  if (!valid) throw new AppError('invalid_request', {}, method === 'recovery_code' ? 'A recovery code has 16 letters and digits' : 'A code is exactly 6 digits');
 }
 
 /** Hash under which a recovery code is stored; null for a malformed code. */

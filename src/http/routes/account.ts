@@ -26,9 +26,7 @@ export function registerAccountRoutes(app: HttpApp): void {
   });
 
   app.post('/api/v1/account/two-factor/activation/verify', { schema: { tags, body: ActivationVerifyBody } }, async (request) => {
-    const actor = await app.requireActor(request);
-    app.assertSixDigits(request.body.code);
-    return { active: true, recoveryCodes: await verifyActivation(deps, actor, request.body.code) };
+    return { active: true, recoveryCodes: await verifyActivation(deps, await app.requireActor(request), request.body.code) };
   });
 
   app.post('/api/v1/account/two-factor/deactivation/email-code', { schema: { tags } }, async (request, reply) => {
@@ -36,16 +34,12 @@ export function registerAccountRoutes(app: HttpApp): void {
   });
 
   app.post('/api/v1/account/two-factor/deactivation', { schema: { tags, body: DeactivationBody } }, async (request) => {
-    const actor = await app.requireActor(request);
-    if (request.body.method !== 'recovery_code') app.assertSixDigits(request.body.code);
-    await deactivateTwoFactor(deps, actor, request.body);
+    await deactivateTwoFactor(deps, await app.requireActor(request), request.body);
     return { active: false };
   });
 
   app.post('/api/v1/account/two-factor/recovery-codes', { schema: { tags, body: RegenerateBody } }, async (request) => {
-    const actor = await app.requireActor(request);
-    app.assertSixDigits(request.body.code);
-    return { recoveryCodes: await regenerateRecoveryCodes(deps, actor, request.body) };
+    return { recoveryCodes: await regenerateRecoveryCodes(deps, await app.requireActor(request), request.body) };
   });
 
   app.get('/api/v1/account/audit-events', { schema: { tags } }, async (request) => {
