@@ -18,6 +18,7 @@ const ConfigSchema = Type.Object({
   LOG_LEVEL: Type.Union(LOG_LEVEL_NAMES.map((l) => Type.Literal(l))),
   SESSION_IDLE_MINUTES: Type.Integer({ minimum: 1 }),
   SESSION_ABSOLUTE_HOURS: Type.Integer({ minimum: 1 }),
+  TRUST_PROXY: Type.Optional(Type.String({ pattern: '^(true|false|\\d+|[0-9a-fA-F.:/, ]+)$' })),
 });
 
 type RawConfig = Static<typeof ConfigSchema>;
@@ -39,6 +40,8 @@ export interface Config {
   logLevel: string;
   sessionIdleSeconds: number;
   sessionAbsoluteSeconds: number;
+  /** Fastify `trustProxy`: false, true, a hop count, or addresses/CIDRs of the proxies. */
+  trustProxy: boolean | number | string;
 }
 
 /** Thrown with every configuration problem at once. */
@@ -73,6 +76,12 @@ function describeProblems(raw: Record<string, unknown>): string[] {
   return [...byKey].map(([key, message]) => `${key}: ${message}`);
 }
 
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
 /** Reads and validates configuration from `env`; throws ConfigError listing every problem. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const raw: Record<string, unknown> = {};
@@ -99,5 +108,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: c.LOG_LEVEL,
     sessionIdleSeconds: c.SESSION_IDLE_MINUTES * 60,
     sessionAbsoluteSeconds: c.SESSION_ABSOLUTE_HOURS * 3600,
+    trustProxy: parseTrustProxy(c.TRUST_PROXY),
   });
 }

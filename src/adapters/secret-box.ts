@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Seals small secrets (TOTP keys) with AES-256-GCM. The sealed text names the key it was
@@ -13,6 +13,8 @@ export interface SecretBox {
   isCurrent(sealed: string): boolean;
   /** HMAC-SHA-256 (hex) of `value` under a key derived from the current key: for short codes. */
   mac(value: string): string;
+  /** True when `digest` is the MAC of `value` under any of the box's keys (codes mailed before a key rotation still work); constant time. */
+  macMatches(value: string, digest: string): boolean;
 }
 
 const VERSION = 'v1';
@@ -28,7 +30,8 @@ export function createSecretBox(keys: Buffer[]): SecretBox {
   if (!current || keys.some((k) => k.length !== 32)) throw new Error('secret keys must be 32 bytes');
   const byId = new Map(keys.map((k) => [keyId(k), k] as const));
   const currentId = keyId(current);
-  const macKey = createHmac('sha256', current).update('mpp-2fa code mac').digest();
+  const macKeys = keys.map((k) => createHmac('sha256', k).update('mpp-2fa code mac').digest());
+  const macUnder = (key: Buffer, value: string) => createHmac('sha256', key).update(value).digest();
   return {
     seal(plain, context) {
       const iv = randomBytes(12);
@@ -50,6 +53,15 @@ export function createSecretBox(keys: Buffer[]): SecretBox {
       return new Uint8Array(Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]));
     },
     isCurrent: (sealed) => sealed.split('.')[1] === currentId,
-    mac: (value) => createHmac('sha256', macKey).update(value).digest('hex'),
+    mac: (value) => macUnder(macKeys[0]!, value).toString('hex'),
+    macMatches(value, digest) {
+      const expected = Buffer.from(digest, 'hex');
+      let matched = false;
+      for (const key of macKeys) {
+        const actual = macUnder(key, value);
+        if (actual.length === expected.length && timingSafeEqual(actual, expected)) matched = true;
+      }
+      return matched;
+    },
   };
 }

@@ -30,7 +30,7 @@ export async function serve(args: string[], config: Config, out: Output): Promis
   const runtime = await openRuntime(config);
   const demo = values['no-demo'] ? null : await seedDemoIfEmpty(runtime.deps);
   await prepareLogin(runtime.deps);
-  const app = await buildApp(runtime.deps, { publicUrl: config.publicUrl, logger: runtime.logger.level === 'silent' ? false : { level: runtime.logger.level }, consoleDir: CONSOLE_DIR, benchRoutes: values.bench === true });
+  const app = await buildApp(runtime.deps, { publicUrl: config.publicUrl, logger: runtime.logger.level === 'silent' ? false : { level: runtime.logger.level }, consoleDir: CONSOLE_DIR, trustProxy: config.trustProxy, benchRoutes: values.bench === true });
   const address = await app.listen({ port, host });
   const url = config.publicUrl ?? address.replace('://127.0.0.1', '://localhost');
 

@@ -11,7 +11,7 @@ import type { Actor } from '../services/account-two-factor.js';
 import type { Deps } from '../services/deps.js';
 import { requireSession, type SessionContext } from '../services/sessions.js';
 import { createOriginCheck } from './origin-check.js';
-import { securityHeaders } from './security-headers.js';
+import { fallbackSecurityHeaders, securityHeaders } from './security-headers.js';
 import { handleError, sendProblem } from './problems.js';
 import { registerAccountRoutes } from './routes/account.js';
 import { registerAuthRoutes } from './routes/auth.js';
@@ -38,12 +38,19 @@ export interface AppOptions {
   logger?: boolean | { level: string };
   /** Folder of the built console; served at `/` with a fallback to index.html when present. */
   consoleDir?: string | undefined;
+  /** Behind a load balancer: whose X-Forwarded-For to believe (client IP for throttling and the audit log). */
+  trustProxy?: boolean | number | string;
   /** Registers `GET /bench/baseline`, a trivial JSON route for benchmarks. */
   benchRoutes?: boolean;
 }
 
 /** Request bodies above this are refused with 413; every legitimate body is far smaller. */
 const BODY_LIMIT_BYTES = 16 * 1024;
+
+/** Trusts the nearest `hops` proxies' X-Forwarded-For entries. */
+function hopsOf(hops: number) {
+  return (_address: string, hop: number) => hop < hops;
+}
 
 /** The URL with bearer tokens in paths (challenge ids) masked, for logs. */
 function redactUrl(url: string): string {
@@ -52,6 +59,7 @@ function redactUrl(url: string): string {
 
 /** Builds the HTTP application (no listen), so tests can `inject` requests. */
 export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<HttpApp> {
+  const https = options.publicUrl?.startsWith('https://') ?? false;
   const app = Fastify({
     logger: options.logger === undefined || options.logger === false
       ? false
@@ -64,10 +72,12 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ht
     bodyLimit: BODY_LIMIT_BYTES,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     return503OnClosing: true,
+    trustProxy: typeof options.trustProxy === 'number' ? hopsOf(options.trustProxy) : (options.trustProxy ?? false),
     // Ids fit the schemas' 200 characters; longer or badly encoded URLs answer a problem, not Fastify's echo of the URL.
     maxParamLength: 256,
+    // Router errors skip every hook (helmet's too), so they get the headers by hand.
     frameworkErrors: (_error, _request, reply) => {
-      void sendProblem(reply, 'invalid_request', {}, 'The URL is not valid');
+      void sendProblem(reply.headers(fallbackSecurityHeaders(https)), 'invalid_request', {}, 'The URL is not valid');
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -88,9 +98,10 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ht
     else parseJson(request, body as string, done);
   });
   app.setErrorHandler(handleError);
-  app.addHook('onRequest', createOriginCheck(options.publicUrl));
   await app.register(fastifyCookie);
-  await app.register(fastifyHelmet, securityHeaders(options.publicUrl?.startsWith('https://') ?? false));
+  await app.register(fastifyHelmet, securityHeaders(https));
+  // After helmet, so a refused cross-origin request carries the security headers too.
+  app.addHook('onRequest', createOriginCheck(options.publicUrl));
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',

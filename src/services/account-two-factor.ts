@@ -92,6 +92,8 @@ export async function verifyActivation(deps: Deps, actor: Actor, code: string): 
   const account = await accountOrThrow(deps, actor.accountId);
   const codes = await deps.db.transaction().execute(async (tx) => {
     const issued = await activatePendingTotp(deps, tx, account, code, null);
+    // Sessions elsewhere signed in with the password alone; from now on a sign-in needs the authenticator.
+    await deleteSessionsOfAccount(tx, account.id, actor.sessionId);
     await recordAudit(deps, tx, { type: 'two_factor.activated', accountId: account.id, context: actor.context });
     return issued;
   });

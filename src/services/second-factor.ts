@@ -1,4 +1,4 @@
-import { digestsEqual, sha256Hex } from '../adapters/tokens.js';
+import { sha256Hex } from '../adapters/tokens.js';
 import { isSixDigitCode, normalizeRecoveryCode } from '../domain/codes.js';
 import { AppError } from '../domain/errors.js';
 import { EMAIL_CODE_MAX_FAILURES, secondFactorLockSeconds } from '../domain/limits.js';
@@ -99,7 +99,7 @@ export async function consumeSecondFactorProof(deps: Deps, db: Db, account: Acco
   if (!scope) return false;
   const row = await findLiveEmailCode(db, { accountId: account.id, ...scope });
   if (!row || row.expires_at <= now.toISOString()) return false;
-  if (!digestsEqual(row.code_hash, deps.secretBox.mac(proof.code))) {
+  if (!deps.secretBox.macMatches(proof.code, row.code_hash)) {
     await recordEmailCodeFailure(db, row.id, EMAIL_CODE_MAX_FAILURES);
     return false;
   }

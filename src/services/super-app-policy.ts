@@ -1,5 +1,6 @@
 import { AppError } from '../domain/errors.js';
 import { isValidTwoFactorPolicy, type TwoFactorPolicy } from '../domain/policy.js';
+import { deleteSingleFactorSessionsOfSuperApp } from '../store/sessions.js';
 import { findSuperAppById, isSuperAppAdmin, toTwoFactorPolicy, updateTwoFactorPolicy } from '../store/tenants.js';
 import { recordAudit } from './audit.js';
 import type { Deps, RequestContext } from './deps.js';
@@ -24,12 +25,15 @@ export async function setTwoFactorPolicy(
   deps: Deps,
   superAppId: string,
   policy: TwoFactorPolicy,
-  by: { actorAccountId: string | null; context: RequestContext | null },
+  by: { actorAccountId: string | null; context: RequestContext | null; keepSessionId?: string },
 ): Promise<TwoFactorPolicy> {
   if (!isValidTwoFactorPolicy(policy)) throw new AppError('invalid_request', {}, 'The secondary method must differ from the primary method');
   const before = await getTwoFactorPolicy(deps, superAppId);
   await deps.db.transaction().execute(async (tx) => {
     await updateTwoFactorPolicy(tx, superAppId, policy);
+    // A newly required second factor applies now, not at each member's next sign-in
+    // (the admin making the change keeps the session they are using).
+    if (policy.required && !before.required) await deleteSingleFactorSessionsOfSuperApp(tx, superAppId, by.keepSessionId);
     await recordAudit(deps, tx, { type: 'policy.changed', accountId: null, actorAccountId: by.actorAccountId, superAppId, context: by.context, details: { before, after: policy } });
   });
   return policy;

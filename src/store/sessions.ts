@@ -61,6 +61,17 @@ export async function deleteSession(db: Db, id: string): Promise<void> {
   await db.deleteFrom('sessions').where('id', '=', id).execute();
 }
 
+/** Ends the sessions into the super app's workspaces that never passed a second factor; returns how many ended. */
+export async function deleteSingleFactorSessionsOfSuperApp(db: Db, superAppId: string, keepId?: string): Promise<number> {
+  let query = db.deleteFrom('sessions');
+  if (keepId) query = query.where('id', '!=', keepId);
+  const result = await query
+    .where('second_factor_verified', '=', 0)
+    .where('workspace_id', 'in', (eb) => eb.selectFrom('workspaces').select('id').where('super_app_id', '=', superAppId))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** Ends every session of the account except `keepId`; returns how many ended. */
 export async function deleteSessionsOfAccount(db: Db, accountId: string, keepId?: string): Promise<number> {
   let query = db.deleteFrom('sessions').where('account_id', '=', accountId);

@@ -19,7 +19,7 @@ export function registerTenantRoutes(app: HttpApp): void {
     const actor = await app.requireActor(request);
     await assertSuperAppAdmin(deps, request.params.id, actor.accountId);
     assertRecentAuthentication(deps, actor);
-    return setTwoFactorPolicy(deps, request.params.id, request.body, { actorAccountId: actor.accountId, context: actor.context });
+    return setTwoFactorPolicy(deps, request.params.id, request.body, { actorAccountId: actor.accountId, context: actor.context, keepSessionId: actor.sessionId });
   });
 
   app.get('/api/v1/super-apps/:id/audit-events', { schema: { tags: ['super app'], params: SuperAppParams } }, async (request) => {
