@@ -5,6 +5,11 @@ export const PASSWORD_MIN_LENGTH = 8;
 /** Long passphrases are welcome; the bound only keeps hashing cost predictable. Never truncated. */
 export const PASSWORD_MAX_LENGTH = 256;
 
+/** NFKC form of a password (NIST SP 800-63B §5.1.1.2), so the same password typed on another keyboard or OS matches. */
+export function normalizePassword(password: string): string {
+  return password.normalize('NFKC');
+}
+
 let commonPasswords: Set<string> | undefined;
 
 /** True when `password` is on the list of common passwords (zxcvbn-ts's list of ~49,000), case-insensitively. */

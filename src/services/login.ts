@@ -1,5 +1,6 @@
 import { generateToken, sha256Hex } from '../adapters/tokens.js';
 import { maskEmail } from '../domain/codes.js';
+import { normalizePassword } from '../domain/password-policy.js';
 import { AppError } from '../domain/errors.js';
 import { CHALLENGE_TTL_SECONDS } from '../domain/limits.js';
 import { decideLogin } from '../domain/policy.js';
@@ -55,7 +56,7 @@ function dummyHash(deps: Deps): Promise<string> {
 export async function verifyPassword(deps: Deps, email: string, password: string, context: RequestContext | null): Promise<AccountRow> {
   await assertPasswordAttemptAllowed(deps, email, context);
   const account = await findAccountByEmail(deps.db, email);
-  const matches = await deps.hasher.verify(account?.password_hash ?? (await dummyHash(deps)), password);
+  const matches = await deps.hasher.verify(account?.password_hash ?? (await dummyHash(deps)), normalizePassword(password));
   if (!account || !matches) {
     await recordPasswordFailure(deps, email, context);
     throw new AppError('invalid_credentials');

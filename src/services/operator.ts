@@ -1,5 +1,5 @@
 import { AppError } from '../domain/errors.js';
-import { findPasswordProblem } from '../domain/password-policy.js';
+import { findPasswordProblem, normalizePassword } from '../domain/password-policy.js';
 import type { TwoFactorPolicy } from '../domain/policy.js';
 import { findAccountByEmail, insertAccount } from '../store/accounts.js';
 import { findSuperAppById, findWorkspaceById, insertSuperApp, insertSuperAppAdmin, insertWorkspace, listMembershipsOfAccount, type Role, upsertMembership } from '../store/tenants.js';
@@ -30,7 +30,7 @@ export async function createAccount(deps: Deps, input: { email: string; name: st
   if (problem) throw new AppError('weak_password', {}, problem);
   if (await findAccountByEmail(deps.db, email)) throw new AppError('already_exists', {}, `An account with email ${email} exists`);
   const id = newId(deps);
-  await insertAccount(deps.db, { id, email, name: input.name, passwordHash: await deps.hasher.hash(input.password), now: nowIso(deps) });
+  await insertAccount(deps.db, { id, email, name: input.name, passwordHash: await deps.hasher.hash(normalizePassword(input.password)), now: nowIso(deps) });
   return { id, email, name: input.name };
 }
 
