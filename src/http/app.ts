@@ -74,7 +74,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ht
     return503OnClosing: true,
     trustProxy: typeof options.trustProxy === 'number' ? hopsOf(options.trustProxy) : (options.trustProxy ?? false),
     // Ids fit the schemas' 200 characters; longer or badly encoded URLs answer a problem, not Fastify's echo of the URL.
-    maxParamLength: 256,
+    routerOptions: { maxParamLength: 256 },
     // Router errors skip every hook (helmet's too), so they get the headers by hand.
     frameworkErrors: (_error, _request, reply) => {
       void sendProblem(reply.headers(fallbackSecurityHeaders(https)), 'invalid_request', {}, 'The URL is not valid');

@@ -131,14 +131,14 @@ export async function sendDeactivationEmailCode(deps: Deps, actor: Actor): Promi
 async function withVerifiedIdentity<T>(deps: Deps, account: AccountRow, password: string, proof: SecondFactorProof, actor: Actor, change: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
   await verifyPassword(deps, account.email, password, actor.context);
   await markSessionAuthenticated(deps.db, actor.sessionId, deps.clock.now().toISOString());
-  const attempt = await reserveSecondFactorAttempt(deps, account, async () => undefined);
   const outcome = await deps.db.transaction().execute(async (tx) => {
-    if (!(await consumeSecondFactorProof(deps, tx, account, proof))) return { ok: false as const };
+    const attempt = await reserveSecondFactorAttempt(deps, tx, account);
+    if (!(await consumeSecondFactorProof(deps, tx, account, proof))) return { ok: false as const, attempt };
     await recordSecondFactorSuccess(tx, account.id);
     return { ok: true as const, value: await change(tx) };
   });
   if (outcome.ok) return outcome.value;
-  const lockSeconds = await recordSecondFactorFailure(deps, account, attempt, actor.context, { method: proof.method, workspaceId: null, purpose: 'identity' });
+  const lockSeconds = await recordSecondFactorFailure(deps, account, outcome.attempt, actor.context, { method: proof.method, workspaceId: null, purpose: 'identity' });
   if (lockSeconds > 0) throw new AppError('too_many_attempts', { retryAfterSeconds: lockSeconds });
   throw new AppError('invalid_code');
 }

@@ -80,15 +80,14 @@ export async function verifyChallenge(deps: Deps, token: string, input: VerifyIn
   const { challenge, account } = await findOpenChallenge(deps, token, input.method);
   assertCodeShape(input.method, input.code);
   const now = deps.clock.now().toISOString();
-  const attempt = await reserveSecondFactorAttempt(deps, account, async (tx) => {
-    const used = await reserveChallengeAttempt(tx, challenge.id, now, CHALLENGE_MAX_FAILURES);
-    if (used === null) throw new AppError('challenge_expired');
-    return used;
-  });
 
   const outcome = await deps.db.transaction().execute(async (tx) => {
+    const attempt = await reserveSecondFactorAttempt(deps, tx, account);
+    const challengeAttempts = await reserveChallengeAttempt(tx, challenge.id, now, CHALLENGE_MAX_FAILURES);
+    if (challengeAttempts === null) throw new AppError('challenge_expired');
     const used = await consumeChallengeProof(deps, tx, challenge, account, input);
-    if (used === null) return null;
+    // A wrong code commits the reservations: the attempt stays counted.
+    if (used === null) return { ok: false as const, attempt, challengeAttempts };
     if (!(await completeChallenge(tx, challenge.id, now))) throw new AppError('challenge_expired');
     await recordSecondFactorSuccess(tx, account.id);
     const sessionToken = await createSession(deps, tx, { accountId: account.id, workspaceId: challenge.workspace_id, secondFactorVerified: true });
@@ -99,14 +98,14 @@ export async function verifyChallenge(deps: Deps, token: string, input: VerifyIn
     if (input.method === 'recovery_code') {
       await recordAudit(deps, tx, { type: 'recovery_code.used', accountId: account.id, workspaceId: challenge.workspace_id, context });
     }
-    return { sessionToken, recoveryCodes: used.recoveryCodes };
+    return { ok: true as const, sessionToken, recoveryCodes: used.recoveryCodes };
   });
 
-  if (outcome === null) return failVerification(deps, challenge, account, attempt, input.method, context);
+  if (!outcome.ok) return failVerification(deps, challenge, account, outcome.attempt, outcome.challengeAttempts, input.method, context);
   if (input.method === 'totp_enrollment') void sendSecurityNotice(deps, account.email, 'activated');
   if (input.method === 'recovery_code') void sendSecurityNotice(deps, account.email, 'recovery_code_used');
   const workspace = (await listMembershipsOfAccount(deps.db, account.id)).find((m) => m.workspace.id === challenge.workspace_id)!.workspace;
-  return { status: 'authenticated', account: toAccount(account), workspace, ...outcome };
+  return { status: 'authenticated', account: toAccount(account), workspace, sessionToken: outcome.sessionToken, recoveryCodes: outcome.recoveryCodes };
 }
 
 /**
@@ -132,12 +131,13 @@ async function failVerification(
   deps: Deps,
   challenge: ChallengeRow,
   account: AccountRow,
-  attempt: SecondFactorAttempt<number>,
+  attempt: SecondFactorAttempt,
+  challengeAttempts: number,
   method: ChallengeMethod,
   context: RequestContext | null,
 ): Promise<never> {
-  if (attempt.reserved >= CHALLENGE_MAX_FAILURES) await killChallenge(deps.db, challenge.id);
+  if (challengeAttempts >= CHALLENGE_MAX_FAILURES) await killChallenge(deps.db, challenge.id);
   const lockSeconds = await recordSecondFactorFailure(deps, account, attempt, context, { method, workspaceId: challenge.workspace_id });
   if (lockSeconds > 0) throw new AppError('too_many_attempts', { retryAfterSeconds: lockSeconds });
-  throw new AppError('invalid_code', { attemptsRemaining: Math.max(0, CHALLENGE_MAX_FAILURES - attempt.reserved) });
+  throw new AppError('invalid_code', { attemptsRemaining: Math.max(0, CHALLENGE_MAX_FAILURES - challengeAttempts) });
 }

@@ -45,31 +45,29 @@ export function assertSecondFactorUnlocked(deps: Pick<Deps, 'clock'>, account: A
   assertUnlocked(deps, account.second_factor_locked_until);
 }
 
-/** A reserved attempt: its place among consecutive attempts, the lock it started (seconds, 0: none), and what `alsoReserve` returned. */
-export interface SecondFactorAttempt<T> {
+/** A reserved attempt: its place among consecutive attempts, and the lock it started (seconds, 0: none). */
+export interface SecondFactorAttempt {
   attempt: number;
   lockSeconds: number;
-  reserved: T;
 }
 
 /**
- * Reserves one second-factor attempt for the account — and, through `alsoReserve`, e.g.
- * one of a challenge's attempts — in one transaction, before any code is checked; 429
- * while locked. The attempt that reaches a lock threshold sets the lock at once, so the
- * parallel attempts behind it are refused; a success clears count and lock again.
+ * Reserves one second-factor attempt for the account inside `tx`, before any code is
+ * checked; 429 while locked. The attempt that reaches a lock threshold sets the lock at
+ * once, so parallel attempts behind it are refused; a success in the same transaction
+ * clears count and lock again. On PostgreSQL the reservation also holds the account row,
+ * so one account's verifications run one after another.
  */
-export async function reserveSecondFactorAttempt<T>(deps: Deps, account: AccountRow, alsoReserve: (tx: Db) => Promise<T>): Promise<SecondFactorAttempt<T>> {
+export async function reserveSecondFactorAttempt(deps: Deps, tx: Db, account: AccountRow): Promise<SecondFactorAttempt> {
   const now = deps.clock.now();
-  return deps.db.transaction().execute(async (tx) => {
-    const attempt = await reserveAttemptRow(tx, account.id, now.toISOString());
-    if (attempt === null) {
-      assertUnlocked(deps, (await findAccountById(tx, account.id))?.second_factor_locked_until ?? null);
-      throw new AppError('too_many_attempts', { retryAfterSeconds: 1 });
-    }
-    const lockSeconds = secondFactorLockSeconds(attempt);
-    if (lockSeconds > 0) await lockSecondFactor(tx, account.id, addSeconds(now, lockSeconds).toISOString());
-    return { attempt, lockSeconds, reserved: await alsoReserve(tx) };
-  });
+  const attempt = await reserveAttemptRow(tx, account.id, now.toISOString());
+  if (attempt === null) {
+    assertUnlocked(deps, (await findAccountById(tx, account.id))?.second_factor_locked_until ?? null);
+    throw new AppError('too_many_attempts', { retryAfterSeconds: 1 });
+  }
+  const lockSeconds = secondFactorLockSeconds(attempt);
+  if (lockSeconds > 0) await lockSecondFactor(tx, account.id, addSeconds(now, lockSeconds).toISOString());
+  return { attempt, lockSeconds };
 }
 
 /** Opens the account's active authenticator key, or null when it has none. */
@@ -114,7 +112,7 @@ export async function consumeSecondFactorProof(deps: Deps, db: Db, account: Acco
 export async function recordSecondFactorFailure(
   deps: Deps,
   account: AccountRow,
-  attempt: SecondFactorAttempt<unknown>,
+  attempt: SecondFactorAttempt,
   context: RequestContext | null,
   details: { method: string; workspaceId: string | null; purpose?: string },
 ): Promise<number> {

@@ -13,6 +13,8 @@ export function SecretReveal({ secret }: { secret: string }) {
   const [open, setOpen] = useState(false);
   const wrapperRef = useRef<HTMLDivElement>(null);
   const triggerRef = useRef<HTMLButtonElement>(null);
+  // Escape returns focus to the trigger; that focus must not reopen what Escape closed.
+  const returningFocusRef = useRef(false);
   const contentId = useId();
   const plainSecret = secret.replace(/\s+/g, '');
 
@@ -28,7 +30,9 @@ export function SecretReveal({ secret }: { secret: string }) {
     if (event.key === 'Escape' && open) {
       event.stopPropagation();
       setOpen(false);
+      returningFocusRef.current = true;
       triggerRef.current?.focus();
+      returningFocusRef.current = false;
     }
   };
   const onCopy = async () => {
@@ -47,7 +51,9 @@ export function SecretReveal({ secret }: { secret: string }) {
   );
 
   return (
-    <div ref={wrapperRef} className="secret-reveal" onFocus={() => setOpen(true)} onBlur={onBlur} onKeyDown={onKeyDown}>
+    <div ref={wrapperRef} className="secret-reveal" onFocus={() => {
+        if (!returningFocusRef.current) setOpen(true);
+      }} onBlur={onBlur} onKeyDown={onKeyDown}>
       <Popover
         open={open}
         onOpenChange={onOpenChange}
