@@ -19,7 +19,7 @@ const { CONSOLE_DIR } = await import(new URL('cli/serve.js', dist).href);
 
 const { values } = parseArgs({ options: { port: { type: 'string' }, host: { type: 'string' } } });
 const config = loadConfig(process.env);
-const runtime = await openRuntime(config);
+const runtime = await openRuntime(config, { server: true });
 await prepareLogin(runtime.deps);
 const app = await buildApp(runtime.deps, {
   publicUrl: config.publicUrl,

@@ -25,6 +25,8 @@ export interface RuntimeOverrides {
   logger?: PinoLogger;
   /** Apply migrations on open (default true). */
   migrate?: boolean;
+  /** A long-running server: SQLite checkpoints in a worker thread. */
+  server?: boolean;
 }
 
 /** The 32-byte keys in order: the current one first, then keys still accepted for reading. */
@@ -47,7 +49,7 @@ function createMailer(config: Config, logger: PinoLogger): Mailer {
 /** Composition root: configuration → adapters → services' dependencies. */
 export async function openRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const logger = overrides.logger ?? pino({ level: config.logLevel });
-  const database = openDatabase({ url: config.databaseUrl, poolMax: config.databasePoolMax });
+  const database = openDatabase({ url: config.databaseUrl, poolMax: config.databasePoolMax, backgroundCheckpoints: overrides.server === true });
   if (overrides.migrate !== false) await migrateToLatest(database.db);
   const mailer = overrides.mailer ?? createMailer(config, logger);
   const deps: Deps = {

@@ -27,7 +27,7 @@ export async function serve(args: string[], config: Config, out: Output): Promis
   if (!Number.isInteger(port) || port < 0 || port > 65535) return reportError(out, new UsageError('--port must be a port number'));
   const host = values.host ?? config.host;
 
-  const runtime = await openRuntime(config);
+  const runtime = await openRuntime(config, { server: true });
   const demo = values['no-demo'] ? null : await seedDemoIfEmpty(runtime.deps);
   await prepareLogin(runtime.deps);
   const app = await buildApp(runtime.deps, { publicUrl: config.publicUrl, logger: runtime.logger.level === 'silent' ? false : { level: runtime.logger.level }, consoleDir: CONSOLE_DIR, trustProxy: config.trustProxy, benchRoutes: values.bench === true });

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -11,7 +10,7 @@ import type { Actor } from '../services/account-two-factor.js';
 import type { Deps } from '../services/deps.js';
 import { requireSession, type SessionContext } from '../services/sessions.js';
 import { createOriginCheck } from './origin-check.js';
-import { fallbackSecurityHeaders, securityHeaders } from './security-headers.js';
+import { securityHeaders } from './security-headers.js';
 import { handleError, sendProblem } from './problems.js';
 import { registerAccountRoutes } from './routes/account.js';
 import { registerAuthRoutes } from './routes/auth.js';
@@ -59,7 +58,7 @@ function redactUrl(url: string): string {
 
 /** Builds the HTTP application (no listen), so tests can `inject` requests. */
 export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<HttpApp> {
-  const https = options.publicUrl?.startsWith('https://') ?? false;
+  const headers = securityHeaders(options.publicUrl?.startsWith('https://') ?? false);
   const app = Fastify({
     logger: options.logger === undefined || options.logger === false
       ? false
@@ -77,7 +76,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ht
     routerOptions: { maxParamLength: 256 },
     // Router errors skip every hook (helmet's too), so they get the headers by hand.
     frameworkErrors: (_error, _request, reply) => {
-      void sendProblem(reply.headers(fallbackSecurityHeaders(https)), 'invalid_request', {}, 'The URL is not valid');
+      void sendProblem(reply.headers(headers), 'invalid_request', {}, 'The URL is not valid');
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -99,8 +98,11 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ht
   });
   app.setErrorHandler(handleError);
   await app.register(fastifyCookie);
-  await app.register(fastifyHelmet, securityHeaders(https));
-  // After helmet, so a refused cross-origin request carries the security headers too.
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
+    done();
+  });
+  // After the headers, so a refused cross-origin request carries them too.
   app.addHook('onRequest', createOriginCheck(options.publicUrl));
   await app.register(fastifySwagger, {
     openapi: {

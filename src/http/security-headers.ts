@@ -1,48 +1,50 @@
-import type { FastifyHelmetOptions } from '@fastify/helmet';
-
-/** The same headers for an error answer that bypasses the hooks (router errors), written by hand. */
-export function fallbackSecurityHeaders(https: boolean): Record<string, string> {
-  const directives = cspDirectives(https);
-  const csp = Object.entries(directives)
-    .map(([name, values]) => [name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), ...values].join(' '))
-    .join('; ');
-  return {
-    'content-security-policy': csp,
-    'x-content-type-options': 'nosniff',
-    'x-frame-options': 'DENY',
-    'referrer-policy': 'no-referrer',
-    ...(https ? { 'strict-transport-security': 'max-age=31536000; includeSubDomains' } : {}),
-  };
-}
+import helmet, { type HelmetOptions } from 'helmet';
 
 /**
- * Headers for every answer: a strict CSP for the console (scripts from this origin only;
- * inline styles are allowed because Ant Design writes its CSS at run time), no framing,
- * no referrer, and HSTS only when served over https.
+ * Helmet's options: a strict CSP for the console (scripts from this origin only; inline
+ * styles are allowed because Ant Design writes its CSS at run time), no framing, no
+ * referrer, and HSTS only when served over https.
  */
-export function securityHeaders(https: boolean): FastifyHelmetOptions {
+function helmetOptions(https: boolean): HelmetOptions {
   return {
-    contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(https) },
-    frameguard: { action: 'deny' },
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(https ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    xFrameOptions: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
-    hsts: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,
   };
 }
 
-/** The console's Content-Security-Policy, as helmet's directive names. */
-function cspDirectives(https: boolean): Record<string, string[]> {
-  return {
-    defaultSrc: ["'self'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'", "'unsafe-inline'"],
-    imgSrc: ["'self'", 'data:', 'blob:'],
-    fontSrc: ["'self'", 'data:'],
-    connectSrc: ["'self'"],
-    objectSrc: ["'none'"],
-    baseUri: ["'self'"],
-    formAction: ["'self'"],
-    frameAncestors: ["'none'"],
-    ...(https ? { upgradeInsecureRequests: [] } : {}),
+/**
+ * The security headers of every answer, computed once by helmet (its middleware would
+ * rebuild them on every request) and set by one hook — and by hand on router errors,
+ * which skip the hooks.
+ */
+export function securityHeaders(https: boolean): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: string | number) => {
+      headers[name.toLowerCase()] = String(value);
+    },
+    removeHeader: (name: string) => {
+      delete headers[name.toLowerCase()];
+    },
   };
+  helmet(helmetOptions(https))({} as never, response as never, () => {});
+  return Object.freeze(headers);
 }

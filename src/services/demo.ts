@@ -1,4 +1,4 @@
-import { generateToken } from '../adapters/tokens.js';
+import { generateRecoveryCode } from '../domain/codes.js';
 import type { Deps } from './deps.js';
 import { addMember, addSuperAppAdmin, createAccount, createSuperApp, createWorkspace } from './operator.js';
 
@@ -11,7 +11,8 @@ export const DEMO_EMAIL = 'admin@example.com';
 export async function seedDemoIfEmpty(deps: Deps) {
   const any = await deps.db.selectFrom('super_apps').select('id').limit(1).executeTakeFirst();
   if (any) return null;
-  const password = generateToken(deps.random, 12);
+  // 16 random letters and digits in groups of four: easy to read off a terminal, ~79 bits.
+  const password = generateRecoveryCode(deps.random);
   const superApp = await createSuperApp(deps, 'Acme Super App');
   const workspace = await createWorkspace(deps, superApp.id, 'Acme Mini Programs');
   await createAccount(deps, { email: DEMO_EMAIL, name: 'Demo Admin', password });

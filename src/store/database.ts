@@ -1,5 +1,8 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
@@ -20,6 +23,11 @@ export interface DatabaseOptions {
   url: string;
   /** PostgreSQL pool size. */
   poolMax?: number;
+  /**
+   * SQLite, long-running servers: checkpoint the write-ahead log from a worker thread
+   * instead of inside whichever commit crosses the threshold (that commit would stall).
+   */
+  backgroundCheckpoints?: boolean;
 }
 
 /** True when `url` names a PostgreSQL database. */
@@ -44,8 +52,45 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  const checkpointer = options.backgroundCheckpoints && file !== ':memory:' ? startCheckpointer(sqlite, file) : undefined;
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'sqlite',
+    close: async () => {
+      await checkpointer?.terminate();
+      await db.destroy();
+    },
+  };
+}
+
+/** How often the worker folds the write-ahead log back into the database file. */
+const CHECKPOINT_INTERVAL_MS = 500;
+
+/** Runs the same whether Node evaluates it as a script or a module: dynamic imports only. */
+const CHECKPOINT_WORKER = `
+import('node:worker_threads').then(async ({ workerData }) => {
+  const { default: Database } = await import(workerData.driverUrl);
+  const db = new Database(workerData.file);
+  db.pragma('busy_timeout = 5000');
+  setInterval(() => db.pragma('wal_checkpoint(PASSIVE)'), workerData.intervalMs);
+});
+`;
+
+/**
+ * Turns off SQLite's automatic checkpoints on `sqlite` and runs passive checkpoints on
+ * their own connection in a worker thread. Should the worker die, automatic
+ * checkpoints come back so the log cannot grow without bound.
+ */
+function startCheckpointer(sqlite: SQLite.Database, file: string): Worker {
+  sqlite.pragma('wal_autocheckpoint = 0');
+  const worker = new Worker(CHECKPOINT_WORKER, {
+    eval: true,
+    workerData: { file, driverUrl: pathToFileURL(createRequire(import.meta.url).resolve('better-sqlite3')).href, intervalMs: CHECKPOINT_INTERVAL_MS },
+  });
+  worker.unref();
+  worker.on('error', () => sqlite.pragma('wal_autocheckpoint = 1000'));
+  return worker;
 }
 
 /** Prepared statements kept per SQL text; our queries are a few dozen shapes. */
