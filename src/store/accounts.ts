@@ -1,3 +1,4 @@
+import { reusableQuery } from './reusable-query.js';
 import type { AccountRow, Db } from './schema.js';
 
 /** An account as services see it (no password hash). */
@@ -40,8 +41,10 @@ export async function findAccountByEmail(db: Db, email: string): Promise<Account
   return db.selectFrom('accounts').selectAll().where('email_key', '=', emailKey(email)).executeTakeFirst();
 }
 
+const accountByIdQuery = reusableQuery((db: Db, id: string) => db.selectFrom('accounts').selectAll().where('id', '=', id));
+
 export async function findAccountById(db: Db, id: string): Promise<AccountRow | undefined> {
-  return db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+  return (await accountByIdQuery(db, id)).rows[0];
 }
 
 /**
@@ -50,14 +53,17 @@ export async function findAccountById(db: Db, id: string): Promise<AccountRow | 
  * across processes too (RFC 6238 §5.2: a verifier must not accept the same OTP twice).
  */
 export async function claimTotpStep(db: Db, accountId: string, step: number): Promise<boolean> {
-  const result = await db
+  const result = await claimTotpStepQuery(db, accountId, step);
+  return (result.numAffectedRows ?? 0n) > 0n;
+}
+
+const claimTotpStepQuery = reusableQuery((db: Db, accountId: string, step: number) =>
+  db
     .updateTable('accounts')
     .set({ totp_last_step: step })
     .where('id', '=', accountId)
-    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)])),
+);
 
 /**
  * Counts one second-factor attempt before its code is checked, unless verification is
@@ -66,15 +72,18 @@ export async function claimTotpStep(db: Db, accountId: string, step: number): Pr
  * guess of the same burst sets; a success clears the count again.
  */
 export async function reserveSecondFactorAttempt(db: Db, accountId: string, now: string): Promise<number | null> {
-  const row = await db
-    .updateTable('accounts')
-    .set((eb) => ({ second_factor_failures: eb('second_factor_failures', '+', 1) }))
-    .where('id', '=', accountId)
-    .where((eb) => eb.or([eb('second_factor_locked_until', 'is', null), eb('second_factor_locked_until', '<=', now)]))
-    .returning('second_factor_failures')
-    .executeTakeFirst();
+  const row = (await reserveAttemptQuery(db, accountId, now, 1)).rows[0];
   return row ? row.second_factor_failures : null;
 }
+
+const reserveAttemptQuery = reusableQuery((db: Db, accountId: string, now: string, one: number) =>
+  db
+    .updateTable('accounts')
+    .set((eb) => ({ second_factor_failures: eb('second_factor_failures', '+', one) }))
+    .where('id', '=', accountId)
+    .where((eb) => eb.or([eb('second_factor_locked_until', 'is', null), eb('second_factor_locked_until', '<=', now)]))
+    .returning('second_factor_failures'),
+);
 
 /** Locks second-factor verification until `until` (ISO time). */
 export async function lockSecondFactor(db: Db, accountId: string, until: string): Promise<void> {

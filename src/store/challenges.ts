@@ -1,4 +1,5 @@
 import type { ChallengeMethod, SecondFactorReason } from '../domain/policy.js';
+import { reusableQuery } from './reusable-query.js';
 import type { ChallengeRow, Db } from './schema.js';
 
 export interface NewChallenge {
@@ -31,8 +32,10 @@ export async function insertChallenge(db: Db, c: NewChallenge): Promise<void> {
     .execute();
 }
 
+const challengeByIdQuery = reusableQuery((db: Db, id: string) => db.selectFrom('challenges').selectAll().where('id', '=', id));
+
 export async function findChallengeById(db: Db, id: string): Promise<ChallengeRow | undefined> {
-  return db.selectFrom('challenges').selectAll().where('id', '=', id).executeTakeFirst();
+  return (await challengeByIdQuery(db, id)).rows[0];
 }
 
 export function challengeMethods(row: ChallengeRow): ChallengeMethod[] {
@@ -45,17 +48,20 @@ export function challengeMethods(row: ChallengeRow): ChallengeMethod[] {
  * count reached `maxAttempts` without success is dead.
  */
 export async function reserveChallengeAttempt(db: Db, id: string, now: string, maxAttempts: number): Promise<number | null> {
-  const row = await db
-    .updateTable('challenges')
-    .set((eb) => ({ failures: eb('failures', '+', 1) }))
-    .where('id', '=', id)
-    .where('status', '=', 'open')
-    .where('failures', '<', maxAttempts)
-    .where('expires_at', '>', now)
-    .returning('failures')
-    .executeTakeFirst();
+  const row = (await reserveChallengeAttemptQuery(db, id, now, maxAttempts, 1, 'open')).rows[0];
   return row ? row.failures : null;
 }
+
+const reserveChallengeAttemptQuery = reusableQuery((db: Db, id: string, now: string, maxAttempts: number, one: number, open: string) =>
+  db
+    .updateTable('challenges')
+    .set((eb) => ({ failures: eb('failures', '+', one) }))
+    .where('id', '=', id)
+    .where('status', '=', open)
+    .where('failures', '<', maxAttempts)
+    .where('expires_at', '>', now)
+    .returning('failures'),
+);
 
 /** Marks an open challenge dead (its last attempt failed). */
 export async function killChallenge(db: Db, id: string): Promise<void> {
@@ -67,15 +73,13 @@ export async function killChallenge(db: Db, id: string): Promise<void> {
  * closed it, it died or it expired. The single-use guarantee of a challenge.
  */
 export async function completeChallenge(db: Db, id: string, now: string): Promise<boolean> {
-  const result = await db
-    .updateTable('challenges')
-    .set({ status: 'done' })
-    .where('id', '=', id)
-    .where('status', '=', 'open')
-    .where('expires_at', '>', now)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  const result = await completeChallengeQuery(db, id, now, 'done', 'open');
+  return (result.numAffectedRows ?? 0n) > 0n;
 }
+
+const completeChallengeQuery = reusableQuery((db: Db, id: string, now: string, done: string, open: string) =>
+  db.updateTable('challenges').set({ status: done }).where('id', '=', id).where('status', '=', open).where('expires_at', '>', now),
+);
 
 /** Deletes challenges that expired before `before` (housekeeping). */
 export async function deleteExpiredChallenges(db: Db, before: string): Promise<number> {

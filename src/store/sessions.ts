@@ -1,3 +1,4 @@
+import { reusableQuery } from './reusable-query.js';
 import type { Db } from './schema.js';
 
 export async function insertSession(
@@ -19,9 +20,8 @@ export async function insertSession(
     .execute();
 }
 
-/** A session with its account and its workspace membership, in one query (the hot path of every request). */
-export async function findSessionView(db: Db, id: string) {
-  return db
+const sessionViewQuery = reusableQuery((db: Db, id: string) =>
+  db
     .selectFrom('sessions')
     .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
     .innerJoin('memberships', (join) => join.onRef('memberships.workspace_id', '=', 'sessions.workspace_id').onRef('memberships.account_id', '=', 'sessions.account_id'))
@@ -43,8 +43,12 @@ export async function findSessionView(db: Db, id: string) {
       'super_apps.id as super_app_id',
       'super_apps.name as super_app_name',
     ])
-    .where('sessions.id', '=', id)
-    .executeTakeFirst();
+    .where('sessions.id', '=', id),
+);
+
+/** A session with its account and its workspace membership, in one query (the hot path of every request). */
+export async function findSessionView(db: Db, id: string) {
+  return (await sessionViewQuery(db, id)).rows[0];
 }
 
 /** Records activity on a session (idle timeout). */

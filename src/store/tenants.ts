@@ -1,4 +1,5 @@
 import type { TwoFactorPolicy } from '../domain/policy.js';
+import { reusableQuery } from './reusable-query.js';
 import type { Db, SuperAppRow, WorkspaceRow } from './schema.js';
 
 export interface SuperApp {
@@ -65,15 +66,18 @@ export async function isSuperAppAdmin(db: Db, superAppId: string, accountId: str
   return row !== undefined;
 }
 
-/** Super apps the account administers, by name. */
-export async function listAdministeredSuperApps(db: Db, accountId: string): Promise<SuperApp[]> {
-  return db
+const administeredSuperAppsQuery = reusableQuery((db: Db, accountId: string) =>
+  db
     .selectFrom('super_app_admins')
     .innerJoin('super_apps', 'super_apps.id', 'super_app_admins.super_app_id')
     .select(['super_apps.id', 'super_apps.name'])
     .where('super_app_admins.account_id', '=', accountId)
-    .orderBy('super_apps.name')
-    .execute();
+    .orderBy('super_apps.name'),
+);
+
+/** Super apps the account administers, by name. */
+export async function listAdministeredSuperApps(db: Db, accountId: string): Promise<SuperApp[]> {
+  return (await administeredSuperAppsQuery(db, accountId)).rows;
 }
 
 export async function insertWorkspace(db: Db, row: { id: string; superAppId: string; name: string; now: string }): Promise<void> {

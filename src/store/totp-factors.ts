@@ -1,7 +1,10 @@
+import { reusableQuery } from './reusable-query.js';
 import type { Db, TotpFactorRow } from './schema.js';
 
+const totpFactorQuery = reusableQuery((db: Db, accountId: string) => db.selectFrom('totp_factors').selectAll().where('account_id', '=', accountId));
+
 export async function findTotpFactor(db: Db, accountId: string): Promise<TotpFactorRow | undefined> {
-  return db.selectFrom('totp_factors').selectAll().where('account_id', '=', accountId).executeTakeFirst();
+  return (await totpFactorQuery(db, accountId)).rows[0];
 }
 
 /** True when the account's own authenticator is active. */

@@ -1,0 +1,33 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { reusableQuery } from '../../src/store/reusable-query.js';
+import type { Db } from '../../src/store/schema.js';
+import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/database.js';
+
+const superAppNamed = reusableQuery((db: Db, id: string, name: string) => db.selectFrom('super_apps').select('id').where('name', '=', name).where('id', '=', id));
+const sameValueTwice = reusableQuery((db: Db, value: string) => db.selectFrom('super_apps').select('id').where((eb) => eb.or([eb('id', '=', value), eb('name', '=', value)])));
+const literalInside = reusableQuery((db: Db, id: string) => db.selectFrom('super_apps').select('id').where('id', '=', id).where('name', '=', 'fixed'));
+
+describe.each(DIALECTS)('reusable queries (%s)', (dialect) => {
+  let database: TestDatabase;
+  afterEach(async () => database?.drop());
+
+  it('compiles once and binds each call’s own values, in the right places, also inside transactions', async () => {
+    database = await createTestDatabase(dialect);
+    const { db } = database.handle;
+    for (const [id, name] of [['a', 'Alpha'], ['b', 'Beta']]) {
+      await db.insertInto('super_apps').values({ id: id!, name: name!, two_factor_required: 0, primary_method: 'totp', secondary_method: null, allow_deactivation: 1, created_at: 'now' }).execute();
+    }
+    expect((await superAppNamed(db, 'a', 'Alpha')).rows).toEqual([{ id: 'a' }]);
+    expect((await superAppNamed(db, 'b', 'Beta')).rows).toEqual([{ id: 'b' }]);
+    expect((await superAppNamed(db, 'a', 'Beta')).rows).toEqual([]);
+    expect((await sameValueTwice(db, 'Beta')).rows).toEqual([{ id: 'b' }]);
+    await db.transaction().execute(async (tx) => {
+      expect((await superAppNamed(tx, 'b', 'Beta')).rows).toEqual([{ id: 'b' }]);
+    });
+  });
+
+  it('refuses a query with a bound value that is not a placeholder', async () => {
+    database = await createTestDatabase(dialect);
+    await expect(literalInside(database.handle.db, 'a')).rejects.toThrow(/not a placeholder/);
+  });
+});
