@@ -1,36 +1,18 @@
 import { readFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { showAccount } from '../../src/services/operator.js';
 import {
-  browserSkipReason, decodeQr, expectAccessible, expectSignedIn, launchBrowser, openAccountSettings, openPage,
-  PASSWORD, saveResult, screenshot, startE2eServer, submitPassword, totp, typeCode, type E2ePage, type E2eServer,
+  browserSkipReason, decodeQr, expectAccessible, expectSignedIn, openAccountSettings, PASSWORD, saveResult, screenshot, submitPassword, totp, typeCode, useBrowserSuite,
 } from '../support/browser.js';
 
 /** Settings → Account → "Two-Factor Authentication" in a real browser (seed: "Activate 2FA", "Deactivate 2FA"). */
 describe.skipIf(browserSkipReason)('console: the account\'s own two-factor authentication', () => {
-  let browser: Browser;
-  let server: E2eServer;
-  let current: E2ePage | undefined;
-
-  beforeAll(async () => {
-    [browser, server] = await Promise.all([launchBrowser(), startE2eServer()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  afterEach(async () => {
-    const problems = current?.problems ?? [];
-    await current?.close();
-    current = undefined;
-    expect(problems, 'uncaught errors or CSP violations in the page').toEqual([]);
-  });
-  const open = async () => (current = await openPage(browser, server));
+  const suite = useBrowserSuite();
+  const { open } = suite;
 
   it('activates with the QR code and key, logs in with a TOTP code, deactivates with a recovery code (the seed flow)', async () => {
-    const { workspaceId } = await server.tenant('Acme Super App', 'Acme Mini Programs');
-    const ada = await server.account(workspaceId, 'ada@example.com', 'Ada Lovelace', 'admin');
+    const { workspaceId } = await suite.server.tenant('Acme Super App', 'Acme Mini Programs');
+    const ada = await suite.server.account(workspaceId, 'ada@example.com', 'Ada Lovelace', 'admin');
     const { page } = await open();
 
     // The login page, and how soon it can be used: navigation start → "Log in" enabled and visible.
@@ -135,7 +117,7 @@ describe.skipIf(browserSkipReason)('console: the account\'s own two-factor authe
     await card.getByText('Activated', { exact: true }).waitFor();
     await card.getByRole('button', { name: 'Deactivate' }).waitFor();
     expect(await card.getByText('Recovery codes remaining').locator('xpath=..').innerText()).toContain('10');
-    expect((await showAccount(server.deps, ada.email)).twoFactorActive).toBe(true);
+    expect((await showAccount(suite.server.deps, ada.email)).twoFactorActive).toBe(true);
     await expectAccessible(page, 'settings with 2FA active');
     await screenshot(page, '07-settings-activated');
 
@@ -171,11 +153,11 @@ describe.skipIf(browserSkipReason)('console: the account\'s own two-factor authe
     await deactivate.waitFor({ state: 'hidden' });
     await cardAgain.getByText('Not activated').waitFor();
     await cardAgain.getByRole('button', { name: 'Activate', exact: true }).waitFor();
-    expect((await showAccount(server.deps, ada.email)).twoFactorActive).toBe(false);
+    expect((await showAccount(suite.server.deps, ada.email)).twoFactorActive).toBe(false);
     await screenshot(page, '10-settings-deactivated');
 
     // Activation and deactivation were both emailed to the account.
-    const mail = await server.smtp.waitForMail(ada.email, 2);
+    const mail = await suite.server.smtp.waitForMail(ada.email, 2);
     expect(mail.map((m) => m.subject)).toEqual(expect.arrayContaining([
       expect.stringContaining('Two-factor authentication was turned on'),
       expect.stringContaining('Two-factor authentication was turned off'),
@@ -183,8 +165,8 @@ describe.skipIf(browserSkipReason)('console: the account\'s own two-factor authe
   }, 60_000);
 
   it('reveals the key on keyboard focus of "Can\'t scan the QR code?"', async () => {
-    const { workspaceId } = await server.tenant('Keyboard Super App', 'Keyboard Workspace');
-    const kim = await server.account(workspaceId, 'kim@example.com', 'Kim Park', 'admin');
+    const { workspaceId } = await suite.server.tenant('Keyboard Super App', 'Keyboard Workspace');
+    const kim = await suite.server.account(workspaceId, 'kim@example.com', 'Kim Park', 'admin');
     const { page } = await open();
     await submitPassword(page, kim.email);
     await expectSignedIn(page, 'Kim');
@@ -221,8 +203,8 @@ describe.skipIf(browserSkipReason)('console: the account\'s own two-factor authe
   });
 
   it('closes the revealed key with Escape, from the trigger and from inside the popover, keeping the dialog open', async () => {
-    const { workspaceId } = await server.tenant('Escape Super App', 'Escape Workspace');
-    const lee = await server.account(workspaceId, 'lee@example.com', 'Lee Chan', 'admin');
+    const { workspaceId } = await suite.server.tenant('Escape Super App', 'Escape Workspace');
+    const lee = await suite.server.account(workspaceId, 'lee@example.com', 'Lee Chan', 'admin');
     const { page } = await open();
     await submitPassword(page, lee.email);
     await expectSignedIn(page, 'Lee');
@@ -255,10 +237,10 @@ describe.skipIf(browserSkipReason)('console: the account\'s own two-factor authe
   });
 
   it('names the super app that forbids deactivation and disables Deactivate', async () => {
-    const { superAppId, workspaceId } = await server.tenant('Strict Super App', 'Strict Workspace');
-    const dan = await server.account(workspaceId, 'dan@example.com', 'Dan Brown', 'admin');
-    const { secret } = await server.activateTotp(dan.email);
-    await server.setPolicy(superAppId, { allowDeactivation: false });
+    const { superAppId, workspaceId } = await suite.server.tenant('Strict Super App', 'Strict Workspace');
+    const dan = await suite.server.account(workspaceId, 'dan@example.com', 'Dan Brown', 'admin');
+    const { secret } = await suite.server.activateTotp(dan.email);
+    await suite.server.setPolicy(superAppId, { allowDeactivation: false });
     const { page } = await open();
 
     await submitPassword(page, dan.email);
@@ -274,8 +256,8 @@ describe.skipIf(browserSkipReason)('console: the account\'s own two-factor authe
   });
 
   it('says the phone\'s clock seems 5 minutes ahead for a code from 5 minutes in the future, then accepts the right code', async () => {
-    const { workspaceId } = await server.tenant('Drift Super App', 'Drift Workspace');
-    const eve = await server.account(workspaceId, 'eve@example.com', 'Eve Adams', 'admin');
+    const { workspaceId } = await suite.server.tenant('Drift Super App', 'Drift Workspace');
+    const eve = await suite.server.account(workspaceId, 'eve@example.com', 'Eve Adams', 'admin');
     const { page } = await open();
     await submitPassword(page, eve.email);
     await expectSignedIn(page, 'Eve');
@@ -296,11 +278,11 @@ describe.skipIf(browserSkipReason)('console: the account\'s own two-factor authe
     expect(await dialog.locator('.code-input input').first().inputValue()).toBe('');
     await expectAccessible(page, 'Activate dialog, clock drift hint');
     await screenshot(page, '13-clock-drift');
-    expect((await showAccount(server.deps, eve.email)).twoFactorActive).toBe(false);
+    expect((await showAccount(suite.server.deps, eve.email)).twoFactorActive).toBe(false);
 
     // The hinted code was not accepted; the right one still is.
     await typeCode(dialog, totp(secret));
     await page.getByRole('dialog', { name: 'Two-factor authentication is on' }).getByTestId('recovery-codes').waitFor();
-    expect((await showAccount(server.deps, eve.email)).twoFactorActive).toBe(true);
+    expect((await showAccount(suite.server.deps, eve.email)).twoFactorActive).toBe(true);
   });
 });

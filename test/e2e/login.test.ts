@@ -1,35 +1,17 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { showAccount } from '../../src/services/operator.js';
 import {
-  browserSkipReason, decodeQr, expectAccessible, expectSignedIn, launchBrowser, openPage, screenshot,
-  startE2eServer, submitPassword, totp, typeCode, wrongTotp, type E2ePage, type E2eServer,
+  browserSkipReason, decodeQr, expectAccessible, expectSignedIn, screenshot, submitPassword, totp, typeCode, useBrowserSuite, wrongTotp,
 } from '../support/browser.js';
 
 /** The second sign-in step in a real browser: super app policies, enrolment, wrong codes. */
 describe.skipIf(browserSkipReason)('console: logging in with a second factor', () => {
-  let browser: Browser;
-  let server: E2eServer;
-  let current: E2ePage | undefined;
-
-  beforeAll(async () => {
-    [browser, server] = await Promise.all([launchBrowser(), startE2eServer()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  afterEach(async () => {
-    const problems = current?.problems ?? [];
-    await current?.close();
-    current = undefined;
-    expect(problems, 'uncaught errors or CSP violations in the page').toEqual([]);
-  });
-  const open = async () => (current = await openPage(browser, server));
+  const suite = useBrowserSuite();
+  const { open } = suite;
 
   it('asks for an email code when the super app requires it, and signs in with the code from the mail', async () => {
-    const { workspaceId } = await server.tenant('Mail Super App', 'Mail Workspace', { required: true, primaryMethod: 'email', secondaryMethod: null });
-    const fay = await server.account(workspaceId, 'fay@example.com', 'Fay Wong', 'developer');
+    const { workspaceId } = await suite.server.tenant('Mail Super App', 'Mail Workspace', { required: true, primaryMethod: 'email', secondaryMethod: null });
+    const fay = await suite.server.account(workspaceId, 'fay@example.com', 'Fay Wong', 'developer');
     const { page } = await open();
 
     await submitPassword(page, fay.email);
@@ -44,10 +26,10 @@ describe.skipIf(browserSkipReason)('console: logging in with a second factor', (
     const sent = page.waitForResponse((r) => /\/api\/v1\/auth\/challenges\/[^/]+\/email-code$/.test(new URL(r.url()).pathname));
     await page.getByRole('button', { name: 'Send code' }).click();
     expect((await sent).status()).toBe(202);
-    const [mail] = await server.smtp.waitForMail(fay.email, 1);
+    const [mail] = await suite.server.smtp.waitForMail(fay.email, 1);
     expect(mail!.subject).toMatch(/verification code/i);
     expect(mail!.text).toContain('Mail Workspace');
-    const code = server.smtp.lastCode(fay.email);
+    const code = suite.server.smtp.lastCode(fay.email);
     await page.getByText('We sent a 6-digit code to').waitFor();
     const resend = page.getByRole('button', { name: /Resend code \(\d+s\)$/ });
     await resend.waitFor();
@@ -62,8 +44,8 @@ describe.skipIf(browserSkipReason)('console: logging in with a second factor', (
   });
 
   it('enrols an authenticator during login when the super app requires one, then shows recovery codes', async () => {
-    const { workspaceId } = await server.tenant('Totp Super App', 'Totp Workspace', { required: true, primaryMethod: 'totp', secondaryMethod: null });
-    const gus = await server.account(workspaceId, 'gus@example.com', 'Gus Grant', 'developer');
+    const { workspaceId } = await suite.server.tenant('Totp Super App', 'Totp Workspace', { required: true, primaryMethod: 'totp', secondaryMethod: null });
+    const gus = await suite.server.account(workspaceId, 'gus@example.com', 'Gus Grant', 'developer');
     const { page } = await open();
 
     const enrollment = page.waitForResponse((r) => /\/api\/v1\/auth\/challenges\/[^/]+\/enrollment$/.test(new URL(r.url()).pathname));
@@ -96,13 +78,13 @@ describe.skipIf(browserSkipReason)('console: logging in with a second factor', (
 
     await expectSignedIn(page, 'Gus');
     await page.getByText('Authenticator app since').waitFor();
-    expect((await showAccount(server.deps, gus.email)).twoFactorActive).toBe(true);
+    expect((await showAccount(suite.server.deps, gus.email)).twoFactorActive).toBe(true);
   });
 
   it('shows a wrong code\'s error with the attempts left, then accepts the right code', async () => {
-    const { workspaceId } = await server.tenant('Retry Super App', 'Retry Workspace');
-    const hal = await server.account(workspaceId, 'hal@example.com', 'Hal Jordan', 'admin');
-    const { secret } = await server.activateTotp(hal.email);
+    const { workspaceId } = await suite.server.tenant('Retry Super App', 'Retry Workspace');
+    const hal = await suite.server.account(workspaceId, 'hal@example.com', 'Hal Jordan', 'admin');
+    const { secret } = await suite.server.activateTotp(hal.email);
     const { page } = await open();
 
     await submitPassword(page, hal.email);

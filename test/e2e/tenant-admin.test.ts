@@ -1,10 +1,9 @@
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { showAccount } from '../../src/services/operator.js';
 import { getTwoFactorPolicy } from '../../src/services/super-app-policy.js';
 import {
-  browserSkipReason, expectAccessible, expectSignedIn, launchBrowser, openPage, screenshot,
-  startE2eServer, submitPassword, type E2ePage, type E2eServer,
+  browserSkipReason, expectAccessible, expectSignedIn, screenshot, submitPassword, useBrowserSuite,
 } from '../support/browser.js';
 
 /** The Ant Design select around a combobox (what a person clicks). */
@@ -37,29 +36,13 @@ function described(card: Locator, label: string): Promise<string> {
 
 /** Super app admins in a real browser: the Tenant tab's policy and the Members page. */
 describe.skipIf(browserSkipReason)('console: super app and workspace administration', () => {
-  let browser: Browser;
-  let server: E2eServer;
-  let current: E2ePage | undefined;
-
-  beforeAll(async () => {
-    [browser, server] = await Promise.all([launchBrowser(), startE2eServer()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  afterEach(async () => {
-    const problems = current?.problems ?? [];
-    await current?.close();
-    current = undefined;
-    expect(problems, 'uncaught errors or CSP violations in the page').toEqual([]);
-  });
-  const open = async () => (current = await openPage(browser, server));
+  const suite = useBrowserSuite();
+  const { open } = suite;
 
   it('edits the super app\'s policy in the Tenant tab: required, methods, deactivation, with the email-code note', async () => {
-    const { superAppId, workspaceId } = await server.tenant('Nova Super App', 'Nova Mini Programs');
-    const ivy = await server.account(workspaceId, 'ivy@example.com', 'Ivy Stone', 'admin');
-    await server.makeSuperAppAdmin(superAppId, ivy.email);
+    const { superAppId, workspaceId } = await suite.server.tenant('Nova Super App', 'Nova Mini Programs');
+    const ivy = await suite.server.account(workspaceId, 'ivy@example.com', 'Ivy Stone', 'admin');
+    await suite.server.makeSuperAppAdmin(superAppId, ivy.email);
     const { page } = await open();
 
     await submitPassword(page, ivy.email);
@@ -116,19 +99,19 @@ describe.skipIf(browserSkipReason)('console: super app and workspace administrat
     expect(await described(card, 'Primary method')).toBe('Email verification code');
     expect(await described(card, 'Secondary method')).toBe('Authenticator app');
     expect(await described(card, 'Members may deactivate')).toBe('No');
-    expect(await getTwoFactorPolicy(server.deps, superAppId)).toEqual({
+    expect(await getTwoFactorPolicy(suite.server.deps, superAppId)).toEqual({
       required: true, primaryMethod: 'email', secondaryMethod: 'totp', allowDeactivation: false,
     });
     await screenshot(page, '42-settings-tenant-saved');
   });
 
   it('lists members with role and 2FA status, and resets another member\'s 2FA after a confirmation', async () => {
-    const { superAppId, workspaceId } = await server.tenant('Orbit Super App', 'Orbit Workspace');
-    const jon = await server.account(workspaceId, 'jon@example.com', 'Jon Snow', 'admin');
-    const kay = await server.account(workspaceId, 'kay@example.com', 'Kay Lee', 'developer');
-    const lou = await server.account(workspaceId, 'lou@example.com', 'Lou Reed', 'developer');
-    await server.makeSuperAppAdmin(superAppId, jon.email);
-    await server.activateTotp(kay.email);
+    const { superAppId, workspaceId } = await suite.server.tenant('Orbit Super App', 'Orbit Workspace');
+    const jon = await suite.server.account(workspaceId, 'jon@example.com', 'Jon Snow', 'admin');
+    const kay = await suite.server.account(workspaceId, 'kay@example.com', 'Kay Lee', 'developer');
+    const lou = await suite.server.account(workspaceId, 'lou@example.com', 'Lou Reed', 'developer');
+    await suite.server.makeSuperAppAdmin(superAppId, jon.email);
+    await suite.server.activateTotp(kay.email);
     const { page } = await open();
 
     await submitPassword(page, jon.email);
@@ -161,8 +144,8 @@ describe.skipIf(browserSkipReason)('console: super app and workspace administrat
     await page.getByText('Two-factor authentication of Kay Lee was reset.').waitFor();
     await expect.poll(async () => (await cells(kay.email))[3]?.trim()).toBe('Off');
     expect(await row(kay.email).getByRole('button', { name: 'Reset 2FA for Kay Lee' }).isDisabled()).toBe(true);
-    expect((await showAccount(server.deps, kay.email)).twoFactorActive).toBe(false);
-    const mail = await server.smtp.waitForMail(kay.email, 2); // "turned on" at set-up, then the reset notice
+    expect((await showAccount(suite.server.deps, kay.email)).twoFactorActive).toBe(false);
+    const mail = await suite.server.smtp.waitForMail(kay.email, 2); // "turned on" at set-up, then the reset notice
     expect(mail.at(-1)!.subject).toContain('Your two-factor authentication was reset');
     await screenshot(page, '45-members-after-reset');
   });

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import jsQRModule from 'jsqr';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { createSmtpMailer, type Mailer } from '../../src/adapters/mailer.js';
 import { createSecretBox } from '../../src/adapters/secret-box.js';
 import { systemClock, systemRandom } from '../../src/adapters/system.js';
@@ -319,4 +319,32 @@ export async function openAccountSettings(page: Page): Promise<Locator> {
   const card = twoFactorCard(page);
   await card.getByText('Status', { exact: true }).waitFor();
   return card;
+}
+
+/**
+ * Registers what every browser suite needs: one browser and one server per file, and a
+ * fresh page per test that must end without uncaught errors or CSP violations. Call it
+ * inside `describe`; `server` is there from `beforeAll` on.
+ */
+export function useBrowserSuite() {
+  const state: { browser?: Browser; server?: E2eServer; current?: E2ePage } = {};
+  beforeAll(async () => {
+    [state.browser, state.server] = await Promise.all([launchBrowser(), startE2eServer()]);
+  });
+  afterAll(async () => {
+    await state.browser?.close();
+    await state.server?.close();
+  });
+  afterEach(async () => {
+    const problems = state.current?.problems ?? [];
+    await state.current?.close();
+    state.current = undefined;
+    expect(problems, 'uncaught errors or CSP violations in the page').toEqual([]);
+  });
+  return {
+    get server(): E2eServer {
+      return state.server!;
+    },
+    open: async () => (state.current = await openPage(state.browser!, state.server!)),
+  };
 }
