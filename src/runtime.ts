@@ -49,7 +49,12 @@ function createMailer(config: Config, logger: PinoLogger): Mailer {
 /** Composition root: configuration → adapters → services' dependencies. */
 export async function openRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const logger = overrides.logger ?? pino({ level: config.logLevel });
-  const database = openDatabase({ url: config.databaseUrl, poolMax: config.databasePoolMax, backgroundCheckpoints: overrides.server === true });
+  const database = openDatabase({
+    url: config.databaseUrl,
+    poolMax: config.databasePoolMax,
+    backgroundCheckpoints: overrides.server === true,
+    onConnectionError: (error) => logger.warn({ err: error.message }, 'a pooled database connection failed; it will be replaced'),
+  });
   if (overrides.migrate !== false) await migrateToLatest(database.db);
   const mailer = overrides.mailer ?? createMailer(config, logger);
   const deps: Deps = {

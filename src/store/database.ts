@@ -28,6 +28,11 @@ export interface DatabaseOptions {
    * instead of inside whichever commit crosses the threshold (that commit would stall).
    */
   backgroundCheckpoints?: boolean;
+  /**
+   * PostgreSQL: told when an idle pooled connection fails (server restart, admin kill);
+   * the pool drops it and opens a new one on demand. Without a listener it would crash the process.
+   */
+  onConnectionError?: (error: Error) => void;
 }
 
 /** True when `url` names a PostgreSQL database. */
@@ -41,6 +46,7 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     // bigint (int8) comes back as a string by default; our bigints (TOTP steps) fit a double.
     pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolMax ?? 10 });
+    pool.on('error', options.onConnectionError ?? (() => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
