@@ -1,17 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeTotpKey } from '../../src/domain/totp.js';
 import { DIALECTS } from '../support/database.js';
-import { type ApiResponse, createHarness, type Harness, PASSWORD } from '../support/harness.js';
+import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 
 const EMAIL = 'alice+2fa@example.com';
 const START = '/api/v1/account/two-factor/activation';
 const VERIFY = '/api/v1/account/two-factor/activation/verify';
-
-function expectProblem(response: ApiResponse, status: number, code: string): void {
-  expect(response.status).toBe(status);
-  expect(response.headers['content-type']).toContain('application/problem+json');
-  expect(response.body.code).toBe(code);
-}
 
 /** Every row of every table (audit log included) as one string: what a database dump would reveal. */
 async function dumpDatabase(h: Harness): Promise<string> {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MailMessage } from '../../src/adapters/mailer.js';
 import { decodeTotpKey } from '../../src/domain/totp.js';
 import { DIALECTS } from '../support/database.js';
-import { type ApiResponse, createHarness, type Harness, PASSWORD } from '../support/harness.js';
+import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 
 const AGENT = 'mpp-audit-test/1.0';
 const WITH_AGENT = { 'user-agent': AGENT };
@@ -19,12 +19,6 @@ interface AuditEvent {
   ip: string | null;
   userAgent: string | null;
   details: Record<string, unknown>;
-}
-
-function expectProblem(response: ApiResponse, status: number, code: string): void {
-  expect(response.status).toBe(status);
-  expect(response.headers['content-type']).toContain('application/problem+json');
-  expect(response.body.code).toBe(code);
 }
 
 /** Two tenants: Acme (alice administers it, bob develops in it) and Other (oscar administers it). */

@@ -1,14 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/database.js';
-import { type ApiResponse, createHarness, type Harness, PASSWORD } from '../support/harness.js';
+import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 
 const EMAIL = 'alice@example.com';
-
-function expectProblem(response: ApiResponse, status: number, code: string): void {
-  expect(response.status).toBe(status);
-  expect(response.headers['content-type']).toContain('application/problem+json');
-  expect(response.body.code).toBe(code);
-}
 
 describe.each(DIALECTS)('login challenge verification (%s)', (dialect) => {
   let h: Harness;

@@ -1,17 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/database.js';
-import { type ApiResponse, createHarness, type Harness, PASSWORD } from '../support/harness.js';
+import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 
 const BOB = 'bob@example.com';
 const SAM = 'sam@example.com';
 const OPEN_POLICY = { required: false, primaryMethod: 'totp', secondaryMethod: null, allowDeactivation: true };
 const STRICT_POLICY = { ...OPEN_POLICY, allowDeactivation: false };
-
-function expectProblem(response: ApiResponse, status: number, code: string): void {
-  expect(response.status).toBe(status);
-  expect(response.headers['content-type']).toContain('application/problem+json');
-  expect(response.body.code).toBe(code);
-}
 
 describe.each(DIALECTS)('deactivation under super app policies (%s)', (dialect) => {
   let h: Harness;

@@ -1,16 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/database.js';
-import { type ApiResponse, createHarness, type Harness, PASSWORD } from '../support/harness.js';
+import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 
 const EMAIL = 'alice@example.com';
 const DEACTIVATE = '/api/v1/account/two-factor/deactivation';
 const STATUS = '/api/v1/account/two-factor';
-
-function expectProblem(response: ApiResponse, status: number, code: string): void {
-  expect(response.status).toBe(status);
-  expect(response.headers['content-type']).toContain('application/problem+json');
-  expect(response.body.code).toBe(code);
-}
 
 describe.each(DIALECTS)('account TOTP deactivation (%s)', (dialect) => {
   let h: Harness;

@@ -1,15 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/database.js';
-import { type ApiResponse, createHarness, type Harness, PASSWORD } from '../support/harness.js';
+import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
-
-function expectProblem(response: ApiResponse, status: number, code: string): void {
-  expect(response.status).toBe(status);
-  expect(response.headers['content-type']).toContain('application/problem+json');
-  expect(response.body.code).toBe(code);
-}
 
 /** A six-digit code that is certainly not `code`. */
 function otherCode(code: string): string {

@@ -2,15 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeTotpKey } from '../../src/domain/totp.js';
 import type { TwoFactorPolicy } from '../../src/domain/policy.js';
 import { DIALECTS } from '../support/database.js';
-import { type ApiResponse, createHarness, type Harness, PASSWORD } from '../support/harness.js';
+import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 
 const CAROL = 'carol@example.com';
-
-function expectProblem(response: ApiResponse, status: number, code: string): void {
-  expect(response.status).toBe(status);
-  expect(response.headers['content-type']).toContain('application/problem+json');
-  expect(response.body.code).toBe(code);
-}
 
 describe.each(DIALECTS)('authenticator enrolment during login (%s)', (dialect) => {
   let h: Harness;

@@ -1,22 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAccount } from '../../src/services/operator.js';
 import { DIALECTS } from '../support/database.js';
-import { type ApiResponse, createHarness, type Harness, PASSWORD } from '../support/harness.js';
+import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD, setCookieLines } from '../support/harness.js';
 
 const LOGIN = '/api/v1/auth/login';
-
-function expectProblem(response: ApiResponse, status: number, code: string): void {
-  expect(response.status).toBe(status);
-  expect(response.headers['content-type']).toContain('application/problem+json');
-  expect(response.body.code).toBe(code);
-}
-
-/** Every Set-Cookie header line of a response, as an array. */
-function setCookieLines(response: ApiResponse): string[] {
-  const raw = response.headers['set-cookie'];
-  if (raw === undefined) return [];
-  return Array.isArray(raw) ? raw : [raw];
-}
 
 describe.each(DIALECTS)('login (%s)', (dialect) => {
   let h: Harness;

@@ -1,12 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/database.js';
-import { type ApiResponse, createHarness, type Harness } from '../support/harness.js';
-
-function expectProblem(response: ApiResponse, status: number, code: string): void {
-  expect(response.status).toBe(status);
-  expect(response.headers['content-type']).toContain('application/problem+json');
-  expect(response.body.code).toBe(code);
-}
+import { type ApiResponse, createHarness, expectProblem, type Harness } from '../support/harness.js';
 
 interface Person {
   id: string;

@@ -1,22 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/database.js';
-import { type ApiResponse, createHarness, type Harness, PASSWORD } from '../support/harness.js';
+import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD, setCookieLines } from '../support/harness.js';
 
 const EMAIL = 'alice@example.com';
 const SESSION = '/api/v1/session';
 const LOGOUT = '/api/v1/auth/logout';
-
-function expectProblem(response: ApiResponse, status: number, code: string): void {
-  expect(response.status).toBe(status);
-  expect(response.headers['content-type']).toContain('application/problem+json');
-  expect(response.body.code).toBe(code);
-}
-
-function setCookieLines(response: ApiResponse): string[] {
-  const raw = response.headers['set-cookie'];
-  if (raw === undefined) return [];
-  return Array.isArray(raw) ? raw : [raw];
-}
 
 describe.each(DIALECTS)('session and logout (%s)', (dialect) => {
   let h: Harness;

@@ -2,19 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSmtpMailer, type Mailer } from '../../src/adapters/mailer.js';
 import { decodeTotpKey } from '../../src/domain/totp.js';
 import { DIALECTS } from '../support/database.js';
-import { type ApiResponse, createHarness, type Harness, PASSWORD } from '../support/harness.js';
+import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
 
 const FROM = 'Mini Program Platform <no-reply@example.com>';
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
 const CAROL = 'carol@example.com';
-
-function expectProblem(response: ApiResponse, status: number, code: string): void {
-  expect(response.status).toBe(status);
-  expect(response.headers['content-type']).toContain('application/problem+json');
-  expect(response.body.code).toBe(code);
-}
 
 describe.each(DIALECTS)('mail over a real SMTP server (%s)', (dialect) => {
   let smtp: TestSmtpServer;

@@ -1,15 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/database.js';
-import { type ApiResponse, createHarness, type Harness, PASSWORD } from '../support/harness.js';
+import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 
 const DEFAULT_POLICY = { required: false, primaryMethod: 'totp', secondaryMethod: null, allowDeactivation: true };
 const EMAIL_POLICY = { required: true, primaryMethod: 'email', secondaryMethod: 'totp', allowDeactivation: false };
-
-function expectProblem(response: ApiResponse, status: number, code: string): void {
-  expect(response.status).toBe(status);
-  expect(response.headers['content-type']).toContain('application/problem+json');
-  expect(response.body.code).toBe(code);
-}
 
 describe.each(DIALECTS)('super app 2FA policy API (%s)', (dialect) => {
   let h: Harness;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { resetAccountTwoFactor } from '../../src/services/operator.js';
 import { DIALECTS } from '../support/database.js';
-import { type ApiResponse, createHarness, type Harness, PASSWORD } from '../support/harness.js';
+import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 
 /**
  * SPEC "Rules that keep it safe": repeated second-factor failures lock verification for the
@@ -13,12 +13,6 @@ const EMAIL = 'alice@example.com';
 const LOCKED_SUBJECT = 'Mini Program Platform: Second-factor verification was locked';
 /** Wrong codes sent per challenge: below the 5 that kill a challenge, so every one is counted. */
 const CODES_PER_CHALLENGE = 4;
-
-function expectProblem(response: ApiResponse, status: number, code: string): void {
-  expect(response.status, JSON.stringify(response.body)).toBe(status);
-  expect(response.headers['content-type']).toContain('application/problem+json');
-  expect(response.body.code).toBe(code);
-}
 
 function expectLocked(response: ApiResponse): number {
   expectProblem(response, 429, 'too_many_attempts');

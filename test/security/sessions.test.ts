@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/database.js';
-import { type ApiResponse, createHarness, type Harness, PASSWORD } from '../support/harness.js';
+import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 
 /**
  * Session lifetime (idle 30 min, absolute 12 h, as the harness configures like production),
@@ -11,12 +11,6 @@ import { type ApiResponse, createHarness, type Harness, PASSWORD } from '../supp
 const ADMIN = 'alice@example.com';
 const MEMBER = 'bob@example.com';
 const MINUTE = 60;
-
-function expectProblem(response: ApiResponse, status: number, code: string): void {
-  expect(response.status, JSON.stringify(response.body)).toBe(status);
-  expect(response.headers['content-type']).toContain('application/problem+json');
-  expect(response.body.code).toBe(code);
-}
 
 describe.each(DIALECTS)('session lifetime and re-authentication (%s)', (dialect) => {
   let h: Harness;

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { createSecretBox } from '../../src/adapters/secret-box.js';
 import { systemRandom } from '../../src/adapters/system.js';
@@ -137,4 +138,18 @@ export async function createHarness(dialect: DialectName, options: { publicUrl?:
     },
   };
   return harness;
+}
+
+/** Asserts an RFC 9457 problem answer with `status` and the stable `code` (the body is shown on failure). */
+export function expectProblem(response: ApiResponse, status: number, code: string): void {
+  expect(response.status, JSON.stringify(response.body)).toBe(status);
+  expect(response.headers['content-type']).toContain('application/problem+json');
+  expect(response.body.code).toBe(code);
+}
+
+/** Every Set-Cookie header line of a response, as an array. */
+export function setCookieLines(response: ApiResponse): string[] {
+  const raw = response.headers['set-cookie'];
+  if (raw === undefined) return [];
+  return Array.isArray(raw) ? raw : [raw];
 }
