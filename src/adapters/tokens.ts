@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Random } from '../domain/ports.js';
 
 /** A bearer token of `bytes` random bytes, base64url (session and challenge ids). */
@@ -9,11 +9,4 @@ export function generateToken(random: Random, bytes = 32): string {
 /** SHA-256 (hex) of a high-entropy value; what the database keeps instead of the value. */
 export function sha256Hex(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex');
-}
-
-/** Constant-time equality of two hex digests of equal length. */
-export function digestsEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'hex');
-  const right = Buffer.from(b, 'hex');
-  return left.length === right.length && timingSafeEqual(left, right);
 }

@@ -8,11 +8,6 @@ export interface Random {
   bytes(length: number): Uint8Array;
 }
 
-/** Whole seconds since the Unix epoch for `instant`. */
-export function epochSeconds(instant: Date): number {
-  return Math.floor(instant.getTime() / 1000);
-}
-
 /** `instant` moved forward by `seconds` (negative moves back). */
 export function addSeconds(instant: Date, seconds: number): Date {
   return new Date(instant.getTime() + seconds * 1000);

@@ -80,9 +80,3 @@ export async function completeChallenge(db: Db, id: string, now: string): Promis
 const completeChallengeQuery = reusableQuery((db: Db, id: string, now: string, done: string, open: string) =>
   db.updateTable('challenges').set({ status: done }).where('id', '=', id).where('status', '=', open).where('expires_at', '>', now),
 );
-
-/** Deletes challenges that expired before `before` (housekeeping). */
-export async function deleteExpiredChallenges(db: Db, before: string): Promise<number> {
-  const result = await db.deleteFrom('challenges').where('expires_at', '<', before).executeTakeFirst();
-  return Number(result.numDeletedRows);
-}

@@ -143,15 +143,3 @@ export async function listWorkspaceMembers(db: Db, workspaceId: string) {
     .execute();
   return rows.map((r) => ({ account: { id: r.id, email: r.email, name: r.name }, role: r.role as Role, twoFactorActive: r.status === 'active' }));
 }
-
-/** True when the account is a member of some workspace of the super app. */
-export async function isMemberOfSuperApp(db: Db, superAppId: string, accountId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('memberships')
-    .innerJoin('workspaces', 'workspaces.id', 'memberships.workspace_id')
-    .select('memberships.account_id')
-    .where('workspaces.super_app_id', '=', superAppId)
-    .where('memberships.account_id', '=', accountId)
-    .executeTakeFirst();
-  return row !== undefined;
-}
