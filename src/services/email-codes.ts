@@ -44,13 +44,17 @@ export async function sendEmailCode(deps: Deps, account: AccountRow, request: Em
     const oldest = new Date(recent[recent.length - EMAIL_CODES_PER_HOUR]!);
     throw new AppError('too_many_codes', { retryAfterSeconds: secondsUntil(deps, addSeconds(oldest, 3600)) });
   }
-  await countEmailSendFromIp(deps, context, EMAIL_CODES_PER_IP_PER_HOUR);
   const previous = (await findAccountById(deps.db, account.id))?.email_code_sent_at ?? null;
   const stamp = now.toISOString();
   if (!(await claimEmailCodeSend(deps.db, account.id, stamp, addSeconds(now, -EMAIL_CODE_RESEND_SECONDS).toISOString()))) {
     const last = previous ? new Date(previous) : now;
     throw new AppError('resend_too_soon', { retryAfterSeconds: secondsUntil(deps, addSeconds(last, EMAIL_CODE_RESEND_SECONDS)) });
   }
+  // Counted only for sends that pass the cooldown, so repeated clicks do not use up the IP's allowance.
+  await countEmailSendFromIp(deps, context, EMAIL_CODES_PER_IP_PER_HOUR).catch(async (error: unknown) => {
+    await releaseEmailCodeSend(deps.db, account.id, stamp, previous);
+    throw error;
+  });
   const code = generateEmailCode(deps.random);
   const codeId = newId(deps);
   const expiresAt = addSeconds(now, EMAIL_CODE_TTL_SECONDS);
