@@ -1,0 +1,92 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { decodeTotpKey } from '../../src/domain/totp.js';
+import type { TwoFactorPolicy } from '../../src/domain/policy.js';
+import { DIALECTS } from '../support/database.js';
+import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
+
+/**
+ * A login challenge is single use: once it passed (done) or died (its fifth wrong code), it
+ * must not send email codes or start an enrolment any more (SPEC: challenges are single use).
+ * Mutation caught: dropping `challenge.status !== 'open'` from `findOpenChallenge` (the
+ * failure counter alone does not close a challenge that passed).
+ */
+
+const CAROL = 'carol@example.com';
+const EMAIL_ONLY: Partial<TwoFactorPolicy> = { required: true, primaryMethod: 'email', secondaryMethod: null };
+const TOTP_ONLY: Partial<TwoFactorPolicy> = { required: true, primaryMethod: 'totp', secondaryMethod: null };
+
+describe.each(DIALECTS)('a closed login challenge (%s)', (dialect) => {
+  let h: Harness;
+  afterEach(async () => h?.close());
+
+  /** Carol in a super app with `policy`; returns a fresh login challenge id. */
+  async function challengeUnder(policy: Partial<TwoFactorPolicy>): Promise<string> {
+    h = await createHarness(dialect);
+    const { workspaceId } = await h.tenant('Strict Super App', policy);
+    await h.member(workspaceId, CAROL, 'developer');
+    const response = await h.api('POST', '/api/v1/auth/login', { body: { email: CAROL, password: PASSWORD } });
+    expect(response.status).toBe(200);
+    return response.body.challenge.id;
+  }
+  const sendCode = (id: string) => h.api('POST', `/api/v1/auth/challenges/${id}/email-code`);
+  const enrol = (id: string) => h.api('POST', `/api/v1/auth/challenges/${id}/enrollment`);
+  const verify = (id: string, method: string, code: string): Promise<ApiResponse> => h.api('POST', `/api/v1/auth/challenges/${id}/verify`, { body: { method, code } });
+  const challengeStatus = async () => (await h.deps.db.selectFrom('challenges').select('status').executeTakeFirstOrThrow()).status;
+
+  /** A six-digit code that is certainly not `code`. */
+  const otherCode = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+
+  it('after it passed with an email code, it mails no further code', async () => {
+    const id = await challengeUnder(EMAIL_ONLY);
+    expect((await sendCode(id)).status).toBe(202);
+    expect((await verify(id, 'email', h.mailer.lastCode(CAROL))).status).toBe(200);
+    expect(await challengeStatus()).toBe('done');
+
+    h.clock.advanceSeconds(61); // past the resend cooldown, so only the challenge's state can refuse
+    expectProblem(await sendCode(id), 410, 'challenge_expired');
+    expect(h.mailer.to(CAROL)).toHaveLength(1);
+  });
+
+  it('after it passed with an enrolment, it starts no further enrolment', async () => {
+    const id = await challengeUnder(TOTP_ONLY);
+    const started = await enrol(id);
+    expect(started.status).toBe(200);
+    expect((await verify(id, 'totp_enrollment', h.totp(decodeTotpKey(started.body.secret)))).status).toBe(200);
+    expect(await challengeStatus()).toBe('done');
+
+    expectProblem(await enrol(id), 410, 'challenge_expired');
+    const factors = await h.deps.db.selectFrom('totp_factors').select(['status']).execute();
+    expect(factors).toEqual([{ status: 'active' }]);
+  });
+
+  it('after its fifth wrong email code killed it, it mails no further code', async () => {
+    const id = await challengeUnder(EMAIL_ONLY);
+    expect((await sendCode(id)).status).toBe(202);
+    const wrong = otherCode(h.mailer.lastCode(CAROL));
+    for (let i = 0; i < 5; i += 1) expectProblem(await verify(id, 'email', wrong), 401, 'invalid_code');
+    expect(await challengeStatus()).toBe('dead');
+
+    h.clock.advanceSeconds(61);
+    expectProblem(await sendCode(id), 410, 'challenge_expired');
+    expect(h.mailer.to(CAROL)).toHaveLength(1);
+  });
+
+  it('after its fifth wrong enrolment code killed it, it starts no further enrolment', async () => {
+    const id = await challengeUnder(TOTP_ONLY);
+    const key = decodeTotpKey((await enrol(id)).body.secret);
+    const near = new Set([-30, 0, 30].map((s) => h.totp(key, s)));
+    const wrong = ['000000', '111111', '222222', '333333'].find((c) => !near.has(c))!;
+    for (let i = 0; i < 5; i += 1) expectProblem(await verify(id, 'totp_enrollment', wrong), 401, 'invalid_code');
+    expect(await challengeStatus()).toBe('dead');
+
+    expectProblem(await enrol(id), 410, 'challenge_expired');
+  });
+
+  it('a challenge marked dead is closed by its state alone, attempts left on its counter or not', async () => {
+    const id = await challengeUnder(EMAIL_ONLY);
+    await h.deps.db.updateTable('challenges').set({ status: 'dead' }).execute();
+    expectProblem(await sendCode(id), 410, 'challenge_expired');
+    expectProblem(await verify(id, 'email', '123456'), 410, 'challenge_expired');
+    expect(h.mailer.to(CAROL)).toEqual([]);
+  });
+});
