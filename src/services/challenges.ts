@@ -87,7 +87,7 @@ export async function verifyChallenge(deps: Deps, token: string, input: VerifyIn
     if (challengeAttempts === null) throw new AppError('challenge_expired');
     const used = await consumeChallengeProof(deps, tx, challenge, account, input);
     // A wrong code commits the reservations: the attempt stays counted.
-    if (used === null) return { ok: false as const, attempt, challengeAttempts };
+    if ('hints' in used) return { ok: false as const, attempt, challengeAttempts, hints: used.hints };
     if (!(await completeChallenge(tx, challenge.id, now))) throw new AppError('challenge_expired');
     await recordSecondFactorSuccess(tx, account.id);
     const sessionToken = await createSession(deps, tx, { accountId: account.id, workspaceId: challenge.workspace_id, secondFactorVerified: true });
@@ -101,7 +101,7 @@ export async function verifyChallenge(deps: Deps, token: string, input: VerifyIn
     return { ok: true as const, sessionToken, recoveryCodes: used.recoveryCodes };
   });
 
-  if (!outcome.ok) return failVerification(deps, challenge, account, outcome.attempt, outcome.challengeAttempts, input.method, context);
+  if (!outcome.ok) return failVerification(deps, challenge, account, outcome.attempt, outcome.challengeAttempts, input.method, context, outcome.hints);
   if (input.method === 'totp_enrollment') void sendSecurityNotice(deps, account.email, 'activated');
   if (input.method === 'recovery_code') void sendSecurityNotice(deps, account.email, 'recovery_code_used');
   const workspace = (await listMembershipsOfAccount(deps.db, account.id)).find((m) => m.workspace.id === challenge.workspace_id)!.workspace;
@@ -110,23 +110,24 @@ export async function verifyChallenge(deps: Deps, token: string, input: VerifyIn
 
 /**
  * Uses up the code of a verify request inside `tx`: enrolment activates the pending
- * authenticator (and yields recovery codes), other methods consume their proof. Null when
- * the code is wrong.
+ * authenticator (and yields recovery codes), other methods consume their proof. A wrong
+ * code comes back as `hints` for the answer (activation's `clockDriftSeconds`); any other
+ * enrolment failure is thrown as itself, which also undoes the reserved attempts.
  */
-async function consumeChallengeProof(deps: Deps, tx: Transaction<Database>, challenge: ChallengeRow, account: AccountRow, input: VerifyInput): Promise<{ recoveryCodes?: string[] } | null> {
+async function consumeChallengeProof(deps: Deps, tx: Transaction<Database>, challenge: ChallengeRow, account: AccountRow, input: VerifyInput): Promise<{ recoveryCodes?: string[] } | { hints: Record<string, unknown> }> {
   if (input.method === 'totp_enrollment') {
     try {
       return { recoveryCodes: await activatePendingTotp(deps, tx, account, input.code, challenge.id) };
     } catch (error) {
-      if (error instanceof AppError && error.code === 'invalid_code') return null;
+      if (error instanceof AppError && error.code === 'invalid_code') return { hints: error.extra };
       throw error;
     }
   }
   const proof = { method: input.method, code: input.code, emailScope: { purpose: 'login' as const, challengeId: challenge.id } };
-  return (await consumeSecondFactorProof(deps, tx, account, proof)) ? {} : null;
+  return (await consumeSecondFactorProof(deps, tx, account, proof)) ? {} : { hints: {} };
 }
 
-/** Answers a wrong code: 429 when this attempt locked the account, else 401 with the challenge's attempts left. */
+/** Answers a wrong code: 429 when this attempt locked the account, else 401 with the challenge's attempts left and the code's `hints`. */
 async function failVerification(
   deps: Deps,
   challenge: ChallengeRow,
@@ -135,9 +136,10 @@ async function failVerification(
   challengeAttempts: number,
   method: ChallengeMethod,
   context: RequestContext | null,
+  hints: Record<string, unknown> = {},
 ): Promise<never> {
   if (challengeAttempts >= CHALLENGE_MAX_FAILURES) await killChallenge(deps.db, challenge.id);
   const lockSeconds = await recordSecondFactorFailure(deps, account, attempt, context, { method, workspaceId: challenge.workspace_id });
   if (lockSeconds > 0) throw new AppError('too_many_attempts', { retryAfterSeconds: lockSeconds });
-  throw new AppError('invalid_code', { attemptsRemaining: Math.max(0, CHALLENGE_MAX_FAILURES - challengeAttempts) });
+  throw new AppError('invalid_code', { ...hints, attemptsRemaining: Math.max(0, CHALLENGE_MAX_FAILURES - challengeAttempts) });
 }
