@@ -58,3 +58,19 @@ export function decideLogin(input: { ownTotpActive: boolean; policy: TwoFactorPo
   const kind = primaryMethod === 'totp_enrollment' ? 'enrollment_required' : 'second_factor_required';
   return { kind, methods: [...new Set(methods)], primaryMethod, reason: 'super_app_policy' };
 }
+
+/** What a proof shows: enrolling an authenticator proves it as much as a code from it. */
+function provenBy(method: ChallengeMethod): ChallengeMethod[] {
+  return method === 'totp' || method === 'totp_enrollment' ? ['totp', 'totp_enrollment'] : [method];
+}
+
+/**
+ * True when a session that passed `passed` (second-factor methods, any order) meets the
+ * login decision: it asks for nothing, or one of its methods was passed. The tenant rule
+ * of SPEC "Authority is bounded by the tenant's rule", evaluated on every request.
+ */
+export function satisfiesLoginDecision(decision: LoginDecision, passed: readonly ChallengeMethod[]): boolean {
+  if (decision.kind === 'authenticated') return true;
+  const proven = new Set(passed.flatMap(provenBy));
+  return decision.methods.some((m) => proven.has(m));
+}

@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Actor } from '../services/account-two-factor.js';
 import type { Deps } from '../services/deps.js';
 import { requireSession, type SessionContext } from '../services/sessions.js';
+import { toSecondFactorMethods } from '../store/sessions.js';
 import { createOriginCheck } from './origin-check.js';
 import { securityHeaders } from './security-headers.js';
 import { handleError, sendProblem } from './problems.js';
@@ -86,7 +87,14 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ht
   app.decorate('requireSession', (request: FastifyRequest) => requireSession(deps, readSessionToken(request, cookiePolicy)));
   app.decorate('requireActor', async (request: FastifyRequest) => {
     const ctx = await requireSession(deps, readSessionToken(request, cookiePolicy));
-    return { accountId: ctx.account.id, sessionId: ctx.sessionId, authenticatedAt: ctx.session.authenticated_at, context: requestContext(request) };
+    return {
+      accountId: ctx.account.id,
+      sessionId: ctx.sessionId,
+      authenticatedAt: ctx.session.authenticated_at,
+      context: requestContext(request),
+      secondFactorMethods: toSecondFactorMethods(ctx.session),
+      workspaceId: ctx.workspace.id,
+    };
   });
 
   // Body-less POSTs may still say `Content-Type: application/json`; an empty body is no body.

@@ -39,6 +39,11 @@ export const DeactivationBody = Type.Object(
   strict,
 );
 
+/** Enrolment during a challenge that also offers email: the emailed code comes first. */
+export const EnrollmentBody = Type.Object({ code: Type.Optional(Code) }, strict);
+
+export const SwitchWorkspaceBody = Type.Object({ workspaceId: Id }, strict);
+
 export const ReauthenticateBody = Type.Object({ password: Password }, strict);
 
 export const RegenerateBody = Type.Object({ password: Password, code: Code }, strict);

@@ -1,7 +1,8 @@
 import type { Transaction } from 'kysely';
 import { AppError } from '../domain/errors.js';
 import { REAUTHENTICATION_WINDOW_SECONDS } from '../domain/limits.js';
-import { clearSecondFactorFailures, findAccountById } from '../store/accounts.js';
+import type { ChallengeMethod } from '../domain/policy.js';
+import { findAccountById } from '../store/accounts.js';
 import { countUnusedRecoveryCodes, deleteRecoveryCodes } from '../store/recovery-codes.js';
 import type { AccountRow, Database } from '../store/schema.js';
 import { deleteSessionsOfAccount, markSessionAuthenticated } from '../store/sessions.js';
@@ -31,6 +32,10 @@ export interface Actor {
   /** When the session last proved the password (sign-in or re-authentication). */
   authenticatedAt: string;
   context: RequestContext | null;
+  /** Second-factor methods the session passed (absent or empty: the password alone). */
+  secondFactorMethods?: readonly ChallengeMethod[];
+  /** The session's current workspace. */
+  workspaceId?: string;
 }
 
 /**
@@ -171,18 +176,4 @@ export async function regenerateRecoveryCodes(deps: Deps, actor: Actor, input: {
   return codes;
 }
 
-/**
- * Removes the account's 2FA for someone who lost their authenticator (operator or super
- * app admin): factor, recovery codes, lock and sessions go; the account is told by email.
- */
-export async function resetTwoFactor(deps: Deps, accountId: string, by: { actorAccountId: string | null; superAppId: string | null; context: RequestContext | null }): Promise<void> {
-  const account = await accountOrThrow(deps, accountId);
-  await deps.db.transaction().execute(async (tx) => {
-    await deleteTotpFactor(tx, account.id);
-    await deleteRecoveryCodes(tx, account.id);
-    await clearSecondFactorFailures(tx, account.id);
-    await deleteSessionsOfAccount(tx, account.id);
-    await recordAudit(deps, tx, { type: 'two_factor.reset', accountId: account.id, actorAccountId: by.actorAccountId, superAppId: by.superAppId, context: by.context, details: { by: by.actorAccountId ? 'super_app_admin' : 'operator' } });
-  });
-  void sendSecurityNotice(deps, account.email, 'reset');
-}
+export { resetTwoFactor } from './two-factor-reset.js';

@@ -3,11 +3,12 @@ import { AppError } from '../domain/errors.js';
 import { CHALLENGE_MAX_FAILURES } from '../domain/limits.js';
 import type { ChallengeMethod } from '../domain/policy.js';
 import { type Account, findAccountById, toAccount } from '../store/accounts.js';
-import { challengeMethods, completeChallenge, findChallengeById, killChallenge, reserveChallengeAttempt } from '../store/challenges.js';
+import { challengeMethods, completeChallenge, findChallengeById, killChallenge, markChallengeEmailPassed, reserveChallengeAttempt } from '../store/challenges.js';
 import type { Transaction } from 'kysely';
 import type { AccountRow, ChallengeRow, Database } from '../store/schema.js';
-import { listMembershipsOfAccount, type MembershipView } from '../store/tenants.js';
+import { findSuperAppById, listMembershipsOfAccount, type MembershipView } from '../store/tenants.js';
 import { recordAudit } from './audit.js';
+import { assertChallengeOwner, assertEnrollmentAllowed, createSessionForChallenge, describeChallengeForEmail, needsEmailBeforeEnrollment } from './challenge-sessions.js';
 import type { Deps, RequestContext } from './deps.js';
 import { type EmailCodeSent, sendEmailCode } from './email-codes.js';
 import { sendSecurityNotice } from './notifications.js';
@@ -20,7 +21,6 @@ import {
   reserveSecondFactorAttempt,
   type SecondFactorAttempt,
 } from './second-factor.js';
-import { createSession } from './sessions.js';
 import { createPendingTotp, activatePendingTotp, type PendingTotp } from './totp-setup.js';
 
 export interface VerifyInput {
@@ -61,14 +61,38 @@ export async function sendChallengeEmailCode(deps: Deps, token: string, context:
   assertSecondFactorUnlocked(deps, account);
   const memberships = await listMembershipsOfAccount(deps.db, account.id);
   const workspace = memberships.find((m) => m.workspace.id === challenge.workspace_id)?.workspace;
-  const forWhat = `sign in to the workspace "${workspace?.name ?? 'unknown'}" (${workspace?.superApp.name ?? ''})`;
+  const target = challenge.super_app_id === null ? undefined : await findSuperAppById(deps.db, challenge.super_app_id);
+  const forWhat = describeChallengeForEmail(challenge, workspace, target?.name);
   return sendEmailCode(deps, account, { purpose: 'login', challengeId: challenge.id, workspaceId: challenge.workspace_id, forWhat }, context);
 }
 
-/** Starts authenticator enrolment during a login that requires one (POST …/enrollment). */
-export async function startChallengeEnrollment(deps: Deps, token: string): Promise<PendingTotp> {
+/**
+ * Starts authenticator enrolment during a login that requires one (POST …/enrollment).
+ * When email is among the challenge's methods, its emailed `code` must be passed first
+ * (403 `email_code_required` without it; wrong codes count like any other).
+ */
+export async function startChallengeEnrollment(deps: Deps, token: string, code?: string, context: RequestContext | null = null): Promise<PendingTotp> {
   const { challenge, account } = await findOpenChallenge(deps, token, 'totp_enrollment');
+  if (needsEmailBeforeEnrollment(challenge)) await passEmailBeforeEnrollment(deps, challenge, account, code, context);
   return createPendingTotp(deps, account, challenge.id);
+}
+
+/** Checks and uses up the challenge's emailed code and marks it passed, so enrolment may follow. */
+async function passEmailBeforeEnrollment(deps: Deps, challenge: ChallengeRow, account: AccountRow, code: string | undefined, context: RequestContext | null): Promise<void> {
+  if (code === undefined) throw new AppError('email_code_required');
+  assertCodeShape('email', code);
+  const now = deps.clock.now().toISOString();
+  const outcome = await deps.db.transaction().execute(async (tx) => {
+    const attempt = await reserveSecondFactorAttempt(deps, tx, account);
+    const challengeAttempts = await reserveChallengeAttempt(tx, challenge.id, now, CHALLENGE_MAX_FAILURES);
+    if (challengeAttempts === null) throw new AppError('challenge_expired');
+    const proof = { method: 'email' as const, code, emailScope: { purpose: 'login' as const, challengeId: challenge.id } };
+    if (!(await consumeSecondFactorProof(deps, tx, account, proof))) return { ok: false as const, attempt, challengeAttempts };
+    if (!(await markChallengeEmailPassed(tx, challenge.id, now))) throw new AppError('challenge_expired');
+    await recordSecondFactorSuccess(tx, account.id);
+    return { ok: true as const };
+  });
+  if (!outcome.ok) await failVerification(deps, challenge, account, outcome.attempt, outcome.challengeAttempts, 'email', context);
 }
 
 /**
@@ -76,8 +100,10 @@ export async function startChallengeEnrollment(deps: Deps, token: string): Promi
  * a new session in one transaction, so a code or challenge wins once even under races.
  * Wrong codes count against the challenge (dead at 5) and the account's lockout.
  */
-export async function verifyChallenge(deps: Deps, token: string, input: VerifyInput, context: RequestContext | null): Promise<VerifyResult> {
+export async function verifyChallenge(deps: Deps, token: string, input: VerifyInput, context: RequestContext | null, sessionToken?: string): Promise<VerifyResult> {
   const { challenge, account } = await findOpenChallenge(deps, token, input.method);
+  assertChallengeOwner(challenge, sessionToken);
+  assertEnrollmentAllowed(challenge, input.method);
   assertCodeShape(input.method, input.code);
   const now = deps.clock.now().toISOString();
 
@@ -90,8 +116,15 @@ export async function verifyChallenge(deps: Deps, token: string, input: VerifyIn
     if ('hints' in used) return { ok: false as const, attempt, challengeAttempts, hints: used.hints };
     if (!(await completeChallenge(tx, challenge.id, now))) throw new AppError('challenge_expired');
     await recordSecondFactorSuccess(tx, account.id);
-    const sessionToken = await createSession(deps, tx, { accountId: account.id, workspaceId: challenge.workspace_id, secondFactorVerified: true });
-    await recordAudit(deps, tx, { type: 'second_factor.succeeded', accountId: account.id, workspaceId: challenge.workspace_id, context, details: { method: input.method } });
+    const sessionToken = await createSessionForChallenge(deps, tx, challenge, input.method);
+    await recordAudit(deps, tx, {
+      type: 'second_factor.succeeded',
+      accountId: account.id,
+      workspaceId: challenge.workspace_id,
+      superAppId: challenge.super_app_id,
+      context,
+      details: { method: input.method, purpose: challenge.purpose },
+    });
     if (input.method === 'totp_enrollment') {
       await recordAudit(deps, tx, { type: 'two_factor.activated', accountId: account.id, workspaceId: challenge.workspace_id, context, details: { during: 'login' } });
     }

@@ -1,15 +1,12 @@
-import { generateToken, sha256Hex } from '../adapters/tokens.js';
-import { maskEmail } from '../domain/codes.js';
+import { generateToken } from '../adapters/tokens.js';
 import { normalizePassword } from '../domain/password-policy.js';
 import { AppError } from '../domain/errors.js';
-import { CHALLENGE_TTL_SECONDS } from '../domain/limits.js';
 import { decideLogin } from '../domain/policy.js';
-import { addSeconds } from '../domain/ports.js';
 import { type Account, findAccountByEmail, toAccount } from '../store/accounts.js';
-import { insertChallenge } from '../store/challenges.js';
 import type { AccountRow } from '../store/schema.js';
 import { findSuperAppById, listMembershipsOfAccount, type MembershipView, toTwoFactorPolicy } from '../store/tenants.js';
 import { hasActiveTotpFactor } from '../store/totp-factors.js';
+import { type ChallengeView, openChallenge } from './challenge-issue.js';
 import type { Deps, RequestContext } from './deps.js';
 import { assertPasswordAttemptAllowed, clearPasswordFailures, recordPasswordFailure } from './throttle.js';
 import { createSession } from './sessions.js';
@@ -20,17 +17,7 @@ export interface LoginInput {
   workspaceId?: string | undefined;
 }
 
-/** The public view of a login challenge (API.md "Login"), `id` being the bearer token. */
-export interface ChallengeView {
-  id: string;
-  methods: string[];
-  primaryMethod: string;
-  expiresAt: string;
-  reason: string;
-  superApp: { id: string; name: string };
-  workspace: { id: string; name: string };
-  sentTo: string;
-}
+export type { ChallengeView } from './challenge-issue.js';
 
 export type LoginResult =
   | { status: 'authenticated'; account: Account; workspace: MembershipView['workspace']; sessionToken: string }
@@ -86,34 +73,9 @@ export async function login(deps: Deps, input: LoginInput, context: RequestConte
   const decision = decideLogin({ ownTotpActive: await hasActiveTotpFactor(deps.db, account.id), policy: toTwoFactorPolicy(superApp) });
 
   if (decision.kind === 'authenticated') {
-    const sessionToken = await createSession(deps, deps.db, { accountId: account.id, workspaceId: workspace.id, secondFactorVerified: false });
+    const sessionToken = await createSession(deps, deps.db, { accountId: account.id, workspaceId: workspace.id, secondFactorMethods: [] });
     return { status: 'authenticated', account: toAccount(account), workspace, sessionToken };
   }
-  const token = generateToken(deps.random);
-  const now = deps.clock.now();
-  const expiresAt = addSeconds(now, CHALLENGE_TTL_SECONDS).toISOString();
-  await insertChallenge(deps.db, {
-    id: sha256Hex(token),
-    accountId: account.id,
-    workspaceId: workspace.id,
-    kind: decision.kind,
-    methods: decision.methods,
-    primaryMethod: decision.primaryMethod,
-    reason: decision.reason,
-    expiresAt,
-    now: now.toISOString(),
-  });
-  return {
-    status: decision.kind,
-    challenge: {
-      id: token,
-      methods: decision.methods,
-      primaryMethod: decision.primaryMethod,
-      expiresAt,
-      reason: decision.reason,
-      superApp: workspace.superApp,
-      workspace: { id: workspace.id, name: workspace.name },
-      sentTo: maskEmail(account.email),
-    },
-  };
+  const challenge = await openChallenge(deps, { account, workspace, superApp: workspace.superApp, decision, purpose: 'login', sessionId: null });
+  return { status: decision.kind, challenge };
 }

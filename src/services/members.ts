@@ -1,31 +1,32 @@
 import { AppError } from '../domain/errors.js';
-import { findWorkspaceById, isSuperAppAdmin, listMembershipsOfAccount, listWorkspaceMembers } from '../store/tenants.js';
-import { type Actor, assertRecentAuthentication, resetTwoFactor } from './account-two-factor.js';
+import { findAccountById } from '../store/accounts.js';
+import { listWorkspaceMembers } from '../store/tenants.js';
+import { type Actor, assertRecentAuthentication } from './account-two-factor.js';
 import type { Deps } from './deps.js';
+import { authorizeWorkspace } from './tenant-authority.js';
+import { assertResetAllowedAcrossTenants, resetTwoFactor } from './two-factor-reset.js';
 
-/** The workspace and whether the caller administers its super app; 403 unless workspace admin or super app admin. */
-async function workspaceAccess(deps: Deps, workspaceId: string, accountId: string) {
-  const workspace = await findWorkspaceById(deps.db, workspaceId);
-  if (!workspace) throw new AppError('forbidden');
-  const superAppAdmin = await isSuperAppAdmin(deps.db, workspace.super_app_id, accountId);
-  const membership = (await listMembershipsOfAccount(deps.db, accountId)).find((m) => m.workspace.id === workspaceId);
-  if (!superAppAdmin && membership?.workspace.role !== 'admin') throw new AppError('forbidden');
-  return { workspace, superAppAdmin };
-}
-
-/** Members of a workspace with their 2FA status (workspace admins and super app admins). */
-export async function listMembers(deps: Deps, workspaceId: string, accountId: string) {
-  const { superAppAdmin } = await workspaceAccess(deps, workspaceId, accountId);
+/** Members of a workspace with their 2FA status (workspace admins and super app admins whose session satisfies its rule). */
+export async function listMembers(deps: Deps, workspaceId: string, actor: Actor) {
+  const { superAppAdmin } = await authorizeWorkspace(deps, actor, workspaceId, { adminAction: false, superAppAdminOnly: false });
   return { members: await listWorkspaceMembers(deps.db, workspaceId), canResetTwoFactor: superAppAdmin };
 }
 
-/** A super app admin resets the 2FA of a member of one of its workspaces (never their own). */
+/**
+ * A super app admin resets the 2FA of a member of one of its workspaces (never their own),
+ * from a session that satisfies the super app's rule and passed a second factor, only when
+ * they administer every super app of the member that forbids deactivation. 409
+ * `two_factor_not_active` when there is nothing to reset.
+ */
 export async function resetMemberTwoFactor(deps: Deps, workspaceId: string, memberAccountId: string, actor: Actor): Promise<void> {
-  const { workspace, superAppAdmin } = await workspaceAccess(deps, workspaceId, actor.accountId);
-  if (!superAppAdmin) throw new AppError('forbidden');
+  const { rule } = await authorizeWorkspace(deps, actor, workspaceId, { adminAction: true, superAppAdminOnly: true });
   assertRecentAuthentication(deps, actor);
   if (memberAccountId === actor.accountId) throw new AppError('cannot_reset_own_two_factor');
   const members = await listWorkspaceMembers(deps.db, workspaceId);
   if (!members.some((m) => m.account.id === memberAccountId)) throw new AppError('not_found');
-  await resetTwoFactor(deps, memberAccountId, { actorAccountId: actor.accountId, superAppId: workspace.super_app_id, context: actor.context });
+  await assertResetAllowedAcrossTenants(deps, memberAccountId, actor.accountId);
+  const admin = await findAccountById(deps.db, actor.accountId);
+  if (!admin) throw new AppError('unauthenticated');
+  const by = { admin: { accountId: admin.id, name: admin.name, superApp: rule.superApp }, context: actor.context };
+  if (!(await resetTwoFactor(deps, memberAccountId, by))) throw new AppError('two_factor_not_active');
 }

@@ -1,10 +1,11 @@
 import { generateToken, sha256Hex } from '../adapters/tokens.js';
 import { AppError } from '../domain/errors.js';
+import type { ChallengeMethod } from '../domain/policy.js';
 import { addSeconds } from '../domain/ports.js';
 import type { Account } from '../store/accounts.js';
 import type { Db, SessionRow } from '../store/schema.js';
 import { deleteSession, findSessionView, insertSession, touchSession } from '../store/sessions.js';
-import { listAdministeredSuperApps, type MembershipView, type Role } from '../store/tenants.js';
+import { listAdministeredSuperApps, listMembershipsOfAccount, type MembershipView, type Role } from '../store/tenants.js';
 import type { Deps } from './deps.js';
 
 /** Activity is written back at most this often, to keep reads cheap. */
@@ -18,17 +19,29 @@ export interface SessionContext {
   workspace: MembershipView['workspace'];
 }
 
+/** What a new session carries: whose, where, which second factors it passed. */
+export interface NewSessionInput {
+  accountId: string;
+  workspaceId: string;
+  /** Second-factor methods passed (empty: the password alone). */
+  secondFactorMethods: readonly ChallengeMethod[];
+  /** A session that replaces another keeps its password time and absolute deadline. */
+  authenticatedAt?: string;
+  expiresAt?: string;
+}
+
 /** Creates a session (inside `db`, usually the transaction that passed the last factor); returns the cookie token. */
-export async function createSession(deps: Deps, db: Db, input: { accountId: string; workspaceId: string; secondFactorVerified: boolean }): Promise<string> {
+export async function createSession(deps: Deps, db: Db, input: NewSessionInput): Promise<string> {
   const token = generateToken(deps.random);
   const now = deps.clock.now();
   await insertSession(db, {
     id: sha256Hex(token),
     accountId: input.accountId,
     workspaceId: input.workspaceId,
-    secondFactorVerified: input.secondFactorVerified,
-    expiresAt: addSeconds(now, deps.sessionAbsoluteSeconds).toISOString(),
+    secondFactorMethods: input.secondFactorMethods,
+    expiresAt: input.expiresAt ?? addSeconds(now, deps.sessionAbsoluteSeconds).toISOString(),
     now: now.toISOString(),
+    ...(input.authenticatedAt !== undefined && { authenticatedAt: input.authenticatedAt }),
   });
   return token;
 }
@@ -65,11 +78,15 @@ export async function endSession(deps: Deps, token: string | undefined): Promise
   if (token && token.length <= 200) await deleteSession(deps.db, sha256Hex(token));
 }
 
-/** The `GET /api/v1/session` view: account, current workspace with role and super app, administered super apps. */
+/**
+ * The `GET /api/v1/session` view: account, current workspace with role and super app, every
+ * workspace of the account (to switch to), administered super apps.
+ */
 export async function describeSession(deps: Deps, ctx: SessionContext) {
   return {
     account: ctx.account,
     workspace: ctx.workspace,
+    workspaces: (await listMembershipsOfAccount(deps.db, ctx.account.id)).map((m) => m.workspace),
     secondFactorVerified: ctx.session.second_factor_verified === 1,
     administeredSuperApps: await listAdministeredSuperApps(deps.db, ctx.account.id),
   };

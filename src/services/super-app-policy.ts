@@ -2,8 +2,11 @@ import { AppError } from '../domain/errors.js';
 import { isValidTwoFactorPolicy, type TwoFactorPolicy } from '../domain/policy.js';
 import { deleteSingleFactorSessionsOfSuperApp } from '../store/sessions.js';
 import { findSuperAppById, isSuperAppAdmin, toTwoFactorPolicy, updateTwoFactorPolicy } from '../store/tenants.js';
+import { hasActiveTotpFactor } from '../store/totp-factors.js';
+import { type Actor, assertRecentAuthentication } from './account-two-factor.js';
 import { recordAudit } from './audit.js';
 import type { Deps, RequestContext } from './deps.js';
+import { authorizeSuperAppAdmin } from './tenant-authority.js';
 
 /** 403 `forbidden` unless the account administers the super app (also when it does not exist, to not reveal ids). */
 export async function assertSuperAppAdmin(deps: Deps, superAppId: string, accountId: string): Promise<void> {
@@ -37,4 +40,24 @@ export async function setTwoFactorPolicy(
     await recordAudit(deps, tx, { type: 'policy.changed', accountId: null, actorAccountId: by.actorAccountId, superAppId, context: by.context, details: { before, after: policy } });
   });
   return policy;
+}
+
+/** `GET …/two-factor-policy` for an admin whose session satisfies the super app's rule. */
+export async function readTwoFactorPolicyAsAdmin(deps: Deps, actor: Actor, superAppId: string): Promise<TwoFactorPolicy> {
+  return (await authorizeSuperAppAdmin(deps, actor, superAppId, { adminAction: false })).policy;
+}
+
+/**
+ * `PUT …/two-factor-policy`: an admin whose session satisfies the super app's rule and
+ * passed a second factor, with a recent password. Switching a requirement on also needs the
+ * admin's own authenticator (as large code hosts require), else 403
+ * `admin_second_factor_required` with `ownTwoFactorRequired`.
+ */
+export async function changeTwoFactorPolicyAsAdmin(deps: Deps, actor: Actor, superAppId: string, policy: TwoFactorPolicy): Promise<TwoFactorPolicy> {
+  const rule = await authorizeSuperAppAdmin(deps, actor, superAppId, { adminAction: true });
+  assertRecentAuthentication(deps, actor);
+  if (policy.required && !rule.policy.required && !(await hasActiveTotpFactor(deps.db, actor.accountId))) {
+    throw new AppError('admin_second_factor_required', { ownTwoFactorRequired: true }, 'Activate two-factor authentication for your own account before requiring it');
+  }
+  return setTwoFactorPolicy(deps, superAppId, policy, { actorAccountId: actor.accountId, context: actor.context, keepSessionId: actor.sessionId });
 }

@@ -91,13 +91,14 @@ export async function lockSecondFactor(db: Db, accountId: string, until: string)
 }
 
 /** Clears the failure count and any lock (after a success or a 2FA reset). */
-export async function clearSecondFactorFailures(db: Db, accountId: string): Promise<void> {
-  await db
+export async function clearSecondFactorFailures(db: Db, accountId: string): Promise<boolean> {
+  const result = await db
     .updateTable('accounts')
     .set({ second_factor_failures: 0, second_factor_locked_until: null })
     .where('id', '=', accountId)
     .where((eb) => eb.or([eb('second_factor_failures', '>', 0), eb('second_factor_locked_until', 'is not', null)]))
-    .execute();
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 /**

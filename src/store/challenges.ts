@@ -12,7 +12,15 @@ export interface NewChallenge {
   reason: SecondFactorReason;
   expiresAt: string;
   now: string;
+  /** Default `login`; `switch` and `step_up` belong to `sessionId`. */
+  purpose?: ChallengePurpose;
+  sessionId?: string | null;
+  /** Step-up: the super app the session gains authority over. */
+  superAppId?: string | null;
 }
+
+/** What a challenge is for: a sign-in, a workspace switch, or a step-up into a super app. */
+export type ChallengePurpose = 'login' | 'switch' | 'step_up';
 
 export async function insertChallenge(db: Db, c: NewChallenge): Promise<void> {
   await db
@@ -25,6 +33,9 @@ export async function insertChallenge(db: Db, c: NewChallenge): Promise<void> {
       methods: c.methods.join(','),
       primary_method: c.primaryMethod,
       reason: c.reason,
+      purpose: c.purpose ?? 'login',
+      session_id: c.sessionId ?? null,
+      super_app_id: c.superAppId ?? null,
       status: 'open',
       expires_at: c.expiresAt,
       created_at: c.now,
@@ -80,3 +91,9 @@ export async function completeChallenge(db: Db, id: string, now: string): Promis
 const completeChallengeQuery = reusableQuery((db: Db, id: string, now: string, done: string, open: string) =>
   db.updateTable('challenges').set({ status: done }).where('id', '=', id).where('status', '=', open).where('expires_at', '>', now),
 );
+
+/** Records that the challenge's emailed code was passed (before enrolment); false when it is no longer open. */
+export async function markChallengeEmailPassed(db: Db, id: string, now: string): Promise<boolean> {
+  const result = await db.updateTable('challenges').set({ email_passed_at: now }).where('id', '=', id).where('status', '=', 'open').executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

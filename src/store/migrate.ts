@@ -1,12 +1,14 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as initial from './migrations/0001-initial.js';
 import * as throttles from './migrations/0002-throttles.js';
+import * as sessionAuthority from './migrations/0003-session-authority.js';
 import type { Database } from './schema.js';
 
 /** Migrations as code, in order; names are stable once released. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-throttles': throttles,
+  '0003-session-authority': sessionAuthority,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

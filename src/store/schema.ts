@@ -97,6 +97,14 @@ export interface ChallengeTable {
   methods: string;
   primary_method: string;
   reason: string;
+  /** `login`, `switch` (to another workspace) or `step_up` (authority over a super app). */
+  purpose: Generated<string>;
+  /** Switch and step-up: the session (hash) that asked; only it may complete the challenge. */
+  session_id: Generated<string | null>;
+  /** Step-up: the super app the session gains authority over. */
+  super_app_id: Generated<string | null>;
+  /** When the emailed code of this challenge was passed before enrolment (email-first rule). */
+  email_passed_at: Generated<string | null>;
   failures: Generated<number>;
   status: string;
   expires_at: string;
@@ -122,6 +130,8 @@ export interface SessionTable {
   account_id: string;
   workspace_id: string;
   second_factor_verified: number;
+  /** Second-factor methods this session passed, comma-separated ('' for the password alone). */
+  second_factor_methods: Generated<string>;
   authenticated_at: string;
   last_seen_at: string;
   expires_at: string;

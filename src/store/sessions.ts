@@ -1,9 +1,21 @@
+import type { ChallengeMethod } from '../domain/policy.js';
 import { reusableQuery } from './reusable-query.js';
-import type { Db } from './schema.js';
+import type { Db, SessionRow } from './schema.js';
 
+const METHODS: readonly ChallengeMethod[] = ['totp', 'email', 'recovery_code', 'totp_enrollment'];
+
+/** The second-factor methods a session row passed (unknown words are dropped). */
+export function toSecondFactorMethods(row: Pick<SessionRow, 'second_factor_methods'>): ChallengeMethod[] {
+  return row.second_factor_methods.split(',').filter((m): m is ChallengeMethod => (METHODS as readonly string[]).includes(m));
+}
+
+/**
+ * Inserts a session. `secondFactorMethods` empty: the password alone. `authenticatedAt`
+ * (when the password was last proven) defaults to `now`.
+ */
 export async function insertSession(
   db: Db,
-  s: { id: string; accountId: string; workspaceId: string; secondFactorVerified: boolean; expiresAt: string; now: string },
+  s: { id: string; accountId: string; workspaceId: string; secondFactorMethods: readonly ChallengeMethod[]; expiresAt: string; now: string; authenticatedAt?: string },
 ): Promise<void> {
   await db
     .insertInto('sessions')
@@ -11,8 +23,9 @@ export async function insertSession(
       id: s.id,
       account_id: s.accountId,
       workspace_id: s.workspaceId,
-      second_factor_verified: s.secondFactorVerified ? 1 : 0,
-      authenticated_at: s.now,
+      second_factor_verified: s.secondFactorMethods.length > 0 ? 1 : 0,
+      second_factor_methods: [...new Set(s.secondFactorMethods)].join(','),
+      authenticated_at: s.authenticatedAt ?? s.now,
       last_seen_at: s.now,
       expires_at: s.expiresAt,
       created_at: s.now,
@@ -32,6 +45,7 @@ const sessionViewQuery = reusableQuery((db: Db, id: string) =>
       'sessions.account_id',
       'sessions.workspace_id',
       'sessions.second_factor_verified',
+      'sessions.second_factor_methods',
       'sessions.authenticated_at',
       'sessions.last_seen_at',
       'sessions.expires_at',
@@ -51,6 +65,11 @@ export async function findSessionView(db: Db, id: string) {
   return (await sessionViewQuery(db, id)).rows[0];
 }
 
+/** The session row the id names, without joins (challenge completion re-reads its origin session). */
+export async function findSessionById(db: Db, id: string): Promise<SessionRow | undefined> {
+  return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 /** Records activity on a session (idle timeout). */
 export async function touchSession(db: Db, id: string, now: string): Promise<void> {
   await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
@@ -61,8 +80,10 @@ export async function markSessionAuthenticated(db: Db, id: string, now: string):
   await db.updateTable('sessions').set({ authenticated_at: now, last_seen_at: now }).where('id', '=', id).execute();
 }
 
-export async function deleteSession(db: Db, id: string): Promise<void> {
-  await db.deleteFrom('sessions').where('id', '=', id).execute();
+/** Deletes the session; false when it was already gone (so of two replacements, one wins). */
+export async function deleteSession(db: Db, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('sessions').where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
 }
 
 /** Ends the sessions into the super app's workspaces that never passed a second factor; returns how many ended. */

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/database.js';
 import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
+import { secondFactorSession } from '../support/authority.js';
 
 const BOB = 'bob@example.com';
 const SAM = 'sam@example.com';
@@ -24,7 +25,8 @@ describe.each(DIALECTS)('deactivation under super app policies (%s)', (dialect) 
     await h.member(strict.workspaceId, BOB, 'developer');
     await h.member(strict.workspaceId, SAM, 'admin');
     await h.makeSuperAppAdmin(strict.superAppId, SAM);
-    sam = await h.loginSession(SAM);
+    // Policy changes need the admin's own second factor in the session (issue 11).
+    sam = (await secondFactorSession(h, SAM)).cookie;
     bob = await h.loginSession(BOB);
     ({ key } = await h.activateTotp(bob));
   });

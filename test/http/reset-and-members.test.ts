@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/database.js';
 import { type ApiResponse, createHarness, expectProblem, type Harness } from '../support/harness.js';
+import { secondFactorSession } from '../support/authority.js';
 
 interface Person {
   id: string;
@@ -35,6 +36,8 @@ describe.each(DIALECTS)('workspace members and 2FA reset (%s)', (dialect) => {
     oscar = await person(other.workspaceId, 'oscar@example.com', 'admin');
     await h.makeSuperAppAdmin(other.superAppId, oscar.email);
     ({ recoveryCodes: bobRecoveryCodes, secret: bobSecret } = await h.activateTotp(bob.session));
+    // Resets need the admin's own second factor in the session (issue 11).
+    alice.session = (await secondFactorSession(h, alice.email)).cookie;
   });
   afterEach(async () => h?.close());
 
@@ -48,7 +51,7 @@ describe.each(DIALECTS)('workspace members and 2FA reset (%s)', (dialect) => {
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toContain('application/json');
     expect(response.body.members).toEqual([
-      { account: { id: alice.id, email: 'alice@example.com', name: 'alice' }, role: 'admin', twoFactorActive: false },
+      { account: { id: alice.id, email: 'alice@example.com', name: 'alice' }, role: 'admin', twoFactorActive: true },
       { account: { id: bob.id, email: 'bob@example.com', name: 'bob' }, role: 'developer', twoFactorActive: true },
       { account: { id: dave.id, email: 'dave@example.com', name: 'dave' }, role: 'admin', twoFactorActive: false },
     ]);
@@ -129,7 +132,6 @@ describe.each(DIALECTS)('workspace members and 2FA reset (%s)', (dialect) => {
   });
 
   it('refuses to reset your own 2FA with 400 cannot_reset_own_two_factor', async () => {
-    await h.activateTotp(alice.session);
     expectProblem(await h.api('POST', resetUrl(alice.id), { cookie: alice.session }), 400, 'cannot_reset_own_two_factor');
     const status = await h.api('GET', '/api/v1/account/two-factor', { cookie: alice.session });
     expect(status.body.active).toBe(true);

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/database.js';
 import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
+import { secondFactorSession } from '../support/authority.js';
 
 const DEFAULT_POLICY = { required: false, primaryMethod: 'totp', secondaryMethod: null, allowDeactivation: true };
 const EMAIL_POLICY = { required: true, primaryMethod: 'email', secondaryMethod: 'totp', allowDeactivation: false };
@@ -26,7 +27,8 @@ describe.each(DIALECTS)('super app 2FA policy API (%s)', (dialect) => {
     await h.member(acme.workspaceId, 'dave@example.com', 'admin');
     await h.member(other.workspaceId, 'carol@example.com', 'admin');
     await h.makeSuperAppAdmin(other.superAppId, 'carol@example.com');
-    admin = await h.loginSession('alice@example.com');
+    // Policy changes need the admin's own second factor in the session (issue 11).
+    admin = (await secondFactorSession(h, 'alice@example.com')).cookie;
     developer = await h.loginSession('bob@example.com');
     workspaceAdmin = await h.loginSession('dave@example.com');
     otherAdmin = await h.loginSession('carol@example.com');
@@ -129,7 +131,7 @@ describe.each(DIALECTS)('super app 2FA policy validation (%s)', (dialect) => {
     superAppId = tenant.superAppId;
     await h.member(tenant.workspaceId, 'alice@example.com', 'admin');
     await h.makeSuperAppAdmin(superAppId, 'alice@example.com');
-    admin = await h.loginSession('alice@example.com');
+    admin = (await secondFactorSession(h, 'alice@example.com')).cookie;
   });
   afterAll(async () => h?.close());
   const policyUrl = () => `/api/v1/super-apps/${superAppId}/two-factor-policy`;

@@ -2,8 +2,9 @@ import { reauthenticate } from '../../services/account-two-factor.js';
 import { login } from '../../services/login.js';
 import { sendChallengeEmailCode, startChallengeEnrollment, verifyChallenge } from '../../services/challenges.js';
 import { describeSession, endSession } from '../../services/sessions.js';
+import { switchWorkspace } from '../../services/workspace-switch.js';
 import type { HttpApp } from '../app.js';
-import { ChallengeParams, LoginBody, ReauthenticateBody, VerifyBody } from '../schemas.js';
+import { ChallengeParams, EnrollmentBody, LoginBody, ReauthenticateBody, SwitchWorkspaceBody, VerifyBody } from '../schemas.js';
 import { clearSessionCookie, readSessionToken, requestContext, setSessionCookie } from '../session-cookie.js';
 
 const tags = ['auth'];
@@ -26,14 +27,19 @@ export function registerAuthRoutes(app: HttpApp): void {
     return reply.code(202).send(await sendChallengeEmailCode(deps, request.params.id, requestContext(request)));
   });
 
-  app.post('/api/v1/auth/challenges/:id/enrollment', { schema: { tags, params: ChallengeParams } }, async (request) => {
-    return startChallengeEnrollment(deps, request.params.id);
+  // The body is optional (only a challenge that also offers email needs `code`): none counts as `{}`.
+  const emptyBodyAsObject = async (request: { body: unknown }) => {
+    request.body ??= {};
+  };
+  app.post('/api/v1/auth/challenges/:id/enrollment', { schema: { tags, params: ChallengeParams, body: EnrollmentBody }, preValidation: emptyBodyAsObject }, async (request) => {
+    return startChallengeEnrollment(deps, request.params.id, request.body?.code, requestContext(request));
   });
 
   app.post('/api/v1/auth/challenges/:id/verify', { schema: { tags, params: ChallengeParams, body: VerifyBody } }, async (request, reply) => {
-    const { sessionToken, recoveryCodes, ...body } = await verifyChallenge(deps, request.params.id, request.body, requestContext(request));
+    const current = readSessionToken(request, cookies);
+    const { sessionToken, recoveryCodes, ...body } = await verifyChallenge(deps, request.params.id, request.body, requestContext(request), current);
     // A sign-in replaces whatever session the browser held: never two ids for one browser.
-    await endSession(deps, readSessionToken(request, cookies));
+    await endSession(deps, current);
     setSessionCookie(reply, cookies, sessionToken, maxAge);
     return recoveryCodes ? { ...body, recoveryCodes } : body;
   });
@@ -45,6 +51,14 @@ export function registerAuthRoutes(app: HttpApp): void {
   });
 
   app.get('/api/v1/session', { schema: { tags } }, async (request) => describeSession(deps, await app.requireSession(request)));
+
+  app.post('/api/v1/session/workspace', { schema: { tags, body: SwitchWorkspaceBody } }, async (request, reply) => {
+    const result = await switchWorkspace(deps, await app.requireActor(request), request.body.workspaceId);
+    if (result.status !== 'authenticated') return result;
+    const { sessionToken, ...body } = result;
+    setSessionCookie(reply, cookies, sessionToken, maxAge);
+    return body;
+  });
 
   app.post('/api/v1/session/reauthenticate', { schema: { tags, body: ReauthenticateBody } }, async (request) => {
     return { authenticatedAt: await reauthenticate(deps, await app.requireActor(request), request.body.password) };

@@ -1,0 +1,69 @@
+import { sha256Hex } from '../adapters/tokens.js';
+import { AppError } from '../domain/errors.js';
+import type { ChallengeMethod } from '../domain/policy.js';
+import { challengeMethods } from '../store/challenges.js';
+import type { ChallengeRow, Db } from '../store/schema.js';
+import { deleteSession, findSessionById, toSecondFactorMethods } from '../store/sessions.js';
+import type { Deps } from './deps.js';
+import { createSession } from './sessions.js';
+
+/**
+ * What a passed challenge yields, by purpose: a login's new session, or for a workspace
+ * switch or a step-up the asking session replaced by a new one (new token) that also
+ * passed this method.
+ */
+
+/**
+ * 410 `challenge_expired` unless a switch or step-up challenge is completed by the session
+ * that asked for it (its cookie), so a leaked challenge id elevates nobody else's session.
+ */
+export function assertChallengeOwner(challenge: ChallengeRow, sessionToken: string | undefined): void {
+  if (challenge.session_id === null) return;
+  if (!sessionToken || sessionToken.length > 200 || sha256Hex(sessionToken) !== challenge.session_id) throw new AppError('challenge_expired');
+}
+
+/** True when the challenge offers email as well as enrolment and its emailed code has not been passed yet. */
+export function needsEmailBeforeEnrollment(challenge: ChallengeRow): boolean {
+  const methods = challengeMethods(challenge);
+  return methods.includes('totp_enrollment') && methods.includes('email') && challenge.email_passed_at === null;
+}
+
+/**
+ * 403 `email_code_required` for enrolment while the challenge's emailed code is pending:
+ * the password alone never enrols an authenticator when the mailbox could have been asked.
+ */
+export function assertEnrollmentAllowed(challenge: ChallengeRow, method: ChallengeMethod): void {
+  if (method === 'totp_enrollment' && needsEmailBeforeEnrollment(challenge)) throw new AppError('email_code_required');
+}
+
+/** Says in a code email what the code is for. */
+export function describeChallengeForEmail(challenge: ChallengeRow, workspace: { name: string; superApp: { name: string } } | undefined, superAppName: string | undefined): string {
+  if (challenge.purpose === 'step_up') return `confirm it is you before acting on the super app "${superAppName ?? 'unknown'}"`;
+  const verb = challenge.purpose === 'switch' ? 'switch to' : 'sign in to';
+  return `${verb} the workspace "${workspace?.name ?? 'unknown'}" (${workspace?.superApp.name ?? ''})`;
+}
+
+/**
+ * Creates the session a passed challenge yields, inside `tx`. A login gets a new session
+ * that passed `method`; a switch or step-up replaces the asking session (which must still
+ * be live) by one with its methods plus `method`, its password time and its absolute
+ * deadline, in the challenge's workspace. Returns the new cookie token.
+ */
+export async function createSessionForChallenge(deps: Deps, tx: Db, challenge: ChallengeRow, method: ChallengeMethod): Promise<string> {
+  const base = { accountId: challenge.account_id, workspaceId: challenge.workspace_id };
+  if (challenge.session_id === null) return createSession(deps, tx, { ...base, secondFactorMethods: [method] });
+  const origin = await findSessionById(tx, challenge.session_id);
+  const now = deps.clock.now();
+  const idleDeadline = origin ? Date.parse(origin.last_seen_at) + deps.sessionIdleSeconds * 1000 : 0;
+  if (!origin || origin.account_id !== challenge.account_id || origin.expires_at <= now.toISOString() || idleDeadline <= now.getTime()) {
+    throw new AppError('challenge_expired');
+  }
+  // The delete is the claim: the asking session is replaced once.
+  if (!(await deleteSession(tx, origin.id))) throw new AppError('challenge_expired');
+  return createSession(deps, tx, {
+    ...base,
+    secondFactorMethods: [...toSecondFactorMethods(origin), method],
+    authenticatedAt: origin.authenticated_at,
+    expiresAt: origin.expires_at,
+  });
+}
