@@ -82,6 +82,16 @@ describe.each(DIALECTS)('a closed login challenge (%s)', (dialect) => {
     expectProblem(await enrol(id), 410, 'challenge_expired');
   });
 
+  // Mutation caught: dropping the `failures >= CHALLENGE_MAX_FAILURES` check, which closes a
+  // challenge whose fifth wrong code is counted but not yet marked dead.
+  it('a challenge whose five attempts are used up is closed even before it is marked dead', async () => {
+    const id = await challengeUnder(TOTP_ONLY);
+    await h.deps.db.updateTable('challenges').set({ failures: 5 }).execute();
+    expect(await challengeStatus()).toBe('open');
+    expectProblem(await enrol(id), 410, 'challenge_expired');
+    expect(await h.deps.db.selectFrom('totp_factors').selectAll().execute()).toEqual([]);
+  });
+
   it('a challenge marked dead is closed by its state alone, attempts left on its counter or not', async () => {
     const id = await challengeUnder(EMAIL_ONLY);
     await h.deps.db.updateTable('challenges').set({ status: 'dead' }).execute();

@@ -108,6 +108,18 @@ describe.each(DIALECTS)('throttling gaps (%s)', (dialect) => {
       expect(await attempt('alice@example.com', WRONG)).toBe('too_many_attempts');
     });
 
+    // Mutation caught: the wait rounded down or to the nearest second (Math.ceil in `assertPasswordAttemptAllowed`).
+    it('a wait with 1.4 s left is announced as 2 s, never less than what is left', async () => {
+      await alice();
+      for (let i = 0; i < 5; i += 1) expect(await attempt('alice@example.com', WRONG)).toBe('invalid_credentials');
+      h.clock.advanceSeconds(1); // the 1 s wait after the fifth failure
+      expect(await attempt('alice@example.com', WRONG)).toBe('invalid_credentials');
+      // Six failures: a 2 s wait from the last one.
+      h.clock.advanceSeconds(0.6);
+      const refused = await verifyPassword(h.deps, 'alice@example.com', PASSWORD, null).catch((error: unknown) => error);
+      expect(refused).toMatchObject({ code: 'too_many_attempts', extra: { retryAfterSeconds: 2 } });
+    });
+
     // Mutation caught: clearing the count under the email as typed instead of its normalized key.
     it('the count is cleared whatever the case of the email typed with the right password', async () => {
       await alice();
