@@ -18,7 +18,7 @@ Tenants
 
 Accounts
   account create --email EMAIL --name NAME --password-stdin
-  account show --email EMAIL
+  account show --email EMAIL                 Workspaces, and each super app's sign-in rule for the account
   account reset-2fa --email EMAIL
 
 Options

@@ -2,11 +2,12 @@ import { AppError } from '../domain/errors.js';
 import { findPasswordProblem, normalizePassword } from '../domain/password-policy.js';
 import type { TwoFactorPolicy } from '../domain/policy.js';
 import { findAccountByEmail, insertAccount } from '../store/accounts.js';
-import { findSuperAppById, findWorkspaceById, insertSuperApp, insertSuperAppAdmin, insertWorkspace, listMembershipsOfAccount, type Role, upsertMembership } from '../store/tenants.js';
+import { findSuperAppById, findWorkspaceById, insertSuperApp, insertSuperAppAdmin, insertWorkspace, listAdministeredSuperApps, listMembershipsOfAccount, type Role, upsertMembership } from '../store/tenants.js';
 import { hasActiveTotpFactor } from '../store/totp-factors.js';
 import { resetTwoFactor } from './account-two-factor.js';
 import { type Deps, newId, nowIso } from './deps.js';
 import { getTwoFactorPolicy, setTwoFactorPolicy } from './super-app-policy.js';
+import { findSuperAppRule } from './tenant-authority.js';
 
 /** Operator tasks behind the CLI (API.md "CLI"). Each returns the JSON the CLI prints. */
 
@@ -69,14 +70,36 @@ export async function resetAccountTwoFactor(deps: Deps, email: string) {
   return { active: false };
 }
 
+/**
+ * The account, its workspaces, and each super app's rule for it (every super app it
+ * belongs to or administers): what a sign-in there demands now (`login`: `password` alone,
+ * `second_factor_required` or `enrollment_required`, with the methods that satisfy it),
+ * which is also what a session needs to act on that super app.
+ */
 export async function showAccount(deps: Deps, email: string) {
   const account = await accountByEmailOrThrow(deps, email);
   const memberships = await listMembershipsOfAccount(deps.db, account.id);
+  const administered = await listAdministeredSuperApps(deps.db, account.id);
+  const ids = [...new Set([...memberships.map((m) => m.workspace.superApp.id), ...administered.map((a) => a.id)])];
+  const superApps = [];
+  for (const id of ids) {
+    const rule = await findSuperAppRule(deps, account.id, id);
+    if (!rule) continue;
+    const { decision } = rule;
+    superApps.push({
+      ...rule.superApp,
+      administered: administered.some((a) => a.id === id),
+      twoFactorRequired: rule.policy.required,
+      login: decision.kind === 'authenticated' ? 'password' : decision.kind,
+      methods: decision.kind === 'authenticated' ? [] : decision.methods,
+    });
+  }
   return {
     id: account.id,
     email: account.email,
     name: account.name,
     twoFactorActive: await hasActiveTotpFactor(deps.db, account.id),
     workspaces: memberships.map((m) => m.workspace),
+    superApps,
   };
 }

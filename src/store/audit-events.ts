@@ -12,8 +12,9 @@ export async function listAuditEventsOfAccount(db: Db, accountId: string, limit:
 
 /**
  * Events a super app's admins may read, newest first: its own (policy changes, resets by
- * its admins), its workspaces' events, and account-wide events (no workspace: activation,
- * lock…) of accounts in its workspaces — never what its members did in another tenant.
+ * its admins), its workspaces' events, account-wide events (no workspace: activation,
+ * lock…) of accounts in its workspaces, and every 2FA reset of those accounts, whoever
+ * reset it (a reset removes the factor everywhere) — never what its members did in another tenant.
  */
 export async function listAuditEventsOfSuperApp(db: Db, superAppId: string, limit: number): Promise<AuditEventRow[]> {
   const workspacesOfSuperApp = db.selectFrom('workspaces').select('id').where('super_app_id', '=', superAppId);
@@ -24,6 +25,10 @@ export async function listAuditEventsOfSuperApp(db: Db, superAppId: string, limi
       eb.or([
         eb('super_app_id', '=', superAppId),
         eb('workspace_id', 'in', workspacesOfSuperApp),
+        eb.and([
+          eb('type', '=', 'two_factor.reset'),
+          eb('account_id', 'in', eb.selectFrom('memberships').select('memberships.account_id').where('memberships.workspace_id', 'in', workspacesOfSuperApp)),
+        ]),
         eb.and([
           eb('workspace_id', 'is', null),
           eb('super_app_id', 'is', null),
