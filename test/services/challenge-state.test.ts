@@ -82,6 +82,21 @@ describe.each(DIALECTS)('a closed login challenge (%s)', (dialect) => {
     expectProblem(await enrol(id), 410, 'challenge_expired');
   });
 
+  // Mutation caught: `expires_at <= now` turned into `<` (a challenge would still mail codes at the instant it expires).
+  it('at the instant its 5 minutes are up, it neither mails a code nor starts an enrolment', async () => {
+    const emailId = await challengeUnder(EMAIL_ONLY);
+    const totp = await h.tenant('Authenticator Super App', TOTP_ONLY);
+    await h.member(totp.workspaceId, CAROL, 'developer');
+    const enrolId = (await h.api('POST', '/api/v1/auth/login', { body: { email: CAROL, password: PASSWORD, workspaceId: totp.workspaceId } })).body.challenge.id;
+
+    h.clock.advanceSeconds(299);
+    expect((await enrol(enrolId)).status).toBe(200);
+    h.clock.advanceSeconds(1);
+    expectProblem(await enrol(enrolId), 410, 'challenge_expired');
+    expectProblem(await sendCode(emailId), 410, 'challenge_expired');
+    expect(h.mailer.to(CAROL)).toEqual([]);
+  });
+
   // Mutation caught: dropping the `failures >= CHALLENGE_MAX_FAILURES` check, which closes a
   // challenge whose fifth wrong code is counted but not yet marked dead.
   it('a challenge whose five attempts are used up is closed even before it is marked dead', async () => {
