@@ -3,7 +3,7 @@ import { Value } from 'typebox/value';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isSixDigitCode, normalizeRecoveryCode } from '../../src/domain/codes.js';
 import { ERROR_CATALOGUE } from '../../src/domain/errors.js';
-import { PolicyBody, VerifyBody } from '../../src/http/schemas.js';
+import { PolicyBody, SwitchWorkspaceBody, VerifyBody } from '../../src/http/schemas.js';
 import { DIALECTS } from '../support/database.js';
 import { createHarness, type Harness, PASSWORD } from '../support/harness.js';
 
@@ -42,6 +42,7 @@ const ENDPOINTS: Array<{ method: Method; path: string; fields?: string[] }> = [
   { method: 'POST', path: '/api/v1/auth/logout' },
   { method: 'GET', path: '/api/v1/session' },
   { method: 'POST', path: '/api/v1/session/reauthenticate', fields: ['password'] },
+  { method: 'POST', path: '/api/v1/session/workspace', fields: ['workspaceId'] },
   { method: 'GET', path: '/api/v1/account/two-factor' },
   { method: 'POST', path: '/api/v1/account/two-factor/activation' },
   { method: 'POST', path: '/api/v1/account/two-factor/activation/verify', fields: ['code'] },
@@ -52,6 +53,7 @@ const ENDPOINTS: Array<{ method: Method; path: string; fields?: string[] }> = [
   { method: 'GET', path: '/api/v1/super-apps/{superAppId}/two-factor-policy' },
   { method: 'PUT', path: '/api/v1/super-apps/{superAppId}/two-factor-policy', fields: ['required', 'primaryMethod', 'secondaryMethod', 'allowDeactivation'] },
   { method: 'GET', path: '/api/v1/super-apps/{superAppId}/audit-events' },
+  { method: 'POST', path: '/api/v1/super-apps/{superAppId}/step-up' },
   { method: 'GET', path: '/api/v1/workspaces/{workspaceId}/members' },
   { method: 'POST', path: '/api/v1/workspaces/{workspaceId}/members/{accountId}/two-factor/reset' },
 ];
@@ -264,6 +266,8 @@ describe.each(DIALECTS)('fuzzing every endpoint (%s)', (dialect) => {
       body = undefined;
     }
     if (r.method === 'POST' && path === '/api/v1/auth/logout' && withSession) return true;
+    // A valid switch replaces the session, as it should.
+    if (r.method === 'POST' && path === '/api/v1/session/workspace' && withSession && Value.Check(SwitchWorkspaceBody, body)) return true;
     if (r.method === 'PUT' && path === `/api/v1/super-apps/${ids.superAppId}/two-factor-policy` && withSession && Value.Check(PolicyBody, body)) return true;
     if (r.method === 'POST' && path === `/api/v1/auth/challenges/${ids.challengeId}/verify` && Value.Check(VerifyBody, body)) {
       // A well-formed wrong code is counted against the challenge and the account, as it should be.
