@@ -110,6 +110,23 @@ describe.each(DIALECTS)('tenant-bounded authority (%s)', (dialect) => {
     expect((await h.api('POST', `/api/v1/auth/challenges/${started.body.challenge.id}/verify`, { cookie, body: { method: 'email', code } })).status).toBe(200);
   });
 
+  it('steps up into a super app the account administers without being in any of its workspaces', async () => {
+    const remote = await h.tenant('SA Remote', { required: true, primaryMethod: 'email', secondaryMethod: null });
+    await h.makeSuperAppAdmin(remote.superAppId, VICTIM);
+    const cookie = await passwordSession(h, VICTIM, lax.workspaceId);
+    const policyOfRemote = `/api/v1/super-apps/${remote.superAppId}/two-factor-policy`;
+    expectProblem(await h.api('GET', policyOfRemote, { cookie }), 403, 'second_factor_required_for_super_app');
+    const started = await stepUp(h, cookie, remote.superAppId);
+    expect(started.body.challenge).toMatchObject({ methods: ['email'], superApp: { id: remote.superAppId }, workspace: { id: lax.workspaceId } });
+    const elevated = (await passWithEmail(h, started.body.challenge.id, VICTIM, cookie)).sessionCookie!;
+    expect((await h.api('GET', policyOfRemote, { cookie: elevated })).status).toBe(200);
+    // Already satisfied: a second step-up asks nothing and changes nothing.
+    const again = await stepUp(h, elevated, remote.superAppId);
+    expect(again.body).toMatchObject({ status: 'authenticated', workspace: { id: lax.workspaceId } });
+    expect(again.sessionCookie).toBeUndefined();
+    expect((await h.api('GET', '/api/v1/session', { cookie: elevated })).status).toBe(200);
+  });
+
   it('refuses step-up into a super app the account neither administers nor belongs to', async () => {
     const outsider = await h.tenant('SA Other', STRICT_POLICY);
     const cookie = await passwordSession(h, VICTIM, lax.workspaceId);
