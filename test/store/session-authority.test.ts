@@ -1,0 +1,58 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { insertChallenge, markChallengeEmailPassed, findChallengeById } from '../../src/store/challenges.js';
+import { deleteSession, findSessionById, insertSession, toSecondFactorMethods } from '../../src/store/sessions.js';
+import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/database.js';
+import { insertAccount } from '../../src/store/accounts.js';
+import { insertSuperApp, insertWorkspace, upsertMembership } from '../../src/store/tenants.js';
+
+/** Migration 0003: sessions remember their second factors; challenges their purpose, owner and email step. */
+
+const NOW = '2026-11-27T10:00:00.000Z';
+const LATER = '2026-11-27T22:00:00.000Z';
+
+describe.each(DIALECTS)('session authority columns (%s)', (dialect) => {
+  let database: TestDatabase;
+  beforeEach(async () => {
+    database = await createTestDatabase(dialect);
+    const { db } = database.handle;
+    await insertSuperApp(db, { id: 'sa', name: 'SA', now: NOW });
+    await insertWorkspace(db, { id: 'ws', superAppId: 'sa', name: 'WS', now: NOW });
+    await insertAccount(db, { id: 'acc', email: 'a@example.com', name: 'A', passwordHash: 'x', now: NOW });
+    await upsertMembership(db, { workspaceId: 'ws', accountId: 'acc', role: 'admin', now: NOW });
+  });
+  afterEach(async () => database?.drop());
+
+  it('stores the methods a session passed, deduplicated, with its own password time', async () => {
+    const { db } = database.handle;
+    await insertSession(db, { id: 's1', accountId: 'acc', workspaceId: 'ws', secondFactorMethods: ['email', 'totp', 'email'], expiresAt: LATER, now: NOW, authenticatedAt: '2026-11-27T09:50:00.000Z' });
+    await insertSession(db, { id: 's2', accountId: 'acc', workspaceId: 'ws', secondFactorMethods: [], expiresAt: LATER, now: NOW });
+    const first = (await findSessionById(db, 's1'))!;
+    expect(toSecondFactorMethods(first)).toEqual(['email', 'totp']);
+    expect(first.second_factor_verified).toBe(1);
+    expect(first.authenticated_at).toBe('2026-11-27T09:50:00.000Z');
+    const second = (await findSessionById(db, 's2'))!;
+    expect(toSecondFactorMethods(second)).toEqual([]);
+    expect(second.second_factor_verified).toBe(0);
+    expect(second.authenticated_at).toBe(NOW);
+  });
+
+  it('deleting a session is a claim: true once, then false', async () => {
+    const { db } = database.handle;
+    await insertSession(db, { id: 's1', accountId: 'acc', workspaceId: 'ws', secondFactorMethods: [], expiresAt: LATER, now: NOW });
+    expect(await Promise.all([deleteSession(db, 's1'), deleteSession(db, 's1')])).toEqual(expect.arrayContaining([true, false]));
+    expect(await findSessionById(db, 's1')).toBeUndefined();
+  });
+
+  it('a challenge keeps its purpose, owner session and target; its email step is marked once it is open', async () => {
+    const { db } = database.handle;
+    const base = { accountId: 'acc', workspaceId: 'ws', kind: 'second_factor_required' as const, methods: ['email' as const], primaryMethod: 'email' as const, reason: 'super_app_policy' as const, expiresAt: LATER, now: NOW };
+    await insertChallenge(db, { ...base, id: 'login' });
+    await insertChallenge(db, { ...base, id: 'step', purpose: 'step_up', sessionId: 's1', superAppId: 'sa' });
+    expect(await findChallengeById(db, 'login')).toMatchObject({ purpose: 'login', session_id: null, super_app_id: null, email_passed_at: null });
+    expect(await findChallengeById(db, 'step')).toMatchObject({ purpose: 'step_up', session_id: 's1', super_app_id: 'sa' });
+    expect(await markChallengeEmailPassed(db, 'step', NOW)).toBe(true);
+    expect((await findChallengeById(db, 'step'))!.email_passed_at).toBe(NOW);
+    await db.updateTable('challenges').set({ status: 'done' }).where('id', '=', 'login').execute();
+    expect(await markChallengeEmailPassed(db, 'login', NOW)).toBe(false);
+  });
+});
