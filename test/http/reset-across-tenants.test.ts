@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resetAccountTwoFactor } from '../../src/services/operator.js';
-import { passwordSession, secondFactorSession } from '../support/authority.js';
+import { login, passwordSession, secondFactorSession, verify } from '../support/authority.js';
 import { DIALECTS } from '../support/database.js';
 import { createHarness, expectProblem, type Harness } from '../support/harness.js';
 
@@ -96,6 +96,22 @@ describe.each(DIALECTS)('2FA reset across tenants (%s)', (dialect) => {
     expect(await resetAccountTwoFactor(h.deps, 'pat@example.com')).toEqual({ active: false });
     expect(h.mailer.to('pat@example.com')).toEqual([]);
     expect(await resetEvents()).toEqual([]);
+  });
+
+  it('a member locked out by wrong emailed codes, without an authenticator, can still be reset: the lock is lifted', async () => {
+    const dart = await h.tenant('Dart', { required: true, primaryMethod: 'email', secondaryMethod: null });
+    await h.makeSuperAppAdmin(dart.superAppId, ALICE);
+    const lee = await h.member(dart.workspaceId, 'lee@example.com', 'developer');
+    for (let round = 0; round < 2; round += 1) {
+      const started = await login(h, 'lee@example.com');
+      for (let i = 0; i < 5; i += 1) await verify(h, started.body.challenge.id, 'email', '000000');
+    }
+    const locked = await h.deps.db.selectFrom('accounts').select('second_factor_locked_until').where('id', '=', lee.id).executeTakeFirstOrThrow();
+    expect(locked.second_factor_locked_until).not.toBeNull();
+    const reset = await h.api('POST', `/api/v1/workspaces/${dart.workspaceId}/members/${lee.id}/two-factor/reset`, { cookie: alice });
+    expect(reset.status, JSON.stringify(reset.body)).toBe(200);
+    const after = await h.deps.db.selectFrom('accounts').select(['second_factor_locked_until', 'second_factor_failures']).where('id', '=', lee.id).executeTakeFirstOrThrow();
+    expect(after).toEqual({ second_factor_locked_until: null, second_factor_failures: 0 });
   });
 
   it('a second reset of the same member answers 409: one reset wins', async () => {
