@@ -94,6 +94,16 @@ describe.each(DIALECTS)('email code details (%s)', (dialect) => {
     expect(lines[4]).toBe('If you did not request it, someone may know your password: change it and turn on an authenticator app.');
   });
 
+  // Mutations caught: the server-log entry of an undeliverable code emptied (operators need the reason and purpose).
+  it('an undeliverable code is logged as an error with the mail server\'s reason and the purpose, never the code', async () => {
+    await setUp();
+    const errors: { obj: unknown; msg: unknown }[] = [];
+    h.deps.logger = { info() {}, warn() {}, error: (obj, msg) => errors.push({ obj, msg }) };
+    h.mailer.failNext();
+    expectProblem(await sendCode(), 503, 'mail_delivery_failed');
+    expect(errors).toEqual([{ obj: { err: 'SMTP connection refused', purpose: 'login' }, msg: 'verification email could not be sent' }]);
+  });
+
   // Mutations caught: the audit event of a send losing its purpose or workspace.
   it('records each send in the audit log with its purpose and workspace, never the code', async () => {
     await setUp();

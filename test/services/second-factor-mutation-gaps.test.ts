@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { consumeSecondFactorProof } from '../../src/services/second-factor.js';
+import { consumeSecondFactorProof, recoveryCodeHash } from '../../src/services/second-factor.js';
 import { DIALECTS } from '../support/database.js';
 import { createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 
@@ -16,13 +16,13 @@ describe.each(DIALECTS)('second-factor details (%s)', (dialect) => {
   let h: Harness;
   afterEach(async () => h?.close());
 
-  async function aliceWithTotp(): Promise<{ cookie: string; key: Uint8Array }> {
+  async function aliceWithTotp(): Promise<{ cookie: string; key: Uint8Array; recoveryCodes: string[] }> {
     h = await createHarness(dialect);
     const { workspaceId } = await h.tenant('Acme');
     await h.member(workspaceId, ALICE);
     const cookie = await h.loginSession(ALICE);
-    const { key } = await h.activateTotp(cookie);
-    return { cookie, key };
+    const { key, recoveryCodes } = await h.activateTotp(cookie);
+    return { cookie, key, recoveryCodes };
   }
 
   function wrongTotp(key: Uint8Array): string {
@@ -79,6 +79,18 @@ describe.each(DIALECTS)('second-factor details (%s)', (dialect) => {
     expectProblem(shortEmail, 400, 'invalid_request');
     expect(shortEmail.body.detail).toBe('A code is exactly 6 digits');
     expect(await failures()).toBe(0);
+  });
+
+  // Mutation caught: `recoveryCodeHash` hashing a malformed code instead of answering null.
+  it('a recovery code is stored under the hash of its normalized form; a malformed one has no hash', async () => {
+    const { recoveryCodes } = await aliceWithTotp();
+    const stored = (await h.deps.db.selectFrom('recovery_codes').select('code_hash').execute()).map((r) => r.code_hash);
+    expect(stored.sort()).toEqual(recoveryCodes.map((c) => recoveryCodeHash(c)).sort());
+    const hash = recoveryCodeHash(recoveryCodes[0]!);
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(recoveryCodeHash(recoveryCodes[0]!.replaceAll('-', '').toUpperCase())).toBe(hash);
+    expect(recoveryCodeHash('not-a-code')).toBeNull();
+    expect(recoveryCodeHash('')).toBeNull();
   });
 
   // Mutation caught: `if (!scope) return false` inverted (then no scoped proof would pass either).
