@@ -5,7 +5,7 @@ import type { ChallengeMethod } from '../domain/policy.js';
 import { findAccountById } from '../store/accounts.js';
 import { countUnusedRecoveryCodes, deleteRecoveryCodes } from '../store/recovery-codes.js';
 import type { AccountRow, Database } from '../store/schema.js';
-import { deleteSessionsOfAccount, markSessionAuthenticated } from '../store/sessions.js';
+import { deleteSessionsOfAccount, forgetSessionSecondFactors, markSessionAuthenticated } from '../store/sessions.js';
 import { listSuperAppsOfAccount, toTwoFactorPolicy } from '../store/tenants.js';
 import { deleteTotpFactor, findTotpFactor } from '../store/totp-factors.js';
 import { recordAudit } from './audit.js';
@@ -158,6 +158,8 @@ export async function deactivateTwoFactor(deps: Deps, actor: Actor, input: { pas
     await deleteTotpFactor(tx, account.id);
     await deleteRecoveryCodes(tx, account.id);
     await deleteSessionsOfAccount(tx, account.id, actor.sessionId);
+    // The authenticator is gone, so codes from it no longer count for any super app's rule.
+    await forgetSessionSecondFactors(tx, actor.sessionId, ['totp', 'recovery_code', 'totp_enrollment']);
     await recordAudit(deps, tx, { type: 'two_factor.deactivated', accountId: account.id, context: actor.context, details: { method: input.method } });
   });
   void sendSecurityNotice(deps, account.email, 'deactivated');

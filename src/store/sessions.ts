@@ -70,6 +70,14 @@ export async function findSessionById(db: Db, id: string): Promise<SessionRow | 
   return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Removes `methods` from the second factors the session passed (its authenticator was turned off). */
+export async function forgetSessionSecondFactors(db: Db, id: string, methods: readonly ChallengeMethod[]): Promise<void> {
+  const row = await findSessionById(db, id);
+  if (!row) return;
+  const kept = toSecondFactorMethods(row).filter((m) => !methods.includes(m));
+  await db.updateTable('sessions').set({ second_factor_methods: kept.join(','), second_factor_verified: kept.length > 0 ? 1 : 0 }).where('id', '=', id).execute();
+}
+
 /** Records activity on a session (idle timeout). */
 export async function touchSession(db: Db, id: string, now: string): Promise<void> {
   await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getTwoFactorPolicy } from '../../src/services/super-app-policy.js';
 import { passwordSession, login, passWithEmail, stepUp, stepUpWithTotp, totpSession } from '../support/authority.js';
 import { DIALECTS } from '../support/database.js';
-import { type ApiResponse, createHarness, expectProblem, type Harness } from '../support/harness.js';
+import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 
 /**
  * SPEC "Authority is bounded by the tenant's rule" (issue 11): a session acts on super app X
@@ -207,6 +207,22 @@ describe.each(DIALECTS)('tenant-bounded authority (%s)', (dialect) => {
     const started = await stepUp(h, cookie, strict.superAppId);
     const elevated = (await passWithEmail(h, started.body.challenge.id, VICTIM, cookie)).sessionCookie!;
     const refused = await h.api('GET', `/api/v1/super-apps/${totpOnly.superAppId}/two-factor-policy`, { cookie: elevated });
+    expectProblem(refused, 403, 'second_factor_required_for_super_app');
+    expect(refused.body.methods).toEqual(['totp_enrollment']);
+  });
+
+  it('turning one\'s own authenticator off takes away the authority it gave over a super app that requires one', async () => {
+    const totpOnly = await h.tenant('SA Totp', { required: true, primaryMethod: 'totp', secondaryMethod: null });
+    await h.member(totpOnly.workspaceId, 'tess@example.com', 'admin');
+    await h.member(lax.workspaceId, 'tess@example.com', 'developer');
+    const { key } = await h.activateTotp(await passwordSession(h, 'tess@example.com', lax.workspaceId));
+    const cookie = await totpSession(h, 'tess@example.com', key, lax.workspaceId);
+    const members = `/api/v1/workspaces/${totpOnly.workspaceId}/members`;
+    expect((await h.api('GET', members, { cookie })).status).toBe(200);
+    h.clock.advanceSeconds(30);
+    const off = await h.api('POST', '/api/v1/account/two-factor/deactivation', { cookie, body: { password: PASSWORD, method: 'totp', code: h.totp(key) } });
+    expect(off.status, JSON.stringify(off.body)).toBe(200);
+    const refused = await h.api('GET', members, { cookie });
     expectProblem(refused, 403, 'second_factor_required_for_super_app');
     expect(refused.body.methods).toEqual(['totp_enrollment']);
   });
