@@ -223,6 +223,25 @@ describe.skipIf(browserSkipReason)('console: the account\'s own two-factor authe
     expect(await triggerHasFocus()).toBe(true);
     expect(await dialog.isVisible()).toBe(true);
 
+    // Shown on hover, Escape dismisses it too while the pointer stays on the trigger
+    // (WCAG 1.4.13: dismissible without moving the pointer); it stays hidden until the
+    // pointer leaves and comes back.
+    for (const target of [trigger, key]) {
+      await trigger.hover();
+      await key.waitFor();
+      await target.hover();
+      const box = (await target.boundingBox())!;
+      await page.keyboard.press('Escape');
+      await key.waitFor({ state: 'hidden', timeout: 2_000 });
+      for (let dx = 2; dx <= 10; dx += 2) await page.mouse.move(box.x + box.width / 2 + dx, box.y + box.height / 2);
+      await page.waitForTimeout(400);
+      expect(await key.isVisible(), 'the pointer stayed put: the key stays dismissed').toBe(false);
+      await page.mouse.move(0, 0);
+    }
+    await page.mouse.move(0, 0);
+    await trigger.hover();
+    await key.waitFor();
+
     // Escape on the popover's Copy button: the key hides and focus goes back to the trigger.
     await page.keyboard.press('Tab');
     await page.keyboard.press('Shift+Tab');
@@ -234,6 +253,11 @@ describe.skipIf(browserSkipReason)('console: the account\'s own two-factor authe
     await key.waitFor({ state: 'hidden', timeout: 2_000 });
     expect(await trigger.getAttribute('aria-expanded')).toBe('false');
     expect(await dialog.isVisible()).toBe(true);
+
+    // Enter on the trigger shows the key again.
+    await page.keyboard.press('Enter');
+    await key.waitFor();
+    expect(await trigger.getAttribute('aria-expanded')).toBe('true');
   });
 
   it('names the super app that forbids deactivation and disables Deactivate', async () => {

@@ -15,13 +15,23 @@ export function SecretReveal({ secret }: { secret: string }) {
   const triggerRef = useRef<HTMLButtonElement>(null);
   // Escape returns focus to the trigger; that focus must not reopen what Escape closed.
   const returningFocusRef = useRef(false);
+  // What Escape dismissed stays dismissed while the pointer rests on the trigger or the
+  // key (WCAG 1.4.13): hover may show it again only once the pointer enters anew.
+  const dismissedRef = useRef(false);
   const contentId = useId();
   const plainSecret = secret.replace(/\s+/g, '');
 
   const focusInside = () => !!wrapperRef.current?.contains(document.activeElement);
   const onOpenChange = (next: boolean) => {
     if (!next && focusInside()) return;
+    if (next && dismissedRef.current) return;
     setOpen(next);
+  };
+  // Focus arriving from outside is a new request to see the key, even after an Escape.
+  const onFocus = (event: FocusEvent<HTMLDivElement>) => {
+    if (returningFocusRef.current) return;
+    if (!wrapperRef.current?.contains(event.relatedTarget as Node | null)) dismissedRef.current = false;
+    if (!dismissedRef.current) setOpen(true);
   };
   const onBlur = (event: FocusEvent<HTMLDivElement>) => {
     if (!wrapperRef.current?.contains(event.relatedTarget as Node | null)) setOpen(false);
@@ -29,11 +39,20 @@ export function SecretReveal({ secret }: { secret: string }) {
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.key === 'Escape' && open) {
       event.stopPropagation();
+      dismissedRef.current = true;
       setOpen(false);
       returningFocusRef.current = true;
       triggerRef.current?.focus();
       returningFocusRef.current = false;
     }
+  };
+  const rearm = () => {
+    dismissedRef.current = false;
+  };
+  // Enter, Space or a click shows the key again after Escape hid it.
+  const show = () => {
+    dismissedRef.current = false;
+    setOpen(true);
   };
   const onCopy = async () => {
     if (await copyText(plainSecret)) void message.success('Key copied');
@@ -51,9 +70,8 @@ export function SecretReveal({ secret }: { secret: string }) {
   );
 
   return (
-    <div ref={wrapperRef} className="secret-reveal" onFocus={() => {
-        if (!returningFocusRef.current) setOpen(true);
-      }} onBlur={onBlur} onKeyDown={onKeyDown}>
+    <div ref={wrapperRef} className="secret-reveal" onFocus={onFocus} onBlur={onBlur} onKeyDown={onKeyDown}
+      onMouseEnter={rearm} onMouseLeave={rearm}>
       <Popover
         open={open}
         onOpenChange={onOpenChange}
@@ -62,7 +80,7 @@ export function SecretReveal({ secret }: { secret: string }) {
         content={content}
         getPopupContainer={() => wrapperRef.current ?? document.body}
       >
-        <Button ref={triggerRef} type="link" aria-expanded={open} aria-controls={open ? contentId : undefined}>
+        <Button ref={triggerRef} type="link" onClick={show} aria-expanded={open} aria-controls={open ? contentId : undefined}>
           Can't scan the QR code?
         </Button>
       </Popover>
