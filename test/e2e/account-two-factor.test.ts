@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { showAccount } from '../../src/services/operator.js';
 import {
-  browserSkipReason, decodeQr, expectAccessible, expectSignedIn, openAccountSettings, PASSWORD, saveResult, screenshot, submitPassword, totp, typeCode, useBrowserSuite,
+  BROWSER_SKIP_SUFFIX, browserSkipReason, decodeQr, expectAccessible, expectSignedIn, openAccountSettings, PASSWORD, saveResult, screenshot, submitPassword, totp, typeCode, useBrowserSuite,
 } from '../support/browser.js';
 
 /** Settings → Account → "Two-Factor Authentication" in a real browser (seed: "Activate 2FA", "Deactivate 2FA"). */
-describe.skipIf(browserSkipReason)('console: the account\'s own two-factor authentication', () => {
+describe.skipIf(browserSkipReason)('console: the account\'s own two-factor authentication' + BROWSER_SKIP_SUFFIX, () => {
   const suite = useBrowserSuite();
   const { open } = suite;
 

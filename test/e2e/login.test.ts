@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { showAccount } from '../../src/services/operator.js';
 import {
-  browserSkipReason, decodeQr, expectAccessible, expectSignedIn, screenshot, submitPassword, totp, typeCode, useBrowserSuite, wrongTotp,
+  BROWSER_SKIP_SUFFIX, browserSkipReason, decodeQr, expectAccessible, expectSignedIn, screenshot, submitPassword, totp, typeCode, useBrowserSuite, wrongTotp,
 } from '../support/browser.js';
 
 /** The second sign-in step in a real browser: super app policies, enrolment, wrong codes. */
-describe.skipIf(browserSkipReason)('console: logging in with a second factor', () => {
+describe.skipIf(browserSkipReason)('console: logging in with a second factor' + BROWSER_SKIP_SUFFIX, () => {
   const suite = useBrowserSuite();
   const { open } = suite;
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { showAccount } from '../../src/services/operator.js';
 import { getTwoFactorPolicy } from '../../src/services/super-app-policy.js';
 import {
-  browserSkipReason, expectAccessible, expectSignedIn, screenshot, submitPassword, useBrowserSuite,
+  BROWSER_SKIP_SUFFIX, browserSkipReason, expectAccessible, expectSignedIn, screenshot, submitPassword, useBrowserSuite,
 } from '../support/browser.js';
 
 /** The Ant Design select around a combobox (what a person clicks). */
@@ -35,7 +35,7 @@ function described(card: Locator, label: string): Promise<string> {
 }
 
 /** Super app admins in a real browser: the Tenant tab's policy and the Members page. */
-describe.skipIf(browserSkipReason)('console: super app and workspace administration', () => {
+describe.skipIf(browserSkipReason)('console: super app and workspace administration' + BROWSER_SKIP_SUFFIX, () => {
   const suite = useBrowserSuite();
   const { open } = suite;
 

@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { decodeTotpKey } from '../../src/domain/totp.js';
-import { DIALECTS } from '../support/database.js';
+import { describeEachDialect } from '../support/database.js';
 import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 
 const EMAIL = 'alice+2fa@example.com';
@@ -15,7 +15,7 @@ async function dumpDatabase(h: Harness): Promise<string> {
   return parts.join('\n');
 }
 
-describe.each(DIALECTS)('account TOTP activation (%s)', (dialect) => {
+describeEachDialect('account TOTP activation (%s)', (dialect) => {
   let h: Harness;
   afterEach(async () => h?.close());
 

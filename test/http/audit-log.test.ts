@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { MailMessage } from '../../src/adapters/mailer.js';
 import { decodeTotpKey } from '../../src/domain/totp.js';
-import { DIALECTS } from '../support/database.js';
+import { describeEachDialect } from '../support/database.js';
 import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 import { secondFactorSession } from '../support/authority.js';
 
@@ -49,7 +49,7 @@ async function challengeFor(h: Harness, email: string, workspaceId?: string): Pr
 const verify = (h: Harness, id: string, method: string, code: string) =>
   h.api('POST', `/api/v1/auth/challenges/${id}/verify`, { body: { method, code }, headers: WITH_AGENT });
 
-describe.each(DIALECTS)('2FA audit log (%s)', (dialect) => {
+describeEachDialect('2FA audit log (%s)', (dialect) => {
   let h: Harness;
   let w: Awaited<ReturnType<typeof world>>;
   let bob: string;
@@ -180,7 +180,7 @@ describe.each(DIALECTS)('2FA audit log (%s)', (dialect) => {
   });
 });
 
-describe.each(DIALECTS)('security emails (%s)', (dialect) => {
+describeEachDialect('security emails (%s)', (dialect) => {
   let h: Harness;
   let w: Awaited<ReturnType<typeof world>>;
   let bob: string;

@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../support/database.js';
+import { afterEach, expect, it } from 'vitest';
+import { describeEachDialect } from '../support/database.js';
 import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 
 const EMAIL = 'alice@example.com';
 
-describe.each(DIALECTS)('login challenge verification (%s)', (dialect) => {
+describeEachDialect('login challenge verification (%s)', (dialect) => {
   let h: Harness;
   afterEach(async () => h?.close());
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../support/database.js';
+import { describeEachDialect } from '../support/database.js';
 import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 import { secondFactorSession } from '../support/authority.js';
 
@@ -8,7 +8,7 @@ const SAM = 'sam@example.com';
 const OPEN_POLICY = { required: false, primaryMethod: 'totp', secondaryMethod: null, allowDeactivation: true };
 const STRICT_POLICY = { ...OPEN_POLICY, allowDeactivation: false };
 
-describe.each(DIALECTS)('deactivation under super app policies (%s)', (dialect) => {
+describeEachDialect('deactivation under super app policies (%s)', (dialect) => {
   let h: Harness;
   let acme: { superAppId: string; workspaceId: string };
   let strict: { superAppId: string; workspaceId: string };

@@ -1,12 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../support/database.js';
+import { afterEach, expect, it } from 'vitest';
+import { describeEachDialect } from '../support/database.js';
 import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 
 const EMAIL = 'alice@example.com';
 const DEACTIVATE = '/api/v1/account/two-factor/deactivation';
 const STATUS = '/api/v1/account/two-factor';
 
-describe.each(DIALECTS)('account TOTP deactivation (%s)', (dialect) => {
+describeEachDialect('account TOTP deactivation (%s)', (dialect) => {
   let h: Harness;
   afterEach(async () => h?.close());
 

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../support/database.js';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describeEachDialect } from '../support/database.js';
 import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 
 const ALICE = 'alice@example.com';
@@ -10,7 +10,7 @@ function otherCode(code: string): string {
   return String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 }
 
-describe.each(DIALECTS)('email verification codes (%s)', (dialect) => {
+describeEachDialect('email verification codes (%s)', (dialect) => {
   let h: Harness;
 
   beforeEach(async () => {

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeTotpKey } from '../../src/domain/totp.js';
 import type { TwoFactorPolicy } from '../../src/domain/policy.js';
-import { DIALECTS } from '../support/database.js';
+import { describeEachDialect } from '../support/database.js';
 import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 
 const CAROL = 'carol@example.com';
 
-describe.each(DIALECTS)('authenticator enrolment during login (%s)', (dialect) => {
+describeEachDialect('authenticator enrolment during login (%s)', (dialect) => {
   let h: Harness;
 
   async function setUp(policy: Partial<TwoFactorPolicy> = { required: true, primaryMethod: 'totp', secondaryMethod: null }): Promise<void> {

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../support/database.js';
+import { afterEach, expect, it } from 'vitest';
+import { describeEachDialect } from '../support/database.js';
 import { type ApiResponse, createHarness, type Harness } from '../support/harness.js';
 
 /** Every operation API.md fixes (the OpenAPI document itself aside), in OpenAPI path syntax. */
@@ -29,7 +29,7 @@ function expectProblem(response: ApiResponse, status: number, code: string): voi
   expect(response.body.status).toBe(status);
 }
 
-describe.each(DIALECTS)('health and OpenAPI (%s)', (dialect) => {
+describeEachDialect('health and OpenAPI (%s)', (dialect) => {
   let h: Harness;
   afterEach(async () => h?.close());
 

@@ -1,11 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { createAccount } from '../../src/services/operator.js';
-import { DIALECTS } from '../support/database.js';
+import { describeEachDialect } from '../support/database.js';
 import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD, setCookieLines } from '../support/harness.js';
 
 const LOGIN = '/api/v1/auth/login';
 
-describe.each(DIALECTS)('login (%s)', (dialect) => {
+describeEachDialect('login (%s)', (dialect) => {
   let h: Harness;
   afterEach(async () => h?.close());
 

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../support/database.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDialect } from '../support/database.js';
 import { createHarness, type Harness, PASSWORD } from '../support/harness.js';
 
 /**
@@ -207,7 +207,7 @@ async function snapshot(h: Harness, skip: string[] = []): Promise<Record<string,
   return result;
 }
 
-describe.each(DIALECTS)('malformed input (%s)', (dialect) => {
+describeEachDialect('malformed input (%s)', (dialect) => {
   let h: Harness;
   let ctx: Ctx;
   let aliceCookie: string;

@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { decodeTotpKey } from '../../src/domain/totp.js';
-import { DIALECTS } from '../support/database.js';
+import { describeEachDialect } from '../support/database.js';
 import { type ApiResponse, createHarness, type Harness, PASSWORD } from '../support/harness.js';
 
 const EMAIL = 'alice@example.com';
@@ -17,7 +17,7 @@ function expectOneWinner(responses: ApiResponse[], loserStatuses: number[]): Api
   return winners[0]!;
 }
 
-describe.each(DIALECTS)('races between concurrent requests (%s)', (dialect) => {
+describeEachDialect('races between concurrent requests (%s)', (dialect) => {
   let h: Harness;
   afterEach(async () => h?.close());
 

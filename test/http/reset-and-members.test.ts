@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../support/database.js';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describeEachDialect } from '../support/database.js';
 import { type ApiResponse, createHarness, expectProblem, type Harness } from '../support/harness.js';
 import { secondFactorSession } from '../support/authority.js';
 
@@ -9,7 +9,7 @@ interface Person {
   session: string;
 }
 
-describe.each(DIALECTS)('workspace members and 2FA reset (%s)', (dialect) => {
+describeEachDialect('workspace members and 2FA reset (%s)', (dialect) => {
   let h: Harness;
   let acme: { superAppId: string; workspaceId: string };
   /** alice: workspace admin and super app admin · bob: developer with 2FA · dave: workspace admin only · oscar: admin elsewhere. */

@@ -1,12 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../support/database.js';
+import { afterEach, expect, it } from 'vitest';
+import { describeEachDialect } from '../support/database.js';
 import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD, setCookieLines } from '../support/harness.js';
 
 const EMAIL = 'alice@example.com';
 const SESSION = '/api/v1/session';
 const LOGOUT = '/api/v1/auth/logout';
 
-describe.each(DIALECTS)('session and logout (%s)', (dialect) => {
+describeEachDialect('session and logout (%s)', (dialect) => {
   let h: Harness;
   afterEach(async () => h?.close());
 

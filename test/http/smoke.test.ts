@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../support/database.js';
+import { afterEach, expect, it } from 'vitest';
+import { describeEachDialect } from '../support/database.js';
 import { createHarness, type Harness, PASSWORD } from '../support/harness.js';
 
-describe.each(DIALECTS)('account TOTP end to end (%s)', (dialect) => {
+describeEachDialect('account TOTP end to end (%s)', (dialect) => {
   let h: Harness;
   afterEach(async () => h?.close());
 

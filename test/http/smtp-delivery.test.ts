@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createSmtpMailer, type Mailer } from '../../src/adapters/mailer.js';
 import { decodeTotpKey } from '../../src/domain/totp.js';
-import { DIALECTS } from '../support/database.js';
+import { describeEachDialect } from '../support/database.js';
 import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
 
@@ -10,7 +10,7 @@ const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
 const CAROL = 'carol@example.com';
 
-describe.each(DIALECTS)('mail over a real SMTP server (%s)', (dialect) => {
+describeEachDialect('mail over a real SMTP server (%s)', (dialect) => {
   let smtp: TestSmtpServer;
   let mailer: Mailer;
   let h: Harness;

@@ -1,12 +1,12 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../support/database.js';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { describeEachDialect } from '../support/database.js';
 import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 import { secondFactorSession } from '../support/authority.js';
 
 const DEFAULT_POLICY = { required: false, primaryMethod: 'totp', secondaryMethod: null, allowDeactivation: true };
 const EMAIL_POLICY = { required: true, primaryMethod: 'email', secondaryMethod: 'totp', allowDeactivation: false };
 
-describe.each(DIALECTS)('super app 2FA policy API (%s)', (dialect) => {
+describeEachDialect('super app 2FA policy API (%s)', (dialect) => {
   let h: Harness;
   let acme: { superAppId: string; workspaceId: string };
   let other: { superAppId: string; workspaceId: string };
@@ -120,7 +120,7 @@ describe.each(DIALECTS)('super app 2FA policy API (%s)', (dialect) => {
 });
 
 // Refused bodies change nothing, so one harness serves the whole table.
-describe.each(DIALECTS)('super app 2FA policy validation (%s)', (dialect) => {
+describeEachDialect('super app 2FA policy validation (%s)', (dialect) => {
   let h: Harness;
   let superAppId: string;
   let admin: string;

@@ -12,13 +12,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { BIN, cliEnv, makeDataDir, removeDataDir, ROOT } from '../support/cli.js';
-import { POSTGRES_URL } from '../support/database.js';
+import { POSTGRES_SKIP_SUFFIX, POSTGRES_URL } from '../support/database.js';
 import { decodeTotpKey as decodeTotpKeyLocal, generateTotpCode } from '../../src/domain/totp.js';
 
 export { POSTGRES_URL };
 
 /** Appended to describe() names so a local run without PostgreSQL says why it skipped. */
-export const SKIP_REASON = POSTGRES_URL ? '' : ' [skipped: TEST_DATABASE_URL is not set; these tests need PostgreSQL]';
+export const SKIP_REASON = POSTGRES_SKIP_SUFFIX;
 
 /** A password the password policy accepts. */
 export const PASSWORD = 'correct horse battery staple';

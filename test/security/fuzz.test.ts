@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { Value } from 'typebox/value';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, expect, it } from 'vitest';
 import { isSixDigitCode, normalizeRecoveryCode } from '../../src/domain/codes.js';
 import { ERROR_CATALOGUE } from '../../src/domain/errors.js';
 import { PolicyBody, SwitchWorkspaceBody, VerifyBody } from '../../src/http/schemas.js';
-import { DIALECTS } from '../support/database.js';
+import { describeEachDialect } from '../support/database.js';
 import { createHarness, type Harness, PASSWORD } from '../support/harness.js';
 
 /**
@@ -171,7 +171,7 @@ function fillPath(template: string, ids: Record<string, string>): string {
 
 // ---- the properties ------------------------------------------------------------------------
 
-describe.each(DIALECTS)('fuzzing every endpoint (%s)', (dialect) => {
+describeEachDialect('fuzzing every endpoint (%s)', (dialect) => {
   const scale = dialect === 'sqlite' ? 1 : 0.25;
   let h: Harness;
   let ids: Fixture;

@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { createSecretBox, type SecretBox } from '../../src/adapters/secret-box.js';
 import { decodeTotpKey } from '../../src/domain/totp.js';
 import { buildApp, type HttpApp } from '../../src/http/app.js';
 import type { Deps } from '../../src/services/deps.js';
 import { rotateTotpSecrets } from '../../src/services/secret-rotation.js';
-import { DIALECTS } from '../support/database.js';
+import { describeEachDialect } from '../support/database.js';
 import { createHarness, type Harness, PASSWORD } from '../support/harness.js';
 
 /**
@@ -19,7 +19,7 @@ const NEW_KEY = Buffer.alloc(32, 9);
 const ACCOUNTS = ['a1@example.com', 'a2@example.com', 'a3@example.com', 'a4@example.com', 'a5@example.com'];
 const PENDING = 'pending@example.com';
 
-describe.each(DIALECTS)('secret key rotation (%s)', (dialect) => {
+describeEachDialect('secret key rotation (%s)', (dialect) => {
   let h: Harness;
   const extraApps: HttpApp[] = [];
   afterEach(async () => {

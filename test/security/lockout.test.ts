@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { resetAccountTwoFactor } from '../../src/services/operator.js';
-import { DIALECTS } from '../support/database.js';
+import { describeEachDialect } from '../support/database.js';
 import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 
 /**
@@ -22,7 +22,7 @@ function expectLocked(response: ApiResponse): number {
   return retryAfter;
 }
 
-describe.each(DIALECTS)('second-factor lockout (%s)', (dialect) => {
+describeEachDialect('second-factor lockout (%s)', (dialect) => {
   let h: Harness;
   afterEach(async () => h?.close());
 

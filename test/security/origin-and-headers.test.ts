@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../support/database.js';
+import { afterEach, expect, it } from 'vitest';
+import { describeEachDialect } from '../support/database.js';
 import { createHarness, type Harness, PASSWORD } from '../support/harness.js';
 
 /**
@@ -35,7 +35,7 @@ function parseCsp(header: unknown): Map<string, string[]> {
   }));
 }
 
-describe.each(DIALECTS)('origin check, cookies and security headers (%s)', (dialect) => {
+describeEachDialect('origin check, cookies and security headers (%s)', (dialect) => {
   let h: Harness;
   afterEach(async () => h?.close());
 

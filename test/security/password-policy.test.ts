@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { findPasswordProblem, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../src/domain/password-policy.js';
 import { AppError } from '../../src/domain/errors.js';
 import { addMember, createAccount } from '../../src/services/operator.js';
-import { DIALECTS } from '../support/database.js';
+import { describeEachDialect } from '../support/database.js';
 import { createHarness, type Harness } from '../support/harness.js';
 
 /**
@@ -43,7 +43,7 @@ describe('password policy (findPasswordProblem)', () => {
   });
 });
 
-describe.each(DIALECTS)('passwords are never truncated (%s)', (dialect) => {
+describeEachDialect('passwords are never truncated (%s)', (dialect) => {
   let h: Harness;
   afterEach(async () => h?.close());
 

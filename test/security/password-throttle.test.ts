@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../support/database.js';
+import { afterEach, expect, it } from 'vitest';
+import { describeEachDialect } from '../support/database.js';
 import { createHarness, type Harness, PASSWORD } from '../support/harness.js';
 
 /**
@@ -19,7 +19,7 @@ interface Attempt {
   cookie: string | undefined;
 }
 
-describe.each(DIALECTS)('password throttling (%s)', (dialect) => {
+describeEachDialect('password throttling (%s)', (dialect) => {
   let h: Harness;
   afterEach(async () => h?.close());
 

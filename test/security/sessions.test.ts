@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../support/database.js';
+import { afterEach, expect, it } from 'vitest';
+import { describeEachDialect } from '../support/database.js';
 import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 import { emailSession, secondFactorSession } from '../support/authority.js';
 import { updatePolicy } from '../../src/services/operator.js';
@@ -14,7 +14,7 @@ const ADMIN = 'alice@example.com';
 const MEMBER = 'bob@example.com';
 const MINUTE = 60;
 
-describe.each(DIALECTS)('session lifetime and re-authentication (%s)', (dialect) => {
+describeEachDialect('session lifetime and re-authentication (%s)', (dialect) => {
   let h: Harness;
   afterEach(async () => h?.close());
 

@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { createArgon2Hasher } from '../../src/adapters/password-hasher.js';
 import { buildApp, type HttpApp } from '../../src/http/app.js';
 import type { Deps } from '../../src/services/deps.js';
 import { prepareLogin } from '../../src/services/login.js';
 import { addMember, createAccount } from '../../src/services/operator.js';
-import { DIALECTS } from '../support/database.js';
+import { describeEachDialect } from '../support/database.js';
 import { createHarness, type Harness } from '../support/harness.js';
 
 /**
@@ -45,7 +45,7 @@ function medianConfidenceInterval(values: number[]): { low: number; high: number
   return { low: ordered[k]!, high: ordered[n - 1 - k]! };
 }
 
-describe.each(DIALECTS)('login timing with the real argon2id hasher (%s)', (dialect) => {
+describeEachDialect('login timing with the real argon2id hasher (%s)', (dialect) => {
   let h: Harness;
   let app: HttpApp | undefined;
   afterEach(async () => {

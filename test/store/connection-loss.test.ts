@@ -2,9 +2,9 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/database.js';
-import { createTestDatabase, DIALECTS, POSTGRES_URL, type TestDatabase } from '../support/database.js';
+import { createTestDatabase, DIALECTS, POSTGRES_SKIP_SUFFIX, POSTGRES_URL, type TestDatabase } from '../support/database.js';
 
-describe.skipIf(!DIALECTS.includes('postgres'))('PostgreSQL connection loss', () => {
+describe.skipIf(!DIALECTS.includes('postgres'))('PostgreSQL connection loss' + POSTGRES_SKIP_SUFFIX, () => {
   let database: TestDatabase;
   afterEach(async () => database?.drop());
 

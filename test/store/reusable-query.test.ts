@@ -1,13 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { reusableQuery } from '../../src/store/reusable-query.js';
 import type { Db } from '../../src/store/schema.js';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/database.js';
+import { createTestDatabase, describeEachDialect, type TestDatabase } from '../support/database.js';
 
 const superAppNamed = reusableQuery((db: Db, id: string, name: string) => db.selectFrom('super_apps').select('id').where('name', '=', name).where('id', '=', id));
 const sameValueTwice = reusableQuery((db: Db, value: string) => db.selectFrom('super_apps').select('id').where((eb) => eb.or([eb('id', '=', value), eb('name', '=', value)])));
 const literalInside = reusableQuery((db: Db, id: string) => db.selectFrom('super_apps').select('id').where('id', '=', id).where('name', '=', 'fixed'));
 
-describe.each(DIALECTS)('reusable queries (%s)', (dialect) => {
+describeEachDialect('reusable queries (%s)', (dialect) => {
   let database: TestDatabase;
   afterEach(async () => database?.drop());
 

@@ -38,6 +38,8 @@ const CHROMIUM_ARGS = [
 export const browserSkipReason: string | undefined = existsSync(CHROMIUM_PATH)
   ? undefined
   : `Chromium not found at ${CHROMIUM_PATH} (install Debian's chromium or set CHROMIUM_PATH)`;
+/** Appended to the browser suites' titles, so the closing summary says why they skipped. */
+export const BROWSER_SKIP_SUFFIX = browserSkipReason ? ` [skipped: ${browserSkipReason}]` : '';
 
 if (browserSkipReason) {
   if (process.env.CI === 'true') throw new Error(`CI=true but the browser tests cannot run: ${browserSkipReason}`);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { describe } from 'vitest';
 import { type DatabaseHandle, type DialectName, openDatabase } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 
@@ -13,10 +14,28 @@ if (process.env.CI === 'true' && !POSTGRES_URL) {
   throw new Error('CI=true but TEST_DATABASE_URL is not set: the PostgreSQL tests cannot be skipped in CI');
 }
 
-/** The dialects every store and HTTP test runs against. */
+/** The dialects this run can reach: PostgreSQL only when TEST_DATABASE_URL is set. */
 export const DIALECTS: DialectName[] = POSTGRES_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 if (!POSTGRES_URL) {
   console.warn('[mpp-2fa tests] TEST_DATABASE_URL is not set: PostgreSQL variants are skipped (SQLite only).');
+}
+
+/** Appended to the titles of suites that need PostgreSQL, so the closing summary says why they skipped. */
+export const POSTGRES_SKIP_SUFFIX = POSTGRES_URL ? '' : ' [skipped: TEST_DATABASE_URL is not set; these tests need PostgreSQL]';
+
+const ALL_DIALECTS: DialectName[] = ['sqlite', 'postgres'];
+
+/**
+ * `describe.each` over every dialect ('%s' in the title names it). A variant whose store
+ * this run cannot reach is still declared, as skipped with the reason in its title, so the
+ * closing line counts it instead of never generating it.
+ */
+export function describeEachDialect(title: string, body: (dialect: DialectName) => void): void {
+  for (const dialect of ALL_DIALECTS) {
+    const available = DIALECTS.includes(dialect);
+    const name = title.replaceAll('%s', dialect) + (available ? '' : POSTGRES_SKIP_SUFFIX);
+    describe.skipIf(!available)(name, () => body(dialect));
+  }
 }
 
 export interface TestDatabase {
