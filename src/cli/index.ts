@@ -82,6 +82,28 @@ const COMMANDS: Record<string, { flags: string[]; booleans?: string[]; run: Comm
   'account reset-2fa': { flags: ['email'], run: (rt, f) => resetAccountTwoFactor(rt.deps, need(f, 'email')) },
 };
 
+/**
+ * `--flag VALUE` as `--flag=VALUE` for the command's string flags, so a value that starts
+ * with `-` (an id made before ids avoided it, a name like "-dev") is taken as the value
+ * rather than refused as an ambiguous option. A following word that is itself one of the
+ * command's options stays an option, so a forgotten value is still reported as missing.
+ */
+export function joinOptionValues(args: string[], stringFlags: string[], knownOptions: string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i]!;
+    const next = args[i + 1];
+    const takesValue = arg.startsWith('--') && stringFlags.includes(arg.slice(2));
+    if (takesValue && next !== undefined && next.startsWith('-') && !knownOptions.includes(next.replace(/^--?/, '').split('=')[0]!)) {
+      joined.push(`${arg}=${next}`);
+      i += 1;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
+}
+
 /** Runs the CLI; resolves to the exit code (serve resolves when the server stops). */
 export async function runCli(argv: string[], env: Record<string, string | undefined>, out: Output): Promise<number> {
   const json = argv.includes('--json');
@@ -112,7 +134,8 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       ...(command.booleans ?? []).map((f) => [f, { type: 'boolean' as const }]),
       ['json', { type: 'boolean' as const }],
     ]);
-    flags = parseArgs({ args: argv.slice(name.split(' ').length), options, strict: true, allowPositionals: false }).values as Flags;
+    const args = joinOptionValues(argv.slice(name.split(' ').length), command.flags, Object.keys(options));
+    flags = parseArgs({ args, options, strict: true, allowPositionals: false }).values as Flags;
   } catch (error) {
     return reportError(out, new UsageError((error as Error).message));
   }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Mailer } from '../adapters/mailer.js';
 import type { PasswordHasher } from '../adapters/password-hasher.js';
 import type { SecretBox } from '../adapters/secret-box.js';
+import { generateToken } from '../adapters/tokens.js';
 import type { Clock, Random } from '../domain/ports.js';
 import type { Database } from '../store/schema.js';
 
@@ -36,7 +37,7 @@ export function nowIso(deps: Pick<Deps, 'clock'>): string {
   return deps.clock.now().toISOString();
 }
 
-/** A random opaque id for rows (128 bits, base64url). */
+/** A random opaque id for rows (16 bytes, base64url, never starting with `-`). */
 export function newId(deps: Pick<Deps, 'random'>): string {
-  return Buffer.from(deps.random.bytes(16)).toString('base64url');
+  return generateToken(deps.random, 16);
 }

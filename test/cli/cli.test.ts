@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliOptions, type CliResult, makeDataDir, removeDataDir, runCli } from '../support/cli.js';
+import { POSTGRES_SKIP_SUFFIX, POSTGRES_URL } from '../support/database.js';
 
 /** A password distinctive enough that finding it in any output means it was echoed. */
 const PASSWORD = 'Zebra-Quartz-9137-Lantern';
@@ -171,6 +172,9 @@ describe('mpp-2fa CLI exits 1 on refused operations', () => {
     try {
       failed(await box.cli(['super-app', 'policy', '--super-app', 'nope', '--required', 'true', '--json']), 1, 'not_found');
       failed(await box.cli(['super-app', 'add-admin', '--super-app', 'nope', '--email', 'a@example.com', '--json']), 1, 'not_found');
+      // An id that starts with '-' is still an id, not an option: refused as unknown (1), not as usage (2).
+      failed(await box.cli(['super-app', 'policy', '--super-app', '-H9c50j4f3IH0KuJxI098w', '--required', 'true', '--json']), 1, 'not_found');
+      failed(await box.cli(['workspace', 'create', '--super-app', '-H9c50j4f3IH0KuJxI098w', '--name', 'W', '--json']), 1, 'not_found');
     } finally {
       box.remove();
     }
@@ -221,57 +225,39 @@ describe('mpp-2fa CLI never echoes a password', () => {
   }, FLOW_TIMEOUT_MS);
 });
 
-const POSTGRES_URL = process.env.TEST_DATABASE_URL;
-const POSTGRES_SKIP_REASON = 'TEST_DATABASE_URL is not set: the PostgreSQL CLI flow is skipped';
+describe.skipIf(!POSTGRES_URL)('mpp-2fa CLI on PostgreSQL (DATABASE_URL)' + POSTGRES_SKIP_SUFFIX, () => {
+  const name = `mpp_cli_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  let databaseUrl = '';
 
-if (!POSTGRES_URL) {
-  if (process.env.CI === 'true') {
-    describe('mpp-2fa CLI on PostgreSQL', () => {
-      it('runs in CI', () => {
-        throw new Error('CI=true but TEST_DATABASE_URL is not set: the PostgreSQL CLI flow cannot be skipped in CI');
-      });
-    });
-  } else {
-    console.warn(`[mpp-2fa tests] ${POSTGRES_SKIP_REASON}.`);
-    describe.skip(`mpp-2fa CLI on PostgreSQL (skipped: ${POSTGRES_SKIP_REASON})`, () => {
-      it('runs the operator flow with --json', () => {});
-    });
-  }
-} else {
-  describe('mpp-2fa CLI on PostgreSQL (DATABASE_URL)', () => {
-    const name = `mpp_cli_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-    let databaseUrl = '';
-
-    async function admin(sql: string): Promise<void> {
-      const client = new pg.Client({ connectionString: POSTGRES_URL });
-      await client.connect();
-      try {
-        await client.query(sql);
-      } finally {
-        await client.end();
-      }
+  async function admin(sql: string): Promise<void> {
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
     }
+  }
 
-    beforeAll(async () => {
-      await admin(`CREATE DATABASE ${name}`);
-      const url = new URL(POSTGRES_URL);
-      url.pathname = `/${name}`;
-      databaseUrl = url.toString();
-    });
-    afterAll(async () => {
-      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    });
-
-    it('runs the operator flow with --json', async () => {
-      const box = sandbox({ DATABASE_URL: databaseUrl });
-      try {
-        ok(await box.cli(['migrate', '--json']));
-        ok(await box.cli(['migrate', '--json']));
-        await operatorFlow(box.cli);
-        for (const output of box.outputs) expect(output).not.toContain(PASSWORD);
-      } finally {
-        box.remove();
-      }
-    }, FLOW_TIMEOUT_MS);
+  beforeAll(async () => {
+    await admin(`CREATE DATABASE ${name}`);
+    const url = new URL(POSTGRES_URL!);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
   });
-}
+  afterAll(async () => {
+    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  });
+
+  it('runs the operator flow with --json', async () => {
+    const box = sandbox({ DATABASE_URL: databaseUrl });
+    try {
+      ok(await box.cli(['migrate', '--json']));
+      ok(await box.cli(['migrate', '--json']));
+      await operatorFlow(box.cli);
+      for (const output of box.outputs) expect(output).not.toContain(PASSWORD);
+    } finally {
+      box.remove();
+    }
+  }, FLOW_TIMEOUT_MS);
+});
