@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { matchTotpStep } from '../../src/domain/totp.js';
 import {
   activateTotp,
   createDeployment,
@@ -130,6 +131,9 @@ describe.skipIf(!POSTGRES_URL)(`two mpp-2fa serve processes on one PostgreSQL da
     expectProblem(replayed, 401, 'invalid_code');
     expect(replayed.body.attemptsRemaining).toBe(4);
     expect(replayed.sessionCookie).toBeUndefined();
+    // The code was still inside the TOTP window after the replay (so also during it): B
+    // refused it because A had spent it, not because it had expired.
+    expect(matchTotpStep(key, code, new Date()), 'the replayed code is still inside the window').not.toBeNull();
   });
 
   it('parallel verifies of one valid code over 20 challenges on both servers: exactly one 200', async () => {
