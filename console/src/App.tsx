@@ -5,21 +5,24 @@ import { fetchSession } from './endpoints';
 import { describeError } from './messages';
 import { LoginPage } from './pages/LoginPage';
 import { Shell } from './pages/Shell';
+import { WorkspacePickerPage } from './pages/WorkspacePickerPage';
 import { consoleTheme } from './theme';
 import type { Session } from './types';
 
 type SessionState =
   | { status: 'loading' }
   | { status: 'anonymous' }
-  | { status: 'signed-in'; session: Session }
+  | { status: 'signed-in'; session: Session; chooseWorkspace?: boolean }
   | { status: 'unavailable'; message: string };
 
 function SessionGate() {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
 
-  const loadSession = useCallback(async () => {
+  const loadSession = useCallback(async (options: { chooseWorkspace?: boolean } = {}) => {
     try {
-      setState({ status: 'signed-in', session: await fetchSession() });
+      const session = await fetchSession();
+      // The picker, right after the password, only for an account with several workspaces.
+      setState({ status: 'signed-in', session, chooseWorkspace: options.chooseWorkspace && (session.workspaces?.length ?? 0) > 1 });
     } catch (failure) {
       if (isApiError(failure) && (failure.code === 'unauthenticated' || failure.status === 401)) {
         setState({ status: 'anonymous' });
@@ -43,7 +46,7 @@ function SessionGate() {
         </main>
       );
     case 'anonymous':
-      return <LoginPage onAuthenticated={() => void loadSession()} />;
+      return <LoginPage onAuthenticated={(options) => void loadSession(options)} />;
     case 'unavailable':
       return (
         <main className="login-page" style={{ alignItems: 'center', justifyContent: 'center' }}>
@@ -52,8 +55,10 @@ function SessionGate() {
         </main>
       );
     case 'signed-in':
+      if (state.chooseWorkspace) return <WorkspacePickerPage session={state.session} onPicked={() => void loadSession()} />;
       return (
-        <Shell session={state.session} onSignedOut={() => setState({ status: 'anonymous' })} />
+        <Shell session={state.session} onSignedOut={() => setState({ status: 'anonymous' })}
+          onSessionChanged={() => void loadSession()} />
       );
   }
 }

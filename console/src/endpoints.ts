@@ -1,7 +1,7 @@
 import { api } from './api';
 import type {
   AccountTwoFactor, ChallengeMethod, EmailCodeSent, LoginResult, MemberList, Session,
-  TotpSecret, TwoFactorPolicy, VerifyResult,
+  StepUpResult, TotpSecret, TwoFactorPolicy, VerifyResult,
 } from './types';
 
 /** Every HTTP call the console makes, one function per endpoint of API.md. */
@@ -10,8 +10,14 @@ const seg = encodeURIComponent;
 
 export const fetchSession = () => api<Session>('GET', '/api/v1/session');
 
-export const logIn = (email: string, password: string) =>
-  api<LoginResult>('POST', '/api/v1/auth/login', { email, password });
+export const logIn = (email: string, password: string, workspaceId?: string) =>
+  api<LoginResult>('POST', '/api/v1/auth/login', workspaceId ? { email, password, workspaceId } : { email, password });
+
+export const switchWorkspace = (workspaceId: string) =>
+  api<StepUpResult>('POST', '/api/v1/session/workspace', { workspaceId });
+
+export const stepUpSuperApp = (superAppId: string) =>
+  api<StepUpResult>('POST', `/api/v1/super-apps/${seg(superAppId)}/step-up`);
 
 export const logOut = () => api<void>('POST', '/api/v1/auth/logout');
 

@@ -13,6 +13,14 @@ export function describeError(error: unknown, fallback = 'Something went wrong. 
       return wrongCode(body.attemptsRemaining);
     case 'not_a_member':
       return 'This account is not a member of any workspace yet. Ask a workspace admin to add you.';
+    case 'second_factor_required_for_super_app':
+      return `${body.superApp?.name ?? 'This super app'} requires two-factor authentication: verify with a second factor to continue.`;
+    case 'admin_second_factor_required':
+      return 'This needs your own two-factor authentication: activate it in Settings → Account first.';
+    case 'reset_forbidden_by_super_app':
+      return `Only an admin of ${forbiddingNames(body) ?? 'every super app that forbids deactivation'} can reset this member's two-factor authentication.`;
+    case 'two_factor_not_active':
+      return 'This member has no two-factor authentication to reset.';
     case 'too_many_attempts':
       return 'Too many attempts. Wait a moment before trying again.';
     case 'resend_too_soon':
@@ -47,7 +55,8 @@ export function describeError(error: unknown, fallback = 'Something went wrong. 
 }
 
 function forbiddingNames(body: ProblemBody): string | undefined {
-  const list = Array.isArray(body.forbiddenBy) ? (body.forbiddenBy as Array<{ name?: unknown }>) : [];
+  const named = Array.isArray(body.forbiddenBy) ? body.forbiddenBy : Array.isArray(body.superApps) ? body.superApps : [];
+  const list = named as Array<{ name?: unknown }>;
   const names = list.map((app) => app.name).filter((name): name is string => typeof name === 'string');
   if (names.length > 0) return names.join(', ');
   return body.superApp?.name;

@@ -13,11 +13,15 @@ export interface Account {
 
 export type WorkspaceRole = 'admin' | 'developer';
 
+export type WorkspaceRef = NamedRef & { role: WorkspaceRole; superApp: NamedRef };
+
 export interface Session {
   account: Account;
-  workspace: NamedRef & { role: WorkspaceRole; superApp: NamedRef };
+  workspace: WorkspaceRef;
   secondFactorVerified: boolean;
   administeredSuperApps?: NamedRef[];
+  /** Every workspace of the account. */
+  workspaces?: WorkspaceRef[];
 }
 
 export type FactorMethod = 'totp' | 'email';
@@ -36,6 +40,11 @@ export interface Challenge {
 
 export type LoginResult =
   | { status: 'authenticated'; account?: Account; recoveryCodes?: string[] }
+  | { status: 'second_factor_required' | 'enrollment_required'; challenge: Challenge };
+
+/** Switching workspace or stepping up into a super app: done at once, or a challenge like login's. */
+export type StepUpResult =
+  | { status: 'authenticated' }
   | { status: 'second_factor_required' | 'enrollment_required'; challenge: Challenge };
 
 export interface VerifyResult {

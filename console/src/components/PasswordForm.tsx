@@ -7,9 +7,11 @@ import { formatSeconds } from '../labels';
 import { describeError, retryAfterSeconds } from '../messages';
 import { useCountdown } from '../use-countdown';
 import type { LoginResult } from '../types';
+import { forgetWorkspace, lastWorkspaceId } from '../workspace-memory';
 
 interface PasswordFormProps {
-  onResult: (result: LoginResult, email: string) => void;
+  /** `rememberedWorkspace`: the login went to the workspace this browser used last. */
+  onResult: (result: LoginResult, email: string, rememberedWorkspace: boolean) => void;
   /** Shown above the form, e.g. why the user is back at this step. */
   notice?: string;
   initialEmail?: string;
@@ -24,8 +26,17 @@ export function PasswordForm({ onResult, notice, initialEmail }: PasswordFormPro
   const onFinish = async ({ email, password }: { email: string; password: string }) => {
     setBusy(true);
     setError(undefined);
+    const address = email.trim();
+    const remembered = lastWorkspaceId();
     try {
-      onResult(await logIn(email.trim(), password), email.trim());
+      try {
+        onResult(await logIn(address, password, remembered), address, remembered !== undefined);
+      } catch (failure) {
+        // The workspace this browser remembers is no longer the account's: log in to the default one.
+        if (remembered === undefined || !isApiError(failure, 'not_a_member')) throw failure;
+        forgetWorkspace(remembered);
+        onResult(await logIn(address, password), address, false);
+      }
     } catch (failure) {
       if (isApiError(failure, 'too_many_attempts')) startLock(retryAfterSeconds(failure) ?? 60);
       else setError(describeError(failure));

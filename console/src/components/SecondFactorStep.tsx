@@ -12,12 +12,15 @@ import type { Challenge, ChallengeMethod, VerifyResult } from '../types';
 const EnrollmentStep = lazy(() => import('./EnrollmentStep'));
 
 export const CHALLENGE_EXPIRED_MESSAGE = 'This sign-in attempt expired; enter your password again';
+export const STEP_UP_EXPIRED_MESSAGE = 'This verification expired; start it again';
 
 interface SecondFactorStepProps {
   challenge: Challenge;
   onAuthenticated: (result: VerifyResult) => void;
   /** Back to the password step, with a message to show there (undefined when the user chose to go back). */
   onRestart: (message?: string) => void;
+  /** `step-up`: inside a dialog of a signed-in session (switching workspace, a stricter super app). */
+  purpose?: 'login' | 'step-up';
 }
 
 function initialMethod(challenge: Challenge): ChallengeMethod {
@@ -36,7 +39,8 @@ function reasonText(challenge: Challenge): string | undefined {
 }
 
 /** The second sign-in step: verifies with the challenge's methods and lets the user switch between them. */
-export function SecondFactorStep({ challenge, onAuthenticated, onRestart }: SecondFactorStepProps) {
+export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpose = 'login' }: SecondFactorStepProps) {
+  const stepUp = purpose === 'step-up';
   const [method, setMethod] = useState<ChallengeMethod>(() => initialMethod(challenge));
   const [choosing, setChoosing] = useState(false);
   const [error, setError] = useState<string>();
@@ -45,7 +49,7 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart }: Seco
   const otherMethods = challenge.methods.filter((candidate) => candidate !== method);
   const reason = reasonText(challenge);
 
-  const expire = useCallback(() => onRestart(CHALLENGE_EXPIRED_MESSAGE), [onRestart]);
+  const expire = useCallback(() => onRestart(stepUp ? STEP_UP_EXPIRED_MESSAGE : CHALLENGE_EXPIRED_MESSAGE), [onRestart, stepUp]);
 
   const verify = async (code: string): Promise<boolean> => {
     setError(undefined);
@@ -74,13 +78,15 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart }: Seco
 
   return (
     <div className="second-factor">
-      <Typography.Title level={1} style={{ fontSize: 22, marginBottom: 8 }}>
+      <Typography.Title level={stepUp ? 2 : 1} style={{ fontSize: stepUp ? 18 : 22, marginBottom: 8 }}>
         {method === 'totp_enrollment' ? 'Set up two-factor authentication' : 'Two-factor authentication'}
       </Typography.Title>
       {reason && (
         <Alert type="info" showIcon icon={<SafetyCertificateOutlined />} style={{ marginBottom: 16 }}
           message={reason}
-          description={challenge.workspace ? `Signing in to the ${challenge.workspace.name} workspace.` : undefined} />
+          description={challenge.workspace
+            ? `Signing in to the ${challenge.workspace.name} workspace.`
+            : stepUp && challenge.superApp ? `Verifying to manage ${challenge.superApp.name}.` : undefined} />
       )}
       <Typography.Text strong style={{ display: 'block', marginBottom: 4 }}>{METHOD_LABELS[method]}</Typography.Text>
 
@@ -118,9 +124,13 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart }: Seco
             </Space>
           </div>
         )}
-        <Button type="link" icon={<ArrowLeftOutlined />} onClick={() => onRestart()} style={{ paddingInline: 0, display: 'flex' }}>
-          Back to log in
-        </Button>
+        {stepUp ? (
+          <Button type="link" onClick={() => onRestart()} style={{ paddingInline: 0, display: 'flex' }}>Cancel</Button>
+        ) : (
+          <Button type="link" icon={<ArrowLeftOutlined />} onClick={() => onRestart()} style={{ paddingInline: 0, display: 'flex' }}>
+            Back to log in
+          </Button>
+        )}
       </div>
     </div>
   );

@@ -2,6 +2,7 @@ import { lazy, Suspense, useState } from 'react';
 import { Alert, Button, Card, Descriptions, Skeleton, Typography } from 'antd';
 import { EditOutlined } from '@ant-design/icons';
 import { StatusTag } from './StatusTag';
+import { ActivateOwnTwoFactorNotice, isStepUpRefusal, StepUpNotice } from './StepUpNotice';
 import { fetchTwoFactorPolicy } from '../endpoints';
 import { METHOD_LABELS, yesNo } from '../labels';
 import { describeError } from '../messages';
@@ -20,19 +21,34 @@ function policyItems(policy: TwoFactorPolicy) {
 }
 
 /** Settings → Tenant → "Two-Factor Authentication": the super app's policy and its Edit dialog. */
-export function TenantPolicyCard({ superApp }: { superApp: NamedRef }) {
+interface TenantPolicyCardProps {
+  superApp: NamedRef;
+  /** Whether this session passed a second factor: admin actions need it. */
+  secondFactorVerified: boolean;
+  onSessionChanged: () => void;
+}
+
+export function TenantPolicyCard({ superApp, secondFactorVerified, onSessionChanged }: TenantPolicyCardProps) {
   const resource = useResource(() => fetchTwoFactorPolicy(superApp.id), `policy:${superApp.id}`);
   const [editing, setEditing] = useState(false);
   const policy = resource.data;
+  const refused = !!resource.error && !policy && isStepUpRefusal(resource.error);
+  const verified = () => {
+    resource.reload();
+    onSessionChanged();
+  };
 
   return (
-    <Card title={<h2 className="card-title">Two-Factor Authentication</h2>}
-      extra={<Button icon={<EditOutlined />} onClick={() => setEditing(true)} disabled={!policy}>Edit</Button>}>
+    <Card title={<h2 className="card-title">Two-Factor Authentication · {superApp.name}</h2>}
+      extra={<Button icon={<EditOutlined />} onClick={() => setEditing(true)} disabled={!policy || !secondFactorVerified}
+        aria-label={`Edit the policy of ${superApp.name}`}>Edit</Button>}>
       <Typography.Paragraph type="secondary" style={{ maxWidth: 720 }}>
         Applies when members without their own authenticator app log in to workspaces of {superApp.name}.
         Members who activated two-factor authentication always use their authenticator app.
       </Typography.Paragraph>
-      {!!resource.error && !policy && (
+      {refused && <StepUpNotice error={resource.error} superApp={superApp} onVerified={verified} />}
+      {policy && !secondFactorVerified && <ActivateOwnTwoFactorNotice />}
+      {!!resource.error && !policy && !refused && (
         <Alert type="error" showIcon message={describeError(resource.error, 'The policy could not be loaded.')}
           action={<Button size="small" onClick={resource.reload}>Try again</Button>} />
       )}

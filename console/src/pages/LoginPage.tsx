@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { Card, Skeleton, Typography } from 'antd';
 import { AppstoreFilled, LockFilled, MobileOutlined, SafetyCertificateFilled } from '@ant-design/icons';
 import { PasswordForm } from '../components/PasswordForm';
@@ -13,9 +13,13 @@ type Step =
   | { kind: 'recovery-codes'; codes: string[] };
 
 /** Log in: password, then whatever second factor the server asks for, then (after enrolment) recovery codes. */
-export function LoginPage({ onAuthenticated }: { onAuthenticated: () => void }) {
+export function LoginPage({ onAuthenticated }: { onAuthenticated: (options: { chooseWorkspace: boolean }) => void }) {
   const [step, setStep] = useState<Step>({ kind: 'password' });
   const [email, setEmail] = useState<string>();
+  // A login into the workspace this browser used last goes straight there; otherwise the
+  // console offers the workspace picker once signed in.
+  const remembered = useRef(false);
+  const done = () => onAuthenticated({ chooseWorkspace: !remembered.current });
 
   useEffect(() => {
     document.title = 'Log in · Mini Program Platform';
@@ -23,7 +27,7 @@ export function LoginPage({ onAuthenticated }: { onAuthenticated: () => void }) 
 
   const afterVerify = (result: { recoveryCodes?: string[] }) => {
     if (result.recoveryCodes?.length) setStep({ kind: 'recovery-codes', codes: result.recoveryCodes });
-    else onAuthenticated();
+    else done();
   };
   const onPasswordResult = (result: LoginResult) => {
     if (result.status === 'authenticated') afterVerify(result);
@@ -63,7 +67,7 @@ export function LoginPage({ onAuthenticated }: { onAuthenticated: () => void }) 
                   Use the email address and password of your developer console account.
                 </Typography.Paragraph>
                 <PasswordForm notice={step.notice} initialEmail={email}
-                  onResult={(result, address) => { setEmail(address); onPasswordResult(result); }}
+                  onResult={(result, address, usedRemembered) => { setEmail(address); remembered.current = usedRemembered; onPasswordResult(result); }}
                   key={step.notice ?? 'first'} />
               </>
             )}
@@ -77,7 +81,7 @@ export function LoginPage({ onAuthenticated }: { onAuthenticated: () => void }) 
                   Two-factor authentication is on
                 </Typography.Title>
                 <Suspense fallback={<Skeleton active />}>
-                  <RecoveryCodes codes={step.codes} accountEmail={email} onDone={onAuthenticated} />
+                  <RecoveryCodes codes={step.codes} accountEmail={email} onDone={done} />
                 </Suspense>
               </>
             )}

@@ -1,5 +1,6 @@
 import { Alert, App, Button, Card, Result, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { StatusTag } from '../components/StatusTag';
+import { ActivateOwnTwoFactorNotice, isStepUpRefusal, StepUpNotice } from '../components/StepUpNotice';
 import { fetchMembers, resetMemberTwoFactor } from '../endpoints';
 import { describeError } from '../messages';
 import { useReauth } from '../reauth';
@@ -7,7 +8,7 @@ import { useResource } from '../use-resource';
 import type { Member, Session } from '../types';
 
 /** Members: every member's 2FA status, and "Reset 2FA" for admins allowed to reset. */
-export default function MembersPage({ session }: { session: Session }) {
+export default function MembersPage({ session, onSessionChanged }: { session: Session; onSessionChanged: () => void }) {
   const { message, modal } = App.useApp();
   const workspace = session.workspace;
   const withReauth = useReauth();
@@ -59,7 +60,7 @@ export default function MembersPage({ session }: { session: Session }) {
       render: (_: unknown, member: Member) => member.account.id === session.account.id
         ? <Typography.Text type="secondary">You</Typography.Text>
         : (
-          <Button size="small" danger disabled={!member.twoFactorActive} onClick={() => confirmReset(member)}
+          <Button size="small" danger disabled={!member.twoFactorActive || !session.secondFactorVerified} onClick={() => confirmReset(member)}
             aria-label={`Reset 2FA for ${member.account.name || member.account.email}`}>
             Reset 2FA
           </Button>
@@ -73,14 +74,19 @@ export default function MembersPage({ session }: { session: Session }) {
       <Typography.Paragraph type="secondary" className="page-subtitle">
         People in the {workspace.name} workspace and whether they protect their account with two-factor authentication.
       </Typography.Paragraph>
-      {resource.error ? (
+      {isStepUpRefusal(resource.error) ? (
+        <StepUpNotice error={resource.error} superApp={workspace.superApp} onVerified={() => { resource.reload(); onSessionChanged(); }} />
+      ) : resource.error ? (
         <Alert type="error" showIcon message={describeError(resource.error, 'The member list could not be loaded.')}
           action={<Button size="small" onClick={resource.reload}>Try again</Button>} />
       ) : (
+        <>
+        {canReset && !session.secondFactorVerified && <ActivateOwnTwoFactorNotice />}
         <Card styles={{ body: { padding: 0 } }}>
           <Table<Member> rowKey={(member) => member.account.id} columns={columns} dataSource={resource.data?.members}
             loading={resource.loading} pagination={false} />
         </Card>
+        </>
       )}
     </>
   );

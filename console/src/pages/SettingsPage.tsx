@@ -1,19 +1,36 @@
-import { Tabs, Typography } from 'antd';
+import { Space, Tabs, Typography } from 'antd';
 import { AccountTwoFactorCard } from '../components/AccountTwoFactorCard';
 import { TenantPolicyCard } from '../components/TenantPolicyCard';
 import { navigate } from '../navigation';
-import type { Session } from '../types';
+import type { NamedRef, Session } from '../types';
 
-/** Settings: the "Account" tab for everyone, the "Tenant" tab for admins of the workspace's super app. */
-export default function SettingsPage({ session, path }: { session: Session; path: string }) {
-  const superApp = session.workspace.superApp;
-  const administersTenant = (session.administeredSuperApps ?? []).some((candidate) => candidate.id === superApp.id);
+/** The super apps the account administers, the current workspace's first. */
+function administeredSuperApps(session: Session): NamedRef[] {
+  const current = session.workspace.superApp.id;
+  return [...(session.administeredSuperApps ?? [])].sort((a, b) => Number(b.id === current) - Number(a.id === current));
+}
+
+/** Settings: the "Account" tab for everyone, the "Tenant" tab for admins of one or more super apps. */
+export default function SettingsPage({ session, path, onSessionChanged }: { session: Session; path: string; onSessionChanged: () => void }) {
+  const superApps = administeredSuperApps(session);
+  const administersTenant = superApps.length > 0;
   const activeKey = administersTenant && path === '/settings/tenant' ? 'tenant' : 'account';
+  const names = superApps.map((superApp) => superApp.name).join(', ');
 
   const items = [
     { key: 'account', label: 'Account', children: <AccountTwoFactorCard account={session.account} /> },
     ...(administersTenant
-      ? [{ key: 'tenant', label: 'Tenant', children: <TenantPolicyCard superApp={superApp} /> }]
+      ? [{
+          key: 'tenant', label: 'Tenant',
+          children: (
+            <Space direction="vertical" size={24} style={{ width: '100%' }}>
+              {superApps.map((superApp) => (
+                <TenantPolicyCard key={superApp.id} superApp={superApp} secondFactorVerified={session.secondFactorVerified}
+                  onSessionChanged={onSessionChanged} />
+              ))}
+            </Space>
+          ),
+        }]
       : []),
   ];
 
@@ -21,7 +38,7 @@ export default function SettingsPage({ session, path }: { session: Session; path
     <>
       <Typography.Title level={1} className="page-title" style={{ fontSize: 24 }}>Settings</Typography.Title>
       <Typography.Paragraph type="secondary" className="page-subtitle">
-        Manage how you sign in{administersTenant ? ` and how members of ${superApp.name} sign in` : ''}.
+        Manage how you sign in{administersTenant ? ` and how members of ${names} sign in` : ''}.
       </Typography.Paragraph>
       <Tabs activeKey={activeKey} items={items} destroyOnHidden
         onChange={(key) => navigate(key === 'tenant' ? '/settings/tenant' : '/settings')} />

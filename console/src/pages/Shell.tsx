@@ -2,9 +2,11 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import { Layout, Menu, Skeleton, Tooltip, Button } from 'antd';
 import { AppstoreFilled, HomeOutlined, SettingOutlined, TeamOutlined } from '@ant-design/icons';
 import { AccountMenu } from '../components/AccountMenu';
+import { WorkspaceSwitcher } from '../components/WorkspaceSwitcher';
 import { navigate, usePath } from '../navigation';
 import { ReauthProvider } from '../reauth';
 import type { Session } from '../types';
+import { rememberWorkspace } from '../workspace-memory';
 
 const OverviewPage = lazy(() => import('./OverviewPage'));
 const SettingsPage = lazy(() => import('./SettingsPage'));
@@ -23,10 +25,12 @@ function pageFor(path: string): PageKey {
 interface ShellProps {
   session: Session;
   onSignedOut: () => void;
+  /** The session now belongs to another workspace or gained a super app: load it again. */
+  onSessionChanged: () => void;
 }
 
 /** Signed-in frame: left navigation with Settings at the bottom, header with workspace and account menu. */
-export function Shell({ session, onSignedOut }: ShellProps) {
+export function Shell({ session, onSignedOut, onSessionChanged }: ShellProps) {
   const path = usePath();
   const page = pageFor(path);
   const [collapsed, setCollapsed] = useState(false);
@@ -35,6 +39,7 @@ export function Shell({ session, onSignedOut }: ShellProps) {
   useEffect(() => {
     document.title = `${PAGE_TITLES[page]} · Mini Program Platform`;
   }, [page]);
+  useEffect(() => rememberWorkspace(session.workspace.id), [session.workspace.id]);
 
   const navItems = [
     { key: '/', icon: <HomeOutlined />, label: 'Overview' },
@@ -66,17 +71,14 @@ export function Shell({ session, onSignedOut }: ShellProps) {
         </Layout.Sider>
         <Layout>
           <Layout.Header className="shell-header">
-            <div className="shell-header-title">
-              <strong>{session.workspace.name}</strong>
-              <span className="header-super-app">{session.workspace.superApp.name}</span>
-            </div>
+            <WorkspaceSwitcher session={session} onSwitched={onSessionChanged} />
             <AccountMenu account={session.account} onSignedOut={onSignedOut} />
           </Layout.Header>
           <Layout.Content id="main" className="shell-content" tabIndex={-1}>
             <Suspense fallback={<Skeleton active paragraph={{ rows: 8 }} />}>
               {page === 'overview' && <OverviewPage session={session} />}
-              {page === 'settings' && <SettingsPage session={session} path={path} />}
-              {page === 'members' && <MembersPage session={session} />}
+              {page === 'settings' && <SettingsPage session={session} path={path} onSessionChanged={onSessionChanged} />}
+              {page === 'members' && <MembersPage session={session} onSessionChanged={onSessionChanged} />}
             </Suspense>
           </Layout.Content>
         </Layout>

@@ -1,0 +1,69 @@
+import { useEffect, useRef } from 'react';
+import { Button, Card, Typography } from 'antd';
+import { AppstoreFilled, RightOutlined } from '@ant-design/icons';
+import { workspaceLabel } from '../components/WorkspaceSwitcher';
+import { switchWorkspace } from '../endpoints';
+import { ReauthProvider } from '../reauth';
+import { useStepUp } from '../step-up';
+import type { Session, WorkspaceRef } from '../types';
+import { byRecentUse, rememberWorkspace } from '../workspace-memory';
+
+/** After the password, for an account in several workspaces: which one to work in (this browser's last first). */
+export function WorkspacePickerPage({ session, onPicked }: { session: Session; onPicked: () => void }) {
+  return (
+    <ReauthProvider>
+      <Picker session={session} onPicked={onPicked} />
+    </ReauthProvider>
+  );
+}
+
+function Picker({ session, onPicked }: { session: Session; onPicked: () => void }) {
+  const workspaces = byRecentUse(session.workspaces ?? [session.workspace]);
+  useEffect(() => {
+    document.title = 'Choose a workspace · Mini Program Platform';
+  }, []);
+  const chosen = useRef<WorkspaceRef>(undefined);
+  const stepUp = useStepUp(() => {
+    if (chosen.current) rememberWorkspace(chosen.current.id);
+    onPicked();
+  });
+
+  const pick = (workspace: WorkspaceRef) => {
+    chosen.current = workspace;
+    if (workspace.id === session.workspace.id) {
+      rememberWorkspace(workspace.id);
+      onPicked();
+    } else {
+      void stepUp.start(() => switchWorkspace(workspace.id), `Open ${workspace.name}`);
+    }
+  };
+
+  return (
+    <main className="login-page picker-page">
+      <div className="login-main">
+        <div style={{ width: '100%', maxWidth: 480 }}>
+          <Card className="login-card" variant="borderless" style={{ boxShadow: '0 12px 40px rgba(16, 42, 122, 0.10)' }}>
+            <div className="brand card-brand" style={{ marginBottom: 24 }}>
+              <span className="brand-mark"><AppstoreFilled aria-hidden /></span>Mini Program Platform
+            </div>
+            <Typography.Title level={1} style={{ fontSize: 24, marginBottom: 6 }}>Choose a workspace</Typography.Title>
+            <Typography.Paragraph type="secondary" style={{ marginBottom: 20 }}>
+              {session.account.name}, you are a member of {workspaces.length} workspaces. You can switch later from the header.
+            </Typography.Paragraph>
+            <ul className="workspace-list" aria-label="Workspaces">
+              {workspaces.map((workspace) => (
+                <li key={workspace.id}>
+                  <Button block size="large" className="workspace-choice" onClick={() => pick(workspace)}>
+                    {workspaceLabel(workspace)}
+                    <RightOutlined aria-hidden />
+                  </Button>
+                </li>
+              ))}
+            </ul>
+          </Card>
+        </div>
+      </div>
+      {stepUp.element}
+    </main>
+  );
+}
