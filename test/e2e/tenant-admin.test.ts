@@ -1,9 +1,9 @@
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { showAccount } from '../../src/services/operator.js';
 import { getTwoFactorPolicy } from '../../src/services/super-app-policy.js';
 import {
-  BROWSER_SKIP_SUFFIX, browserSkipReason, expectAccessible, expectSignedIn, screenshot, submitPassword, useBrowserSuite,
+  BROWSER_SKIP_SUFFIX, browserSkipReason, expectAccessible, expectSignedIn, screenshot, submitPassword, totp, typeCode, useBrowserSuite,
 } from '../support/browser.js';
 
 /** The Ant Design select around a combobox (what a person clicks). */
@@ -43,9 +43,12 @@ describe.skipIf(browserSkipReason)('console: super app and workspace administrat
     const { superAppId, workspaceId } = await suite.server.tenant('Nova Super App', 'Nova Mini Programs');
     const ivy = await suite.server.account(workspaceId, 'ivy@example.com', 'Ivy Stone', 'admin');
     await suite.server.makeSuperAppAdmin(superAppId, ivy.email);
+    // Changing a policy needs the admin's own second factor.
+    const { secret } = await suite.server.activateTotp(ivy.email);
     const { page } = await open();
 
     await submitPassword(page, ivy.email);
+    await typeCode(page, totp(secret, 30));
     await expectSignedIn(page, 'Ivy');
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
     await page.getByText('Manage how you sign in and how members of Nova Super App sign in.').waitFor();
@@ -112,9 +115,12 @@ describe.skipIf(browserSkipReason)('console: super app and workspace administrat
     const lou = await suite.server.account(workspaceId, 'lou@example.com', 'Lou Reed', 'developer');
     await suite.server.makeSuperAppAdmin(superAppId, jon.email);
     await suite.server.activateTotp(kay.email);
+    // Resetting a member's 2FA needs the admin's own second factor.
+    const { secret } = await suite.server.activateTotp(jon.email);
     const { page } = await open();
 
     await submitPassword(page, jon.email);
+    await typeCode(page, totp(secret, 30));
     await expectSignedIn(page, 'Jon');
     await page.getByRole('menuitem', { name: 'Members' }).click();
     await page.getByRole('heading', { level: 1, name: 'Members' }).waitFor();
@@ -122,7 +128,7 @@ describe.skipIf(browserSkipReason)('console: super app and workspace administrat
     const cells = (email: string) => row(email).getByRole('cell').allInnerTexts();
     await row(kay.email).waitFor();
     expect(await page.getByRole('columnheader').allInnerTexts()).toEqual(['Name', 'Email', 'Role', 'Two-Factor', 'Actions']);
-    expect((await cells(jon.email)).map((c) => c.trim())).toEqual(['Jon Snow', jon.email, 'Admin', 'Off', 'You']);
+    expect((await cells(jon.email)).map((c) => c.trim())).toEqual(['Jon Snow', jon.email, 'Admin', 'On', 'You']);
     expect((await cells(kay.email)).map((c) => c.trim())).toEqual(['Kay Lee', kay.email, 'Developer', 'On', 'Reset 2FA']);
     expect((await cells(lou.email)).map((c) => c.trim())).toEqual(['Lou Reed', lou.email, 'Developer', 'Off', 'Reset 2FA']);
     expect(await row(lou.email).getByRole('button', { name: 'Reset 2FA for Lou Reed' }).isDisabled()).toBe(true);
