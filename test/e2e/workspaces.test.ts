@@ -20,6 +20,7 @@ describe.skipIf(browserSkipReason)('console: several workspaces, switching and s
     const ann = await suite.server.account(lax.workspaceId, 'ann@example.com', 'Ann Lee', 'admin');
     await addMember(suite.server.deps, { workspaceId: strict.workspaceId, email: ann.email, role: 'admin' });
     await suite.server.makeSuperAppAdmin(strict.superAppId, ann.email);
+    await suite.server.makeSuperAppAdmin(lax.superAppId, ann.email);
     const { page } = await open();
 
     // The password alone opens the lax workspace (the default); the picker lists both.
@@ -28,7 +29,7 @@ describe.skipIf(browserSkipReason)('console: several workspaces, switching and s
     const choices = page.getByRole('list', { name: 'Workspaces' }).getByRole('button');
     expect(await choices.count()).toBe(2);
     await expectAccessible(page, 'workspace picker');
-    await screenshot(page, '40-workspace-picker', 'workspace-picker');
+    await screenshot(page, '50-workspace-picker', 'workspace-picker');
     await choices.filter({ hasText: 'Lax Workspace' }).click();
     await expectSignedIn(page, 'Ann');
     const header = page.locator('.shell-header');
@@ -51,7 +52,7 @@ describe.skipIf(browserSkipReason)('console: several workspaces, switching and s
     await dialog.waitFor({ state: 'hidden' });
     await header.getByText('Strict Workspace').waitFor();
     await header.getByText('Strict Super App').waitFor();
-    await screenshot(page, '41-switched-to-strict');
+    await screenshot(page, '51-switched-to-strict');
 
     // The Tenant tab shows both super apps; the strict one's policy is readable now.
     await page.goto('/settings/tenant');
@@ -62,7 +63,7 @@ describe.skipIf(browserSkipReason)('console: several workspaces, switching and s
     // Admin actions need the admin's own second factor: an emailed code is one, so Edit is there.
     expect(await strictCard.getByRole('button', { name: /Edit/ }).isDisabled()).toBe(false);
     await expectAccessible(page, 'Tenant tab with two super apps');
-    await screenshot(page, '42-tenant-tab-two-super-apps');
+    await screenshot(page, '52-tenant-tab-two-super-apps');
 
     // Next login from this browser goes straight to the workspace used last: no picker.
     await page.context().clearCookies();
@@ -86,7 +87,7 @@ describe.skipIf(browserSkipReason)('console: several workspaces, switching and s
     const card = page.locator('.ant-card').filter({ has: page.getByRole('heading', { name: 'Two-Factor Authentication · Guarded Super App' }) });
     await card.getByText('Guarded Super App requires two-factor authentication').waitFor();
     await expectAccessible(page, 'Tenant tab, step-up needed');
-    await screenshot(page, '43-tenant-step-up-needed');
+    await screenshot(page, '53-tenant-step-up-needed');
 
     await card.getByRole('button', { name: 'Verify' }).click();
     const dialog = page.getByRole('dialog', { name: 'Verify to manage Guarded Super App' });

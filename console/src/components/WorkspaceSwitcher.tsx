@@ -38,7 +38,8 @@ export function WorkspaceSwitcher({ session, onSwitched }: { session: Session; o
   return (
     <div className="shell-header-title">
       <Dropdown menu={{ items, onClick }} trigger={['click']} placement="bottomLeft" autoFocus>
-        <Button type="text" className="workspace-button" aria-label={`Workspace: ${session.workspace.name}, ${session.workspace.superApp.name}. Switch workspace`}>
+        <Button type="text" className="workspace-button">
+          <span className="sr-only">Switch workspace:</span>
           <SwapOutlined aria-hidden />
           {title}
           <DownOutlined aria-hidden style={{ fontSize: 11 }} />
