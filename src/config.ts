@@ -1,3 +1,4 @@
+import { isIP, isIPv4 } from 'node:net';
 import { resolve } from 'node:path';
 import Type, { type Static } from 'typebox';
 import { Value } from 'typebox/value';
@@ -18,7 +19,7 @@ const ConfigSchema = Type.Object({
   LOG_LEVEL: Type.Union(LOG_LEVEL_NAMES.map((l) => Type.Literal(l))),
   SESSION_IDLE_MINUTES: Type.Integer({ minimum: 1 }),
   SESSION_ABSOLUTE_HOURS: Type.Integer({ minimum: 1 }),
-  TRUST_PROXY: Type.Optional(Type.String({ pattern: '^(true|false|\\d+|[0-9a-fA-F.:/, ]+)$' })),
+  TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 })),
 });
 
 type RawConfig = Static<typeof ConfigSchema>;
@@ -40,8 +41,11 @@ export interface Config {
   logLevel: string;
   sessionIdleSeconds: number;
   sessionAbsoluteSeconds: number;
-  /** Fastify `trustProxy`: false, true, a hop count, or addresses/CIDRs of the proxies. */
-  trustProxy: boolean | number | string;
+  /**
+   * Fastify `trustProxy`: false, a hop count, or addresses/CIDRs of the proxies. Never
+   * `true`: the client IP is then the right-most address not written by a trusted proxy.
+   */
+  trustProxy: false | number | string;
 }
 
 /** Thrown with every configuration problem at once. */
@@ -76,10 +80,36 @@ function describeProblems(raw: Record<string, unknown>): string[] {
   return [...byKey].map(([key, message]) => `${key}: ${message}`);
 }
 
-function parseTrustProxy(value: string | undefined): boolean | number | string {
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An address, a CIDR (`10.0.0.0/8`, `fd00::/8`, `10.0.0.0/255.0.0.0`) or a named range. */
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (version === 4 && isIPv4(prefix)) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+/** Why a TRUST_PROXY value cannot be used (never echoing it), or undefined when it can. */
+function trustProxyProblem(value: string | undefined): string | undefined {
+  if (value === undefined || value === 'false' || /^\d+$/.test(value)) return undefined;
+  if (value === 'true') {
+    return 'true would take the client IP from the left of X-Forwarded-For, which the client writes itself; '
+      + 'write the number of proxies in front of the server (e.g. 1) or their addresses/CIDRs';
+  }
+  const entries = value.split(',').map((entry) => entry.trim());
+  const bad = entries.findIndex((entry) => !isProxyEntry(entry));
+  if (bad === -1) return undefined;
+  return `entry ${bad + 1} is not an IP address, a CIDR or one of loopback, linklocal, uniquelocal; `
+    + 'write false, a hop count, or the proxies\' addresses/CIDRs separated by commas';
+}
+
+function parseTrustProxy(value: string | undefined): false | number | string {
   if (value === undefined || value === 'false') return false;
-  if (value === 'true') return true;
-  return /^\d+$/.test(value) ? Number(value) : value;
+  return /^\d+$/.test(value) ? Number(value) : value.split(',').map((entry) => entry.trim()).join(',');
 }
 
 /** Reads and validates configuration from `env`; throws ConfigError listing every problem. */
@@ -91,6 +121,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     raw[key] = INTEGER_KEYS.has(key) && /^-?\d+$/.test(value) ? Number(value) : value;
   }
   const problems = describeProblems(raw);
+  const proxyProblem = typeof raw.TRUST_PROXY === 'string' ? trustProxyProblem(raw.TRUST_PROXY) : undefined;
+  if (proxyProblem && !problems.some((p) => p.startsWith('TRUST_PROXY:'))) problems.push(`TRUST_PROXY: ${proxyProblem}`);
   if (problems.length > 0) throw new ConfigError(problems);
   const c = raw as RawConfig;
   const dataDir = resolve(c.DATA_DIR);

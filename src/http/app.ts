@@ -39,7 +39,7 @@ export interface AppOptions {
   /** Folder of the built console; served at `/` with a fallback to index.html when present. */
   consoleDir?: string | undefined;
   /** Behind a load balancer: whose X-Forwarded-For to believe (client IP for throttling and the audit log). */
-  trustProxy?: boolean | number | string;
+  trustProxy?: false | number | string;
   /** Registers `GET /bench/baseline`, a trivial JSON route for benchmarks. */
   benchRoutes?: boolean;
 }

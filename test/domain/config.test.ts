@@ -159,3 +159,28 @@ describe('the loaded configuration is frozen', () => {
     expect(Object.isFrozen(config.previousSecretKeys)).toBe(true);
   });
 });
+
+describe('TRUST_PROXY', () => {
+  it('refuses true, naming what to write instead (the left of X-Forwarded-For is the client\'s own)', () => {
+    const error = configErrorFor({ TRUST_PROXY: 'true' });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(/^TRUST_PROXY: .*number of proxies.*addresses\/CIDRs/);
+  });
+
+  it.each(['abc', 'yes', '10.0.0.1/33', 'fd00::/129', '10.0.0.0/8, nope', '1.2.3', '10.0.0.1/8/8', ' , '])('refuses %j with a readable problem, not a crash later', (value) => {
+    const error = configErrorFor({ TRUST_PROXY: value });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(/^TRUST_PROXY: /);
+  });
+
+  it.each([
+    ['false', false],
+    ['1', 1],
+    ['2', 2],
+    ['10.0.0.1', '10.0.0.1'],
+    ['10.0.0.0/8, 192.168.1.0/255.255.255.0, fd00::/8', '10.0.0.0/8,192.168.1.0/255.255.255.0,fd00::/8'],
+    ['loopback,uniquelocal', 'loopback,uniquelocal'],
+  ])('accepts %j', (value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+});

@@ -55,7 +55,7 @@ function cookieFrom(response: LightMyRequestResponse): string | undefined {
 }
 
 /** A real app on a fresh database of `dialect`, with a fake clock, memory mailer and fast argon2id. */
-export async function createHarness(dialect: DialectName, options: { publicUrl?: string; mailer?: Mailer } = {}): Promise<Harness> {
+export async function createHarness(dialect: DialectName, options: { publicUrl?: string; mailer?: Mailer; trustProxy?: false | number | string } = {}): Promise<Harness> {
   const database = await createTestDatabase(dialect);
   const clock = new FakeClock();
   const mailer = new MemoryMailer();
@@ -70,7 +70,7 @@ export async function createHarness(dialect: DialectName, options: { publicUrl?:
     sessionIdleSeconds: 30 * 60,
     sessionAbsoluteSeconds: 12 * 3600,
   };
-  const app = await buildApp(deps, { publicUrl: options.publicUrl });
+  const app = await buildApp(deps, { publicUrl: options.publicUrl, trustProxy: options.trustProxy });
   let tenantCount = 0;
 
   const harness: Harness = {
