@@ -52,6 +52,13 @@ function hopsOf(hops: number) {
   return (_address: string, hop: number) => hop < hops;
 }
 
+/**
+ * API answers carry sessions, TOTP secrets and recovery codes: no browser, proxy or CDN
+ * may keep any of them (OWASP ASVS 5.0 V14.3).
+ */
+const API_CACHE_CONTROL = 'no-store';
+const isApiUrl = (url: string) => url.startsWith('/api/');
+
 /** The URL with bearer tokens in paths (challenge ids) masked, for logs. */
 function redactUrl(url: string): string {
   return url.replace(/\/challenges\/[^/?]+/, '/challenges/:id');
@@ -77,6 +84,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ht
     routerOptions: { maxParamLength: 256 },
     // Router errors skip every hook (helmet's too), so they get the headers by hand.
     frameworkErrors: (_error, _request, reply) => {
+      if (isApiUrl(_request.url)) reply.header('cache-control', API_CACHE_CONTROL);
       void sendProblem(reply.headers(headers), 'invalid_request', {}, 'The URL is not valid');
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -106,8 +114,9 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ht
   });
   app.setErrorHandler(handleError);
   await app.register(fastifyCookie);
-  app.addHook('onRequest', (_request, reply, done) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.headers(headers);
+    if (isApiUrl(request.url)) reply.header('cache-control', API_CACHE_CONTROL);
     done();
   });
   // After the headers, so a refused cross-origin request carries them too.

@@ -1,5 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, expect, it } from 'vitest';
+import { decodeTotpKey } from '../../src/domain/totp.js';
 import { describeEachDialect } from '../support/database.js';
 import { createHarness, type Harness, PASSWORD } from '../support/harness.js';
 
@@ -173,5 +174,26 @@ describeEachDialect('origin check, cookies and security headers (%s)', (dialect)
       expect(response.headers['x-content-type-options'], label).toBe('nosniff');
       expect(response.headers['strict-transport-security'], label).toBe('max-age=31536000; includeSubDomains');
     }
+  });
+
+  it('no /api/ answer may be stored: a TOTP secret, recovery codes, the session, refusals and router errors all carry Cache-Control: no-store', async () => {
+    await setUp();
+    const cookie = await h.loginSession(EMAIL);
+    const activation = await h.api('POST', '/api/v1/account/two-factor/activation', { cookie });
+    expect(activation.status).toBe(201);
+    const key = decodeTotpKey(activation.body.secret);
+    const responses = {
+      'POST login 200': await h.api('POST', '/api/v1/auth/login', { body: { email: EMAIL, password: PASSWORD } }),
+      'GET session 200': await h.api('GET', '/api/v1/session', { cookie }),
+      'POST activation 201 (secret)': activation,
+      'POST activation verify 200 (recovery codes)': await h.api('POST', '/api/v1/account/two-factor/activation/verify', { cookie, body: { code: h.totp(key) } }),
+      'GET session 401': await h.api('GET', '/api/v1/session'),
+      'GET unknown 404': await h.api('GET', '/api/v1/nothing-here'),
+      'GET undecodable URL 400': await h.api('GET', '/api/v1/auth/challenges/%ZZ/verify'),
+      'GET openapi 200': await h.api('GET', '/api/v1/openapi.json'),
+    };
+    for (const [label, response] of Object.entries(responses)) expect(response.headers['cache-control'], label).toBe('no-store');
+    // Health probes are not personal: they may be cached like any page.
+    expect((await h.api('GET', '/healthz')).headers['cache-control']).toBeUndefined();
   });
 });
