@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { pino, type Logger as PinoLogger } from 'pino';
-import { loadOrCreateKeyFile } from './adapters/key-file.js';
+import { findFilesOpenToOthers, KEY_FILE_NAME, loadOrCreateKeyFile } from './adapters/key-file.js';
 import { createOutboxMailer, createSmtpMailer, type Mailer } from './adapters/mailer.js';
 import { createArgon2Hasher, type PasswordHasher } from './adapters/password-hasher.js';
 import { createSecretBox } from './adapters/secret-box.js';
@@ -46,6 +46,19 @@ function createMailer(config: Config, logger: PinoLogger): Mailer {
   });
 }
 
+/**
+ * The database (with its write-ahead log) and the key file are the secrets at rest: new
+ * ones are created 0600; an existing one that others can read gets a warning at start-up.
+ */
+function warnAboutOpenFiles(config: Config, databaseFile: string | undefined, logger: PinoLogger): void {
+  const candidates = [
+    ...(databaseFile ? [databaseFile, `${databaseFile}-wal`, `${databaseFile}-shm`] : []),
+    ...(config.secretKey ? [] : [join(config.dataDir, KEY_FILE_NAME)]),
+  ];
+  const open = findFilesOpenToOthers(candidates);
+  if (open.length > 0) logger.warn({ files: open }, 'these files can be read by other users of this machine; make them owner-only (chmod 600)');
+}
+
 /** Composition root: configuration → adapters → services' dependencies. */
 export async function openRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const logger = overrides.logger ?? pino({ level: config.logLevel });
@@ -56,6 +69,8 @@ export async function openRuntime(config: Config, overrides: RuntimeOverrides = 
     onConnectionError: (error) => logger.warn({ err: error.message }, 'a pooled database connection failed; it will be replaced'),
   });
   if (overrides.migrate !== false) await migrateToLatest(database.db);
+  const secretKeys = secretKeysFor(config);
+  warnAboutOpenFiles(config, database.file, logger);
   const mailer = overrides.mailer ?? createMailer(config, logger);
   const deps: Deps = {
     db: database.db,
@@ -63,7 +78,7 @@ export async function openRuntime(config: Config, overrides: RuntimeOverrides = 
     random: systemRandom,
     mailer,
     hasher: overrides.hasher ?? createArgon2Hasher(),
-    secretBox: createSecretBox(secretKeysFor(config)),
+    secretBox: createSecretBox(secretKeys),
     logger,
     sessionIdleSeconds: config.sessionIdleSeconds,
     sessionAbsoluteSeconds: config.sessionAbsoluteSeconds,

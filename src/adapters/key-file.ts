@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Name of the key file created in DATA_DIR when SECRET_KEY is not set. */
@@ -11,7 +11,7 @@ export const KEY_FILE_NAME = 'secret.key';
  */
 export function loadOrCreateKeyFile(dataDir: string): Buffer {
   const path = join(dataDir, KEY_FILE_NAME);
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   try {
     writeFileSync(path, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
   } catch (error) {
@@ -20,4 +20,9 @@ export function loadOrCreateKeyFile(dataDir: string): Buffer {
   const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
   if (key.length !== 32) throw new Error(`${path} does not hold a base64 32-byte key`);
   return key;
+}
+
+/** Which of `paths` exist and can be read or written by users other than their owner. */
+export function findFilesOpenToOthers(paths: string[]): string[] {
+  return paths.filter((path) => existsSync(path) && (statSync(path).mode & 0o077) !== 0);
 }

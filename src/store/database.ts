@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +14,8 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface DatabaseHandle {
   db: Kysely<Database>;
   dialect: DialectName;
+  /** SQLite: the database file (its `-wal` and `-shm` files sit beside it). */
+  file?: string;
   /** Closes the pool or file. */
   close(): Promise<void>;
 }
@@ -40,6 +42,20 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
 }
 
+/**
+ * Creates a new SQLite file readable by its owner only (0600, in a 0700 folder when the
+ * folder is new): SQLite itself would create it 0644, and its `-wal` and `-shm` files take
+ * the mode of the database file. An existing file keeps its mode (start-up warns about it).
+ */
+function createOwnerOnly(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  try {
+    closeSync(openSync(file, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
 /** Opens the database `url` names. SQLite runs in WAL mode with foreign keys on. */
 export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   if (isPostgresUrl(options.url)) {
@@ -51,7 +67,7 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
   const file = options.url.replace(/^sqlite:\/\//, '');
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') createOwnerOnly(file);
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   // NORMAL in WAL mode: a power cut may lose the last commits but never corrupts (README: Durability).
@@ -63,6 +79,7 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   return {
     db,
     dialect: 'sqlite',
+    ...(file === ':memory:' ? {} : { file }),
     close: async () => {
       await checkpointer?.terminate();
       await db.destroy();
