@@ -8,7 +8,7 @@ import { findSuperAppById, listMembershipsOfAccount, type MembershipView, toTwoF
 import { hasActiveTotpFactor } from '../store/totp-factors.js';
 import { type ChallengeView, openChallenge } from './challenge-issue.js';
 import type { Deps, RequestContext } from './deps.js';
-import { assertPasswordAttemptAllowed, clearPasswordFailures, recordPasswordFailure } from './throttle.js';
+import { releasePasswordAttempt, reservePasswordAttempt } from './throttle.js';
 import { createSession } from './sessions.js';
 
 export interface LoginInput {
@@ -41,14 +41,12 @@ function dummyHash(deps: Deps): Promise<string> {
  * earlier wrong passwords for the email or IP impose a wait.
  */
 export async function verifyPassword(deps: Deps, email: string, password: string, context: RequestContext | null): Promise<AccountRow> {
-  await assertPasswordAttemptAllowed(deps, email, context);
+  // Reserved before the hash: the attempt is counted as a failure until it proves right.
+  await reservePasswordAttempt(deps, email, context);
   const account = await findAccountByEmail(deps.db, email);
   const matches = await deps.hasher.verify(account?.password_hash ?? (await dummyHash(deps)), normalizePassword(password));
-  if (!account || !matches) {
-    await recordPasswordFailure(deps, email, context);
-    throw new AppError('invalid_credentials');
-  }
-  await clearPasswordFailures(deps, email);
+  if (!account || !matches) throw new AppError('invalid_credentials');
+  await releasePasswordAttempt(deps, email, context);
   return account;
 }
 

@@ -9,7 +9,7 @@ import {
 } from '../domain/limits.js';
 import { addSeconds } from '../domain/ports.js';
 import { emailKey } from '../store/accounts.js';
-import { bumpThrottle, clearThrottle, findThrottle } from '../store/throttles.js';
+import { bumpThrottle, clearThrottle, findThrottle, releaseThrottle, reserveThrottle } from '../store/throttles.js';
 import type { Deps, RequestContext } from './deps.js';
 
 /** Throttle keys of a password attempt: the email (known or not, so nothing leaks) and the IP. */
@@ -19,29 +19,43 @@ function passwordKeys(email: string, context: RequestContext | null) {
   return keys;
 }
 
-/** 429 `too_many_attempts` (with Retry-After) while wrong passwords for this email or IP still impose a wait. */
-export async function assertPasswordAttemptAllowed(deps: Deps, email: string, context: RequestContext | null): Promise<void> {
-  const now = deps.clock.now();
-  const windowStart = addSeconds(now, -PASSWORD_FAILURE_WINDOW_SECONDS).toISOString();
-  for (const { key, free, max } of passwordKeys(email, context)) {
-    const state = await findThrottle(deps.db, key, windowStart);
-    if (!state) continue;
-    const delay = throttleDelaySeconds(state.count, free, max);
-    const waitMs = Date.parse(state.lastAt) + delay * 1000 - now.getTime();
-    if (waitMs > 0) throw new AppError('too_many_attempts', { retryAfterSeconds: Math.ceil(waitMs / 1000) });
-  }
+/** The first count whose wait is the longest one (every later count waits as long). */
+function firstCountAtMaxDelay(free: number, max: number): number {
+  let count = free;
+  while (throttleDelaySeconds(count, free, max) < max) count += 1;
+  return count;
 }
 
-/** Counts a wrong password against the email and the IP. */
-export async function recordPasswordFailure(deps: Deps, email: string, context: RequestContext | null): Promise<void> {
+/**
+ * Reserves a password attempt for the email and for the IP before any password is
+ * hashed: one conditional upsert per counter, both in one transaction, so a refused one
+ * takes the other back. The reservation counts as a failure until the password proves
+ * right. 429 `too_many_attempts` (with Retry-After) while earlier attempts impose a wait:
+ * a burst of parallel attempts gets no more hashes than the same attempts one by one.
+ */
+export async function reservePasswordAttempt(deps: Deps, email: string, context: RequestContext | null): Promise<void> {
   const now = deps.clock.now();
+  const nowIso = now.toISOString();
   const windowStart = addSeconds(now, -PASSWORD_FAILURE_WINDOW_SECONDS).toISOString();
-  for (const { key } of passwordKeys(email, context)) await bumpThrottle(deps.db, key, now.toISOString(), windowStart);
+  await deps.db.transaction().execute(async (tx) => {
+    for (const { key, free, max } of passwordKeys(email, context)) {
+      const lastAllowedAt = (count: number) => addSeconds(now, -throttleDelaySeconds(count, free, max)).toISOString();
+      const reserved = await reserveThrottle(tx, key, nowIso, windowStart, free, lastAllowedAt, firstCountAtMaxDelay(free, max));
+      if (reserved !== undefined) continue;
+      const state = await findThrottle(tx, key, windowStart);
+      const waitMs = state ? Date.parse(state.lastAt) + throttleDelaySeconds(state.count, free, max) * 1000 - now.getTime() : 1000;
+      throw new AppError('too_many_attempts', { retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) });
+    }
+  });
 }
 
-/** Forgets the email's failures after a correct password (the IP's count stays). */
-export async function clearPasswordFailures(deps: Deps, email: string): Promise<void> {
+/**
+ * A correct password: the email's failures are forgotten and the IP's reservation is
+ * given back (a correct password is no failure of the address; its earlier failures stay).
+ */
+export async function releasePasswordAttempt(deps: Deps, email: string, context: RequestContext | null): Promise<void> {
   await clearThrottle(deps.db, `password:account:${emailKey(email)}`);
+  if (context?.ip) await releaseThrottle(deps.db, `password:ip:${context.ip}`);
 }
 
 /**
