@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { decodeTotpKey } from '../../src/domain/totp.js';
 import type { TwoFactorPolicy } from '../../src/domain/policy.js';
 import { login, verify } from '../support/authority.js';
-import { DIALECTS } from '../support/database.js';
+import { describeEachDialect } from '../support/database.js';
 import { createHarness, expectProblem, type Harness } from '../support/harness.js';
 
 /**
@@ -13,7 +13,7 @@ import { createHarness, expectProblem, type Harness } from '../support/harness.j
 
 const CAROL = 'carol@example.com';
 
-describe.each(DIALECTS)('enrolment after the emailed code (%s)', (dialect) => {
+describeEachDialect('enrolment after the emailed code (%s)', (dialect) => {
   let h: Harness;
   afterEach(async () => h?.close());
 

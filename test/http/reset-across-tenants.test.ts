@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { resetAccountTwoFactor } from '../../src/services/operator.js';
 import { login, passwordSession, secondFactorSession, verify } from '../support/authority.js';
-import { DIALECTS } from '../support/database.js';
+import { describeEachDialect } from '../support/database.js';
 import { createHarness, expectProblem, type Harness } from '../support/harness.js';
 
 /**
@@ -13,7 +13,7 @@ const ALICE = 'alice@example.com';
 const MO = 'mo@example.com';
 const CARL = 'carl@example.com';
 
-describe.each(DIALECTS)('2FA reset across tenants (%s)', (dialect) => {
+describeEachDialect('2FA reset across tenants (%s)', (dialect) => {
   let h: Harness;
   let acme: { superAppId: string; workspaceId: string };
   let bolt: { superAppId: string; workspaceId: string };

@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { getTwoFactorPolicy } from '../../src/services/super-app-policy.js';
 import { passwordSession, login, passWithEmail, stepUp, stepUpWithTotp, totpSession } from '../support/authority.js';
-import { DIALECTS } from '../support/database.js';
+import { describeEachDialect } from '../support/database.js';
 import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 
 /**
@@ -15,7 +15,7 @@ const RELAXED = { required: false, primaryMethod: 'totp', secondaryMethod: null,
 const VICTIM = 'victim@example.com';
 const BOB = 'bob@example.com';
 
-describe.each(DIALECTS)('tenant-bounded authority (%s)', (dialect) => {
+describeEachDialect('tenant-bounded authority (%s)', (dialect) => {
   let h: Harness;
   let lax: { superAppId: string; workspaceId: string };
   let strict: { superAppId: string; workspaceId: string };

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { login, passwordSession, passWithEmail, switchWorkspace, totpSession, verify } from '../support/authority.js';
-import { DIALECTS } from '../support/database.js';
+import { describeEachDialect } from '../support/database.js';
 import { createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 
 /** `POST /api/v1/session/workspace` and the `workspaces` of `GET /api/v1/session` (issue 11). */
@@ -8,7 +8,7 @@ import { createHarness, expectProblem, type Harness, PASSWORD } from '../support
 const ANN = 'ann@example.com';
 const MINUTE = 60;
 
-describe.each(DIALECTS)('workspace switching (%s)', (dialect) => {
+describeEachDialect('workspace switching (%s)', (dialect) => {
   let h: Harness;
   let lax: { superAppId: string; workspaceId: string };
   let open: { superAppId: string; workspaceId: string };

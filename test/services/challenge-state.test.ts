@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { decodeTotpKey } from '../../src/domain/totp.js';
 import type { TwoFactorPolicy } from '../../src/domain/policy.js';
-import { DIALECTS } from '../support/database.js';
+import { describeEachDialect } from '../support/database.js';
 import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 
 /**
@@ -15,7 +15,7 @@ const CAROL = 'carol@example.com';
 const EMAIL_ONLY: Partial<TwoFactorPolicy> = { required: true, primaryMethod: 'email', secondaryMethod: null };
 const TOTP_ONLY: Partial<TwoFactorPolicy> = { required: true, primaryMethod: 'totp', secondaryMethod: null };
 
-describe.each(DIALECTS)('a closed login challenge (%s)', (dialect) => {
+describeEachDialect('a closed login challenge (%s)', (dialect) => {
   let h: Harness;
   afterEach(async () => h?.close());
 

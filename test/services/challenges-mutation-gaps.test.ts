@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { decodeTotpKey } from '../../src/domain/totp.js';
-import { DIALECTS } from '../support/database.js';
+import { describeEachDialect } from '../support/database.js';
 import { createHarness, type Harness, PASSWORD } from '../support/harness.js';
 
 /**
@@ -11,7 +11,7 @@ import { createHarness, type Harness, PASSWORD } from '../support/harness.js';
 
 const CAROL = 'carol@example.com';
 
-describe.each(DIALECTS)('login challenge details (%s)', (dialect) => {
+describeEachDialect('login challenge details (%s)', (dialect) => {
   let h: Harness;
   afterEach(async () => h?.close());
 

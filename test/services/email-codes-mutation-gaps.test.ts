@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { EMAIL_CODES_PER_IP_PER_HOUR } from '../../src/domain/limits.js';
 import { sendEmailCode } from '../../src/services/email-codes.js';
-import { DIALECTS } from '../support/database.js';
+import { describeEachDialect } from '../support/database.js';
 import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 
 /**
@@ -12,7 +12,7 @@ import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD 
 
 const ALICE = 'alice@example.com';
 
-describe.each(DIALECTS)('email code details (%s)', (dialect) => {
+describeEachDialect('email code details (%s)', (dialect) => {
   let h: Harness;
   afterEach(async () => h?.close());
 

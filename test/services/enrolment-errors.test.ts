@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { decodeTotpKey } from '../../src/domain/totp.js';
-import { DIALECTS } from '../support/database.js';
+import { describeEachDialect } from '../support/database.js';
 import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 
 /**
@@ -12,7 +12,7 @@ import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD 
 
 const CAROL = 'carol@example.com';
 
-describe.each(DIALECTS)('enrolment errors during login (%s)', (dialect) => {
+describeEachDialect('enrolment errors during login (%s)', (dialect) => {
   let h: Harness;
   let strictWorkspace: string;
   afterEach(async () => h?.close());

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../support/database.js';
+import { describeEachDialect } from '../support/database.js';
 import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 
 /**
@@ -15,7 +15,7 @@ const DEACTIVATE = '/api/v1/account/two-factor/deactivation';
 const REGENERATE = '/api/v1/account/two-factor/recovery-codes';
 const STATUS = '/api/v1/account/two-factor';
 
-describe.each(DIALECTS)('second-factor lock gaps (%s)', (dialect) => {
+describeEachDialect('second-factor lock gaps (%s)', (dialect) => {
   let h: Harness;
   afterEach(async () => h?.close());
 

@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { decodeTotpKey } from '../../src/domain/totp.js';
 import { resetAccountTwoFactor } from '../../src/services/operator.js';
 import { consumeSecondFactorProof, findActiveTotpKey } from '../../src/services/second-factor.js';
-import { DIALECTS } from '../support/database.js';
+import { describeEachDialect } from '../support/database.js';
 import { createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 
 /**
@@ -13,7 +13,7 @@ import { createHarness, expectProblem, type Harness, PASSWORD } from '../support
 
 const ALICE = 'alice@example.com';
 
-describe.each(DIALECTS)('a pending authenticator key (%s)', (dialect) => {
+describeEachDialect('a pending authenticator key (%s)', (dialect) => {
   let h: Harness;
   afterEach(async () => h?.close());
 

@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { consumeSecondFactorProof, recoveryCodeHash } from '../../src/services/second-factor.js';
-import { DIALECTS } from '../support/database.js';
+import { describeEachDialect } from '../support/database.js';
 import { createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 
 /**
@@ -12,7 +12,7 @@ import { createHarness, expectProblem, type Harness, PASSWORD } from '../support
 const ALICE = 'alice@example.com';
 const DEACTIVATE = '/api/v1/account/two-factor/deactivation';
 
-describe.each(DIALECTS)('second-factor details (%s)', (dialect) => {
+describeEachDialect('second-factor details (%s)', (dialect) => {
   let h: Harness;
   afterEach(async () => h?.close());
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EMAIL_CODES_PER_IP_PER_HOUR } from '../../src/domain/limits.js';
 import { verifyPassword } from '../../src/services/login.js';
-import { DIALECTS } from '../support/database.js';
+import { describeEachDialect } from '../support/database.js';
 import { createHarness, type Harness, PASSWORD } from '../support/harness.js';
 
 /**
@@ -12,7 +12,7 @@ import { createHarness, type Harness, PASSWORD } from '../support/harness.js';
 
 const WRONG = 'not the password at all';
 
-describe.each(DIALECTS)('throttling gaps (%s)', (dialect) => {
+describeEachDialect('throttling gaps (%s)', (dialect) => {
   let h: Harness;
   afterEach(async () => h?.close());
 
@@ -98,7 +98,7 @@ describe.each(DIALECTS)('throttling gaps (%s)', (dialect) => {
       }
     };
 
-    // Mutation caught: `clearPasswordFailures` not called (or clearing another key) after a correct password.
+    // Mutation caught: `releasePasswordAttempt` not called (or clearing another key) after a correct password.
     it('four wrong passwords, the right one, then five wrong ones are all answered without a wait', async () => {
       await alice();
       for (let i = 0; i < 4; i += 1) expect(await attempt('alice@example.com', WRONG)).toBe('invalid_credentials');
@@ -108,7 +108,7 @@ describe.each(DIALECTS)('throttling gaps (%s)', (dialect) => {
       expect(await attempt('alice@example.com', WRONG)).toBe('too_many_attempts');
     });
 
-    // Mutation caught: the wait rounded down or to the nearest second (Math.ceil in `assertPasswordAttemptAllowed`).
+    // Mutation caught: the wait rounded down or to the nearest second (Math.ceil in `reservePasswordAttempt`).
     it('a wait with 1.4 s left is announced as 2 s, never less than what is left', async () => {
       await alice();
       for (let i = 0; i < 5; i += 1) expect(await attempt('alice@example.com', WRONG)).toBe('invalid_credentials');

@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { insertChallenge, markChallengeEmailPassed, findChallengeById } from '../../src/store/challenges.js';
 import { deleteSession, findSessionById, insertSession, toSecondFactorMethods } from '../../src/store/sessions.js';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/database.js';
+import { createTestDatabase, describeEachDialect, type TestDatabase } from '../support/database.js';
 import { insertAccount } from '../../src/store/accounts.js';
 import { insertSuperApp, insertWorkspace, upsertMembership } from '../../src/store/tenants.js';
 
@@ -10,7 +10,7 @@ import { insertSuperApp, insertWorkspace, upsertMembership } from '../../src/sto
 const NOW = '2026-11-27T10:00:00.000Z';
 const LATER = '2026-11-27T22:00:00.000Z';
 
-describe.each(DIALECTS)('session authority columns (%s)', (dialect) => {
+describeEachDialect('session authority columns (%s)', (dialect) => {
   let database: TestDatabase;
   beforeEach(async () => {
     database = await createTestDatabase(dialect);
