@@ -1,3 +1,4 @@
+import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { addMember } from '../../src/services/operator.js';
 import { getTwoFactorPolicy } from '../../src/services/super-app-policy.js';
@@ -13,6 +14,15 @@ import {
 describe.skipIf(browserSkipReason)('console: several workspaces, switching and step-up' + BROWSER_SKIP_SUFFIX, () => {
   const suite = useBrowserSuite();
   const { open } = suite;
+
+  /** In a step-up dialog: Send code, read the code from the SMTP test server, type it; the dialog closes. */
+  async function passEmailCode(dialog: Locator, email: string): Promise<void> {
+    const before = suite.server.smtp.to(email).length;
+    await dialog.getByRole('button', { name: 'Send code' }).click();
+    await suite.server.smtp.waitForMail(email, before + 1);
+    await typeCode(dialog, suite.server.smtp.lastCode(email));
+    await dialog.waitFor({ state: 'hidden' });
+  }
 
   it('picks a workspace at login, switches in the header, and steps up into the strict super app with an emailed code', async () => {
     const lax = await suite.server.tenant('Lax Super App', 'Lax Workspace');
@@ -45,11 +55,7 @@ describe.skipIf(browserSkipReason)('console: several workspaces, switching and s
     const dialog = page.getByRole('dialog', { name: 'Switch to Strict Workspace' });
     await dialog.getByText('Strict Super App requires two-factor authentication for its workspaces.').waitFor();
     await expectAccessible(page, 'switch workspace, second factor dialog');
-    const mailsBefore = suite.server.smtp.to(ann.email).length;
-    await dialog.getByRole('button', { name: 'Send code' }).click();
-    await suite.server.smtp.waitForMail(ann.email, mailsBefore + 1);
-    await typeCode(dialog, suite.server.smtp.lastCode(ann.email));
-    await dialog.waitFor({ state: 'hidden' });
+    await passEmailCode(dialog, ann.email);
     await header.getByText('Strict Workspace').waitFor();
     await header.getByText('Strict Super App').waitFor();
     await screenshot(page, '51-switched-to-strict');
@@ -91,11 +97,7 @@ describe.skipIf(browserSkipReason)('console: several workspaces, switching and s
 
     await card.getByRole('button', { name: 'Verify' }).click();
     const dialog = page.getByRole('dialog', { name: 'Verify to manage Guarded Super App' });
-    const before = suite.server.smtp.to(bea.email).length;
-    await dialog.getByRole('button', { name: 'Send code' }).click();
-    await suite.server.smtp.waitForMail(bea.email, before + 1);
-    await typeCode(dialog, suite.server.smtp.lastCode(bea.email));
-    await dialog.waitFor({ state: 'hidden' });
+    await passEmailCode(dialog, bea.email);
     await card.getByText('Primary method').waitFor();
     expect((await getTwoFactorPolicy(suite.server.deps, guarded.superAppId)).required).toBe(true);
   });
