@@ -42,6 +42,8 @@ export const PASSWORD_FREE_FAILURES_PER_IP = 30;
 /** The longest wait imposed after a wrong password: throttling slows, it never locks the owner out. */
 export const PASSWORD_MAX_DELAY_SECONDS_ACCOUNT = 60;
 export const PASSWORD_MAX_DELAY_SECONDS_IP = 300;
+/** The owner hears of a replayed authenticator code at most once in this long. */
+export const REPLAY_NOTICE_INTERVAL_SECONDS = 3600;
 /** Verification emails one IP address may trigger per hour (no mail-bombing). */
 export const EMAIL_CODES_PER_IP_PER_HOUR = 30;
 /** Sensitive changes need a password entered this recently (or the password again). */

@@ -138,12 +138,18 @@ async function withVerifiedIdentity<T>(deps: Deps, account: AccountRow, password
   await markSessionAuthenticated(deps.db, actor.sessionId, deps.clock.now().toISOString());
   const outcome = await deps.db.transaction().execute(async (tx) => {
     const attempt = await reserveSecondFactorAttempt(deps, tx, account);
-    if (!(await consumeSecondFactorProof(deps, tx, account, proof))) return { ok: false as const, attempt };
+    const proofOutcome = await consumeSecondFactorProof(deps, tx, account, proof);
+    if (proofOutcome !== 'accepted') return { ok: false as const, attempt, proofOutcome };
     await recordSecondFactorSuccess(tx, account.id);
     return { ok: true as const, value: await change(tx) };
   });
   if (outcome.ok) return outcome.value;
-  const lockSeconds = await recordSecondFactorFailure(deps, account, outcome.attempt, actor.context, { method: proof.method, workspaceId: null, purpose: 'identity' });
+  const lockSeconds = await recordSecondFactorFailure(deps, account, outcome.attempt, actor.context, {
+    method: proof.method,
+    workspaceId: null,
+    purpose: 'identity',
+    outcome: outcome.proofOutcome,
+  });
   if (lockSeconds > 0) throw new AppError('too_many_attempts', { retryAfterSeconds: lockSeconds });
   throw new AppError('invalid_code');
 }

@@ -9,6 +9,7 @@ export type AuditEventType =
   | 'two_factor.reset'
   | 'second_factor.succeeded'
   | 'second_factor.failed'
+  | 'second_factor.replayed'
   | 'second_factor.locked'
   | 'recovery_code.used'
   | 'recovery_codes.regenerated'

@@ -16,6 +16,7 @@ import {
   assertCodeShape,
   assertSecondFactorUnlocked,
   consumeSecondFactorProof,
+  type ProofOutcome,
   recordSecondFactorFailure,
   recordSecondFactorSuccess,
   reserveSecondFactorAttempt,
@@ -87,7 +88,7 @@ async function passEmailBeforeEnrollment(deps: Deps, challenge: ChallengeRow, ac
     const challengeAttempts = await reserveChallengeAttempt(tx, challenge.id, now, CHALLENGE_MAX_FAILURES);
     if (challengeAttempts === null) throw new AppError('challenge_expired');
     const proof = { method: 'email' as const, code, emailScope: { purpose: 'login' as const, challengeId: challenge.id } };
-    if (!(await consumeSecondFactorProof(deps, tx, account, proof))) return { ok: false as const, attempt, challengeAttempts };
+    if ((await consumeSecondFactorProof(deps, tx, account, proof)) !== 'accepted') return { ok: false as const, attempt, challengeAttempts };
     if (!(await markChallengeEmailPassed(tx, challenge.id, now))) throw new AppError('challenge_expired');
     await recordSecondFactorSuccess(tx, account.id);
     return { ok: true as const };
@@ -113,7 +114,7 @@ export async function verifyChallenge(deps: Deps, token: string, input: VerifyIn
     if (challengeAttempts === null) throw new AppError('challenge_expired');
     const used = await consumeChallengeProof(deps, tx, challenge, account, input);
     // A wrong code commits the reservations: the attempt stays counted.
-    if ('hints' in used) return { ok: false as const, attempt, challengeAttempts, hints: used.hints };
+    if ('hints' in used) return { ok: false as const, attempt, challengeAttempts, hints: used.hints, proofOutcome: used.outcome };
     if (!(await completeChallenge(tx, challenge.id, now))) throw new AppError('challenge_expired');
     await recordSecondFactorSuccess(tx, account.id);
     const sessionToken = await createSessionForChallenge(deps, tx, challenge, input.method);
@@ -134,7 +135,7 @@ export async function verifyChallenge(deps: Deps, token: string, input: VerifyIn
     return { ok: true as const, sessionToken, recoveryCodes: used.recoveryCodes };
   });
 
-  if (!outcome.ok) return failVerification(deps, challenge, account, outcome.attempt, outcome.challengeAttempts, input.method, context, outcome.hints);
+  if (!outcome.ok) return failVerification(deps, challenge, account, outcome.attempt, outcome.challengeAttempts, input.method, context, outcome.hints, outcome.proofOutcome);
   if (input.method === 'totp_enrollment') void sendSecurityNotice(deps, account.email, 'activated');
   if (input.method === 'recovery_code') void sendSecurityNotice(deps, account.email, 'recovery_code_used');
   const workspace = (await listMembershipsOfAccount(deps.db, account.id)).find((m) => m.workspace.id === challenge.workspace_id)!.workspace;
@@ -147,7 +148,13 @@ export async function verifyChallenge(deps: Deps, token: string, input: VerifyIn
  * code comes back as `hints` for the answer (activation's `clockDriftSeconds`); any other
  * enrolment failure is thrown as itself, which also undoes the reserved attempts.
  */
-async function consumeChallengeProof(deps: Deps, tx: Transaction<Database>, challenge: ChallengeRow, account: AccountRow, input: VerifyInput): Promise<{ recoveryCodes?: string[] } | { hints: Record<string, unknown> }> {
+async function consumeChallengeProof(
+  deps: Deps,
+  tx: Transaction<Database>,
+  challenge: ChallengeRow,
+  account: AccountRow,
+  input: VerifyInput,
+): Promise<{ recoveryCodes?: string[] } | { hints: Record<string, unknown>; outcome?: ProofOutcome }> {
   if (input.method === 'totp_enrollment') {
     try {
       return { recoveryCodes: await activatePendingTotp(deps, tx, account, input.code, challenge.id) };
@@ -157,7 +164,8 @@ async function consumeChallengeProof(deps: Deps, tx: Transaction<Database>, chal
     }
   }
   const proof = { method: input.method, code: input.code, emailScope: { purpose: 'login' as const, challengeId: challenge.id } };
-  return (await consumeSecondFactorProof(deps, tx, account, proof)) ? {} : { hints: {} };
+  const outcome = await consumeSecondFactorProof(deps, tx, account, proof);
+  return outcome === 'accepted' ? {} : { hints: {}, outcome };
 }
 
 /** Answers a wrong code: 429 when this attempt locked the account, else 401 with the challenge's attempts left and the code's `hints`. */
@@ -170,9 +178,10 @@ async function failVerification(
   method: ChallengeMethod,
   context: RequestContext | null,
   hints: Record<string, unknown> = {},
+  proofOutcome?: ProofOutcome,
 ): Promise<never> {
   if (challengeAttempts >= CHALLENGE_MAX_FAILURES) await killChallenge(deps.db, challenge.id);
-  const lockSeconds = await recordSecondFactorFailure(deps, account, attempt, context, { method, workspaceId: challenge.workspace_id });
+  const lockSeconds = await recordSecondFactorFailure(deps, account, attempt, context, { method, workspaceId: challenge.workspace_id, ...(proofOutcome && { outcome: proofOutcome }) });
   if (lockSeconds > 0) throw new AppError('too_many_attempts', { retryAfterSeconds: lockSeconds });
   throw new AppError('invalid_code', { ...hints, attemptsRemaining: Math.max(0, CHALLENGE_MAX_FAILURES - challengeAttempts) });
 }

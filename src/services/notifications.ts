@@ -7,7 +7,8 @@ export type SecurityNotice =
   | 'recovery_codes_regenerated'
   | 'recovery_code_used'
   | 'reset'
-  | 'locked';
+  | 'locked'
+  | 'totp_replayed';
 
 const NOTICES: Record<SecurityNotice, { subject: string; body: string }> = {
   activated: { subject: 'Two-factor authentication was turned on', body: 'Two-factor authentication with an authenticator app was turned on for your account.' },
@@ -15,6 +16,10 @@ const NOTICES: Record<SecurityNotice, { subject: string; body: string }> = {
   recovery_codes_regenerated: { subject: 'New recovery codes were created', body: 'New recovery codes were created for your account. The old ones no longer work.' },
   recovery_code_used: { subject: 'A recovery code was used', body: 'A recovery code was used to verify your identity. Each code works once.' },
   reset: { subject: 'Your two-factor authentication was reset', body: 'Two-factor authentication was reset for your account and you were signed out everywhere. Set it up again after you sign in.' },
+  totp_replayed: {
+    subject: 'A code from your authenticator was used again',
+    body: 'Someone entered a code from your authenticator app that had already been used. Each code works once; if you did not enter it twice yourself, someone may be watching your codes.',
+  },
   locked: { subject: 'Second-factor verification was locked', body: 'Too many wrong verification codes were entered for your account, so verification is locked for a while.' },
 };
 

@@ -1,12 +1,13 @@
 import { sha256Hex } from '../adapters/tokens.js';
 import { isSixDigitCode, normalizeRecoveryCode } from '../domain/codes.js';
 import { AppError } from '../domain/errors.js';
-import { EMAIL_CODE_MAX_FAILURES, secondFactorLockSeconds } from '../domain/limits.js';
+import { EMAIL_CODE_MAX_FAILURES, REPLAY_NOTICE_INTERVAL_SECONDS, secondFactorLockSeconds } from '../domain/limits.js';
 import { addSeconds } from '../domain/ports.js';
 import { matchTotpStep } from '../domain/totp.js';
 import { claimTotpStep, clearSecondFactorFailures, findAccountById, lockSecondFactor, reserveSecondFactorAttempt as reserveAttemptRow } from '../store/accounts.js';
 import { consumeEmailCode, type EmailCodePurpose, findLiveEmailCode, recordEmailCodeFailure } from '../store/email-codes.js';
 import { consumeRecoveryCode } from '../store/recovery-codes.js';
+import { bumpThrottle } from '../store/throttles.js';
 import type { AccountRow, Db } from '../store/schema.js';
 import { findTotpFactor } from '../store/totp-factors.js';
 import { recordAudit } from './audit.js';
@@ -78,52 +79,72 @@ export async function findActiveTotpKey(deps: Pick<Deps, 'secretBox'>, db: Db, a
 }
 
 /**
+ * What checking a proof found: accepted (and used up), wrong, or an authenticator code
+ * that matches the key but whose time step was already used (a replay).
+ */
+export type ProofOutcome = 'accepted' | 'wrong' | 'replayed';
+
+/**
  * Checks `proof` for the account and, when it is right, uses it up atomically (TOTP step
- * claim, recovery code or email code compare-and-set): true for exactly one caller.
+ * claim, recovery code or email code compare-and-set): 'accepted' for exactly one caller.
  * Call inside the transaction that makes the change the proof authorises.
  */
-export async function consumeSecondFactorProof(deps: Deps, db: Db, account: AccountRow, proof: SecondFactorProof): Promise<boolean> {
+export async function consumeSecondFactorProof(deps: Deps, db: Db, account: AccountRow, proof: SecondFactorProof): Promise<ProofOutcome> {
   const now = deps.clock.now();
   if (proof.method === 'totp') {
     const key = await findActiveTotpKey(deps, db, account.id);
     const step = key ? matchTotpStep(key, proof.code, now) : null;
-    return step !== null && claimTotpStep(db, account.id, step);
+    if (step === null) return 'wrong';
+    return (await claimTotpStep(db, account.id, step)) ? 'accepted' : 'replayed';
   }
   if (proof.method === 'recovery_code') {
     const hash = recoveryCodeHash(proof.code);
-    return hash !== null && consumeRecoveryCode(db, account.id, hash, now.toISOString());
+    return hash !== null && (await consumeRecoveryCode(db, account.id, hash, now.toISOString())) ? 'accepted' : 'wrong';
   }
   const scope = proof.emailScope;
-  if (!scope) return false;
+  if (!scope) return 'wrong';
   const row = await findLiveEmailCode(db, { accountId: account.id, ...scope });
-  if (!row || row.expires_at <= now.toISOString()) return false;
+  if (!row || row.expires_at <= now.toISOString()) return 'wrong';
   if (!deps.secretBox.macMatches(proof.code, row.code_hash)) {
     await recordEmailCodeFailure(db, row.id, EMAIL_CODE_MAX_FAILURES);
-    return false;
+    return 'wrong';
   }
-  return consumeEmailCode(db, row.id, now.toISOString());
+  return (await consumeEmailCode(db, row.id, now.toISOString())) ? 'accepted' : 'wrong';
 }
 
 /**
- * Books a reserved attempt whose code was wrong: audit, and when that attempt started a
- * lock, an audit event and one email to the owner. Returns the lock length in seconds, 0
- * when this failure did not lock.
+ * Books a reserved attempt whose code was wrong: audit (`second_factor.replayed` for an
+ * authenticator code used before, and then an email to the owner at most once an hour),
+ * and when that attempt started a lock, an audit event and one email to the owner.
+ * Returns the lock length in seconds, 0 when this failure did not lock.
  */
 export async function recordSecondFactorFailure(
   deps: Deps,
   account: AccountRow,
   attempt: SecondFactorAttempt,
   context: RequestContext | null,
-  details: { method: string; workspaceId: string | null; purpose?: string },
+  details: { method: string; workspaceId: string | null; purpose?: string; outcome?: ProofOutcome },
 ): Promise<number> {
-  const { workspaceId, ...facts } = details;
+  const { workspaceId, outcome, ...facts } = details;
   const failures = attempt.attempt;
-  await recordAudit(deps, deps.db, { type: 'second_factor.failed', accountId: account.id, workspaceId, context, details: { ...facts, consecutiveFailures: failures } });
+  const replayed = outcome === 'replayed';
+  await recordAudit(deps, deps.db, { type: replayed ? 'second_factor.replayed' : 'second_factor.failed', accountId: account.id, workspaceId, context, details: { ...facts, consecutiveFailures: failures } });
+  if (replayed) await noticeReplay(deps, account);
   if (attempt.lockSeconds === 0) return 0;
   await recordAudit(deps, deps.db, { type: 'second_factor.locked', accountId: account.id, context, details: { consecutiveFailures: failures, lockSeconds: attempt.lockSeconds } });
   deps.logger.warn({ accountId: account.id, failures }, 'second-factor verification locked');
   void sendSecurityNotice(deps, account.email, 'locked');
   return attempt.lockSeconds;
+}
+
+/**
+ * Emails the owner that an authenticator code was used again, unless they were told so in
+ * the last hour: the first replay of each hour claims the notice with one atomic counter.
+ */
+async function noticeReplay(deps: Deps, account: AccountRow): Promise<void> {
+  const now = deps.clock.now();
+  const count = await bumpThrottle(deps.db, `notice:replayed:${account.id}`, now.toISOString(), addSeconds(now, -REPLAY_NOTICE_INTERVAL_SECONDS).toISOString());
+  if (count === 1) void sendSecurityNotice(deps, account.email, 'totp_replayed');
 }
 
 /** Clears the failure count after a success (inside the success transaction). */
