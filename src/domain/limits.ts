@@ -42,6 +42,16 @@ export const PASSWORD_FREE_FAILURES_PER_IP = 30;
 /** The longest wait imposed after a wrong password: throttling slows, it never locks the owner out. */
 export const PASSWORD_MAX_DELAY_SECONDS_ACCOUNT = 60;
 export const PASSWORD_MAX_DELAY_SECONDS_IP = 300;
+/**
+ * Wrong passwords from a known device (a valid `mpp_device` cookie for the account) before
+ * its answers slow down: its own counter, so guessing from elsewhere never slows the owner.
+ */
+export const PASSWORD_FREE_FAILURES_PER_DEVICE = 5;
+export const PASSWORD_MAX_DELAY_SECONDS_DEVICE = 60;
+/** A device cookie lives this long after the last sign-in with it (browsers cap cookies at 400 days). */
+export const DEVICE_COOKIE_MAX_AGE_SECONDS = 400 * 24 * 60 * 60;
+/** Devices remembered per account; signing in from another forgets the longest unseen. */
+export const MAX_DEVICES_PER_ACCOUNT = 50;
 /** The owner hears of a replayed authenticator code at most once in this long. */
 export const REPLAY_NOTICE_INTERVAL_SECONDS = 3600;
 /** Verification emails one IP address may trigger per hour (no mail-bombing). */

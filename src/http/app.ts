@@ -99,7 +99,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ht
       accountId: ctx.account.id,
       sessionId: ctx.sessionId,
       authenticatedAt: ctx.session.authenticated_at,
-      context: requestContext(request),
+      context: requestContext(request, cookiePolicy),
       secondFactorMethods: toSecondFactorMethods(ctx.session),
       workspaceId: ctx.workspace.id,
     };

@@ -4,13 +4,19 @@ import type { RequestContext } from '../services/deps.js';
 /** Cookie settings derived once from PUBLIC_URL. */
 export interface CookiePolicy {
   name: string;
+  /** The long-lived device cookie's name (services/devices.ts). */
+  deviceName: string;
   secure: boolean;
 }
 
-/** `mpp_session`; behind https it is Secure and carries the `__Host-` prefix (bound to the exact host, path /). */
+/**
+ * `mpp_session` and `mpp_device`; behind https both are Secure and carry the `__Host-`
+ * prefix (bound to the exact host, path /).
+ */
 export function cookiePolicyFor(publicUrl: string | undefined): CookiePolicy {
   const secure = publicUrl?.startsWith('https://') ?? false;
-  return { name: secure ? '__Host-mpp_session' : 'mpp_session', secure };
+  const prefix = secure ? '__Host-' : '';
+  return { name: `${prefix}mpp_session`, deviceName: `${prefix}mpp_device`, secure };
 }
 
 export function readSessionToken(request: FastifyRequest, policy: CookiePolicy): string | undefined {
@@ -25,8 +31,13 @@ export function clearSessionCookie(reply: FastifyReply, policy: CookiePolicy): v
   reply.clearCookie(policy.name, { httpOnly: true, sameSite: 'lax', secure: policy.secure, path: '/' });
 }
 
-/** Client address and user agent for the audit log. */
-export function requestContext(request: FastifyRequest): RequestContext {
+/** A known device keeps its cookie as long as browsers allow; each sign-in with it renews it. */
+export function setDeviceCookie(reply: FastifyReply, policy: CookiePolicy, value: string, maxAgeSeconds: number): void {
+  reply.setCookie(policy.deviceName, value, { httpOnly: true, sameSite: 'lax', secure: policy.secure, path: '/', maxAge: maxAgeSeconds });
+}
+
+/** Client address and user agent for the audit log, and the device cookie as sent. */
+export function requestContext(request: FastifyRequest, policy: CookiePolicy): RequestContext {
   const agent = request.headers['user-agent'];
-  return { ip: request.ip ?? null, userAgent: typeof agent === 'string' ? agent : null };
+  return { ip: request.ip ?? null, userAgent: typeof agent === 'string' ? agent : null, deviceCookie: request.cookies[policy.deviceName] ?? null };
 }

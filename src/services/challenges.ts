@@ -9,6 +9,7 @@ import type { AccountRow, ChallengeRow, Database } from '../store/schema.js';
 import { findSuperAppById, listMembershipsOfAccount, type MembershipView } from '../store/tenants.js';
 import { recordAudit } from './audit.js';
 import { assertChallengeOwner, assertEnrollmentAllowed, createSessionForChallenge, describeChallengeForEmail, needsEmailBeforeEnrollment } from './challenge-sessions.js';
+import { noticeNewDevice, rememberDevice } from './devices.js';
 import type { Deps, RequestContext } from './deps.js';
 import { type EmailCodeSent, sendEmailCode } from './email-codes.js';
 import { sendSecurityNotice } from './notifications.js';
@@ -34,6 +35,8 @@ export interface VerifyResult {
   account: Account;
   workspace: MembershipView['workspace'];
   sessionToken: string;
+  /** After a login challenge: the `mpp_device` cookie to set (services/devices.ts). */
+  deviceCookie?: string;
   /** Only after enrolment during login: the new recovery codes, shown once. */
   recoveryCodes?: string[];
 }
@@ -118,6 +121,8 @@ export async function verifyChallenge(deps: Deps, token: string, input: VerifyIn
     if (!(await completeChallenge(tx, challenge.id, now))) throw new AppError('challenge_expired');
     await recordSecondFactorSuccess(tx, account.id);
     const sessionToken = await createSessionForChallenge(deps, tx, challenge, input.method);
+    // A login is a full sign-in from this browser: it becomes (or stays) a known device.
+    const device = challenge.purpose === 'login' ? await rememberDevice(deps, tx, account.id, context) : undefined;
     await recordAudit(deps, tx, {
       type: 'second_factor.succeeded',
       accountId: account.id,
@@ -132,14 +137,22 @@ export async function verifyChallenge(deps: Deps, token: string, input: VerifyIn
     if (input.method === 'recovery_code') {
       await recordAudit(deps, tx, { type: 'recovery_code.used', accountId: account.id, workspaceId: challenge.workspace_id, context });
     }
-    return { ok: true as const, sessionToken, recoveryCodes: used.recoveryCodes };
+    return { ok: true as const, sessionToken, device, recoveryCodes: used.recoveryCodes };
   });
 
   if (!outcome.ok) return failVerification(deps, challenge, account, outcome.attempt, outcome.challengeAttempts, input.method, context, outcome.hints, outcome.proofOutcome);
   if (input.method === 'totp_enrollment') void sendSecurityNotice(deps, account.email, 'activated');
   if (input.method === 'recovery_code') void sendSecurityNotice(deps, account.email, 'recovery_code_used');
+  if (outcome.device) noticeNewDevice(deps, account.email, outcome.device, context);
   const workspace = (await listMembershipsOfAccount(deps.db, account.id)).find((m) => m.workspace.id === challenge.workspace_id)!.workspace;
-  return { status: 'authenticated', account: toAccount(account), workspace, sessionToken: outcome.sessionToken, recoveryCodes: outcome.recoveryCodes };
+  return {
+    status: 'authenticated',
+    account: toAccount(account),
+    workspace,
+    sessionToken: outcome.sessionToken,
+    ...(outcome.device && { deviceCookie: outcome.device.cookie }),
+    recoveryCodes: outcome.recoveryCodes,
+  };
 }
 
 /**

@@ -10,6 +10,7 @@ import { type ChallengeView, openChallenge } from './challenge-issue.js';
 import type { Deps, RequestContext } from './deps.js';
 import { releasePasswordAttempt, reservePasswordAttempt } from './throttle.js';
 import { createSession } from './sessions.js';
+import { findTrustedDevice, noticeNewDevice, rememberDevice } from './devices.js';
 
 export interface LoginInput {
   email: string;
@@ -20,7 +21,7 @@ export interface LoginInput {
 export type { ChallengeView } from './challenge-issue.js';
 
 export type LoginResult =
-  | { status: 'authenticated'; account: Account; workspace: MembershipView['workspace']; sessionToken: string }
+  | { status: 'authenticated'; account: Account; workspace: MembershipView['workspace']; sessionToken: string; deviceCookie: string }
   | { status: 'second_factor_required' | 'enrollment_required'; challenge: ChallengeView };
 
 const dummyHashes = new WeakMap<object, Promise<string>>();
@@ -38,15 +39,17 @@ function dummyHash(deps: Deps): Promise<string> {
 /**
  * Verifies email and password; 401 `invalid_credentials` for an unknown email and a wrong
  * password alike (same body, and a real hash either way so the time matches), 429 while
- * earlier wrong passwords for the email or IP impose a wait.
+ * earlier wrong passwords impose a wait: those of the email and IP, or, from a known
+ * device of the account (its `mpp_device` cookie), those of that device alone.
  */
 export async function verifyPassword(deps: Deps, email: string, password: string, context: RequestContext | null): Promise<AccountRow> {
-  // Reserved before the hash: the attempt is counted as a failure until it proves right.
-  await reservePasswordAttempt(deps, email, context);
   const account = await findAccountByEmail(deps.db, email);
+  const device = account && context?.deviceCookie ? await findTrustedDevice(deps, deps.db, context.deviceCookie, account.id) : undefined;
+  // Reserved before the hash: the attempt is counted as a failure until it proves right.
+  await reservePasswordAttempt(deps, email, context, device?.id);
   const matches = await deps.hasher.verify(account?.password_hash ?? (await dummyHash(deps)), normalizePassword(password));
   if (!account || !matches) throw new AppError('invalid_credentials');
-  await releasePasswordAttempt(deps, email, context);
+  await releasePasswordAttempt(deps, email, context, device?.id);
   return account;
 }
 
@@ -71,8 +74,12 @@ export async function login(deps: Deps, input: LoginInput, context: RequestConte
   const decision = decideLogin({ ownTotpActive: await hasActiveTotpFactor(deps.db, account.id), policy: toTwoFactorPolicy(superApp) });
 
   if (decision.kind === 'authenticated') {
-    const sessionToken = await createSession(deps, deps.db, { accountId: account.id, workspaceId: workspace.id, secondFactorMethods: [] });
-    return { status: 'authenticated', account: toAccount(account), workspace, sessionToken };
+    const { sessionToken, device } = await deps.db.transaction().execute(async (tx) => ({
+      sessionToken: await createSession(deps, tx, { accountId: account.id, workspaceId: workspace.id, secondFactorMethods: [] }),
+      device: await rememberDevice(deps, tx, account.id, context),
+    }));
+    noticeNewDevice(deps, account.email, device, context);
+    return { status: 'authenticated', account: toAccount(account), workspace, sessionToken, deviceCookie: device.cookie };
   }
   const challenge = await openChallenge(deps, { account, workspace, superApp: workspace.superApp, decision, purpose: 'login', sessionId: null });
   return { status: decision.kind, challenge };

@@ -8,6 +8,7 @@ export type SecurityNotice =
   | 'recovery_code_used'
   | 'reset'
   | 'locked'
+  | 'new_sign_in'
   | 'totp_replayed';
 
 const NOTICES: Record<SecurityNotice, { subject: string; body: string }> = {
@@ -16,6 +17,7 @@ const NOTICES: Record<SecurityNotice, { subject: string; body: string }> = {
   recovery_codes_regenerated: { subject: 'New recovery codes were created', body: 'New recovery codes were created for your account. The old ones no longer work.' },
   recovery_code_used: { subject: 'A recovery code was used', body: 'A recovery code was used to verify your identity. Each code works once.' },
   reset: { subject: 'Your two-factor authentication was reset', body: 'Two-factor authentication was reset for your account and you were signed out everywhere. Set it up again after you sign in.' },
+  new_sign_in: { subject: 'New sign-in to your account', body: 'Your account was signed in to from a browser or device it had not used before.' },
   totp_replayed: {
     subject: 'A code from your authenticator was used again',
     body: 'Someone entered a code from your authenticator app that had already been used. Each code works once; if you did not enter it twice yourself, someone may be watching your codes.',

@@ -2,8 +2,10 @@ import { AppError } from '../domain/errors.js';
 import {
   PASSWORD_FAILURE_WINDOW_SECONDS,
   PASSWORD_FREE_FAILURES_PER_ACCOUNT,
+  PASSWORD_FREE_FAILURES_PER_DEVICE,
   PASSWORD_FREE_FAILURES_PER_IP,
   PASSWORD_MAX_DELAY_SECONDS_ACCOUNT,
+  PASSWORD_MAX_DELAY_SECONDS_DEVICE,
   PASSWORD_MAX_DELAY_SECONDS_IP,
   throttleDelaySeconds,
 } from '../domain/limits.js';
@@ -12,8 +14,14 @@ import { emailKey } from '../store/accounts.js';
 import { bumpThrottle, clearThrottle, findThrottle, releaseThrottle, reserveThrottle } from '../store/throttles.js';
 import type { Deps, RequestContext } from './deps.js';
 
-/** Throttle keys of a password attempt: the email (known or not, so nothing leaks) and the IP. */
-function passwordKeys(email: string, context: RequestContext | null) {
+/**
+ * Throttle keys of a password attempt: from a known device of the account (`deviceId`),
+ * that device's own counter only; otherwise the email (known or not, so nothing leaks)
+ * and the IP. So guessing from anywhere else never slows the owner's own browser, and a
+ * stolen device cookie buys no more guesses than the device's own counter allows.
+ */
+function passwordKeys(email: string, context: RequestContext | null, deviceId: string | undefined) {
+  if (deviceId !== undefined) return [{ key: `password:device:${deviceId}`, free: PASSWORD_FREE_FAILURES_PER_DEVICE, max: PASSWORD_MAX_DELAY_SECONDS_DEVICE }];
   const keys = [{ key: `password:account:${emailKey(email)}`, free: PASSWORD_FREE_FAILURES_PER_ACCOUNT, max: PASSWORD_MAX_DELAY_SECONDS_ACCOUNT }];
   if (context?.ip) keys.push({ key: `password:ip:${context.ip}`, free: PASSWORD_FREE_FAILURES_PER_IP, max: PASSWORD_MAX_DELAY_SECONDS_IP });
   return keys;
@@ -33,12 +41,12 @@ function firstCountAtMaxDelay(free: number, max: number): number {
  * right. 429 `too_many_attempts` (with Retry-After) while earlier attempts impose a wait:
  * a burst of parallel attempts gets no more hashes than the same attempts one by one.
  */
-export async function reservePasswordAttempt(deps: Deps, email: string, context: RequestContext | null): Promise<void> {
+export async function reservePasswordAttempt(deps: Deps, email: string, context: RequestContext | null, deviceId?: string): Promise<void> {
   const now = deps.clock.now();
   const nowIso = now.toISOString();
   const windowStart = addSeconds(now, -PASSWORD_FAILURE_WINDOW_SECONDS).toISOString();
   await deps.db.transaction().execute(async (tx) => {
-    for (const { key, free, max } of passwordKeys(email, context)) {
+    for (const { key, free, max } of passwordKeys(email, context, deviceId)) {
       const lastAllowedAt = (count: number) => addSeconds(now, -throttleDelaySeconds(count, free, max)).toISOString();
       const reserved = await reserveThrottle(tx, key, nowIso, windowStart, free, lastAllowedAt, firstCountAtMaxDelay(free, max));
       if (reserved !== undefined) continue;
@@ -52,8 +60,14 @@ export async function reservePasswordAttempt(deps: Deps, email: string, context:
 /**
  * A correct password: the email's failures are forgotten and the IP's reservation is
  * given back (a correct password is no failure of the address; its earlier failures stay).
+ * From a known device only that device's failures are forgotten: the owner signing in
+ * must not clear the counter someone elsewhere is guessing against.
  */
-export async function releasePasswordAttempt(deps: Deps, email: string, context: RequestContext | null): Promise<void> {
+export async function releasePasswordAttempt(deps: Deps, email: string, context: RequestContext | null, deviceId?: string): Promise<void> {
+  if (deviceId !== undefined) {
+    await clearThrottle(deps.db, `password:device:${deviceId}`);
+    return;
+  }
   await clearThrottle(deps.db, `password:account:${emailKey(email)}`);
   if (context?.ip) await releaseThrottle(deps.db, `password:ip:${context.ip}`);
 }

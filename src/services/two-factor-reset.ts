@@ -1,6 +1,7 @@
 import { AppError } from '../domain/errors.js';
 import { clearSecondFactorFailures, findAccountById } from '../store/accounts.js';
 import { deleteRecoveryCodes } from '../store/recovery-codes.js';
+import { deleteDevicesOfAccount } from '../store/devices.js';
 import { deleteSessionsOfAccount } from '../store/sessions.js';
 import { isSuperAppAdmin, listSuperAppsOfAccount, type SuperApp, toTwoFactorPolicy } from '../store/tenants.js';
 import { deleteTotpFactor } from '../store/totp-factors.js';
@@ -49,6 +50,7 @@ export async function resetTwoFactor(deps: Deps, accountId: string, by: ResetBy)
     await deleteTotpFactor(tx, account.id);
     await deleteRecoveryCodes(tx, account.id);
     await deleteSessionsOfAccount(tx, account.id);
+    await deleteDevicesOfAccount(tx, account.id);
     await recordAudit(deps, tx, {
       type: 'two_factor.reset',
       accountId: account.id,

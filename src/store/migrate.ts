@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as initial from './migrations/0001-initial.js';
 import * as throttles from './migrations/0002-throttles.js';
 import * as sessionAuthority from './migrations/0003-session-authority.js';
+import * as devices from './migrations/0004-devices.js';
 import type { Database } from './schema.js';
 
 /** Migrations as code, in order; names are stable once released. */
@@ -9,6 +10,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-throttles': throttles,
   '0003-session-authority': sessionAuthority,
+  '0004-devices': devices,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -18,6 +18,7 @@ export interface Database {
   sessions: SessionTable;
   audit_events: AuditEventTable;
   throttles: ThrottleTable;
+  devices: DeviceTable;
 }
 
 export interface SuperAppTable {
@@ -159,6 +160,17 @@ export interface ThrottleTable {
   last_at: string;
 }
 
+/** A browser that completed a sign-in: the SHA-256 of its `mpp_device` token, bound to one account. */
+export interface DeviceTable {
+  id: string;
+  account_id: string;
+  token_hash: string;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: string;
+  last_seen_at: string;
+}
+
 /** A database handle or an open transaction; store functions accept either. */
 export type Db = Kysely<Database> | Transaction<Database>;
 
@@ -169,5 +181,6 @@ export type ChallengeRow = Selectable<ChallengeTable>;
 export type EmailCodeRow = Selectable<EmailCodeTable>;
 export type SessionRow = Selectable<SessionTable>;
 export type TotpFactorRow = Selectable<TotpFactorTable>;
+export type DeviceRow = Selectable<DeviceTable>;
 export type AuditEventRow = Selectable<AuditEventTable>;
 export type NewAuditEvent = Insertable<AuditEventTable>;

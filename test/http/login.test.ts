@@ -9,7 +9,7 @@ describeEachDialect('login (%s)', (dialect) => {
   let h: Harness;
   afterEach(async () => h?.close());
 
-  it('a password-only login sets an HttpOnly SameSite=Lax mpp_session cookie', async () => {
+  it('a password-only login sets an HttpOnly SameSite=Lax mpp_session cookie (and the device cookie)', async () => {
     h = await createHarness(dialect);
     const { workspaceId, superAppId } = await h.tenant('Acme');
     const alice = await h.member(workspaceId, 'alice@example.com');
@@ -24,7 +24,8 @@ describeEachDialect('login (%s)', (dialect) => {
       workspace: { id: workspaceId, name: expect.any(String), role: 'admin', superApp: { id: superAppId, name: 'Acme' } },
     });
     const lines = setCookieLines(response);
-    expect(lines).toHaveLength(1);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^mpp_device=/);
     const attributes = lines[0]!.split(';').map((part) => part.trim());
     expect(attributes[0]).toMatch(/^mpp_session=[A-Za-z0-9_-]{32,}$/);
     expect(attributes).toContain('HttpOnly');

@@ -7,6 +7,7 @@ import {
   verifyActivation,
 } from '../../services/account-two-factor.js';
 import { listAccountAuditEvents } from '../../services/audit-log.js';
+import { listDevices } from '../../services/devices.js';
 import type { HttpApp } from '../app.js';
 import { ActivationVerifyBody, DeactivationBody, RegenerateBody } from '../schemas.js';
 
@@ -40,6 +41,11 @@ export function registerAccountRoutes(app: HttpApp): void {
 
   app.post('/api/v1/account/two-factor/recovery-codes', { schema: { tags, body: RegenerateBody } }, async (request) => {
     return { recoveryCodes: await regenerateRecoveryCodes(deps, await app.requireActor(request), request.body) };
+  });
+
+  app.get('/api/v1/account/devices', { schema: { tags } }, async (request) => {
+    const { account } = await app.requireSession(request);
+    return listDevices(deps, account.id, request.cookies[app.cookiePolicy.deviceName]);
   });
 
   app.get('/api/v1/account/audit-events', { schema: { tags } }, async (request) => {

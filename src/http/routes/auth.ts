@@ -1,3 +1,4 @@
+import { DEVICE_COOKIE_MAX_AGE_SECONDS } from '../../domain/limits.js';
 import { reauthenticate } from '../../services/account-two-factor.js';
 import { login } from '../../services/login.js';
 import { sendChallengeEmailCode, startChallengeEnrollment, verifyChallenge } from '../../services/challenges.js';
@@ -5,7 +6,7 @@ import { describeSession, endSession } from '../../services/sessions.js';
 import { switchWorkspace } from '../../services/workspace-switch.js';
 import type { HttpApp } from '../app.js';
 import { ChallengeParams, EnrollmentBody, LoginBody, ReauthenticateBody, SwitchWorkspaceBody, VerifyBody } from '../schemas.js';
-import { clearSessionCookie, readSessionToken, requestContext, setSessionCookie } from '../session-cookie.js';
+import { clearSessionCookie, readSessionToken, requestContext, setDeviceCookie, setSessionCookie } from '../session-cookie.js';
 
 const tags = ['auth'];
 
@@ -15,16 +16,17 @@ export function registerAuthRoutes(app: HttpApp): void {
   const maxAge = deps.sessionAbsoluteSeconds;
 
   app.post('/api/v1/auth/login', { schema: { tags, body: LoginBody } }, async (request, reply) => {
-    const result = await login(deps, request.body, requestContext(request));
+    const result = await login(deps, request.body, requestContext(request, cookies));
     if (result.status !== 'authenticated') return result;
-    const { sessionToken, ...body } = result;
+    const { sessionToken, deviceCookie, ...body } = result;
     await endSession(deps, readSessionToken(request, cookies));
     setSessionCookie(reply, cookies, sessionToken, maxAge);
+    setDeviceCookie(reply, cookies, deviceCookie, DEVICE_COOKIE_MAX_AGE_SECONDS);
     return body;
   });
 
   app.post('/api/v1/auth/challenges/:id/email-code', { schema: { tags, params: ChallengeParams } }, async (request, reply) => {
-    return reply.code(202).send(await sendChallengeEmailCode(deps, request.params.id, requestContext(request)));
+    return reply.code(202).send(await sendChallengeEmailCode(deps, request.params.id, requestContext(request, cookies)));
   });
 
   // The body is optional (only a challenge that also offers email needs `code`): none counts as `{}`.
@@ -32,15 +34,16 @@ export function registerAuthRoutes(app: HttpApp): void {
     request.body ??= {};
   };
   app.post('/api/v1/auth/challenges/:id/enrollment', { schema: { tags, params: ChallengeParams, body: EnrollmentBody }, preValidation: emptyBodyAsObject }, async (request) => {
-    return startChallengeEnrollment(deps, request.params.id, request.body?.code, requestContext(request));
+    return startChallengeEnrollment(deps, request.params.id, request.body?.code, requestContext(request, cookies));
   });
 
   app.post('/api/v1/auth/challenges/:id/verify', { schema: { tags, params: ChallengeParams, body: VerifyBody } }, async (request, reply) => {
     const current = readSessionToken(request, cookies);
-    const { sessionToken, recoveryCodes, ...body } = await verifyChallenge(deps, request.params.id, request.body, requestContext(request), current);
+    const { sessionToken, deviceCookie, recoveryCodes, ...body } = await verifyChallenge(deps, request.params.id, request.body, requestContext(request, cookies), current);
     // A sign-in replaces whatever session the browser held: never two ids for one browser.
     await endSession(deps, current);
     setSessionCookie(reply, cookies, sessionToken, maxAge);
+    if (deviceCookie) setDeviceCookie(reply, cookies, deviceCookie, DEVICE_COOKIE_MAX_AGE_SECONDS);
     return recoveryCodes ? { ...body, recoveryCodes } : body;
   });
 

@@ -1,0 +1,41 @@
+import type { Db, DeviceRow } from './schema.js';
+
+/** The device whose token hashes to `tokenHash`, if it was seen since `seenSince`. */
+export async function findLiveDevice(db: Db, tokenHash: string, seenSince: string): Promise<DeviceRow | undefined> {
+  return db.selectFrom('devices').selectAll().where('token_hash', '=', tokenHash).where('last_seen_at', '>', seenSince).executeTakeFirst();
+}
+
+export async function insertDevice(db: Db, row: DeviceRow): Promise<void> {
+  await db.insertInto('devices').values(row).execute();
+}
+
+/** A known device signed in again: when and from where it was last seen. */
+export async function touchDevice(db: Db, id: string, seen: { now: string; ip: string | null; userAgent: string | null }): Promise<void> {
+  await db.updateTable('devices').set({ last_seen_at: seen.now, ip: seen.ip, user_agent: seen.userAgent }).where('id', '=', id).execute();
+}
+
+/** True when the account has a device seen since `seenSince`. */
+export async function hasLiveDevices(db: Db, accountId: string, seenSince: string): Promise<boolean> {
+  const row = await db.selectFrom('devices').select('id').where('account_id', '=', accountId).where('last_seen_at', '>', seenSince).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Keeps the account's `keep` most recently seen devices and forgets the rest. */
+export async function pruneDevicesOfAccount(db: Db, accountId: string, keep: number): Promise<void> {
+  await db
+    .deleteFrom('devices')
+    .where('account_id', '=', accountId)
+    .where('id', 'not in', (eb) => eb.selectFrom('devices').select('id').where('account_id', '=', accountId).orderBy('last_seen_at', 'desc').orderBy('id').limit(keep))
+    .execute();
+}
+
+/** The account's devices seen since `seenSince`, most recently seen first. */
+export async function listDevicesOfAccount(db: Db, accountId: string, seenSince: string): Promise<DeviceRow[]> {
+  return db.selectFrom('devices').selectAll().where('account_id', '=', accountId).where('last_seen_at', '>', seenSince).orderBy('last_seen_at', 'desc').orderBy('id').execute();
+}
+
+/** Forgets every device of the account; returns how many. */
+export async function deleteDevicesOfAccount(db: Db, accountId: string): Promise<number> {
+  const result = await db.deleteFrom('devices').where('account_id', '=', accountId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
