@@ -55,6 +55,8 @@ export function createSecretBox(keys: Buffer[]): SecretBox {
     isCurrent: (sealed) => sealed.split('.')[1] === currentId,
     mac: (value) => macUnder(macKeys[0]!, value).toString('hex'),
     macMatches(value, digest) {
+      // Buffer.from(…, 'hex') would stop at the first non-hex character and accept a suffix.
+      if (!/^[0-9a-f]{64}$/.test(digest)) return false;
       const expected = Buffer.from(digest, 'hex');
       let matched = false;
       for (const key of macKeys) {

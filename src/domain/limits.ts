@@ -50,6 +50,8 @@ export const PASSWORD_FREE_FAILURES_PER_DEVICE = 5;
 export const PASSWORD_MAX_DELAY_SECONDS_DEVICE = 60;
 /** A device cookie lives this long after the last sign-in with it (browsers cap cookies at 400 days). */
 export const DEVICE_COOKIE_MAX_AGE_SECONDS = 400 * 24 * 60 * 60;
+/** Accounts one browser's device cookie remembers (most recent sign-in first). */
+export const DEVICE_COOKIE_ACCOUNTS = 5;
 /** Devices remembered per account; signing in from another forgets the longest unseen. */
 export const MAX_DEVICES_PER_ACCOUNT = 50;
 /** The owner hears of a replayed authenticator code at most once in this long. */

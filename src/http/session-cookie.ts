@@ -36,8 +36,25 @@ export function setDeviceCookie(reply: FastifyReply, policy: CookiePolicy, value
   reply.setCookie(policy.deviceName, value, { httpOnly: true, sameSite: 'lax', secure: policy.secure, path: '/', maxAge: maxAgeSeconds });
 }
 
-/** Client address and user agent for the audit log, and the device cookie as sent. */
+/**
+ * Every value the request sends for the device cookie, at most three: a browser may hold
+ * a second cookie of that name (set for a parent domain or a longer path) that would
+ * otherwise shadow the real one.
+ */
+export function readDeviceCookies(request: FastifyRequest, policy: CookiePolicy): string[] {
+  const header = request.headers.cookie;
+  if (typeof header !== 'string' || !header.includes(policy.deviceName)) return [];
+  const values: string[] = [];
+  for (const part of header.split(';')) {
+    const equals = part.indexOf('=');
+    if (equals > 0 && part.slice(0, equals).trim() === policy.deviceName) values.push(part.slice(equals + 1).trim());
+    if (values.length === 3) break;
+  }
+  return values;
+}
+
+/** Client address and user agent for the audit log, and the device cookies as sent. */
 export function requestContext(request: FastifyRequest, policy: CookiePolicy): RequestContext {
   const agent = request.headers['user-agent'];
-  return { ip: request.ip ?? null, userAgent: typeof agent === 'string' ? agent : null, deviceCookie: request.cookies[policy.deviceName] ?? null };
+  return { ip: request.ip ?? null, userAgent: typeof agent === 'string' ? agent : null, deviceCookies: readDeviceCookies(request, policy) };
 }

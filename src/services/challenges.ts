@@ -194,7 +194,7 @@ async function failVerification(
   proofOutcome?: ProofOutcome,
 ): Promise<never> {
   if (challengeAttempts >= CHALLENGE_MAX_FAILURES) await killChallenge(deps.db, challenge.id);
-  const lockSeconds = await recordSecondFactorFailure(deps, account, attempt, context, { method, workspaceId: challenge.workspace_id, ...(proofOutcome && { outcome: proofOutcome }) });
+  const lockSeconds = await recordSecondFactorFailure(deps, account, attempt, context, { method, workspaceId: challenge.workspace_id, purpose: challenge.purpose, ...(proofOutcome && { outcome: proofOutcome }) });
   if (lockSeconds > 0) throw new AppError('too_many_attempts', { retryAfterSeconds: lockSeconds });
   throw new AppError('invalid_code', { ...hints, attemptsRemaining: Math.max(0, CHALLENGE_MAX_FAILURES - challengeAttempts) });
 }

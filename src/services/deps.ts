@@ -10,8 +10,8 @@ import type { Database } from '../store/schema.js';
 export interface RequestContext {
   ip: string | null;
   userAgent: string | null;
-  /** The browser's `mpp_device` cookie as sent (checked by services/devices.ts; never logged). */
-  deviceCookie?: string | null;
+  /** The browser's `mpp_device` cookie values as sent (checked by services/devices.ts; never logged). */
+  deviceCookies?: readonly string[];
 }
 
 /** Minimal logger shape (pino's); messages never carry codes, secrets or passwords. */

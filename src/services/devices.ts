@@ -1,44 +1,68 @@
 import { generateToken, sha256Hex } from '../adapters/tokens.js';
-import { DEVICE_COOKIE_MAX_AGE_SECONDS, MAX_DEVICES_PER_ACCOUNT } from '../domain/limits.js';
+import { DEVICE_COOKIE_ACCOUNTS, DEVICE_COOKIE_MAX_AGE_SECONDS, MAX_DEVICES_PER_ACCOUNT } from '../domain/limits.js';
 import { addSeconds } from '../domain/ports.js';
-import { findLiveDevice, hasLiveDevices, insertDevice, listDevicesOfAccount, pruneDevicesOfAccount, touchDevice } from '../store/devices.js';
-import type { Db, DeviceRow } from '../store/schema.js';
+import { emailKey } from '../store/accounts.js';
+import { type DeviceWithAccount, findLiveDevices, hasLiveDevices, insertDevice, listDevicesOfAccount, pruneDevicesOfAccount, touchDevice } from '../store/devices.js';
+import type { Db } from '../store/schema.js';
 import { type Deps, newId, type RequestContext } from './deps.js';
 import { sendSecurityNotice } from './notifications.js';
 
 /**
  * Device cookies (OWASP "Slow Down Online Guessing Attacks with Device Cookies"). After a
- * full sign-in the browser holds `mpp_device` = `token.signature`: a random token and an
- * HMAC of it under the server key, so a forged or altered value is refused before the
- * database is asked; the database keeps only the token's SHA-256. A valid cookie for the
- * account moves that browser's password attempts off the account's shared counter.
+ * full sign-in the browser holds `mpp_device`: one entry `token.signature` per account
+ * that signed in from it (the most recent first, at most `DEVICE_COOKIE_ACCOUNTS`,
+ * separated by `~`). The token is random, the signature its HMAC under the server key, so
+ * a forged or altered entry is refused before the database is asked; the database keeps
+ * only the token's SHA-256. A valid entry for the account being tried moves that
+ * browser's password attempts off the account's shared counter.
  */
 
-const MAX_COOKIE_LENGTH = 200;
+const SEPARATOR = '~';
+/** Entries looked at per request, whatever the browser sends (each costs an HMAC). */
+const MAX_ENTRIES_READ = DEVICE_COOKIE_ACCOUNTS * 2;
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+const SIGNATURE = /^[0-9a-f]{64}$/;
 
 function signature(deps: Pick<Deps, 'secretBox'>, token: string): string {
   return deps.secretBox.mac(`mpp-2fa device:${token}`);
 }
 
-/** The token of a well-formed, correctly signed cookie value; null otherwise. */
-function tokenOf(deps: Pick<Deps, 'secretBox'>, value: string | null | undefined): string | null {
-  if (!value || value.length > MAX_COOKIE_LENGTH) return null;
-  const dot = value.indexOf('.');
-  if (dot <= 0) return null;
-  const token = value.slice(0, dot);
-  return deps.secretBox.macMatches(`mpp-2fa device:${token}`, value.slice(dot + 1)) ? token : null;
+/** The tokens of the well-formed, correctly signed entries in the cookie values, in order, without repeats. */
+function tokensOf(deps: Pick<Deps, 'secretBox'>, cookies: readonly string[] | undefined): string[] {
+  const entries = (cookies ?? []).flatMap((value) => value.split(SEPARATOR)).slice(0, MAX_ENTRIES_READ);
+  const tokens: string[] = [];
+  for (const entry of entries) {
+    const [token, sig, extra] = entry.split('.');
+    if (extra !== undefined || !token || !sig || !TOKEN.test(token) || !SIGNATURE.test(sig)) continue;
+    if (deps.secretBox.macMatches(`mpp-2fa device:${token}`, sig) && !tokens.includes(token)) tokens.push(token);
+  }
+  return tokens;
 }
 
 function seenSince(deps: Pick<Deps, 'clock'>): string {
   return addSeconds(deps.clock.now(), -DEVICE_COOKIE_MAX_AGE_SECONDS).toISOString();
 }
 
-/** The device the cookie names when it is valid, unexpired and bound to `accountId`. */
-export async function findTrustedDevice(deps: Deps, db: Db, cookie: string | null | undefined, accountId: string): Promise<DeviceRow | undefined> {
-  const token = tokenOf(deps, cookie);
-  if (token === null) return undefined;
-  const device = await findLiveDevice(db, sha256Hex(token), seenSince(deps));
-  return device?.account_id === accountId ? device : undefined;
+/** The live devices the cookie names, each with its token, in cookie order. */
+async function devicesOf(deps: Deps, db: Db, cookies: readonly string[] | undefined): Promise<Array<DeviceWithAccount & { token: string }>> {
+  const tokens = tokensOf(deps, cookies);
+  const rows = await findLiveDevices(db, tokens.map(sha256Hex), seenSince(deps));
+  const byHash = new Map(rows.map((row) => [row.token_hash, row]));
+  return tokens.flatMap((token) => {
+    const row = byHash.get(sha256Hex(token));
+    return row ? [{ ...row, token }] : [];
+  });
+}
+
+/**
+ * The known device the cookie names for the account of `email`, or undefined. The same
+ * work for every email, known or not (one query when the cookie holds a signed entry), so
+ * it may run before the password attempt is reserved without telling which emails exist.
+ */
+export async function findDeviceForEmail(deps: Deps, cookies: readonly string[] | undefined, email: string): Promise<DeviceWithAccount | undefined> {
+  if (!cookies || cookies.length === 0) return undefined;
+  const key = emailKey(email);
+  return (await devicesOf(deps, deps.db, cookies)).find((device) => device.email_key === key);
 }
 
 /** A device cookie to set after a sign-in; `newDevice` when the owner should hear of it. */
@@ -48,24 +72,32 @@ export interface RememberedDevice {
   newDevice: boolean;
 }
 
+function entry(deps: Pick<Deps, 'secretBox'>, token: string): string {
+  return `${token}.${signature(deps, token)}`;
+}
+
 /**
- * Records a full sign-in from this browser inside `tx`: a known device is seen again
- * (same cookie, new lifetime); any other browser gets a new device and cookie. The
- * account keeps its most recently seen `MAX_DEVICES_PER_ACCOUNT` devices.
+ * Records a full sign-in from this browser inside `tx`: a known device of the account is
+ * seen again; otherwise the account gets a new device. The cookie keeps this account's
+ * entry first and the browser's other live entries after it, up to
+ * `DEVICE_COOKIE_ACCOUNTS`; the account keeps its `MAX_DEVICES_PER_ACCOUNT` most
+ * recently seen devices.
  */
 export async function rememberDevice(deps: Deps, tx: Db, accountId: string, context: RequestContext | null): Promise<RememberedDevice> {
   const now = deps.clock.now().toISOString();
   const seen = { now, ip: context?.ip ?? null, userAgent: context?.userAgent?.slice(0, 512) ?? null };
-  const known = await findTrustedDevice(deps, tx, context?.deviceCookie, accountId);
+  const live = await devicesOf(deps, tx, context?.deviceCookies);
+  const known = live.find((device) => device.account_id === accountId);
+  const others = live.filter((device) => device.account_id !== accountId).map((device) => entry(deps, device.token));
   if (known) {
     await touchDevice(tx, known.id, seen);
-    return { cookie: context!.deviceCookie!, newDevice: false };
+    return { cookie: [entry(deps, known.token), ...others].slice(0, DEVICE_COOKIE_ACCOUNTS).join(SEPARATOR), newDevice: false };
   }
   const hadDevices = await hasLiveDevices(tx, accountId, seenSince(deps));
   const token = generateToken(deps.random);
   await insertDevice(tx, { id: newId(deps), account_id: accountId, token_hash: sha256Hex(token), ip: seen.ip, user_agent: seen.userAgent, created_at: now, last_seen_at: now });
   await pruneDevicesOfAccount(tx, accountId, MAX_DEVICES_PER_ACCOUNT);
-  return { cookie: `${token}.${signature(deps, token)}`, newDevice: hadDevices };
+  return { cookie: [entry(deps, token), ...others].slice(0, DEVICE_COOKIE_ACCOUNTS).join(SEPARATOR), newDevice: hadDevices };
 }
 
 /** Emails the owner about a sign-in from a browser the account had not used (after the commit). */
@@ -77,8 +109,8 @@ export function noticeNewDevice(deps: Deps, email: string, device: RememberedDev
 }
 
 /** The account's known devices for `GET /account/devices`, the requesting browser marked `current`. */
-export async function listDevices(deps: Deps, accountId: string, cookie: string | undefined) {
-  const current = await findTrustedDevice(deps, deps.db, cookie, accountId);
+export async function listDevices(deps: Deps, accountId: string, cookies: readonly string[]) {
+  const current = (await devicesOf(deps, deps.db, cookies)).find((device) => device.account_id === accountId);
   const rows = await listDevicesOfAccount(deps.db, accountId, seenSince(deps));
   return {
     devices: rows.map((row) => ({

@@ -10,7 +10,7 @@ import { type ChallengeView, openChallenge } from './challenge-issue.js';
 import type { Deps, RequestContext } from './deps.js';
 import { releasePasswordAttempt, reservePasswordAttempt } from './throttle.js';
 import { createSession } from './sessions.js';
-import { findTrustedDevice, noticeNewDevice, rememberDevice } from './devices.js';
+import { findDeviceForEmail, noticeNewDevice, rememberDevice } from './devices.js';
 
 export interface LoginInput {
   email: string;
@@ -43,10 +43,10 @@ function dummyHash(deps: Deps): Promise<string> {
  * device of the account (its `mpp_device` cookie), those of that device alone.
  */
 export async function verifyPassword(deps: Deps, email: string, password: string, context: RequestContext | null): Promise<AccountRow> {
-  const account = await findAccountByEmail(deps.db, email);
-  const device = account && context?.deviceCookie ? await findTrustedDevice(deps, deps.db, context.deviceCookie, account.id) : undefined;
+  const device = await findDeviceForEmail(deps, context?.deviceCookies, email);
   // Reserved before the hash: the attempt is counted as a failure until it proves right.
   await reservePasswordAttempt(deps, email, context, device?.id);
+  const account = await findAccountByEmail(deps.db, email);
   const matches = await deps.hasher.verify(account?.password_hash ?? (await dummyHash(deps)), normalizePassword(password));
   if (!account || !matches) throw new AppError('invalid_credentials');
   await releasePasswordAttempt(deps, email, context, device?.id);

@@ -80,7 +80,7 @@ export async function findActiveTotpKey(deps: Pick<Deps, 'secretBox'>, db: Db, a
 
 /**
  * What checking a proof found: accepted (and used up), wrong, or an authenticator code
- * that matches the key but whose time step was already used (a replay).
+ * that matches the key for exactly the time step used last (a replay).
  */
 export type ProofOutcome = 'accepted' | 'wrong' | 'replayed';
 
@@ -95,7 +95,9 @@ export async function consumeSecondFactorProof(deps: Deps, db: Db, account: Acco
     const key = await findActiveTotpKey(deps, db, account.id);
     const step = key ? matchTotpStep(key, proof.code, now) : null;
     if (step === null) return 'wrong';
-    return (await claimTotpStep(db, account.id, step)) ? 'accepted' : 'replayed';
+    if (await claimTotpStep(db, account.id, step)) return 'accepted';
+    // Refused: a replay only when this very step was the last one used; an older unused step is just too old.
+    return (await findAccountById(db, account.id))?.totp_last_step === step ? 'replayed' : 'wrong';
   }
   if (proof.method === 'recovery_code') {
     const hash = recoveryCodeHash(proof.code);

@@ -18,7 +18,7 @@ import type { Deps, RequestContext } from './deps.js';
  * Throttle keys of a password attempt: from a known device of the account (`deviceId`),
  * that device's own counter only; otherwise the email (known or not, so nothing leaks)
  * and the IP. So guessing from anywhere else never slows the owner's own browser, and a
- * stolen device cookie buys no more guesses than the device's own counter allows.
+ * stolen device cookie adds no more guesses than that device's own counter allows.
  */
 function passwordKeys(email: string, context: RequestContext | null, deviceId: string | undefined) {
   if (deviceId !== undefined) return [{ key: `password:device:${deviceId}`, free: PASSWORD_FREE_FAILURES_PER_DEVICE, max: PASSWORD_MAX_DELAY_SECONDS_DEVICE }];

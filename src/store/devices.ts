@@ -1,8 +1,19 @@
 import type { Db, DeviceRow } from './schema.js';
 
-/** The device whose token hashes to `tokenHash`, if it was seen since `seenSince`. */
-export async function findLiveDevice(db: Db, tokenHash: string, seenSince: string): Promise<DeviceRow | undefined> {
-  return db.selectFrom('devices').selectAll().where('token_hash', '=', tokenHash).where('last_seen_at', '>', seenSince).executeTakeFirst();
+/** A device with the email key of its account. */
+export type DeviceWithAccount = DeviceRow & { email_key: string };
+
+/** The devices whose tokens hash to one of `tokenHashes`, seen since `seenSince`, with their accounts' email keys. */
+export async function findLiveDevices(db: Db, tokenHashes: readonly string[], seenSince: string): Promise<DeviceWithAccount[]> {
+  if (tokenHashes.length === 0) return [];
+  return db
+    .selectFrom('devices')
+    .innerJoin('accounts', 'accounts.id', 'devices.account_id')
+    .selectAll('devices')
+    .select('accounts.email_key')
+    .where('devices.token_hash', 'in', [...tokenHashes])
+    .where('devices.last_seen_at', '>', seenSince)
+    .execute();
 }
 
 export async function insertDevice(db: Db, row: DeviceRow): Promise<void> {

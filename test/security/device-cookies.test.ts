@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterEach, expect, it } from 'vitest';
-import { DEVICE_COOKIE_MAX_AGE_SECONDS, PASSWORD_FREE_FAILURES_PER_DEVICE } from '../../src/domain/limits.js';
+import { DEVICE_COOKIE_MAX_AGE_SECONDS, MAX_DEVICES_PER_ACCOUNT, PASSWORD_FREE_FAILURES_PER_DEVICE } from '../../src/domain/limits.js';
 import { describeEachDialect } from '../support/database.js';
 import { createHarness, type Harness, PASSWORD } from '../support/harness.js';
 
@@ -35,7 +35,11 @@ describeEachDialect('device cookies (%s)', (dialect) => {
     return { id: owner.id, workspaceId, superAppId };
   }
 
-  async function send(method: 'GET' | 'POST', url: string, options: { body?: object; ip?: string; device?: string; session?: string; origin?: string } = {}): Promise<Sent> {
+  async function send(
+    method: 'GET' | 'POST',
+    url: string,
+    options: { body?: object; ip?: string; device?: string; session?: string; origin?: string; cookieHeader?: string; userAgent?: string } = {},
+  ): Promise<Sent> {
     const cookies: Record<string, string> = {};
     if (options.device !== undefined) cookies.mpp_device = options.device;
     if (options.session !== undefined) cookies.mpp_session = options.session;
@@ -43,7 +47,11 @@ describeEachDialect('device cookies (%s)', (dialect) => {
       method,
       url,
       remoteAddress: options.ip ?? OWNER_IP,
-      headers: { 'user-agent': BROWSER, ...(options.origin ? { origin: options.origin } : {}) },
+      headers: {
+        'user-agent': options.userAgent ?? BROWSER,
+        ...(options.origin ? { origin: options.origin } : {}),
+        ...(options.cookieHeader ? { cookie: options.cookieHeader } : {}),
+      },
       cookies,
       ...(options.body ? { payload: options.body } : {}),
     });
@@ -52,11 +60,11 @@ describeEachDialect('device cookies (%s)', (dialect) => {
     return { status: response.statusCode, body: response.body === '' ? undefined : JSON.parse(response.body), session, device };
   }
 
-  const login = (password: string, options: { ip?: string; device?: string } = {}) => send('POST', '/api/v1/auth/login', { body: { email: OWNER, password }, ...options });
+  const login = (password: string, options: { ip?: string; device?: string; cookieHeader?: string; userAgent?: string } = {}) => send('POST', '/api/v1/auth/login', { body: { email: OWNER, password }, ...options });
 
   /** A full password-only sign-in from a fresh browser; its device cookie. */
-  async function signInOnce(ip = OWNER_IP): Promise<string> {
-    const response = await login(PASSWORD, { ip });
+  async function signInOnce(ip = OWNER_IP, userAgent = BROWSER): Promise<string> {
+    const response = await login(PASSWORD, { ip, userAgent });
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     expect(response.device).toBeDefined();
     return response.device!.value;
@@ -169,6 +177,8 @@ describeEachDialect('device cookies (%s)', (dialect) => {
     const [token, signature] = ownerDevice.split('.');
     const forgeries = [
       `${token}.${'0'.repeat(64)}`,
+      `${token}.${signature}zz`,
+      `${token}.${signature!.toUpperCase()}`,
       `${token!.slice(0, -1)}${token!.endsWith('A') ? 'B' : 'A'}.${signature}`,
       token!,
       'x'.repeat(5000),
@@ -228,5 +238,77 @@ describeEachDialect('device cookies (%s)', (dialect) => {
     expect(await h.deps.db.selectFrom('devices').select('id').where('account_id', '=', id).execute()).toEqual([]);
     for (let i = 0; i < 5; i += 1) expect((await login(WRONG, { ip: ATTACKER_IP })).status).toBe(401);
     expect((await login(PASSWORD, { device })).status).toBe(429);
+  });
+
+  it('a second cookie of the same name cannot shadow the real one', async () => {
+    await setUp();
+    const device = await signInOnce();
+    for (let i = 0; i < 5; i += 1) expect((await login(WRONG, { ip: ATTACKER_IP })).status).toBe(401);
+    const forged = `${device.split('.')[0]}.${'1'.repeat(64)}`;
+    expect((await login(PASSWORD, { cookieHeader: `mpp_device=${forged}; mpp_device=${device}` })).status).toBe(200);
+  });
+
+  it('attempts from a known device stay off the address\'s counter', async () => {
+    await setUp();
+    const device = await signInOnce();
+    for (let i = 0; i < 3; i += 1) expect((await login(WRONG, { device, ip: '192.0.2.200' })).status).toBe(401);
+    const keys = (await h.deps.db.selectFrom('throttles').select('key').execute()).map((row) => row.key);
+    expect(keys).not.toContain('password:ip:192.0.2.200');
+    expect(keys.filter((key) => key.startsWith('password:account:'))).toEqual([]);
+    expect(keys.filter((key) => key.startsWith('password:device:'))).toHaveLength(1);
+  });
+
+  it('one browser remembers each account that signed in from it: switching accounts is no new device', async () => {
+    const { workspaceId } = await setUp();
+    await h.member(workspaceId, 'second@example.com');
+    let cookie = await signInOnce();
+    const other = await send('POST', '/api/v1/auth/login', { body: { email: 'second@example.com', password: PASSWORD }, device: cookie });
+    expect(other.status).toBe(200);
+    cookie = other.device!.value;
+    expect(cookie.split('~')).toHaveLength(2);
+    const back = await login(PASSWORD, { device: cookie });
+    expect(back.status).toBe(200);
+    expect(back.device!.value.split('~')).toHaveLength(2);
+    expect(await h.deps.db.selectFrom('devices').select('id').execute()).toHaveLength(2);
+    expect(newSignInMails()).toEqual([]);
+    // Either account's entry keeps its own counter.
+    for (let i = 0; i < 5; i += 1) expect((await login(WRONG, { ip: ATTACKER_IP })).status).toBe(401);
+    expect((await login(PASSWORD, { device: back.device!.value })).status).toBe(200);
+  });
+
+  it('a sign-in from a new browser that passed the second factor is told to the owner too', async () => {
+    await setUp();
+    const session = await h.loginSession(OWNER);
+    const { key } = await h.activateTotp(session);
+    const started = await login(PASSWORD, { ip: '192.0.2.77', userAgent: 'Tablet\u0007 Browser \u00e9' });
+    expect(started.body.status).toBe('second_factor_required');
+    const verified = await send('POST', `/api/v1/auth/challenges/${encodeURIComponent(started.body.challenge.id)}/verify`, { body: { method: 'totp', code: h.totp(key) }, ip: '192.0.2.77', userAgent: 'Tablet\u0007 Browser \u00e9' });
+    expect(verified.status, JSON.stringify(verified.body)).toBe(200);
+    const mails = newSignInMails();
+    expect(mails).toHaveLength(1);
+    expect(mails[0]).toContain('From: 192.0.2.77');
+    expect(mails[0]).toContain('Browser: Tablet? Browser ?');
+  });
+
+  it('a device unseen for 400 days is forgotten: its cookie counts as none', async () => {
+    await setUp();
+    const device = await signInOnce();
+    h.clock.advanceSeconds(DEVICE_COOKIE_MAX_AGE_SECONDS + 1);
+    for (let i = 0; i < 5; i += 1) expect((await login(WRONG, { ip: ATTACKER_IP })).status).toBe(401);
+    expect((await login(PASSWORD, { device })).status).toBe(429);
+  });
+
+  it(`an account keeps its ${MAX_DEVICES_PER_ACCOUNT} most recently seen devices`, async () => {
+    const { id } = await setUp();
+    const first = await signInOnce();
+    for (let i = 0; i < MAX_DEVICES_PER_ACCOUNT; i += 1) {
+      h.clock.advanceSeconds(1);
+      await signInOnce(`192.0.2.${i + 1}`);
+    }
+    const rows = await h.deps.db.selectFrom('devices').select(['ip']).where('account_id', '=', id).execute();
+    expect(rows).toHaveLength(MAX_DEVICES_PER_ACCOUNT);
+    expect(rows.map((row) => row.ip)).not.toContain(OWNER_IP);
+    for (let i = 0; i < 5; i += 1) expect((await login(WRONG, { ip: ATTACKER_IP })).status).toBe(401);
+    expect((await login(PASSWORD, { device: first })).status).toBe(429);
   });
 });

@@ -44,7 +44,7 @@ describeEachDialect('replayed authenticator codes (%s)', (dialect) => {
     expectProblem(await verifyAtLogin(code), 401, 'invalid_code');
     const replayed = await events('second_factor.replayed');
     expect(replayed).toHaveLength(1);
-    expect(JSON.parse(replayed[0]!.details)).toMatchObject({ method: 'totp', consecutiveFailures: 1 });
+    expect(JSON.parse(replayed[0]!.details)).toMatchObject({ method: 'totp', purpose: 'login', consecutiveFailures: 1 });
     expect(JSON.stringify(replayed)).not.toContain(code);
     expect(await events('second_factor.failed')).toEqual([]);
     expect(replayMails()).toHaveLength(1);
@@ -80,5 +80,34 @@ describeEachDialect('replayed authenticator codes (%s)', (dialect) => {
     expect(replayed).toHaveLength(1);
     expect(JSON.parse(replayed[0]!.details)).toMatchObject({ method: 'totp', purpose: 'identity' });
     expect(replayMails()).toHaveLength(1);
+  });
+
+  it('each account hears of its own replays: the hourly notice is counted per account', async () => {
+    const { key } = await aliceWithTotp();
+    const { workspaceId } = await h.tenant('Beta');
+    await h.member(workspaceId, 'bob@example.com');
+    const bob = await h.activateTotp(await h.loginSession('bob@example.com'));
+    const aliceCode = h.totp(key);
+    expect((await verifyAtLogin(aliceCode)).status).toBe(200);
+    expectProblem(await verifyAtLogin(aliceCode), 401, 'invalid_code');
+
+    const bobCode = h.totp(bob.key);
+    const bobLogin = async () => {
+      const started = await h.api('POST', '/api/v1/auth/login', { body: { email: 'bob@example.com', password: PASSWORD } });
+      return h.api('POST', `/api/v1/auth/challenges/${encodeURIComponent(started.body.challenge.id)}/verify`, { body: { method: 'totp', code: bobCode } });
+    };
+    expect((await bobLogin()).status).toBe(200);
+    expectProblem(await bobLogin(), 401, 'invalid_code');
+    expect(replayMails()).toHaveLength(1);
+    expect(h.mailer.to('bob@example.com').filter((m) => /used again/.test(m.subject))).toHaveLength(1);
+  });
+
+  it('an unused code of the step before the last one used is too old, not a replay', async () => {
+    const { key } = await aliceWithTotp();
+    expect((await verifyAtLogin(h.totp(key, 30))).status).toBe(200); // an authenticator running 30 s ahead
+    expectProblem(await verifyAtLogin(h.totp(key)), 401, 'invalid_code');
+    expect(await events('second_factor.replayed')).toEqual([]);
+    expect(await events('second_factor.failed')).toHaveLength(1);
+    expect(replayMails()).toEqual([]);
   });
 });

@@ -44,7 +44,7 @@ describeEachDialect('second-factor details (%s)', (dialect) => {
 
     const failed = await events('second_factor.failed');
     expect(failed).toEqual([
-      { workspaceId: login.body.challenge.workspace.id, details: { method: 'totp', consecutiveFailures: 1 } },
+      { workspaceId: login.body.challenge.workspace.id, details: { method: 'totp', purpose: 'login', consecutiveFailures: 1 } },
       { workspaceId: null, details: { method: 'totp', purpose: 'identity', consecutiveFailures: 2 } },
     ]);
     expect(JSON.stringify(failed)).not.toContain(wrong);

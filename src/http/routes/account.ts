@@ -8,6 +8,7 @@ import {
 } from '../../services/account-two-factor.js';
 import { listAccountAuditEvents } from '../../services/audit-log.js';
 import { listDevices } from '../../services/devices.js';
+import { readDeviceCookies } from '../session-cookie.js';
 import type { HttpApp } from '../app.js';
 import { ActivationVerifyBody, DeactivationBody, RegenerateBody } from '../schemas.js';
 
@@ -45,7 +46,7 @@ export function registerAccountRoutes(app: HttpApp): void {
 
   app.get('/api/v1/account/devices', { schema: { tags } }, async (request) => {
     const { account } = await app.requireSession(request);
-    return listDevices(deps, account.id, request.cookies[app.cookiePolicy.deviceName]);
+    return listDevices(deps, account.id, readDeviceCookies(request, app.cookiePolicy));
   });
 
   app.get('/api/v1/account/audit-events', { schema: { tags } }, async (request) => {
