@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: build the server and console (the CLI and browser tests run the real
-// builds), type-check the tests, then run every test with Vitest. Extra arguments go to Vitest.
+// builds), type-check the tests and the console, then run every test with Vitest. Extra
+// arguments go to Vitest.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -13,6 +14,8 @@ function step(label, command, args) {
 step('build the server', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
 step('type-check the tests', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.test.json']);
 if (existsSync('console/vite.config.ts')) {
+  // Vite strips types without checking them: only this step catches a console type error.
+  step('type-check the console', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'console/tsconfig.json']);
   step('build the console', process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'console/vite.config.ts', '--logLevel', 'warn']);
 }
 step('run the tests', process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...process.argv.slice(2)]);

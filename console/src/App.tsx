@@ -22,7 +22,7 @@ function SessionGate() {
     try {
       const session = await fetchSession();
       // The picker, right after the password, only for an account with several workspaces.
-      setState({ status: 'signed-in', session, chooseWorkspace: options.chooseWorkspace && (session.workspaces?.length ?? 0) > 1 });
+      setState({ status: 'signed-in', session, chooseWorkspace: options.chooseWorkspace && session.workspaces.length > 1 });
     } catch (failure) {
       if (isApiError(failure) && (failure.code === 'unauthenticated' || failure.status === 401)) {
         setState({ status: 'anonymous' });

@@ -1,14 +1,6 @@
-/** Problem details body (RFC 9457) as the server sends it; extra fields vary by `code`. */
-export interface ProblemBody {
-  status?: number;
-  code?: string;
-  title?: string;
-  attemptsRemaining?: number;
-  retryAfterSeconds?: number;
-  clockDriftSeconds?: number;
-  superApp?: { id: string; name: string };
-  [field: string]: unknown;
-}
+import type { ProblemBody } from './types';
+
+export type { ProblemBody } from './types';
 
 /** A failed request: HTTP `status` (0 when the server was unreachable) and the stable `code`. */
 export class ApiError extends Error {

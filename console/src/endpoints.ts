@@ -1,7 +1,7 @@
 import { api } from './api';
 import type {
-  AccountTwoFactor, ChallengeMethod, EmailCodeSent, LoginResult, MemberList, Session,
-  StepUpResult, TotpSecret, TwoFactorPolicy, VerifyResult,
+  AccountTwoFactor, ActivationResult, ChallengeMethod, EmailCodeSent, LoginResult, MemberList, ReauthenticationResult,
+  RecoveryCodesResult, Session, StepUpResult, TotpSecret, TwoFactorOff, TwoFactorPolicy, VerifyResult,
 } from './types';
 
 /** Every HTTP call the console makes, one function per endpoint of API.md. */
@@ -35,16 +35,16 @@ export const fetchAccountTwoFactor = () => api<AccountTwoFactor>('GET', '/api/v1
 export const startActivation = () => api<TotpSecret>('POST', '/api/v1/account/two-factor/activation');
 
 export const verifyActivation = (code: string) =>
-  api<{ active: true; recoveryCodes: string[] }>('POST', '/api/v1/account/two-factor/activation/verify', { code });
+  api<ActivationResult>('POST', '/api/v1/account/two-factor/activation/verify', { code });
 
 export const sendDeactivationEmailCode = () =>
   api<EmailCodeSent>('POST', '/api/v1/account/two-factor/deactivation/email-code');
 
 export const deactivateTwoFactor = (password: string, method: 'totp' | 'email' | 'recovery_code', code: string) =>
-  api<{ active: false }>('POST', '/api/v1/account/two-factor/deactivation', { password, method, code });
+  api<TwoFactorOff>('POST', '/api/v1/account/two-factor/deactivation', { password, method, code });
 
 export const regenerateRecoveryCodes = (password: string, code: string) =>
-  api<{ recoveryCodes: string[] }>('POST', '/api/v1/account/two-factor/recovery-codes', { password, code });
+  api<RecoveryCodesResult>('POST', '/api/v1/account/two-factor/recovery-codes', { password, code });
 
 export const fetchTwoFactorPolicy = (superAppId: string) =>
   api<TwoFactorPolicy>('GET', `/api/v1/super-apps/${seg(superAppId)}/two-factor-policy`);
@@ -56,7 +56,7 @@ export const fetchMembers = (workspaceId: string) =>
   api<MemberList>('GET', `/api/v1/workspaces/${seg(workspaceId)}/members`);
 
 export const resetMemberTwoFactor = (workspaceId: string, accountId: string) =>
-  api<{ active: false }>('POST', `/api/v1/workspaces/${seg(workspaceId)}/members/${seg(accountId)}/two-factor/reset`);
+  api<TwoFactorOff>('POST', `/api/v1/workspaces/${seg(workspaceId)}/members/${seg(accountId)}/two-factor/reset`);
 
 export const reauthenticate = (password: string) =>
-  api<{ authenticatedAt: string }>('POST', '/api/v1/session/reauthenticate', { password });
+  api<ReauthenticationResult>('POST', '/api/v1/session/reauthenticate', { password });

@@ -25,14 +25,14 @@ interface SecondFactorStepProps {
 
 function initialMethod(challenge: Challenge): ChallengeMethod {
   const { methods, primaryMethod } = challenge;
-  if (primaryMethod && methods.includes(primaryMethod)) return primaryMethod;
+  if (methods.includes(primaryMethod)) return primaryMethod;
   if (primaryMethod === 'totp' && methods.includes('totp_enrollment')) return 'totp_enrollment';
   return methods[0] ?? 'totp';
 }
 
 function reasonText(challenge: Challenge): string | undefined {
   if (challenge.reason === 'super_app_policy') {
-    return `${challenge.superApp?.name ?? 'Your super app'} requires two-factor authentication for its workspaces.`;
+    return `${challenge.superApp.name} requires two-factor authentication for its workspaces.`;
   }
   if (challenge.reason === 'account_two_factor') return 'Your account has two-factor authentication turned on.';
   return undefined;

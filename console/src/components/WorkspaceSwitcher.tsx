@@ -16,7 +16,7 @@ export function workspaceLabel(workspace: WorkspaceRef) {
 
 /** Header: the current workspace and super app; with several workspaces, a menu to switch. */
 export function WorkspaceSwitcher({ session, onSwitched }: { session: Session; onSwitched: () => void }) {
-  const others = byRecentUse(session.workspaces ?? []).filter((candidate) => candidate.id !== session.workspace.id);
+  const others = byRecentUse(session.workspaces).filter((candidate) => candidate.id !== session.workspace.id);
   const stepUp = useStepUp(onSwitched);
   const title = (
     <>

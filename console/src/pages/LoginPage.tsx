@@ -25,12 +25,13 @@ export function LoginPage({ onAuthenticated }: { onAuthenticated: (options: { ch
     document.title = 'Log in · Mini Program Platform';
   }, []);
 
-  const afterVerify = (result: { recoveryCodes?: string[] }) => {
+  // Only a verify after enrolling an authenticator sends recovery codes; a password alone never does.
+  const afterVerify = (result: VerifyResult) => {
     if (result.recoveryCodes?.length) setStep({ kind: 'recovery-codes', codes: result.recoveryCodes });
     else done();
   };
   const onPasswordResult = (result: LoginResult) => {
-    if (result.status === 'authenticated') afterVerify(result);
+    if (result.status === 'authenticated') done();
     else setStep({ kind: 'challenge', challenge: result.challenge });
   };
   const restart = useCallback((notice?: string) => setStep({ kind: 'password', notice }), []);
@@ -72,7 +73,7 @@ export function LoginPage({ onAuthenticated }: { onAuthenticated: (options: { ch
               </>
             )}
             {step.kind === 'challenge' && (
-              <SecondFactorStep challenge={step.challenge} onAuthenticated={(result: VerifyResult) => afterVerify(result)}
+              <SecondFactorStep challenge={step.challenge} onAuthenticated={afterVerify}
                 onRestart={restart} />
             )}
             {step.kind === 'recovery-codes' && (

@@ -14,7 +14,7 @@ export default function MembersPage({ session, onSessionChanged }: { session: Se
   const withReauth = useReauth();
   const isAdmin = workspace.role === 'admin';
   const resource = useResource(
-    () => (isAdmin ? fetchMembers(workspace.id) : Promise.resolve({ members: [] })),
+    () => (isAdmin ? fetchMembers(workspace.id) : Promise.resolve({ members: [], canResetTwoFactor: false })),
     `members:${workspace.id}:${isAdmin}`,
   );
 

@@ -7,7 +7,7 @@ import type { NamedRef, Session } from '../types';
 /** The super apps the account administers, the current workspace's first. */
 function administeredSuperApps(session: Session): NamedRef[] {
   const current = session.workspace.superApp.id;
-  return [...(session.administeredSuperApps ?? [])].sort((a, b) => Number(b.id === current) - Number(a.id === current));
+  return [...session.administeredSuperApps].sort((a, b) => Number(b.id === current) - Number(a.id === current));
 }
 
 /** Settings: the "Account" tab for everyone, the "Tenant" tab for admins of one or more super apps. */

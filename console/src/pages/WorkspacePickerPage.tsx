@@ -18,7 +18,7 @@ export function WorkspacePickerPage({ session, onPicked }: { session: Session; o
 }
 
 function Picker({ session, onPicked }: { session: Session; onPicked: () => void }) {
-  const workspaces = byRecentUse(session.workspaces ?? [session.workspace]);
+  const workspaces = byRecentUse(session.workspaces);
   useEffect(() => {
     document.title = 'Choose a workspace · Mini Program Platform';
   }, []);
