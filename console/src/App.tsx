@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { App as AntApp, Button, ConfigProvider, Result, Spin } from 'antd';
 import { isApiError, setUnauthenticatedListener } from './api';
 import { fetchSession } from './endpoints';
-import { describeError } from './messages';
+import { describeProblem } from './phrases';
 import { LoginPage } from './pages/LoginPage';
 import { Shell } from './pages/Shell';
 import { WorkspacePickerPage } from './pages/WorkspacePickerPage';
@@ -27,7 +27,7 @@ function SessionGate() {
       if (isApiError(failure) && (failure.code === 'unauthenticated' || failure.status === 401)) {
         setState({ status: 'anonymous' });
       } else {
-        setState({ status: 'unavailable', message: describeError(failure) });
+        setState({ status: 'unavailable', message: describeProblem(failure) });
       }
     }
   }, []);

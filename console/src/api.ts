@@ -79,6 +79,13 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: st
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+/** Seconds to wait that a 429 answer gave (its `retryAfterSeconds` or `Retry-After`); undefined when it gave none. */
+export function retryAfterSeconds(error: unknown): number | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  const seconds = error.body.retryAfterSeconds;
+  return typeof seconds === 'number' && seconds > 0 ? Math.ceil(seconds) : undefined;
+}
+
 /** True when `error` is an ApiError with one of `codes`. */
 export function isApiError(error: unknown, ...codes: string[]): error is ApiError {
   return error instanceof ApiError && (codes.length === 0 || codes.includes(error.code));

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { App, Modal, Skeleton } from 'antd';
 import { SecondFactorStep } from './components/SecondFactorStep';
-import { describeError } from './messages';
+import { describeProblem } from './phrases';
 import { useReauth } from './reauth';
 import type { Challenge, StepUpResult, VerifyResult } from './types';
 
@@ -36,7 +36,7 @@ export function useStepUp(onDone: () => void): StepUp {
       if (result.status === 'authenticated') onDone();
       else setPending({ challenge: result.challenge, title });
     } catch (failure) {
-      void message.error(describeError(failure));
+      void message.error(describeProblem(failure, 'step_up'));
     }
   };
 

@@ -1,7 +1,7 @@
 import { App, Avatar, Button, Dropdown, type MenuProps } from 'antd';
 import { DownOutlined, LogoutOutlined, SettingOutlined } from '@ant-design/icons';
 import { logOut } from '../endpoints';
-import { describeError } from '../messages';
+import { describeProblem } from '../phrases';
 import { navigate } from '../navigation';
 import type { Account } from '../types';
 
@@ -20,7 +20,7 @@ export function AccountMenu({ account, onSignedOut }: { account: Account; onSign
       navigate('/');
       onSignedOut();
     } catch (failure) {
-      void message.error(describeError(failure, 'Logging out failed. Try again.'));
+      void message.error(describeProblem(failure, 'log_out'));
     }
   };
 

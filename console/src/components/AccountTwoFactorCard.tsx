@@ -4,7 +4,7 @@ import { StatusTag } from './StatusTag';
 import { SuperAppPolicyList } from './SuperAppPolicyList';
 import { fetchAccountTwoFactor } from '../endpoints';
 import { formatDate } from '../labels';
-import { describeError } from '../messages';
+import { describeProblem, phraseForProblem } from '../phrases';
 import { useResource } from '../use-resource';
 import type { Account, AccountTwoFactor } from '../types';
 
@@ -46,7 +46,7 @@ export function AccountTwoFactorCard({ account }: { account: Account }) {
         password alone cannot open your account.
       </Typography.Paragraph>
       {!!resource.error && !state && (
-        <Alert type="error" showIcon message={describeError(resource.error, 'Two-factor settings could not be loaded.')}
+        <Alert type="error" showIcon message={describeProblem(resource.error, 'load_two_factor')}
           action={<Button size="small" onClick={resource.reload}>Try again</Button>} />
       )}
       {!state && !resource.error && <Skeleton active paragraph={{ rows: 3 }} />}
@@ -55,7 +55,7 @@ export function AccountTwoFactorCard({ account }: { account: Account }) {
           <Descriptions column={1} size="small" items={statusItems(state)} style={{ marginBottom: 16 }} />
           {state.active && !state.deactivation.allowed && (
             <Alert type="warning" showIcon style={{ marginBottom: 16 }}
-              message={`Deactivation is not allowed by ${state.deactivation.forbiddenBy.map((app) => app.name).join(', ') || 'your super app'}.`} />
+              message={phraseForProblem('deactivation_not_allowed', { forbiddenBy: state.deactivation.forbiddenBy })} />
           )}
           <Space wrap>
             {state.active ? (

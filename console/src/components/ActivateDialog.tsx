@@ -2,10 +2,10 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, Button, Modal, Skeleton } from 'antd';
 import { RecoveryCodes } from './RecoveryCodes';
 import { TotpSetup } from './TotpSetup';
-import { isApiError } from '../api';
+import { isApiError, retryAfterSeconds } from '../api';
 import { startActivation, verifyActivation } from '../endpoints';
 import { formatSeconds } from '../labels';
-import { clockDriftAdvice, describeError, retryAfterSeconds } from '../messages';
+import { describeProblem, phrase } from '../phrases';
 import { useReauth } from '../reauth';
 import { useCountdown } from '../use-countdown';
 import type { TotpSecret } from '../types';
@@ -44,9 +44,7 @@ export default function ActivateDialog({ accountEmail, onChanged, onClosed }: Ac
       if (request !== latestRequest.current) return;
       if (isApiError(failure, 'reauthentication_cancelled')) { setOpen(false); return; }
       if (isApiError(failure, 'two_factor_already_active')) onChanged();
-      setPhase({ kind: 'failed', message: isApiError(failure, 'two_factor_already_active')
-        ? 'Two-factor authentication is already active on your account.'
-        : describeError(failure, 'The set-up could not be started.') });
+      setPhase({ kind: 'failed', message: describeProblem(failure, 'start_activation') });
     }
   }, [onChanged, withReauth]);
 
@@ -71,11 +69,7 @@ export default function ActivateDialog({ accountEmail, onChanged, onClosed }: Ac
     } catch (failure) {
       if (isApiError(failure, 'activation_expired', 'no_pending_activation')) setPhase({ kind: 'expired' });
       else if (isApiError(failure, 'too_many_attempts')) startLock(retryAfterSeconds(failure) ?? 60);
-      else if (isApiError(failure, 'invalid_code') && typeof failure.body.clockDriftSeconds === 'number' && failure.body.clockDriftSeconds !== 0) {
-        setError(`Wrong code. ${clockDriftAdvice(failure.body.clockDriftSeconds)}`);
-      } else if (isApiError(failure, 'invalid_code')) {
-        setError('Wrong code. Enter the current code from your authenticator app.');
-      } else setError(describeError(failure));
+      else setError(describeProblem(failure, 'verify_activation'));
       return false;
     }
   };
@@ -89,11 +83,11 @@ export default function ActivateDialog({ accountEmail, onChanged, onClosed }: Ac
       {phase.kind === 'setup' && (
         <TotpSetup secret={phase.secret.secret} otpauthUri={phase.secret.otpauthUri} onVerify={verify}
           disabled={lockSeconds > 0}
-          error={lockSeconds > 0 ? `Too many attempts. Try again in ${formatSeconds(lockSeconds)}.` : error} />
+          error={lockSeconds > 0 ? phrase('notice.locked_out', { time: formatSeconds(lockSeconds) }) : error} />
       )}
       {phase.kind === 'expired' && (
-        <Alert type="warning" showIcon message="This set-up expired"
-          description="The QR code is valid for 10 minutes. Start again to get a new one, and remove the old entry from your authenticator app."
+        <Alert type="warning" showIcon message={phrase('notice.activation_expired_title')}
+          description={phrase('notice.activation_expired_description')}
           action={<Button type="primary" onClick={() => void start()}>Start again</Button>} />
       )}
       {phase.kind === 'failed' && (

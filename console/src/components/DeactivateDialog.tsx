@@ -2,10 +2,10 @@ import { useRef, useState } from 'react';
 import { Alert, App, Button, Form, Input, Modal, Radio, Space, type InputRef } from 'antd';
 import { CodeInput, CODE_LENGTH } from './CodeInput';
 import { SendCodeButton } from './SendCodeButton';
-import { isApiError } from '../api';
+import { isApiError, retryAfterSeconds } from '../api';
 import { deactivateTwoFactor, sendDeactivationEmailCode } from '../endpoints';
 import { METHOD_LABELS, formatSeconds } from '../labels';
-import { describeError, retryAfterSeconds, wrongCode } from '../messages';
+import { describeProblem, phrase } from '../phrases';
 import { normalizeRecoveryCode, RECOVERY_CODE_PATTERN } from '../recovery-code';
 import { useCountdown } from '../use-countdown';
 
@@ -15,13 +15,6 @@ const METHODS: Method[] = ['totp', 'email', 'recovery_code'];
 interface DeactivateDialogProps {
   onChanged: () => void;
   onClosed: () => void;
-}
-
-function deactivationError(failure: unknown): string {
-  if (isApiError(failure, 'invalid_credentials')) return 'Wrong password.';
-  if (isApiError(failure, 'invalid_code')) return wrongCode(failure.body.attemptsRemaining);
-  if (isApiError(failure, 'two_factor_not_active')) return 'Two-factor authentication is already off.';
-  return describeError(failure, 'Two-factor authentication could not be deactivated.');
 }
 
 /** Settings → Deactivate: verify identity (password plus one code) and turn account 2FA off. */
@@ -52,7 +45,7 @@ export default function DeactivateDialog({ onChanged, onClosed }: DeactivateDial
       setOpen(false);
     } catch (failure) {
       if (isApiError(failure, 'too_many_attempts')) startLock(retryAfterSeconds(failure) ?? 60);
-      else setError(deactivationError(failure));
+      else setError(describeProblem(failure, 'deactivate'));
       if (isApiError(failure, 'two_factor_not_active', 'deactivation_not_allowed')) onChanged();
       if (isApiError(failure, 'invalid_code')) { setCode(''); setFocusKey((key) => key + 1); }
     } finally {
@@ -90,7 +83,7 @@ export default function DeactivateDialog({ onChanged, onClosed }: DeactivateDial
         {method === 'email' && (
           <div style={{ marginBottom: 16 }}>
             <SendCodeButton send={sendDeactivationEmailCode} onSent={() => setFocusKey((key) => key + 1)}
-              onError={(failure) => setError(describeError(failure, 'The code could not be sent.'))} />
+              onError={(failure) => setError(describeProblem(failure, 'send_code'))} />
           </div>
         )}
         {method === 'recovery_code' ? (
@@ -106,7 +99,7 @@ export default function DeactivateDialog({ onChanged, onClosed }: DeactivateDial
       </Form>
       <Space direction="vertical" style={{ width: '100%', marginTop: 16 }}>
         {error && <Alert type="error" showIcon message={error} />}
-        {lockSeconds > 0 && <Alert type="error" showIcon message={`Too many attempts. Try again in ${formatSeconds(lockSeconds)}.`} />}
+        {lockSeconds > 0 && <Alert type="error" showIcon message={phrase('notice.locked_out', { time: formatSeconds(lockSeconds) })} />}
         <Alert type="warning" showIcon message="Without two-factor authentication, your password alone will open your account." />
       </Space>
     </Modal>

@@ -3,7 +3,7 @@ import { Alert, Button, Skeleton } from 'antd';
 import { TotpSetup } from './TotpSetup';
 import { isApiError } from '../api';
 import { startChallengeEnrollment } from '../endpoints';
-import { describeError } from '../messages';
+import { describeProblem } from '../phrases';
 import type { Challenge, TotpSecret } from '../types';
 
 interface EnrollmentStepProps {
@@ -28,7 +28,7 @@ export default function EnrollmentStep({ challenge, onVerify, onExpired, error, 
       (failure: unknown) => {
         if (!current) return;
         if (isApiError(failure, 'challenge_expired')) onExpired();
-        else setLoadError(describeError(failure, 'The authenticator set-up could not be started.'));
+        else setLoadError(describeProblem(failure, 'start_enrollment'));
       },
     );
     return () => { current = false; };

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { Alert, Button, Form, Input } from 'antd';
 import { LockOutlined, MailOutlined } from '@ant-design/icons';
-import { isApiError } from '../api';
+import { isApiError, retryAfterSeconds } from '../api';
 import { logIn } from '../endpoints';
 import { formatSeconds } from '../labels';
-import { describeError, retryAfterSeconds } from '../messages';
+import { describeProblem, phrase } from '../phrases';
 import { useCountdown } from '../use-countdown';
 import type { LoginResult } from '../types';
 import { forgetWorkspace, lastWorkspaceId } from '../workspace-memory';
@@ -39,7 +39,7 @@ export function PasswordForm({ onResult, notice, initialEmail }: PasswordFormPro
       }
     } catch (failure) {
       if (isApiError(failure, 'too_many_attempts')) startLock(retryAfterSeconds(failure) ?? 60);
-      else setError(describeError(failure));
+      else setError(describeProblem(failure));
       setBusy(false);
     }
   };
@@ -58,7 +58,7 @@ export function PasswordForm({ onResult, notice, initialEmail }: PasswordFormPro
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 20 }} />}
       {lockSeconds > 0 && (
         <Alert type="error" showIcon style={{ marginBottom: 20 }}
-          message={`Too many attempts. Try again in ${formatSeconds(lockSeconds)}.`} />
+          message={phrase('notice.locked_out', { time: formatSeconds(lockSeconds) })} />
       )}
       <Button type="primary" htmlType="submit" size="large" block loading={busy} disabled={lockSeconds > 0}>
         Log in

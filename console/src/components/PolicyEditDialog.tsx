@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Alert, App, Form, Modal, Select, Switch } from 'antd';
 import { saveTwoFactorPolicy } from '../endpoints';
 import { METHOD_LABELS } from '../labels';
-import { describeError } from '../messages';
+import { describeProblem } from '../phrases';
 import { useReauth } from '../reauth';
 import type { FactorMethod, NamedRef, TwoFactorPolicy } from '../types';
 
@@ -46,7 +46,7 @@ export default function PolicyEditDialog({ superApp, policy, onSaved, onClosed }
       onSaved();
       setOpen(false);
     } catch (failure) {
-      setError(describeError(failure, 'The policy could not be saved.'));
+      setError(describeProblem(failure, 'save_policy'));
     } finally {
       setBusy(false);
     }

@@ -1,8 +1,7 @@
 import { useRef, useState } from 'react';
 import { Alert, Form, Input, Modal, Typography, type InputRef } from 'antd';
-import { isApiError } from '../api';
 import { reauthenticate } from '../endpoints';
-import { describeError } from '../messages';
+import { describeProblem } from '../phrases';
 
 interface ReauthDialogProps {
   onConfirmed: () => void;
@@ -24,7 +23,7 @@ export function ReauthDialog({ onConfirmed, onCancelled }: ReauthDialogProps) {
       await reauthenticate(password);
       onConfirmed();
     } catch (failure) {
-      setError(isApiError(failure, 'invalid_credentials') ? 'Wrong password.' : describeError(failure));
+      setError(describeProblem(failure, 'confirm_password'));
       setBusy(false);
     }
   };

@@ -2,10 +2,10 @@ import { useRef, useState } from 'react';
 import { Alert, Button, Form, Input, Modal, Space, Typography, type InputRef } from 'antd';
 import { CodeInput, CODE_LENGTH } from './CodeInput';
 import { RecoveryCodes } from './RecoveryCodes';
-import { isApiError } from '../api';
+import { isApiError, retryAfterSeconds } from '../api';
 import { regenerateRecoveryCodes } from '../endpoints';
 import { formatSeconds } from '../labels';
-import { describeError, retryAfterSeconds, wrongCode } from '../messages';
+import { describeProblem, phrase } from '../phrases';
 import { useCountdown } from '../use-countdown';
 
 interface RegenerateCodesDialogProps {
@@ -37,9 +37,7 @@ export default function RegenerateCodesDialog({ accountEmail, onChanged, onClose
       onChanged();
     } catch (failure) {
       if (isApiError(failure, 'too_many_attempts')) startLock(retryAfterSeconds(failure) ?? 60);
-      else if (isApiError(failure, 'invalid_credentials')) setError('Wrong password.');
-      else if (isApiError(failure, 'invalid_code')) setError(wrongCode(failure.body.attemptsRemaining));
-      else setError(describeError(failure, 'New recovery codes could not be generated.'));
+      else setError(describeProblem(failure, 'regenerate_codes'));
       if (isApiError(failure, 'invalid_code')) { setCode(''); setFocusKey((key) => key + 1); }
     } finally {
       setBusy(false);
@@ -71,7 +69,7 @@ export default function RegenerateCodesDialog({ accountEmail, onChanged, onClose
           <CodeInput value={code} onChange={setCode} focusKey={focusKey} label="Authenticator app code (6 digits)" />
           <Space direction="vertical" style={{ width: '100%', marginTop: 16 }}>
             {error && <Alert type="error" showIcon message={error} />}
-            {lockSeconds > 0 && <Alert type="error" showIcon message={`Too many attempts. Try again in ${formatSeconds(lockSeconds)}.`} />}
+            {lockSeconds > 0 && <Alert type="error" showIcon message={phrase('notice.locked_out', { time: formatSeconds(lockSeconds) })} />}
           </Space>
         </>
       )}

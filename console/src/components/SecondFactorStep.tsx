@@ -2,17 +2,14 @@ import { lazy, Suspense, useCallback, useState } from 'react';
 import { Alert, Button, Skeleton, Space, Typography } from 'antd';
 import { ArrowLeftOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { ChallengeCodeForm } from './ChallengeCodeForm';
-import { isApiError } from '../api';
+import { isApiError, retryAfterSeconds } from '../api';
 import { verifyChallenge } from '../endpoints';
 import { METHOD_LABELS, formatSeconds } from '../labels';
-import { describeError, retryAfterSeconds } from '../messages';
+import { describeProblem, phrase, phraseForProblem } from '../phrases';
 import { useCountdown } from '../use-countdown';
 import type { Challenge, ChallengeMethod, VerifyResult } from '../types';
 
 const EnrollmentStep = lazy(() => import('./EnrollmentStep'));
-
-export const CHALLENGE_EXPIRED_MESSAGE = 'This sign-in attempt expired; enter your password again';
-export const STEP_UP_EXPIRED_MESSAGE = 'This verification expired; start it again';
 
 interface SecondFactorStepProps {
   challenge: Challenge;
@@ -49,7 +46,8 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
   const otherMethods = challenge.methods.filter((candidate) => candidate !== method);
   const reason = reasonText(challenge);
 
-  const expire = useCallback(() => onRestart(stepUp ? STEP_UP_EXPIRED_MESSAGE : CHALLENGE_EXPIRED_MESSAGE), [onRestart, stepUp]);
+  const action = stepUp ? 'step_up' : 'default';
+  const expire = useCallback(() => onRestart(phraseForProblem('challenge_expired', {}, action)), [onRestart, action]);
 
   const verify = async (code: string): Promise<boolean> => {
     setError(undefined);
@@ -59,7 +57,7 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
     } catch (failure) {
       if (isApiError(failure, 'challenge_expired')) expire();
       else if (isApiError(failure, 'too_many_attempts')) startLock(retryAfterSeconds(failure) ?? 60);
-      else setError(describeError(failure));
+      else setError(describeProblem(failure, action));
       return false;
     }
   };
@@ -67,7 +65,7 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
   const onSendError = (failure: unknown) => {
     if (isApiError(failure, 'challenge_expired')) expire();
     else if (isApiError(failure, 'too_many_attempts')) startLock(retryAfterSeconds(failure) ?? 60);
-    else setError(describeError(failure, 'The code could not be sent. Try again.'));
+    else setError(describeProblem(failure, 'send_code'));
   };
 
   const choose = (next: ChallengeMethod) => {
@@ -101,7 +99,7 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
 
       {locked && (
         <Alert type="error" showIcon style={{ marginTop: 16 }} role="alert"
-          message={`Too many attempts. Try again in ${formatSeconds(lockSeconds)}.`} />
+          message={phrase('notice.locked_out', { time: formatSeconds(lockSeconds) })} />
       )}
       {error && !locked && method !== 'totp_enrollment' && (
         <Alert type="error" showIcon style={{ marginTop: 16 }} message={error} role="alert" />

@@ -1,8 +1,7 @@
 import { useState } from 'react';
 import { Button, Typography } from 'antd';
 import { MailOutlined } from '@ant-design/icons';
-import { isApiError } from '../api';
-import { retryAfterSeconds } from '../messages';
+import { isApiError, retryAfterSeconds } from '../api';
 import { useCountdown } from '../use-countdown';
 import type { EmailCodeSent } from '../types';
 

@@ -3,6 +3,7 @@ import { SafetyCertificateOutlined } from '@ant-design/icons';
 import { isApiError } from '../api';
 import { stepUpSuperApp } from '../endpoints';
 import { navigate } from '../navigation';
+import { phrase } from '../phrases';
 import { useStepUp } from '../step-up';
 import type { NamedRef } from '../types';
 
@@ -22,8 +23,8 @@ export function StepUpNotice({ error, superApp, onVerified }: { error: unknown; 
   return (
     <>
       <Alert type="info" showIcon icon={<SafetyCertificateOutlined />} style={{ marginBottom: 16 }}
-        message={`${name} requires two-factor authentication`}
-        description={`This session has not passed the second factor ${name} asks for. Verify to manage it.`}
+        message={phrase('notice.super_app_second_factor_title', { superApp: name })}
+        description={phrase('notice.super_app_second_factor_description', { superApp: name })}
         action={<Button type="primary" size="small" onClick={() => void stepUp.start(() => stepUpSuperApp(superApp.id), `Verify to manage ${name}`)}>Verify</Button>} />
       {stepUp.element}
     </>
@@ -34,8 +35,8 @@ export function StepUpNotice({ error, superApp, onVerified }: { error: unknown; 
 export function ActivateOwnTwoFactorNotice() {
   return (
     <Alert type="warning" showIcon style={{ marginBottom: 16 }}
-      message="Activate your own two-factor authentication first"
-      description="Changing a super app's policy or resetting a member's two-factor authentication needs a session that passed a second factor."
+      message={phrase('notice.own_second_factor_title')}
+      description={phrase('notice.own_second_factor_description')}
       action={<Button size="small" onClick={() => navigate('/settings')}>Activate</Button>} />
   );
 }

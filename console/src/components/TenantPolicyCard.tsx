@@ -5,7 +5,7 @@ import { StatusTag } from './StatusTag';
 import { ActivateOwnTwoFactorNotice, isStepUpRefusal, StepUpNotice } from './StepUpNotice';
 import { fetchTwoFactorPolicy } from '../endpoints';
 import { METHOD_LABELS, yesNo } from '../labels';
-import { describeError } from '../messages';
+import { describeProblem } from '../phrases';
 import { useResource } from '../use-resource';
 import type { NamedRef, TwoFactorPolicy } from '../types';
 
@@ -49,7 +49,7 @@ export function TenantPolicyCard({ superApp, secondFactorVerified, onSessionChan
       {refused && <StepUpNotice error={resource.error} superApp={superApp} onVerified={verified} />}
       {policy && !secondFactorVerified && <ActivateOwnTwoFactorNotice />}
       {!!resource.error && !policy && !refused && (
-        <Alert type="error" showIcon message={describeError(resource.error, 'The policy could not be loaded.')}
+        <Alert type="error" showIcon message={describeProblem(resource.error, 'load_policy')}
           action={<Button size="small" onClick={resource.reload}>Try again</Button>} />
       )}
       {!policy && !resource.error && <Skeleton active paragraph={{ rows: 4 }} />}

@@ -2,7 +2,7 @@ import { Alert, App, Button, Card, Result, Table, Tag, Typography, type TableCol
 import { StatusTag } from '../components/StatusTag';
 import { ActivateOwnTwoFactorNotice, isStepUpRefusal, StepUpNotice } from '../components/StepUpNotice';
 import { fetchMembers, resetMemberTwoFactor } from '../endpoints';
-import { describeError } from '../messages';
+import { describeProblem } from '../phrases';
 import { useReauth } from '../reauth';
 import { useResource } from '../use-resource';
 import type { Member, Session } from '../types';
@@ -27,7 +27,7 @@ export default function MembersPage({ session, onSessionChanged }: { session: Se
       await withReauth(() => resetMemberTwoFactor(workspace.id, member.account.id));
       void message.success(`Two-factor authentication of ${who} was reset.`);
     } catch (failure) {
-      void message.error(describeError(failure, 'The reset failed.'));
+      void message.error(describeProblem(failure, 'reset_member'));
     }
     resource.reload();
   };
@@ -77,7 +77,7 @@ export default function MembersPage({ session, onSessionChanged }: { session: Se
       {isStepUpRefusal(resource.error) ? (
         <StepUpNotice error={resource.error} superApp={workspace.superApp} onVerified={() => { resource.reload(); onSessionChanged(); }} />
       ) : resource.error ? (
-        <Alert type="error" showIcon message={describeError(resource.error, 'The member list could not be loaded.')}
+        <Alert type="error" showIcon message={describeProblem(resource.error, 'load_members')}
           action={<Button size="small" onClick={resource.reload}>Try again</Button>} />
       ) : (
         <>

@@ -3,7 +3,7 @@ import { AppstoreOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-
 import { StatusTag } from '../components/StatusTag';
 import { fetchAccountTwoFactor } from '../endpoints';
 import { formatDate } from '../labels';
-import { describeError } from '../messages';
+import { describeProblem } from '../phrases';
 import { linkClick } from '../navigation';
 import { useResource } from '../use-resource';
 import type { Session } from '../types';
@@ -37,7 +37,7 @@ export default function OverviewPage({ session }: { session: Session }) {
         <Col xs={24} md={8}>
           <Card style={{ height: '100%' }} title={<span><SafetyCertificateOutlined aria-hidden /> Two-factor authentication</span>}>
             {twoFactor.error ? (
-              <Typography.Text type="danger">{describeError(twoFactor.error)}</Typography.Text>
+              <Typography.Text type="danger">{describeProblem(twoFactor.error, 'load_two_factor')}</Typography.Text>
             ) : !twoFactor.data ? (
               <Skeleton active paragraph={{ rows: 1 }} title={false} />
             ) : (
