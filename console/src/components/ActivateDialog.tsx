@@ -2,12 +2,11 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, Button, Modal, Skeleton } from 'antd';
 import { RecoveryCodes } from './RecoveryCodes';
 import { TotpSetup } from './TotpSetup';
-import { isApiError, retryAfterSeconds } from '../api';
+import { isApiError } from '../api';
 import { startActivation, verifyActivation } from '../endpoints';
-import { formatSeconds } from '../labels';
 import { describeProblem, phrase } from '../phrases';
 import { useReauth } from '../reauth';
-import { useCountdown } from '../use-countdown';
+import { useLockout } from '../use-lockout';
 import type { TotpSecret } from '../types';
 
 type Phase =
@@ -28,7 +27,7 @@ export default function ActivateDialog({ accountEmail, onChanged, onClosed }: Ac
   const [open, setOpen] = useState(true);
   const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
   const [error, setError] = useState<string>();
-  const [lockSeconds, startLock] = useCountdown();
+  const lockout = useLockout();
   const latestRequest = useRef(0);
   const withReauth = useReauth();
 
@@ -68,8 +67,7 @@ export default function ActivateDialog({ accountEmail, onChanged, onClosed }: Ac
       return true;
     } catch (failure) {
       if (isApiError(failure, 'activation_expired', 'no_pending_activation')) setPhase({ kind: 'expired' });
-      else if (isApiError(failure, 'too_many_attempts')) startLock(retryAfterSeconds(failure) ?? 60);
-      else setError(describeProblem(failure, 'verify_activation'));
+      else if (!lockout.lockOn(failure)) setError(describeProblem(failure, 'verify_activation'));
       return false;
     }
   };
@@ -82,8 +80,7 @@ export default function ActivateDialog({ accountEmail, onChanged, onClosed }: Ac
       {phase.kind === 'loading' && <Skeleton active paragraph={{ rows: 6 }} />}
       {phase.kind === 'setup' && (
         <TotpSetup secret={phase.secret.secret} otpauthUri={phase.secret.otpauthUri} onVerify={verify}
-          disabled={lockSeconds > 0}
-          error={lockSeconds > 0 ? phrase('notice.locked_out', { time: formatSeconds(lockSeconds) }) : error} />
+          disabled={lockout.locked} error={lockout.message ?? error} />
       )}
       {phase.kind === 'expired' && (
         <Alert type="warning" showIcon message={phrase('notice.activation_expired_title')}

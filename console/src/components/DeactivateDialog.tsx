@@ -2,12 +2,12 @@ import { useRef, useState } from 'react';
 import { Alert, App, Button, Form, Input, Modal, Radio, Space, type InputRef } from 'antd';
 import { CodeInput, CODE_LENGTH } from './CodeInput';
 import { SendCodeButton } from './SendCodeButton';
-import { isApiError, retryAfterSeconds } from '../api';
+import { isApiError } from '../api';
 import { deactivateTwoFactor, sendDeactivationEmailCode } from '../endpoints';
-import { METHOD_LABELS, formatSeconds } from '../labels';
-import { describeProblem, phrase } from '../phrases';
+import { METHOD_LABELS } from '../labels';
+import { describeProblem } from '../phrases';
 import { normalizeRecoveryCode, RECOVERY_CODE_PATTERN } from '../recovery-code';
-import { useCountdown } from '../use-countdown';
+import { useLockout } from '../use-lockout';
 
 type Method = 'totp' | 'email' | 'recovery_code';
 const METHODS: Method[] = ['totp', 'email', 'recovery_code'];
@@ -28,11 +28,11 @@ export default function DeactivateDialog({ onChanged, onClosed }: DeactivateDial
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [focusKey, setFocusKey] = useState(0);
-  const [lockSeconds, startLock] = useCountdown();
+  const lockout = useLockout();
 
   const finalCode = method === 'recovery_code' ? normalizeRecoveryCode(code) : code;
   const codeReady = method === 'recovery_code' ? RECOVERY_CODE_PATTERN.test(finalCode) : code.length === CODE_LENGTH;
-  const ready = password.length > 0 && codeReady && lockSeconds === 0;
+  const ready = password.length > 0 && codeReady && !lockout.locked;
 
   const submit = async () => {
     if (!ready || busy) return;
@@ -44,8 +44,7 @@ export default function DeactivateDialog({ onChanged, onClosed }: DeactivateDial
       onChanged();
       setOpen(false);
     } catch (failure) {
-      if (isApiError(failure, 'too_many_attempts')) startLock(retryAfterSeconds(failure) ?? 60);
-      else setError(describeProblem(failure, 'deactivate'));
+      if (!lockout.lockOn(failure)) setError(describeProblem(failure, 'deactivate'));
       if (isApiError(failure, 'two_factor_not_active', 'deactivation_not_allowed')) onChanged();
       if (isApiError(failure, 'invalid_code')) { setCode(''); setFocusKey((key) => key + 1); }
     } finally {
@@ -99,7 +98,7 @@ export default function DeactivateDialog({ onChanged, onClosed }: DeactivateDial
       </Form>
       <Space direction="vertical" style={{ width: '100%', marginTop: 16 }}>
         {error && <Alert type="error" showIcon message={error} />}
-        {lockSeconds > 0 && <Alert type="error" showIcon message={phrase('notice.locked_out', { time: formatSeconds(lockSeconds) })} />}
+        {lockout.message && <Alert type="error" showIcon message={lockout.message} />}
         <Alert type="warning" showIcon message="Without two-factor authentication, your password alone will open your account." />
       </Space>
     </Modal>

@@ -1,11 +1,10 @@
 import { useState } from 'react';
 import { Alert, Button, Form, Input } from 'antd';
 import { LockOutlined, MailOutlined } from '@ant-design/icons';
-import { isApiError, retryAfterSeconds } from '../api';
+import { isApiError } from '../api';
 import { logIn } from '../endpoints';
-import { formatSeconds } from '../labels';
-import { describeProblem, phrase } from '../phrases';
-import { useCountdown } from '../use-countdown';
+import { describeProblem } from '../phrases';
+import { useLockout } from '../use-lockout';
 import type { LoginResult } from '../types';
 import { forgetWorkspace, lastWorkspaceId } from '../workspace-memory';
 
@@ -21,7 +20,7 @@ interface PasswordFormProps {
 export function PasswordForm({ onResult, notice, initialEmail }: PasswordFormProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
-  const [lockSeconds, startLock] = useCountdown();
+  const lockout = useLockout();
 
   const onFinish = async ({ email, password }: { email: string; password: string }) => {
     setBusy(true);
@@ -38,8 +37,7 @@ export function PasswordForm({ onResult, notice, initialEmail }: PasswordFormPro
         onResult(await logIn(address, password), address, false);
       }
     } catch (failure) {
-      if (isApiError(failure, 'too_many_attempts')) startLock(retryAfterSeconds(failure) ?? 60);
-      else setError(describeProblem(failure));
+      if (!lockout.lockOn(failure)) setError(describeProblem(failure));
       setBusy(false);
     }
   };
@@ -56,11 +54,8 @@ export function PasswordForm({ onResult, notice, initialEmail }: PasswordFormPro
         <Input.Password size="large" prefix={<LockOutlined aria-hidden />} autoComplete="current-password" autoFocus={!!initialEmail} />
       </Form.Item>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 20 }} />}
-      {lockSeconds > 0 && (
-        <Alert type="error" showIcon style={{ marginBottom: 20 }}
-          message={phrase('notice.locked_out', { time: formatSeconds(lockSeconds) })} />
-      )}
-      <Button type="primary" htmlType="submit" size="large" block loading={busy} disabled={lockSeconds > 0}>
+      {lockout.message && <Alert type="error" showIcon style={{ marginBottom: 20 }} message={lockout.message} />}
+      <Button type="primary" htmlType="submit" size="large" block loading={busy} disabled={lockout.locked}>
         Log in
       </Button>
     </Form>

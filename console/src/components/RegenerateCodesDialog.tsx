@@ -2,11 +2,10 @@ import { useRef, useState } from 'react';
 import { Alert, Button, Form, Input, Modal, Space, Typography, type InputRef } from 'antd';
 import { CodeInput, CODE_LENGTH } from './CodeInput';
 import { RecoveryCodes } from './RecoveryCodes';
-import { isApiError, retryAfterSeconds } from '../api';
+import { isApiError } from '../api';
 import { regenerateRecoveryCodes } from '../endpoints';
-import { formatSeconds } from '../labels';
-import { describeProblem, phrase } from '../phrases';
-import { useCountdown } from '../use-countdown';
+import { describeProblem } from '../phrases';
+import { useLockout } from '../use-lockout';
 
 interface RegenerateCodesDialogProps {
   accountEmail: string;
@@ -24,8 +23,8 @@ export default function RegenerateCodesDialog({ accountEmail, onChanged, onClose
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [focusKey, setFocusKey] = useState(0);
-  const [lockSeconds, startLock] = useCountdown();
-  const ready = password.length > 0 && code.length === CODE_LENGTH && lockSeconds === 0;
+  const lockout = useLockout();
+  const ready = password.length > 0 && code.length === CODE_LENGTH && !lockout.locked;
 
   const submit = async () => {
     if (!ready || busy) return;
@@ -36,8 +35,7 @@ export default function RegenerateCodesDialog({ accountEmail, onChanged, onClose
       setCodes(result.recoveryCodes);
       onChanged();
     } catch (failure) {
-      if (isApiError(failure, 'too_many_attempts')) startLock(retryAfterSeconds(failure) ?? 60);
-      else setError(describeProblem(failure, 'regenerate_codes'));
+      if (!lockout.lockOn(failure)) setError(describeProblem(failure, 'regenerate_codes'));
       if (isApiError(failure, 'invalid_code')) { setCode(''); setFocusKey((key) => key + 1); }
     } finally {
       setBusy(false);
@@ -69,7 +67,7 @@ export default function RegenerateCodesDialog({ accountEmail, onChanged, onClose
           <CodeInput value={code} onChange={setCode} focusKey={focusKey} label="Authenticator app code (6 digits)" />
           <Space direction="vertical" style={{ width: '100%', marginTop: 16 }}>
             {error && <Alert type="error" showIcon message={error} />}
-            {lockSeconds > 0 && <Alert type="error" showIcon message={phrase('notice.locked_out', { time: formatSeconds(lockSeconds) })} />}
+            {lockout.message && <Alert type="error" showIcon message={lockout.message} />}
           </Space>
         </>
       )}

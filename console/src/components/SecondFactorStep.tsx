@@ -2,11 +2,11 @@ import { lazy, Suspense, useCallback, useState } from 'react';
 import { Alert, Button, Skeleton, Space, Typography } from 'antd';
 import { ArrowLeftOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { ChallengeCodeForm } from './ChallengeCodeForm';
-import { isApiError, retryAfterSeconds } from '../api';
+import { isApiError } from '../api';
 import { verifyChallenge } from '../endpoints';
-import { METHOD_LABELS, formatSeconds } from '../labels';
-import { describeProblem, phrase, phraseForProblem } from '../phrases';
-import { useCountdown } from '../use-countdown';
+import { METHOD_LABELS } from '../labels';
+import { describeProblem, phraseForProblem } from '../phrases';
+import { useLockout } from '../use-lockout';
 import type { Challenge, ChallengeMethod, VerifyResult } from '../types';
 
 const EnrollmentStep = lazy(() => import('./EnrollmentStep'));
@@ -41,8 +41,8 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
   const [method, setMethod] = useState<ChallengeMethod>(() => initialMethod(challenge));
   const [choosing, setChoosing] = useState(false);
   const [error, setError] = useState<string>();
-  const [lockSeconds, startLock] = useCountdown();
-  const locked = lockSeconds > 0;
+  const lockout = useLockout();
+  const { locked } = lockout;
   const otherMethods = challenge.methods.filter((candidate) => candidate !== method);
   const reason = reasonText(challenge);
 
@@ -56,16 +56,14 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
       return true;
     } catch (failure) {
       if (isApiError(failure, 'challenge_expired')) expire();
-      else if (isApiError(failure, 'too_many_attempts')) startLock(retryAfterSeconds(failure) ?? 60);
-      else setError(describeProblem(failure, action));
+      else if (!lockout.lockOn(failure)) setError(describeProblem(failure, action));
       return false;
     }
   };
 
   const onSendError = (failure: unknown) => {
     if (isApiError(failure, 'challenge_expired')) expire();
-    else if (isApiError(failure, 'too_many_attempts')) startLock(retryAfterSeconds(failure) ?? 60);
-    else setError(describeProblem(failure, 'send_code'));
+    else if (!lockout.lockOn(failure)) setError(describeProblem(failure, 'send_code'));
   };
 
   const choose = (next: ChallengeMethod) => {
@@ -97,10 +95,7 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
           onSendError={onSendError} locked={locked} />
       )}
 
-      {locked && (
-        <Alert type="error" showIcon style={{ marginTop: 16 }} role="alert"
-          message={phrase('notice.locked_out', { time: formatSeconds(lockSeconds) })} />
-      )}
+      {lockout.message && <Alert type="error" showIcon style={{ marginTop: 16 }} role="alert" message={lockout.message} />}
       {error && !locked && method !== 'totp_enrollment' && (
         <Alert type="error" showIcon style={{ marginTop: 16 }} message={error} role="alert" />
       )}

@@ -1,9 +1,12 @@
 import { useState } from 'react';
 import { Button, Typography } from 'antd';
 import { MailOutlined } from '@ant-design/icons';
-import { isApiError, retryAfterSeconds } from '../api';
-import { useCountdown } from '../use-countdown';
-import type { EmailCodeSent } from '../types';
+import { isApiError } from '../api';
+import { useLockout } from '../use-lockout';
+import type { EmailCodeSent, ProblemCode } from '../types';
+
+/** Refusals that keep the button disabled for as long as they last: the resend cooldown and the hourly limit. */
+const COOLDOWN_CODES: readonly ProblemCode[] = ['resend_too_soon', 'too_many_codes'];
 
 interface SendCodeButtonProps {
   send: () => Promise<EmailCodeSent>;
@@ -16,7 +19,8 @@ interface SendCodeButtonProps {
 
 /** "Send code", then "Resend code (Ns)" until the server's cooldown ends. */
 export function SendCodeButton({ send, sentToHint, onError, onSent, disabled }: SendCodeButtonProps) {
-  const [secondsLeft, startCountdown] = useCountdown();
+  const cooldown = useLockout(COOLDOWN_CODES);
+  const { secondsLeft } = cooldown;
   const [busy, setBusy] = useState(false);
   const [sentTo, setSentTo] = useState<string>();
   const [sentOnce, setSentOnce] = useState(false);
@@ -27,18 +31,12 @@ export function SendCodeButton({ send, sentToHint, onError, onSent, disabled }: 
       const sent = await send();
       setSentTo(sent.sentTo);
       setSentOnce(true);
-      startCountdown(sent.resendAfterSeconds);
+      cooldown.start(sent.resendAfterSeconds);
       onSent?.(sent);
     } catch (error) {
-      if (isApiError(error, 'resend_too_soon')) {
-        setSentOnce(true);
-        startCountdown(retryAfterSeconds(error) ?? 60);
-      } else {
-        // A rate limit (too_many_codes) also keeps the button disabled for as long as it lasts.
-        const wait = isApiError(error, 'too_many_codes') ? retryAfterSeconds(error) : undefined;
-        if (wait) startCountdown(wait);
-        onError(error);
-      }
+      cooldown.lockOn(error);
+      if (isApiError(error, 'resend_too_soon')) setSentOnce(true);
+      else onError(error);
     } finally {
       setBusy(false);
     }
