@@ -105,6 +105,7 @@ type NameIn<S extends Section> = PluralBase<keyof (typeof PHRASES)[S] & string>;
 /** What the console was doing when a call failed: names the `failed` phrase and the `detail` wordings that replace a code's own. */
 export type Action = keyof typeof PHRASES.failed | 'confirm_password' | 'verify_activation' | 'step_up';
 
+/** Where what the console was doing changes a code's words: code → a `detail` phrase, per action. */
 const WORDING_DURING: { [A in Action]?: Partial<Record<PhraseCode, NameIn<'detail'>>> } = {
   confirm_password: { invalid_credentials: 'invalid_credentials_password_only' },
   deactivate: { invalid_credentials: 'invalid_credentials_password_only', two_factor_not_active: 'two_factor_not_active_deactivation' },
@@ -167,6 +168,7 @@ function attemptsPhrase(body: ProblemBody): string | undefined {
   return left <= 0 ? phrase('detail.invalid_code_no_attempts_left') : phrase('detail.invalid_code_attempts_left', { count: left });
 }
 
+/** True when the table has a phrase for `code` (a server or console code; not `http_502` and the like). */
 export function isPhraseCode(code: string): code is PhraseCode {
   return Object.hasOwn(PHRASES.problem, code);
 }
