@@ -1,12 +1,12 @@
 /** A login challenge lives this long (SPEC: challenges expire after 5 minutes). */
 export const CHALLENGE_TTL_SECONDS = 5 * 60;
-/** Wrong codes a challenge survives; the fifth kills it. */
+/** Wrong codes that end a challenge: it survives four, the fifth kills it. */
 export const CHALLENGE_MAX_FAILURES = 5;
 /** A pending authenticator secret must be confirmed within 10 minutes. */
 export const PENDING_TOTP_TTL_SECONDS = 10 * 60;
 /** Email codes are valid for 10 minutes. */
 export const EMAIL_CODE_TTL_SECONDS = 10 * 60;
-/** Wrong tries one email code survives. */
+/** Wrong tries that end one email code: it survives four, the fifth kills it. */
 export const EMAIL_CODE_MAX_FAILURES = 5;
 /** Minimum wait between two email codes for one account. */
 export const EMAIL_CODE_RESEND_SECONDS = 60;
@@ -62,8 +62,8 @@ export const EMAIL_CODES_PER_IP_PER_HOUR = 30;
 export const REAUTHENTICATION_WINDOW_SECONDS = 15 * 60;
 
 /**
- * Seconds to wait after the last failure, once `failures` exceed `freeFailures`: 1 s,
- * 2 s, 4 s… up to `maxDelaySeconds`.
+ * Seconds to wait after the last failure, once `failures` reach `freeFailures`: 1 s at
+ * `freeFailures`, then 2 s, 4 s… up to `maxDelaySeconds`.
  */
 export function throttleDelaySeconds(failures: number, freeFailures: number, maxDelaySeconds: number): number {
   if (failures < freeFailures) return 0;
