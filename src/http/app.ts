@@ -64,6 +64,20 @@ function redactUrl(url: string): string {
   return url.replace(/\/challenges\/[^/?]+/, '/challenges/:id');
 }
 
+/** The OpenAPI `servers` entry: PUBLIC_URL, or the host that serves the document. */
+function serverOf(publicUrl: string | undefined): { url: string; description: string } {
+  if (publicUrl) return { url: publicUrl.replace(/\/+$/, ''), description: 'PUBLIC_URL' };
+  return { url: '/', description: 'The server this document came from (PUBLIC_URL is not set)' };
+}
+
+const API_TAGS = [
+  { name: 'auth', description: 'Login, second factor, logout and the current session' },
+  { name: 'account two-factor', description: "The signed-in account's own two-factor authentication, devices and audit log" },
+  { name: 'super app', description: "A super app's two-factor policy, audit log and step-up" },
+  { name: 'workspace', description: 'Workspace members and their two-factor authentication' },
+  { name: 'health', description: 'Liveness and readiness' },
+];
+
 /** Builds the HTTP application (no listen), so tests can `inject` requests. */
 export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<HttpApp> {
   const headers = securityHeaders(options.publicUrl?.startsWith('https://') ?? false);
@@ -124,8 +138,15 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ht
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'mpp-2fa', version: '1', description: 'Two-factor authentication for the Mini Program Platform console. Errors are application/problem+json with a stable `code`.' },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: cookiePolicy.name } } },
+      info: {
+        title: 'mpp-2fa',
+        version: '1',
+        description: 'Two-factor authentication for the Mini Program Platform console. Errors are application/problem+json (RFC 9457) with a stable `code`.',
+        license: { name: 'UNLICENSED' },
+      },
+      servers: [serverOf(options.publicUrl)],
+      tags: API_TAGS,
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: cookiePolicy.name, description: 'The session cookie set by a sign-in' } } },
     },
   });
 

@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import type { HttpApp } from '../app.js';
 import { listPendingMigrations } from '../../store/migrate.js';
+import { Health, Readiness } from '../contract.js';
 import { sendProblem } from '../problems.js';
+import { responsesOf, securityOf } from '../responses.js';
 
 /**
  * `GET /healthz`: 200 once the database answers, 503 while it does not.
@@ -9,7 +11,15 @@ import { sendProblem } from '../problems.js';
  * (a load balancer sends traffic only then); 503 otherwise and while shutting down.
  */
 export function registerHealthRoutes(app: HttpApp): void {
-  app.get('/readyz', { schema: { tags: ['health'], summary: 'Readiness: database reachable and migrated' } }, async (request, reply) => {
+  app.get('/readyz', {
+    schema: {
+      operationId: 'getReadiness',
+      summary: 'Readiness: database reachable and migrated',
+      tags: ['health'],
+      security: securityOf('public'),
+      response: responsesOf({ method: 'GET', access: 'public', ok: { 200: Readiness }, problems: ['service_unavailable'] }),
+    },
+  }, async (request, reply) => {
     try {
       const pending = await listPendingMigrations(app.deps.db);
       if (pending.length > 0) return sendProblem(reply, 'service_unavailable', { pendingMigrations: pending });
@@ -20,7 +30,15 @@ export function registerHealthRoutes(app: HttpApp): void {
     }
   });
 
-  app.get('/healthz', { schema: { tags: ['health'], summary: 'Liveness and database reachability' } }, async (request, reply) => {
+  app.get('/healthz', {
+    schema: {
+      operationId: 'getHealth',
+      summary: 'Liveness and database reachability',
+      tags: ['health'],
+      security: securityOf('public'),
+      response: responsesOf({ method: 'GET', access: 'public', ok: { 200: Health }, problems: ['service_unavailable'] }),
+    },
+  }, async (request, reply) => {
     try {
       await sql`select 1`.execute(app.deps.db);
       return { status: 'ok' };

@@ -1,0 +1,184 @@
+import Type, { type Static, type TSchema } from 'typebox';
+import type { ErrorCode } from '../domain/errors.js';
+
+/**
+ * The response side of the public contract (API.md, docs/api-additions.md), one TypeBox
+ * schema per body. Routes declare them per status, Fastify serializes from them (fields
+ * they do not name never leave the server) and the OpenAPI document is built from them;
+ * the console takes its types from here with `Static<typeof …>`. Only TypeBox may be
+ * imported here (and types), so a browser bundle can import it too.
+ */
+
+export * from './schemas.js';
+
+const DateTime = Type.String({ format: 'date-time' });
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const SuperAppRef = Type.Object({ id: Type.String(), name: Type.String() });
+export const WorkspaceRef = Type.Object({ id: Type.String(), name: Type.String() });
+export const AccountView = Type.Object({ id: Type.String(), email: Type.String(), name: Type.String() });
+export const Role = Type.Enum(['admin', 'developer']);
+/** A workspace with the account's role in it and its super app. */
+export const WorkspaceView = Type.Object({ id: Type.String(), name: Type.String(), role: Role, superApp: SuperAppRef });
+
+export const ChallengeMethod = Type.Enum(['totp', 'email', 'recovery_code', 'totp_enrollment']);
+export const PolicyMethod = Type.Enum(['totp', 'email']);
+
+/** An open challenge; `id` is its bearer token, valid until `expiresAt`. */
+export const ChallengeView = Type.Object({
+  id: Type.String(),
+  methods: Type.Array(ChallengeMethod),
+  primaryMethod: ChallengeMethod,
+  expiresAt: DateTime,
+  reason: Type.Enum(['account_two_factor', 'super_app_policy']),
+  superApp: SuperAppRef,
+  workspace: WorkspaceRef,
+  sentTo: Type.String({ description: 'The masked email address codes go to' }),
+});
+
+const AuthenticatedFields = {
+  status: Type.Literal('authenticated'),
+  account: AccountView,
+  workspace: WorkspaceView,
+};
+export const Authenticated = Type.Object(AuthenticatedFields);
+export const ChallengeRequired = Type.Object({
+  status: Type.Enum(['second_factor_required', 'enrollment_required']),
+  challenge: ChallengeView,
+});
+
+/** Login, workspace switch and step-up: a session at once, or a challenge to pass first. */
+export const SignInStep = Type.Union([Authenticated, ChallengeRequired], { description: 'Signed in, or a challenge to pass first' });
+export const VerifyResult = Type.Object(
+  { ...AuthenticatedFields, recoveryCodes: Type.Optional(Type.Array(Type.String(), { description: 'Only after enrolment: shown once' })) },
+  { description: 'Signed in (a new session cookie)' },
+);
+
+export const EmailCodeSent = Type.Object(
+  { sentTo: Type.String(), resendAfterSeconds: Type.Integer() },
+  { description: 'An email code was sent' },
+);
+export const PendingTotp = Type.Object(
+  { secret: Type.String({ description: 'Base32 key' }), otpauthUri: Type.String(), expiresAt: DateTime },
+  { description: 'A pending authenticator secret' },
+);
+
+export const SessionView = Type.Object(
+  {
+    account: AccountView,
+    workspace: WorkspaceView,
+    workspaces: Type.Array(WorkspaceView, { description: 'Oldest membership first' }),
+    secondFactorVerified: Type.Boolean(),
+    administeredSuperApps: Type.Array(SuperAppRef),
+  },
+  { description: 'The current session' },
+);
+export const Reauthenticated = Type.Object({ authenticatedAt: DateTime }, { description: 'The password was confirmed' });
+
+const PolicyFields = {
+  required: Type.Boolean(),
+  primaryMethod: PolicyMethod,
+  secondaryMethod: Nullable(PolicyMethod),
+  allowDeactivation: Type.Boolean(),
+};
+export const PolicyView = Type.Object(PolicyFields, { description: "The super app's two-factor policy" });
+
+export const TwoFactorStatus = Type.Object(
+  {
+    active: Type.Boolean(),
+    method: Nullable(Type.Literal('totp')),
+    activatedAt: Nullable(DateTime),
+    recoveryCodesRemaining: Type.Integer(),
+    deactivation: Type.Object({ allowed: Type.Boolean(), forbiddenBy: Type.Array(SuperAppRef) }),
+    superAppPolicies: Type.Array(Type.Object({ superApp: SuperAppRef, ...PolicyFields })),
+  },
+  { description: "The account's two-factor state" },
+);
+export const ActivationVerified = Type.Object(
+  { active: Type.Literal(true), recoveryCodes: Type.Array(Type.String(), { description: '10 codes, shown once' }) },
+  { description: 'Two-factor authentication is on' },
+);
+export const TwoFactorOff = Type.Object({ active: Type.Literal(false) }, { description: 'Two-factor authentication is off' });
+export const RecoveryCodes = Type.Object({ recoveryCodes: Type.Array(Type.String()) }, { description: 'New recovery codes; the old ones no longer work' });
+
+export const DeviceView = Type.Object({
+  id: Type.String(),
+  firstSeenAt: DateTime,
+  lastSeenAt: DateTime,
+  ip: Nullable(Type.String()),
+  userAgent: Nullable(Type.String()),
+  current: Type.Boolean({ description: 'The browser asking' }),
+});
+export const Devices = Type.Object({ devices: Type.Array(DeviceView) }, { description: 'Browsers that signed in, most recently seen first' });
+
+export const AuditEventType = Type.Enum([
+  'two_factor.activated',
+  'two_factor.deactivated',
+  'two_factor.reset',
+  'second_factor.succeeded',
+  'second_factor.failed',
+  'second_factor.replayed',
+  'second_factor.locked',
+  'recovery_code.used',
+  'recovery_codes.regenerated',
+  'email_code.sent',
+  'policy.changed',
+]);
+export const AuditEvent = Type.Object({
+  id: Type.String(),
+  type: AuditEventType,
+  accountId: Nullable(Type.String()),
+  actorAccountId: Nullable(Type.String()),
+  superAppId: Nullable(Type.String()),
+  workspaceId: Nullable(Type.String()),
+  ip: Nullable(Type.String()),
+  userAgent: Nullable(Type.String()),
+  details: Type.Record(Type.String(), Type.Unknown(), { description: 'Facts of the event (method, purpose, counts)' }),
+  createdAt: DateTime,
+});
+export const AuditEvents = Type.Object({ events: Type.Array(AuditEvent) }, { description: 'Audit events, newest first (200 at most)' });
+
+export const Members = Type.Object(
+  {
+    members: Type.Array(Type.Object({ account: AccountView, role: Role, twoFactorActive: Type.Boolean() })),
+    canResetTwoFactor: Type.Boolean({ description: "The caller administers the workspace's super app" }),
+  },
+  { description: 'The members of the workspace' },
+);
+
+export const Health = Type.Object({ status: Type.Literal('ok') }, { description: 'The database answers' });
+export const Readiness = Type.Object({ status: Type.Literal('ready') }, { description: 'The database answers and every migration is applied' });
+export const NoContent = Type.Null({ description: 'No content' });
+
+/** Extra fields a problem may carry (docs/errors.md). */
+const ProblemExtras = {
+  detail: Type.Optional(Type.String()),
+  attemptsRemaining: Type.Optional(Type.Integer({ description: 'Wrong codes the challenge still accepts' })),
+  retryAfterSeconds: Type.Optional(Type.Integer({ description: 'Also sent as the Retry-After header' })),
+  superApp: Type.Optional(SuperAppRef),
+  forbiddenBy: Type.Optional(Type.Array(SuperAppRef)),
+  superApps: Type.Optional(Type.Array(SuperAppRef)),
+  methods: Type.Optional(Type.Array(ChallengeMethod, { description: 'Methods that would satisfy the super app' })),
+  ownTwoFactorRequired: Type.Optional(Type.Boolean()),
+  clockDriftSeconds: Type.Optional(Type.Integer({ description: 'Positive: the phone is ahead' })),
+  pendingMigrations: Type.Optional(Type.Array(Type.String())),
+};
+
+/** An RFC 9457 problem with `status` and one of `codes`; the generic shape when both are left out. */
+export function ProblemSchema<const C extends ErrorCode>(codes?: readonly C[], status?: number) {
+  return Type.Object({
+    type: Type.Literal('about:blank'),
+    status: status === undefined ? Type.Integer() : Type.Integer({ enum: [status] }),
+    code: codes === undefined ? Type.String() : Type.Enum(codes as C[]),
+    title: Type.String(),
+    ...ProblemExtras,
+  });
+}
+
+export const Problem = ProblemSchema();
+export type Problem = Static<typeof Problem>;
+export type SignInStep = Static<typeof SignInStep>;
+export type VerifyResult = Static<typeof VerifyResult>;
+export type SessionView = Static<typeof SessionView>;
+export type TwoFactorStatus = Static<typeof TwoFactorStatus>;
+export type AuditEvent = Static<typeof AuditEvent>;
