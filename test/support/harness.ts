@@ -13,6 +13,7 @@ import { createTestDatabase, type TestDatabase } from './database.js';
 import { fastHasher } from './hasher.js';
 import { MemoryMailer } from './mailer.js';
 import type { Mailer } from '../../src/adapters/mailer.js';
+import { checkContract } from './contract.js';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -46,6 +47,8 @@ export interface Harness {
   activateTotp(cookie: string): Promise<{ key: Uint8Array; secret: string; recoveryCodes: string[] }>;
   /** The authenticator code for `key` at the fake clock's now (or `offsetSeconds` from it). */
   totp(key: Uint8Array, offsetSeconds?: number): string;
+  /** Answers so far that broke the OpenAPI document's contract (support/contract.ts); `api()` throws on the first. */
+  contractViolations: string[];
   close(): Promise<void>;
 }
 
@@ -71,7 +74,16 @@ export async function createHarness(dialect: DialectName, options: { publicUrl?:
     sessionAbsoluteSeconds: 12 * 3600,
   };
   const app = await buildApp(deps, { publicUrl: options.publicUrl, trustProxy: options.trustProxy });
+  const contractViolations: string[] = [];
+  checkContract(app, (violation) => contractViolations.push(violation));
   let tenantCount = 0;
+  let reported = 0;
+  /** Throws the violations since the last call: every answer must keep the contract. */
+  const assertContractKept = () => {
+    const fresh = contractViolations.slice(reported);
+    reported = contractViolations.length;
+    if (fresh.length > 0) throw new Error(`the answer breaks the OpenAPI contract:\n${fresh.join('\n')}`);
+  };
 
   const harness: Harness = {
     dialect,
@@ -80,6 +92,7 @@ export async function createHarness(dialect: DialectName, options: { publicUrl?:
     clock,
     mailer,
     database,
+    contractViolations,
     async api(method, url, { body, cookie, headers = {} } = {}) {
       const response = await app.inject({
         method: method as 'GET',
@@ -94,6 +107,7 @@ export async function createHarness(dialect: DialectName, options: { publicUrl?:
       } catch {
         /* not JSON: keep the text */
       }
+      assertContractKept();
       return { status: response.statusCode, body: parsed, headers: response.headers, sessionCookie: cookieFrom(response) };
     },
     async tenant(name, policy) {
@@ -135,6 +149,8 @@ export async function createHarness(dialect: DialectName, options: { publicUrl?:
     async close() {
       await app.close();
       await database.drop();
+      // Also answers of raw `app.inject` calls, which `api()` did not see.
+      assertContractKept();
     },
   };
   return harness;
