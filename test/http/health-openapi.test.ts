@@ -78,6 +78,69 @@ describeEachDialect('health and OpenAPI (%s)', (dialect) => {
     );
   });
 
+  it('every operation has an operationId, a summary, tags and a schema for each declared answer', async () => {
+    h = await createHarness(dialect);
+    const { paths } = (await h.api('GET', '/api/v1/openapi.json')).body;
+    const incomplete: string[] = [];
+    for (const [path, item] of Object.entries<Record<string, any>>(paths)) {
+      for (const [method, operation] of Object.entries<any>(item)) {
+        const label = `${method.toUpperCase()} ${path}`;
+        if (!operation.operationId || !operation.summary || !(operation.tags?.length > 0) || !Array.isArray(operation.security)) incomplete.push(`${label}: id, summary, tags, security`);
+        for (const [status, response] of Object.entries<any>(operation.responses)) {
+          if (status === '204') continue;
+          const media = status.startsWith('2') ? 'application/json' : 'application/problem+json';
+          if (!response.content?.[media]?.schema) incomplete.push(`${label} ${status}: no ${media} schema`);
+        }
+        if (!Object.keys(operation.responses).some((s) => s.startsWith('4'))) incomplete.push(`${label}: no 4xx`);
+      }
+    }
+    // The health probes answer no 4xx: nothing a client sends can be wrong there.
+    expect(incomplete).toEqual(['GET /readyz: no 4xx', 'GET /healthz: no 4xx']);
+  });
+
+  it('the OpenAPI document declares the 201, 202 and 204 answers where the API gives them', async () => {
+    h = await createHarness(dialect);
+    const { paths } = (await h.api('GET', '/api/v1/openapi.json')).body;
+    const statuses = (method: string, path: string) => Object.keys(paths[path][method].responses).filter((s) => s.startsWith('2'));
+    expect(statuses('post', '/api/v1/account/two-factor/activation')).toEqual(['201']);
+    expect(statuses('post', '/api/v1/auth/challenges/{id}/email-code')).toEqual(['202']);
+    expect(statuses('post', '/api/v1/account/two-factor/deactivation/email-code')).toEqual(['202']);
+    expect(statuses('post', '/api/v1/auth/logout')).toEqual(['204']);
+    expect(paths['/api/v1/auth/logout'].post.responses['204'].content).toBeUndefined();
+    expect(Object.keys(paths['/api/v1/auth/login'].post.responses)).toEqual(['200', '400', '401', '403', '413', '415', '429', '500']);
+    expect(paths['/api/v1/auth/login'].post.responses['429'].headers?.['Retry-After']).toBeDefined();
+  });
+
+  it('operations that need a session declare the session cookie scheme, and it names the cookie', async () => {
+    h = await createHarness(dialect);
+    const document = (await h.api('GET', '/api/v1/openapi.json')).body;
+    const needsSession = Object.entries<Record<string, any>>(document.paths).flatMap(([path, item]) =>
+      Object.entries<any>(item)
+        .filter(([, operation]) => JSON.stringify(operation.security) === JSON.stringify([{ session: [] }]))
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(needsSession).toContain('GET /api/v1/session');
+    expect(needsSession).toContain('GET /api/v1/account/devices');
+    expect(needsSession).toContain('POST /api/v1/workspaces/{id}/members/{accountId}/two-factor/reset');
+    expect(needsSession).not.toContain('POST /api/v1/auth/login');
+    for (const operation of needsSession) {
+      const [method, path] = operation.split(' ') as [string, string];
+      expect(Object.keys(document.paths[path][method.toLowerCase()].responses), operation).toContain('401');
+    }
+    expect(document.paths['/api/v1/auth/login'].post.security).toEqual([]);
+    expect(document.components.securitySchemes.session).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'mpp_session' });
+  });
+
+  it('the OpenAPI servers come from PUBLIC_URL, or name the serving host when it is unset', async () => {
+    h = await createHarness(dialect);
+    expect((await h.api('GET', '/api/v1/openapi.json')).body.servers).toEqual([expect.objectContaining({ url: '/' })]);
+    await h.close();
+    h = await createHarness(dialect, { publicUrl: 'https://console.example.org/' });
+    const document = (await h.api('GET', '/api/v1/openapi.json')).body;
+    expect(document.servers).toEqual([expect.objectContaining({ url: 'https://console.example.org' })]);
+    expect(document.components.securitySchemes.session.name).toBe('__Host-mpp_session');
+  });
+
   it('the OpenAPI document is served the same way on every request', async () => {
     h = await createHarness(dialect);
     const first = await h.api('GET', '/api/v1/openapi.json');
