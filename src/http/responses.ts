@@ -41,8 +41,12 @@ interface ProblemResponse {
   content: { 'application/problem+json': { schema: TSchema } };
 }
 
-/** Success bodies and one problem response per error status; `internal_error` (500) is always possible. */
-export function responsesOf<R extends Record<number, TSchema>>(input: ResponsesInput<R>): R & Record<number, ProblemResponse> {
+/**
+ * Success bodies and one problem response per error status; `internal_error` (500) is always
+ * possible. Typed as the success map alone, so the type provider checks what handlers return
+ * against it (problems leave through `sendProblem`, which returns the reply).
+ */
+export function responsesOf<R extends Record<number, TSchema>>(input: ResponsesInput<R>): R {
   const codes = new Set<ErrorCode>([
     ...(input.access === 'session' ? SESSION_CODES : []),
     ...(input.method === 'GET' ? [] : UNSAFE_METHOD_CODES),
@@ -62,5 +66,5 @@ export function responsesOf<R extends Record<number, TSchema>>(input: ResponsesI
       content: { 'application/problem+json': { schema: ProblemSchema(list, status) } },
     };
   }
-  return { ...input.ok, ...problems };
+  return { ...input.ok, ...problems } as R;
 }

@@ -1,5 +1,6 @@
 import { listAuditEventsOfAccount, listAuditEventsOfSuperApp } from '../store/audit-events.js';
 import type { AuditEventRow } from '../store/schema.js';
+import type { AuditEventType } from './audit.js';
 import type { Deps } from './deps.js';
 
 /** How many events one page of the audit log holds at most. */
@@ -8,7 +9,8 @@ export const AUDIT_PAGE_LIMIT = 200;
 function toAuditView(row: AuditEventRow) {
   return {
     id: row.id,
-    type: row.type,
+    // Only recordAudit writes the table, always with an AuditEventType.
+    type: row.type as AuditEventType,
     accountId: row.account_id,
     actorAccountId: row.actor_account_id,
     superAppId: row.super_app_id,

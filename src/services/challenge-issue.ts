@@ -1,7 +1,7 @@
 import { generateToken, sha256Hex } from '../adapters/tokens.js';
 import { maskEmail } from '../domain/codes.js';
 import { CHALLENGE_TTL_SECONDS } from '../domain/limits.js';
-import type { LoginDecision } from '../domain/policy.js';
+import type { ChallengeMethod, LoginDecision, SecondFactorReason } from '../domain/policy.js';
 import { addSeconds } from '../domain/ports.js';
 import { type ChallengePurpose, insertChallenge } from '../store/challenges.js';
 import type { AccountRow } from '../store/schema.js';
@@ -11,10 +11,10 @@ import type { Deps } from './deps.js';
 /** The public view of a challenge (API.md "Login"), `id` being the bearer token. */
 export interface ChallengeView {
   id: string;
-  methods: string[];
-  primaryMethod: string;
+  methods: ChallengeMethod[];
+  primaryMethod: ChallengeMethod;
   expiresAt: string;
-  reason: string;
+  reason: SecondFactorReason;
   superApp: SuperApp;
   workspace: { id: string; name: string };
   sentTo: string;

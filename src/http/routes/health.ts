@@ -23,7 +23,7 @@ export function registerHealthRoutes(app: HttpApp): void {
     try {
       const pending = await listPendingMigrations(app.deps.db);
       if (pending.length > 0) return sendProblem(reply, 'service_unavailable', { pendingMigrations: pending });
-      return { status: 'ready' };
+      return { status: 'ready' as const };
     } catch (error) {
       request.log.error({ err: error }, 'database does not answer');
       return sendProblem(reply, 'service_unavailable');
@@ -41,7 +41,7 @@ export function registerHealthRoutes(app: HttpApp): void {
   }, async (request, reply) => {
     try {
       await sql`select 1`.execute(app.deps.db);
-      return { status: 'ok' };
+      return { status: 'ok' as const };
     } catch (error) {
       request.log.error({ err: error }, 'database does not answer');
       return sendProblem(reply, 'service_unavailable');
