@@ -30,9 +30,10 @@ function redoclyLint(document: unknown): { errors: number; warnings: number; pro
       env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
       timeout: 60_000,
     });
-    const json = result.stdout.slice(result.stdout.indexOf('{'));
-    if (!json) throw new Error(`redocly lint printed no report (exit ${result.status}): ${result.stderr}`);
-    const report = JSON.parse(json) as { totals: { errors: number; warnings: number }; problems: LintProblem[] };
+    // The report is the JSON object on stdout; notices may precede it.
+    const start = result.stdout.indexOf('{');
+    if (start < 0) throw new Error(`redocly lint printed no report (exit ${result.status}): ${result.stderr}`);
+    const report = JSON.parse(result.stdout.slice(start)) as { totals: { errors: number; warnings: number }; problems: LintProblem[] };
     return { ...report.totals, problems: report.problems };
   } finally {
     rmSync(dir, { recursive: true, force: true });
