@@ -4,11 +4,9 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type RawServerDefault } from 'fastify';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Actor } from '../services/account-two-factor.js';
+import Fastify, { type FastifyRequest } from 'fastify';
 import type { Deps } from '../services/deps.js';
-import { requireSession, type SessionContext } from '../services/sessions.js';
+import { requireSession } from '../services/sessions.js';
 import { toSecondFactorMethods } from '../store/sessions.js';
 import { createOriginCheck } from './origin-check.js';
 import { securityHeaders } from './security-headers.js';
@@ -17,20 +15,11 @@ import { registerAccountRoutes } from './routes/account.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerTenantRoutes } from './routes/tenants.js';
-import { type CookiePolicy, cookiePolicyFor, readSessionToken, requestContext } from './session-cookie.js';
+import { cookiePolicyFor, readSessionToken, requestContext } from './session-cookie.js';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    deps: Deps;
-    cookiePolicy: CookiePolicy;
-    /** The request's live session, or 401 `unauthenticated`. */
-    requireSession(request: FastifyRequest): Promise<SessionContext>;
-    /** The session as an actor for services (account, session id, request context). */
-    requireActor(request: FastifyRequest): Promise<Actor>;
-  }
-}
+import type { HttpApp } from './http-app.js';
 
-export type HttpApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+export type { HttpApp };
 
 export interface AppOptions {
   publicUrl?: string | undefined;

@@ -9,7 +9,7 @@ import {
 import { listAccountAuditEvents } from '../../services/audit-log.js';
 import { listDevices } from '../../services/devices.js';
 import { readDeviceCookies } from '../session-cookie.js';
-import type { HttpApp } from '../app.js';
+import type { HttpApp } from '../http-app.js';
 import { ActivationVerified, AuditEvents, Devices, EmailCodeSent, PendingTotp, RecoveryCodes, TwoFactorOff, TwoFactorStatus } from '../contract.js';
 import { responsesOf, securityOf } from '../responses.js';
 import { ActivationVerifyBody, DeactivationBody, RegenerateBody } from '../schemas.js';

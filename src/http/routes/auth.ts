@@ -4,7 +4,7 @@ import { login } from '../../services/login.js';
 import { sendChallengeEmailCode, startChallengeEnrollment, verifyChallenge } from '../../services/challenges.js';
 import { describeSession, endSession } from '../../services/sessions.js';
 import { switchWorkspace } from '../../services/workspace-switch.js';
-import type { HttpApp } from '../app.js';
+import type { HttpApp } from '../http-app.js';
 import { EmailCodeSent, NoContent, PendingTotp, Reauthenticated, SessionView, SignInStep, VerifyResult } from '../contract.js';
 import { responsesOf, securityOf } from '../responses.js';
 import { ChallengeParams, EnrollmentBody, LoginBody, ReauthenticateBody, SwitchWorkspaceBody, VerifyBody } from '../schemas.js';

@@ -1,6 +1,5 @@
-import { sql } from 'kysely';
-import type { HttpApp } from '../app.js';
-import { listPendingMigrations } from '../../store/migrate.js';
+import type { HttpApp } from '../http-app.js';
+import { checkDatabase, findPendingMigrations } from '../../services/health.js';
 import { Health, Readiness } from '../contract.js';
 import { sendProblem } from '../problems.js';
 import { responsesOf, securityOf } from '../responses.js';
@@ -21,7 +20,7 @@ export function registerHealthRoutes(app: HttpApp): void {
     },
   }, async (request, reply) => {
     try {
-      const pending = await listPendingMigrations(app.deps.db);
+      const pending = await findPendingMigrations(app.deps);
       if (pending.length > 0) return sendProblem(reply, 'service_unavailable', { pendingMigrations: pending });
       return { status: 'ready' as const };
     } catch (error) {
@@ -40,7 +39,7 @@ export function registerHealthRoutes(app: HttpApp): void {
     },
   }, async (request, reply) => {
     try {
-      await sql`select 1`.execute(app.deps.db);
+      await checkDatabase(app.deps);
       return { status: 'ok' as const };
     } catch (error) {
       request.log.error({ err: error }, 'database does not answer');

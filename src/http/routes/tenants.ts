@@ -4,7 +4,7 @@ import { stepUpSuperApp } from '../../services/step-up.js';
 import { changeTwoFactorPolicyAsAdmin, readTwoFactorPolicyAsAdmin } from '../../services/super-app-policy.js';
 import { authorizeSuperAppAdmin } from '../../services/tenant-authority.js';
 import type { ErrorCode } from '../../domain/errors.js';
-import type { HttpApp } from '../app.js';
+import type { HttpApp } from '../http-app.js';
 import { AuditEvents, Members, PolicyView, SignInStep, TwoFactorOff } from '../contract.js';
 import { responsesOf, securityOf } from '../responses.js';
 import { MemberParams, PolicyBody, SuperAppParams, WorkspaceParams } from '../schemas.js';
