@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// `npm test`: build the server and console (the CLI and browser tests run the real
+// `npm test`: lint, build the server and console (the CLI and browser tests run the real
 // builds), type-check the tests and the console, then run every test with Vitest. Extra
 // arguments go to Vitest.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+
+/** What `npm run lint` checks (eslint.config.js). */
+const LINTED = ['src', 'console/src', 'test', 'bench', 'scripts'];
 
 function step(label, command, args) {
   process.stdout.write(`\n> ${label}\n`);
@@ -11,6 +14,7 @@ function step(label, command, args) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+step('lint (eslint: layering, unused imports)', process.execPath, ['node_modules/eslint/bin/eslint.js', ...LINTED]);
 step('build the server', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
 step('type-check the tests', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.test.json']);
 if (existsSync('console/vite.config.ts')) {

@@ -153,7 +153,7 @@ export function requestJson(url, { method = 'POST', body, headers = {} } = {}) {
         response.on('data', (c) => chunks.push(c));
         response.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          let parsed = null;
+          let parsed;
           try {
             parsed = text ? JSON.parse(text) : null;
           } catch {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { MailMessage } from '../../src/adapters/mailer.js';
 import { decodeTotpKey } from '../../src/domain/totp.js';
 import { describeEachDialect } from '../support/database.js';
-import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
+import { createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 import { secondFactorSession } from '../support/authority.js';
 
 const AGENT = 'mpp-audit-test/1.0';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeTotpKey } from '../../src/domain/totp.js';
 import type { TwoFactorPolicy } from '../../src/domain/policy.js';
 import { describeEachDialect } from '../support/database.js';
-import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
+import { createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 
 const CAROL = 'carol@example.com';
 

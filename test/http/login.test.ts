@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { createAccount } from '../../src/services/operator.js';
 import { describeEachDialect } from '../support/database.js';
-import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD, setCookieLines } from '../support/harness.js';
+import { createHarness, expectProblem, type Harness, PASSWORD, setCookieLines } from '../support/harness.js';
 
 const LOGIN = '/api/v1/auth/login';
 

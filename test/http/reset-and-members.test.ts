@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachDialect } from '../support/database.js';
-import { type ApiResponse, createHarness, expectProblem, type Harness } from '../support/harness.js';
+import { createHarness, expectProblem, type Harness } from '../support/harness.js';
 import { secondFactorSession } from '../support/authority.js';
 
 interface Person {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createSmtpMailer, type Mailer } from '../../src/adapters/mailer.js';
 import { decodeTotpKey } from '../../src/domain/totp.js';
 import { describeEachDialect } from '../support/database.js';
-import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
+import { createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
 
 const FROM = 'Mini Program Platform <no-reply@example.com>';

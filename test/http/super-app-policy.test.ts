@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { describeEachDialect } from '../support/database.js';
-import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
+import { createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 import { secondFactorSession } from '../support/authority.js';
 
 const DEFAULT_POLICY = { required: false, primaryMethod: 'totp', secondaryMethod: null, allowDeactivation: true };

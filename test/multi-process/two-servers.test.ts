@@ -75,7 +75,7 @@ describe.skipIf(!POSTGRES_URL)(`two mpp-2fa serve processes on one PostgreSQL da
     await ensureBuilt();
     deployment = await createDeployment();
     const d = deployment;
-    let portA = await freePort();
+    const portA = await freePort();
     let portB = await freePort();
     for (let i = 0; i < 10 && portB === portA; i += 1) portB = await freePort();
     A = new ServerProcess('server A', portA, d.env);

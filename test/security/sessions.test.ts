@@ -1,6 +1,6 @@
 import { afterEach, expect, it } from 'vitest';
 import { describeEachDialect } from '../support/database.js';
-import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
+import { createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 import { emailSession, secondFactorSession } from '../support/authority.js';
 import { updatePolicy } from '../../src/services/operator.js';
 
