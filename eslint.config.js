@@ -9,11 +9,27 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 
 /** Folders of src/ and what each may not import (STYLE.md "Layering": dependencies point inward). */
 const LAYERS = [
-  { target: './src/domain', from: ['./src/adapters', './src/store', './src/services', './src/http', './src/cli', './src/config.ts', './src/runtime.ts', './src/main.ts'], message: 'domain/ is the core: it imports no other layer.' },
-  { target: './src/store', from: ['./src/services', './src/http', './src/cli', './src/runtime.ts', './src/main.ts'], message: 'store/ is below services/: it never imports services, HTTP or the CLI.' },
-  { target: './src/adapters', from: ['./src/store', './src/services', './src/http', './src/cli', './src/runtime.ts', './src/main.ts'], message: 'adapters/ implement ports: they import no store, service, HTTP or CLI code.' },
+  {
+    target: './src/domain',
+    from: ['./src/adapters', './src/store', './src/services', './src/http', './src/cli', './src/config.ts', './src/runtime.ts', './src/main.ts'],
+    message: 'domain/ is the core: it imports no other layer.',
+  },
+  {
+    target: './src/store',
+    from: ['./src/services', './src/http', './src/cli', './src/runtime.ts', './src/main.ts'],
+    message: 'store/ is below services/: it never imports services, HTTP or the CLI.',
+  },
+  {
+    target: './src/adapters',
+    from: ['./src/store', './src/services', './src/http', './src/cli', './src/runtime.ts', './src/main.ts'],
+    message: 'adapters/ implement ports: they import no store, service, HTTP or CLI code.',
+  },
   { target: './src/services', from: ['./src/http', './src/cli', './src/runtime.ts', './src/main.ts'], message: 'services/ never import HTTP or the CLI.' },
-  { target: './src/http/routes', from: ['./src/store', './src/http/app.ts'], message: 'Routes call services (never the store) and are plugins that import nothing from app.ts.' },
+  {
+    target: './src/http/routes',
+    from: ['./src/store', './src/http/app.ts'],
+    message: 'Routes call services (never the store) and are plugins that import nothing from app.ts.',
+  },
   { target: './src/http', from: ['./src/cli'], message: 'http/ never imports the CLI.' },
   { target: './src/cli', from: ['./src/http/routes'], message: 'The CLI calls services, not routes.' },
 ];
@@ -28,7 +44,9 @@ export default tseslint.config(
   {
     plugins: { 'import-x': importX },
     languageOptions: { ecmaVersion: 2022, sourceType: 'module' },
-    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['tsconfig.test.json', 'console/tsconfig.json'], noWarnOnMultipleProjects: true })] },
+    settings: {
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['tsconfig.test.json', 'console/tsconfig.json'], noWarnOnMultipleProjects: true })],
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
@@ -49,12 +67,21 @@ export default tseslint.config(
   {
     files: ['src/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: NOT_IN_DOMAIN, message: 'domain/ imports no runtime, framework or driver (STYLE.md "Layering" 1); take it through a port.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: NOT_IN_DOMAIN, message: 'domain/ imports no runtime, framework or driver (STYLE.md "Layering" 1); take it through a port.' }] },
+      ],
       'no-restricted-syntax': [
         'error',
         { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'domain/ gets the time through Clock (STYLE.md "Layering" 2).' },
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'domain/ gets the time through Clock (STYLE.md "Layering" 2).' },
-        { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'domain/ gets randomness through Random (STYLE.md "Layering" 2).' },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'domain/ gets the time through Clock (STYLE.md "Layering" 2).',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+          message: 'domain/ gets randomness through Random (STYLE.md "Layering" 2).',
+        },
       ],
       'no-restricted-globals': ['error', { name: 'crypto', message: 'domain/ gets randomness through Random (STYLE.md "Layering" 2).' }],
     },
@@ -82,7 +109,23 @@ export default tseslint.config(
   },
   {
     files: ['test/**/*.{ts,mjs}', 'bench/**/*.{js,mjs,ts}', 'scripts/**/*.js', '*.config.{js,mjs,ts}', 'console/vite.config.ts'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', performance: 'readonly', fetch: 'readonly', URLSearchParams: 'readonly', AbortController: 'readonly', setImmediate: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        URL: 'readonly',
+        performance: 'readonly',
+        fetch: 'readonly',
+        URLSearchParams: 'readonly',
+        AbortController: 'readonly',
+        setImmediate: 'readonly',
+      },
+    },
     rules: {
       // Tests read untyped JSON answers; `any` there is the honest type.
       '@typescript-eslint/no-explicit-any': 'off',

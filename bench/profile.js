@@ -81,7 +81,10 @@ async function main() {
     `\nSQL statements (better-sqlite3 only; ${(sqlTotal / served).toFixed(3)} ms per request, server CPU ${m.cpuMsPerRequest} ms per request):\n` +
       sqlRows
         .slice(0, 20)
-        .map((r) => `${(r.calls / served).toFixed(2).padStart(6)}/req ${((1000 * r.totalMs) / r.calls).toFixed(0).padStart(6)} µs avg ${r.maxMs.toFixed(1).padStart(7)} ms max ${String(r.over5Ms).padStart(4)} >5ms  ${r.sql.slice(0, 110)}`)
+        .map(
+          (r) =>
+            `${(r.calls / served).toFixed(2).padStart(6)}/req ${((1000 * r.totalMs) / r.calls).toFixed(0).padStart(6)} µs avg ${r.maxMs.toFixed(1).padStart(7)} ms max ${String(r.over5Ms).padStart(4)} >5ms  ${r.sql.slice(0, 110)}`,
+        )
         .join('\n') +
       '\n',
   );

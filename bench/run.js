@@ -114,7 +114,8 @@ function assertLocalPostgres(url) {
   if (!/^postgres(ql)?:\/\//i.test(url)) throw new Error('--database must be a postgres:// URL');
   const parsed = new URL(url);
   const host = parsed.hostname || new URLSearchParams(parsed.search).get('host') || '';
-  const local = host === '' || host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host) || host.startsWith('/') || host.startsWith('%2F');
+  const local =
+    host === '' || host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host) || host.startsWith('/') || host.startsWith('%2F');
   if (!local) throw new Error(`--database must point at this machine (127.0.0.1, localhost or a socket), not ${host}`);
 }
 
@@ -191,9 +192,10 @@ async function startServer(o, db) {
   const port = await freePort();
   const env = serverEnv(db);
   if (o.server === 'cli' && o.execArgv.length > 0) env.NODE_OPTIONS = o.execArgv.join(' ');
-  const server = o.server === 'cli'
-    ? await spawnCliServer(BIN, port, env)
-    : await forkServer(join(ROOT, 'bench', 'server.js'), ['--port', String(port), '--host', '127.0.0.1'], env, { execArgv: o.execArgv });
+  const server =
+    o.server === 'cli'
+      ? await spawnCliServer(BIN, port, env)
+      : await forkServer(join(ROOT, 'bench', 'server.js'), ['--port', String(port), '--host', '127.0.0.1'], env, { execArgv: o.execArgv });
   cleanups.unshift(() => server.stop());
   return server;
 }
@@ -205,7 +207,15 @@ async function windowed(server, fn) {
   const w = await server.endWindow();
   const served = result.ok ?? result.requests;
   const cpuMsPerRequest = w.cpuSeconds === null || !served ? null : round((1000 * w.cpuSeconds) / served, 3);
-  return { ...result, rssPeakMB: w.rssPeakMB, heapAtEnd: w.heap, eventLoop: w.eventLoop, serverCpuSeconds: w.cpuSeconds, serverCpuSystemSeconds: w.cpuSystemSeconds, cpuMsPerRequest };
+  return {
+    ...result,
+    rssPeakMB: w.rssPeakMB,
+    heapAtEnd: w.heap,
+    eventLoop: w.eventLoop,
+    serverCpuSeconds: w.cpuSeconds,
+    serverCpuSystemSeconds: w.cpuSystemSeconds,
+    cpuMsPerRequest,
+  };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -289,7 +299,8 @@ async function prepareChallenges(o, server, pick, count) {
     4,
     async (i) => {
       const r = await login(server.url, i);
-      if (r.status !== 200 || r.body?.status !== 'second_factor_required') throw new Error(`login of ${accountEmail(i)} answered ${r.status} ${JSON.stringify(r.body)}`);
+      if (r.status !== 200 || r.body?.status !== 'second_factor_required')
+        throw new Error(`login of ${accountEmail(i)} answered ${r.status} ${JSON.stringify(r.body)}`);
       return { id: r.body.challenge.id, key: totpKey(TOTP_SEED, i), index: i };
     },
     { maxSeconds: o.prepSeconds, onProgress: (n) => bar.update(n) },
@@ -329,7 +340,10 @@ async function verifyScenario(o, server, challenges) {
     req.body = JSON.stringify({ method: 'totp', code: totp.generateTotpCode(c.key, new Date()) });
     return req;
   });
-  const non200 = Object.entries(m.statusCounts).filter(([code]) => code !== '200').reduce((sum, [, n]) => sum + n, 0) + m.errors;
+  const non200 =
+    Object.entries(m.statusCounts)
+      .filter(([code]) => code !== '200')
+      .reduce((sum, [, n]) => sum + n, 0) + m.errors;
   return { ...m, preparedChallenges: challenges.length, non200, non200Percent: round((100 * non200) / Math.max(1, m.requests + m.errors), 3) };
 }
 
@@ -352,7 +366,9 @@ async function argon2Ceiling(o, passwordHash) {
   const fastest = sorted[0];
   const cores = os.availableParallelism();
   return {
-    params: hasher.ARGON2ID_OPTIONS ? { memoryKiB: hasher.ARGON2ID_OPTIONS.memoryCost, timeCost: hasher.ARGON2ID_OPTIONS.timeCost, parallelism: hasher.ARGON2ID_OPTIONS.parallelism } : null,
+    params: hasher.ARGON2ID_OPTIONS
+      ? { memoryKiB: hasher.ARGON2ID_OPTIONS.memoryCost, timeCost: hasher.ARGON2ID_OPTIONS.timeCost, parallelism: hasher.ARGON2ID_OPTIONS.parallelism }
+      : null,
     samplesMs: samples.map((s) => round(s, 1)),
     singleHashMs: round(fastest, 1),
     medianHashMs: round(sorted[Math.floor(sorted.length / 2)], 1),
@@ -412,7 +428,8 @@ async function replayCheckOurs(server, i) {
  * size, so that both see the same machine load.
  */
 async function runOurs(o, db, refDb, passwordHash) {
-  const describe = (server, label) => log(`${label} server ${o.server === 'cli' ? '(mpp-2fa serve --bench)' : '(bench/server.js, compiled app in-process)'} on ${server.url}, pid ${server.pid}`);
+  const describe = (server, label) =>
+    log(`${label} server ${o.server === 'cli' ? '(mpp-2fa serve --bench)' : '(bench/server.js, compiled app in-process)'} on ${server.url}, pid ${server.pid}`);
   const server = await startServer(o, db);
   describe(server, `${db.accounts}-account`);
   const ref = refDb ? await startServer(o, refDb) : null;
@@ -445,7 +462,9 @@ async function runOurs(o, db, refDb, passwordHash) {
 
     // The ceiling is measured right before the storm, with the server idle.
     out.argon2 = await argon2Ceiling(o, passwordHash);
-    log(`argon2id ceiling: ${out.argon2.singleHashMs} ms per hash (fastest of ${out.argon2.samplesMs.length}) × ${out.argon2.cores} cores = ${out.argon2.ceilingPerSecond}/s`);
+    log(
+      `argon2id ceiling: ${out.argon2.singleHashMs} ms per hash (fastest of ${out.argon2.samplesMs.length}) × ${out.argon2.cores} cores = ${out.argon2.ceilingPerSecond}/s`,
+    );
     log(`login storm: POST /api/v1/auth/login with ${o.loginConnections} connections, /healthz probe at 20/s`);
     out.login = await loginScenario(o, server, pick, out.argon2);
     const [replayAccount] = pick(1, true);
@@ -497,7 +516,10 @@ async function runPeer(o, dataDir) {
       req.body = JSON.stringify({ code: totp.generateTotpCode(p.key, new Date()) });
       return req;
     });
-    const non200 = Object.entries(m.statusCounts).filter(([code]) => code !== '200').reduce((sum, [, n]) => sum + n, 0) + m.errors;
+    const non200 =
+      Object.entries(m.statusCounts)
+        .filter(([code]) => code !== '200')
+        .reduce((sum, [, n]) => sum + n, 0) + m.errors;
 
     const last = users - 1;
     const code = totp.generateTotpCode(keyOf(last), new Date());
@@ -508,7 +530,13 @@ async function runPeer(o, dataDir) {
     const first = await verifyWith();
     const again = await verifyWith();
     const replay = { firstStatus: first.status, replayStatus: again.status, replayCode: again.body?.code ?? null, replayAccepted: again.status === 200 };
-    return { ...m, preparedSignIns: pending.length, non200, replay, passwordHashing: o.peerScrypt ? 'scrypt (better-auth default)' : 'cheap SHA-256 (preparation only)' };
+    return {
+      ...m,
+      preparedSignIns: pending.length,
+      non200,
+      replay,
+      passwordHashing: o.peerScrypt ? 'scrypt (better-auth default)' : 'cheap SHA-256 (preparation only)',
+    };
   } finally {
     await server.stop();
   }
@@ -527,7 +555,9 @@ async function main() {
   const startedAt = new Date();
   const loadAverageStart = os.loadavg();
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
-  log(`mpp-2fa bench: ${o.accounts} accounts, ${o.database ? 'PostgreSQL' : 'SQLite'}, ${o.duration} s scenarios, ${o.connections} connections, ${os.availableParallelism()} cores`);
+  log(
+    `mpp-2fa bench: ${o.accounts} accounts, ${o.database ? 'PostgreSQL' : 'SQLite'}, ${o.duration} s scenarios, ${o.connections} connections, ${os.availableParallelism()} cores`,
+  );
 
   // The first `mpp-2fa migrate` also builds dist/ when it is missing or older than src/.
   const scratch = mkdtempSync(join(os.tmpdir(), 'mpp-2fa-bench-'));
@@ -546,13 +576,31 @@ async function main() {
 
   const baseline = pickMetrics(ours.baseline);
   // cpuRatio…: the same ratios from server CPU time per request (inverse), for a busy machine.
-  const session = { ...pickMetrics(ours.session), ratioToBaseline: ratio(ours.session.rps, baseline.rps), cpuRatioToBaseline: ratio(baseline.cpuMsPerRequest, ours.session.cpuMsPerRequest) };
-  const verify = { ...pickMetrics(ours.verify), ratioToBaseline: ratio(ours.verify.rps, baseline.rps), cpuRatioToBaseline: ratio(baseline.cpuMsPerRequest, ours.verify.cpuMsPerRequest) };
+  const session = {
+    ...pickMetrics(ours.session),
+    ratioToBaseline: ratio(ours.session.rps, baseline.rps),
+    cpuRatioToBaseline: ratio(baseline.cpuMsPerRequest, ours.session.cpuMsPerRequest),
+  };
+  const verify = {
+    ...pickMetrics(ours.verify),
+    ratioToBaseline: ratio(ours.verify.rps, baseline.rps),
+    cpuRatioToBaseline: ratio(baseline.cpuMsPerRequest, ours.verify.cpuMsPerRequest),
+  };
   const login = pickMetrics(ours.login);
-  const peerOut = peer ? { ...pickMetrics(peer), ratioOursToPeer: ratio(verify.rps, peer.rps), cpuRatioOursToPeer: ratio(peer.cpuMsPerRequest, verify.cpuMsPerRequest) } : null;
+  const peerOut = peer
+    ? { ...pickMetrics(peer), ratioOursToPeer: ratio(verify.rps, peer.rps), cpuRatioOursToPeer: ratio(peer.cpuMsPerRequest, verify.cpuMsPerRequest) }
+    : null;
   const ref = reference ?? ours;
   const scale = {
-    reference: { accounts: reference ? SCALE_REFERENCE_ACCOUNTS : o.accounts, sessionP50Ms: ref.session.p50Ms, sessionP99Ms: ref.session.p99Ms, verifyP50Ms: ref.verify.p50Ms, verifyP99Ms: ref.verify.p99Ms, sessionRps: ref.session.rps, verifyRps: ref.verify.rps },
+    reference: {
+      accounts: reference ? SCALE_REFERENCE_ACCOUNTS : o.accounts,
+      sessionP50Ms: ref.session.p50Ms,
+      sessionP99Ms: ref.session.p99Ms,
+      verifyP50Ms: ref.verify.p50Ms,
+      verifyP99Ms: ref.verify.p99Ms,
+      sessionRps: ref.session.rps,
+      verifyRps: ref.verify.rps,
+    },
     large: reference ? { accounts: o.accounts, sessionP99Ms: session.p99Ms, verifyP99Ms: verify.p99Ms, sessionRps: session.rps, verifyRps: verify.rps } : null,
     sessionP99Ratio: reference ? ratio(session.p99Ms, reference.session.p99Ms) : null,
     verifyP99Ratio: reference ? ratio(verify.p99Ms, reference.verify.p99Ms) : null,
@@ -567,8 +615,26 @@ async function main() {
     startedAt: startedAt.toISOString(),
     finishedAt: null,
     totalSeconds: null,
-    machine: { cores: os.availableParallelism(), cpu: os.cpus()[0]?.model ?? null, node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverageStart, loadAverageEnd: os.loadavg() },
-    config: { accounts: o.accounts, database: o.database ? 'postgres' : 'sqlite', server: o.server, nodeOptions: o.execArgv, uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE ?? null, durationSeconds: o.duration, connections: o.connections, loginConnections: o.loginConnections, quick: o.quick, seedSeconds: db.seedSeconds },
+    machine: {
+      cores: os.availableParallelism(),
+      cpu: os.cpus()[0]?.model ?? null,
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      loadAverageStart,
+      loadAverageEnd: os.loadavg(),
+    },
+    config: {
+      accounts: o.accounts,
+      database: o.database ? 'postgres' : 'sqlite',
+      server: o.server,
+      nodeOptions: o.execArgv,
+      uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE ?? null,
+      durationSeconds: o.duration,
+      connections: o.connections,
+      loginConnections: o.loginConnections,
+      quick: o.quick,
+      seedSeconds: db.seedSeconds,
+    },
     argon2: ours.argon2,
     scenarios: { baseline, session, verify, login, peer: peerOut },
     scale,
@@ -602,7 +668,10 @@ async function main() {
     '',
     markdownTable(rows),
     '',
-    ...result.targets.map((t) => `- ${t.pass === null ? 'n/a' : t.pass ? 'PASS' : 'FAIL'}: ${t.description} (${t.value ?? 'not measured'}${t.value === null ? '' : t.unit === '×' ? ' ×' : ` ${t.unit}`})`),
+    ...result.targets.map(
+      (t) =>
+        `- ${t.pass === null ? 'n/a' : t.pass ? 'PASS' : 'FAIL'}: ${t.description} (${t.value ?? 'not measured'}${t.value === null ? '' : t.unit === '×' ? ' ×' : ` ${t.unit}`})`,
+    ),
     ...notes(result).map((l) => `- ${l}`),
     '',
   ].join('\n');

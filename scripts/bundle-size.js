@@ -54,16 +54,19 @@ const firstLoad = [...new Set(firstLoadUrls)].map((url) => {
   }
   return { file: relative(distDir, path), ...sizeOf(path) };
 });
-const allJs = listFiles(distDir).filter((path) => path.endsWith('.js'))
+const allJs = listFiles(distDir)
+  .filter((path) => path.endsWith('.js'))
   .map((path) => ({ file: relative(distDir, path), ...sizeOf(path) }));
 const firstLoadFiles = new Set(firstLoad.map((entry) => entry.file));
 
-const rows = allJs.sort((a, b) => b.gzip - a.gzip).map((entry) => ({
-  file: entry.file,
-  load: firstLoadFiles.has(entry.file) ? 'first' : 'lazy',
-  raw: kb(entry.raw),
-  gzip: kb(entry.gzip),
-}));
+const rows = allJs
+  .sort((a, b) => b.gzip - a.gzip)
+  .map((entry) => ({
+    file: entry.file,
+    load: firstLoadFiles.has(entry.file) ? 'first' : 'lazy',
+    raw: kb(entry.raw),
+    gzip: kb(entry.gzip),
+  }));
 const width = Math.max(4, ...rows.map((row) => row.file.length));
 console.log(`${'file'.padEnd(width)}  load   ${'raw'.padStart(10)}  ${'gzip'.padStart(10)}`);
 for (const row of rows) {

@@ -15,6 +15,14 @@ function step(label, command, args) {
 }
 
 step('lint (eslint: layering, unused imports)', process.execPath, ['node_modules/eslint/bin/eslint.js', ...LINTED]);
+step('check formatting (prettier)', process.execPath, [
+  'node_modules/prettier/bin/prettier.cjs',
+  '--check',
+  '--log-level',
+  'warn',
+  ...LINTED,
+  'eslint.config.js',
+]);
 step('build the server', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
 step('type-check the tests', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.test.json']);
 if (existsSync('console/vite.config.ts')) {

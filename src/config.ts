@@ -97,19 +97,28 @@ function isProxyEntry(entry: string): boolean {
 function trustProxyProblem(value: string | undefined): string | undefined {
   if (value === undefined || value === 'false' || /^\d+$/.test(value)) return undefined;
   if (value === 'true') {
-    return 'true would take the client IP from the left of X-Forwarded-For, which the client writes itself; '
-      + 'write the number of proxies in front of the server (e.g. 1) or their addresses/CIDRs';
+    return (
+      'true would take the client IP from the left of X-Forwarded-For, which the client writes itself; ' +
+      'write the number of proxies in front of the server (e.g. 1) or their addresses/CIDRs'
+    );
   }
   const entries = value.split(',').map((entry) => entry.trim());
   const bad = entries.findIndex((entry) => !isProxyEntry(entry));
   if (bad === -1) return undefined;
-  return `entry ${bad + 1} is not an IP address, a CIDR or one of loopback, linklocal, uniquelocal; `
-    + 'write false, a hop count, or the proxies\' addresses/CIDRs separated by commas';
+  return (
+    `entry ${bad + 1} is not an IP address, a CIDR or one of loopback, linklocal, uniquelocal; ` +
+    "write false, a hop count, or the proxies' addresses/CIDRs separated by commas"
+  );
 }
 
 function parseTrustProxy(value: string | undefined): false | number | string {
   if (value === undefined || value === 'false') return false;
-  return /^\d+$/.test(value) ? Number(value) : value.split(',').map((entry) => entry.trim()).join(',');
+  return /^\d+$/.test(value)
+    ? Number(value)
+    : value
+        .split(',')
+        .map((entry) => entry.trim())
+        .join(',');
 }
 
 /** Reads and validates configuration from `env`; throws ConfigError listing every problem. */

@@ -48,7 +48,11 @@ export function summarizeProfile(path, top = 25) {
     const g = groupOf(callFrame.url, callFrame.functionName);
     group.set(g, (group.get(g) ?? 0) + us);
   }
-  const rows = (m) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, us]) => `${((100 * us) / total).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(0).padStart(6)} ms  ${k}`);
+  const rows = (m) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, us]) => `${((100 * us) / total).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(0).padStart(6)} ms  ${k}`);
   return [
     `busy ${(total / 1000).toFixed(0)} ms, idle ${(idle / 1000).toFixed(0)} ms`,
     '',
@@ -59,4 +63,3 @@ export function summarizeProfile(path, top = 25) {
     ...rows(fn),
   ].join('\n');
 }
-

@@ -53,8 +53,12 @@ export function runLoad({ url, connections = 10, duration, amount, requests, har
         clearTimeout(guard);
         if (error) return reject(error);
         const elapsedSeconds = (lastResponseAt - started) / 1000;
-        const non2xx = Object.entries(statusCounts).filter(([code]) => !code.startsWith('2')).reduce((sum, [, n]) => sum + n, 0);
-        const ok = Object.entries(statusCounts).filter(([code]) => code.startsWith('2')).reduce((sum, [, n]) => sum + n, 0);
+        const non2xx = Object.entries(statusCounts)
+          .filter(([code]) => !code.startsWith('2'))
+          .reduce((sum, [, n]) => sum + n, 0);
+        const ok = Object.entries(statusCounts)
+          .filter(([code]) => code.startsWith('2'))
+          .reduce((sum, [, n]) => sum + n, 0);
         resolve({
           requests: responses,
           ok,

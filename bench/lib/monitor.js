@@ -30,15 +30,16 @@ export function startMonitor() {
       process.send?.({
         type: 'reply',
         id: message.id,
-        eventLoop: count === 0
-          ? null
-          : {
-              p50Ms: histogram.percentile(50) / NS_PER_MS,
-              p99Ms: histogram.percentile(99) / NS_PER_MS,
-              maxMs: histogram.max / NS_PER_MS,
-              meanMs: histogram.mean / NS_PER_MS,
-              samples: count,
-            },
+        eventLoop:
+          count === 0
+            ? null
+            : {
+                p50Ms: histogram.percentile(50) / NS_PER_MS,
+                p99Ms: histogram.percentile(99) / NS_PER_MS,
+                maxMs: histogram.max / NS_PER_MS,
+                meanMs: histogram.mean / NS_PER_MS,
+                samples: count,
+              },
         rssPeakBytes: peakRss,
         rssBytes: process.memoryUsage.rss(),
         heapUsedBytes: process.memoryUsage().heapUsed,
@@ -54,7 +55,8 @@ export function startMonitor() {
 
 // CPU profile of a measurement window only (bench/profile.js), through the inspector.
 let session = null;
-const post = (method, params = {}) => new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+const post = (method, params = {}) =>
+  new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
 
 async function startProfile() {
   session = new Session();
@@ -78,7 +80,14 @@ function heapSummary() {
   const mb = (bytes) => Math.round((bytes / 1048576) * 10) / 10;
   const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, mb(s.space_size)]));
   const usage = process.memoryUsage();
-  return { heapTotalMB: mb(usage.heapTotal), heapUsedMB: mb(usage.heapUsed), externalMB: mb(usage.external), newSpaceMB: spaces.new_space ?? null, oldSpaceMB: spaces.old_space ?? null, codeSpaceMB: spaces.code_space ?? null };
+  return {
+    heapTotalMB: mb(usage.heapTotal),
+    heapUsedMB: mb(usage.heapUsed),
+    externalMB: mb(usage.external),
+    newSpaceMB: spaces.new_space ?? null,
+    oldSpaceMB: spaces.old_space ?? null,
+    codeSpaceMB: spaces.code_space ?? null,
+  };
 }
 
 /** Closes `close()` on 'stop' over IPC, SIGTERM or SIGINT, and when the parent goes away. */

@@ -16,7 +16,14 @@ export function evaluateTargets(r) {
   add('verify_non200', 'TOTP verify non-200 answers ≤ 0.1 %', s.verify.non200Percent, 0.1, (v, x) => v <= x, '%');
   add('logins_vs_argon2_ceiling', 'password logins/s ≥ 0.9 × argon2id ceiling', s.login.ratioToCeiling, 0.9, (v, x) => v >= x, '×');
   add('healthz_p99_during_logins', 'GET /healthz p99 during the login storm < 25 ms', s.login.healthz?.p99Ms ?? null, 25, (v, x) => v < x, 'ms');
-  add('event_loop_p99_during_logins', 'server event-loop delay p99 during the login storm < 20 ms', s.login.eventLoop?.p99Ms ?? null, 20, (v, x) => v < x, 'ms');
+  add(
+    'event_loop_p99_during_logins',
+    'server event-loop delay p99 during the login storm < 20 ms',
+    s.login.eventLoop?.p99Ms ?? null,
+    20,
+    (v, x) => v < x,
+    'ms',
+  );
   add('scale_session_p99', 'session p99 at the large size ≤ 1.2 × at 10k', r.scale.sessionP99Ratio, 1.2, (v, x) => v <= x, '×');
   add('scale_verify_p99', 'verify p99 at the large size ≤ 1.2 × at 10k', r.scale.verifyP99Ratio, 1.2, (v, x) => v <= x, '×');
   add('verify_vs_better_auth', 'TOTP verify req/s ≥ 20 × better-auth two-factor', s.peer?.ratioOursToPeer ?? null, 20, (v, x) => v >= x, '×');
@@ -33,21 +40,90 @@ export function tableRows(r) {
   const target = (id) => r.targets.find((x) => x.id === id);
   const row = (name, m, ratioText, targetIds, targetText) => {
     const passes = targetIds.map((id) => target(id)?.pass ?? null);
-    const result = passes.length === 0 ? '' : passes.includes(false) ? 'FAIL' : passes.every((p) => p === null) ? 'n/a' : passes.includes(null) ? 'PASS*' : 'PASS';
-    return [name, fmt(m?.rps), fmt(m?.p50Ms, 2), fmt(m?.p99Ms, 2), m ? fmt(m.non2xx ?? m.failures, 0) : '', fmt(m?.rssPeakMB), fmt(m?.eventLoop?.p99Ms, 2), m?.cpuMsPerRequest === undefined ? '' : fmt(m.cpuMsPerRequest, 2), ratioText, targetText, result];
+    const result =
+      passes.length === 0 ? '' : passes.includes(false) ? 'FAIL' : passes.every((p) => p === null) ? 'n/a' : passes.includes(null) ? 'PASS*' : 'PASS';
+    return [
+      name,
+      fmt(m?.rps),
+      fmt(m?.p50Ms, 2),
+      fmt(m?.p99Ms, 2),
+      m ? fmt(m.non2xx ?? m.failures, 0) : '',
+      fmt(m?.rssPeakMB),
+      fmt(m?.eventLoop?.p99Ms, 2),
+      m?.cpuMsPerRequest === undefined ? '' : fmt(m.cpuMsPerRequest, 2),
+      ratioText,
+      targetText,
+      result,
+    ];
   };
   const rows = [];
   rows.push(row('baseline GET /bench/baseline', s.baseline, '1.00 × baseline', [], ''));
-  rows.push(row(`session GET /api/v1/session (${s.session.preparedSessions} cookies)`, s.session, `${fmt(s.session.ratioToBaseline, 2)} × baseline`, ['authenticated_vs_baseline'], '≥ 0.5'));
-  rows.push(row(`verify POST …/verify TOTP (${s.verify.requests} of ${s.verify.preparedChallenges} challenges)`, s.verify, `${fmt(s.verify.ratioToBaseline, 2)} × baseline`, ['verify_vs_baseline', 'verify_non200'], '≥ 0.2, non-200 ≈ 0'));
-  rows.push(row('login POST /api/v1/auth/login', s.login, `${fmt(s.login.ratioToCeiling, 2)} × ceiling ${fmt(r.argon2.ceilingPerSecond)}/s`, ['logins_vs_argon2_ceiling', 'event_loop_p99_during_logins'], '≥ 0.9, ELD p99 < 20 ms'));
+  rows.push(
+    row(
+      `session GET /api/v1/session (${s.session.preparedSessions} cookies)`,
+      s.session,
+      `${fmt(s.session.ratioToBaseline, 2)} × baseline`,
+      ['authenticated_vs_baseline'],
+      '≥ 0.5',
+    ),
+  );
+  rows.push(
+    row(
+      `verify POST …/verify TOTP (${s.verify.requests} of ${s.verify.preparedChallenges} challenges)`,
+      s.verify,
+      `${fmt(s.verify.ratioToBaseline, 2)} × baseline`,
+      ['verify_vs_baseline', 'verify_non200'],
+      '≥ 0.2, non-200 ≈ 0',
+    ),
+  );
+  rows.push(
+    row(
+      'login POST /api/v1/auth/login',
+      s.login,
+      `${fmt(s.login.ratioToCeiling, 2)} × ceiling ${fmt(r.argon2.ceilingPerSecond)}/s`,
+      ['logins_vs_argon2_ceiling', 'event_loop_p99_during_logins'],
+      '≥ 0.9, ELD p99 < 20 ms',
+    ),
+  );
   rows.push(row('  GET /healthz probe during logins', s.login.healthz, '', ['healthz_p99_during_logins'], 'p99 < 25 ms'));
   const sc = r.scale;
   const scaleLabel = sc.large ? `${sc.large.accounts} vs ${sc.reference.accounts}` : `at ${sc.reference.accounts} only`;
-  rows.push(['scale: session p99 ' + scaleLabel, '', fmt(sc.reference.sessionP50Ms, 2), fmt(sc.reference.sessionP99Ms, 2), '', '', '', '', sc.large ? `${fmt(sc.large.sessionP99Ms, 2)} ms = ${fmt(sc.sessionP99Ratio, 2)} ×` : 'run --accounts 1000000', '≤ 1.2', verdict(target('scale_session_p99').pass)]);
-  rows.push(['scale: verify p99 ' + scaleLabel, '', fmt(sc.reference.verifyP50Ms, 2), fmt(sc.reference.verifyP99Ms, 2), '', '', '', '', sc.large ? `${fmt(sc.large.verifyP99Ms, 2)} ms = ${fmt(sc.verifyP99Ratio, 2)} ×` : 'run --accounts 1000000', '≤ 1.2', verdict(target('scale_verify_p99').pass)]);
+  rows.push([
+    'scale: session p99 ' + scaleLabel,
+    '',
+    fmt(sc.reference.sessionP50Ms, 2),
+    fmt(sc.reference.sessionP99Ms, 2),
+    '',
+    '',
+    '',
+    '',
+    sc.large ? `${fmt(sc.large.sessionP99Ms, 2)} ms = ${fmt(sc.sessionP99Ratio, 2)} ×` : 'run --accounts 1000000',
+    '≤ 1.2',
+    verdict(target('scale_session_p99').pass),
+  ]);
+  rows.push([
+    'scale: verify p99 ' + scaleLabel,
+    '',
+    fmt(sc.reference.verifyP50Ms, 2),
+    fmt(sc.reference.verifyP99Ms, 2),
+    '',
+    '',
+    '',
+    '',
+    sc.large ? `${fmt(sc.large.verifyP99Ms, 2)} ms = ${fmt(sc.verifyP99Ratio, 2)} ×` : 'run --accounts 1000000',
+    '≤ 1.2',
+    verdict(target('scale_verify_p99').pass),
+  ]);
   if (s.peer) {
-    rows.push(row(`peer better-auth verify-totp (${s.peer.requests} of ${s.peer.preparedSignIns} sign-ins)`, s.peer, `ours/peer ${fmt(s.peer.ratioOursToPeer, 1)} ×`, ['verify_vs_better_auth'], '≥ 20'));
+    rows.push(
+      row(
+        `peer better-auth verify-totp (${s.peer.requests} of ${s.peer.preparedSignIns} sign-ins)`,
+        s.peer,
+        `ours/peer ${fmt(s.peer.ratioOursToPeer, 1)} ×`,
+        ['verify_vs_better_auth'],
+        '≥ 20',
+      ),
+    );
   } else {
     rows.push(['peer better-auth verify-totp', '', '', '', '', '', '', '', 'skipped', '≥ 20', 'n/a']);
   }
@@ -60,17 +136,28 @@ export const HEADER = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'RSS 
 export function textTable(rows) {
   const all = [HEADER, ...rows];
   const widths = HEADER.map((_, c) => Math.max(...all.map((r) => String(r[c]).length)));
-  const line = (r) => r.map((cell, c) => (c === 0 || c >= 8 ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]))).join('  ').trimEnd();
+  const line = (r) =>
+    r
+      .map((cell, c) => (c === 0 || c >= 8 ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c])))
+      .join('  ')
+      .trimEnd();
   return [line(HEADER), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
 export function markdownTable(rows) {
   const esc = (c) => String(c).replace(/\|/g, '\\|');
-  return [`| ${HEADER.join(' | ')} |`, `|${HEADER.map((_, i) => (i === 0 || i >= 8 ? ' --- ' : ' ---: ')).join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+  return [
+    `| ${HEADER.join(' | ')} |`,
+    `|${HEADER.map((_, i) => (i === 0 || i >= 8 ? ' --- ' : ' ---: ')).join('|')}|`,
+    ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+  ].join('\n');
 }
 
 export function targetLines(targets) {
-  return targets.map((t) => `  ${verdict(t.pass).padEnd(4)}  ${t.description}: ${t.value === null || t.value === undefined ? 'not measured' : `${t.value}${t.unit === '×' ? ' ×' : ` ${t.unit}`}`}`);
+  return targets.map(
+    (t) =>
+      `  ${verdict(t.pass).padEnd(4)}  ${t.description}: ${t.value === null || t.value === undefined ? 'not measured' : `${t.value}${t.unit === '×' ? ' ×' : ` ${t.unit}`}`}`,
+  );
 }
 
 export function notes(r) {
@@ -83,10 +170,18 @@ export function notes(r) {
     );
   }
   const rp = r.replay;
-  if (rp?.ours) lines.push(`replayed TOTP code (second login, same code): mpp-2fa answered ${rp.ours.replayStatus} (${rp.ours.replayAccepted ? 'ACCEPTED' : 'refused'})`);
-  if (rp?.peer) lines.push(`replayed TOTP code (second sign-in, same code): better-auth answered ${rp.peer.replayStatus} (${rp.peer.replayAccepted ? 'ACCEPTED' : 'refused'})`);
-  lines.push(`argon2id single hash ${fmt(r.argon2.singleHashMs, 1)} ms (fastest of ${r.argon2.samplesMs.length}, median ${fmt(r.argon2.medianHashMs, 1)} ms) × ${r.argon2.cores} cores → ceiling ${fmt(r.argon2.ceilingPerSecond)} logins/s`);
-  lines.push(`load average at start ${r.machine.loadAverageStart.map((x) => x.toFixed(2)).join(' ')}, at end ${r.machine.loadAverageEnd.map((x) => x.toFixed(2)).join(' ')} (${r.machine.cores} cores; client and server share them)`);
+  if (rp?.ours)
+    lines.push(`replayed TOTP code (second login, same code): mpp-2fa answered ${rp.ours.replayStatus} (${rp.ours.replayAccepted ? 'ACCEPTED' : 'refused'})`);
+  if (rp?.peer)
+    lines.push(
+      `replayed TOTP code (second sign-in, same code): better-auth answered ${rp.peer.replayStatus} (${rp.peer.replayAccepted ? 'ACCEPTED' : 'refused'})`,
+    );
+  lines.push(
+    `argon2id single hash ${fmt(r.argon2.singleHashMs, 1)} ms (fastest of ${r.argon2.samplesMs.length}, median ${fmt(r.argon2.medianHashMs, 1)} ms) × ${r.argon2.cores} cores → ceiling ${fmt(r.argon2.ceilingPerSecond)} logins/s`,
+  );
+  lines.push(
+    `load average at start ${r.machine.loadAverageStart.map((x) => x.toFixed(2)).join(' ')}, at end ${r.machine.loadAverageEnd.map((x) => x.toFixed(2)).join(' ')} (${r.machine.cores} cores; client and server share them)`,
+  );
   return lines;
 }
 

@@ -58,7 +58,9 @@ export function progressBar(label, total) {
       if (tty) {
         const width = 30;
         const filled = Math.round(fraction * width);
-        process.stderr.write(`\r  ${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${done}/${total} ${seconds}s`);
+        process.stderr.write(
+          `\r  ${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${done}/${total} ${seconds}s`,
+        );
         if (done >= total) process.stderr.write('\n');
       } else {
         const decile = Math.floor(fraction * 10);
@@ -100,7 +102,9 @@ export function seedSqlite(file, plan, Database) {
     // The rows are consistent by construction; checking each reference costs a lookup per row.
     db.pragma('foreign_keys = OFF');
     const { now, passwordHash } = plan;
-    db.prepare('INSERT INTO super_apps (id, name, two_factor_required, primary_method, secondary_method, allow_deactivation, created_at) VALUES (?, ?, 0, ?, NULL, 1, ?)').run(SUPER_APP_ID, 'Bench Super App', 'totp', now);
+    db.prepare(
+      'INSERT INTO super_apps (id, name, two_factor_required, primary_method, secondary_method, allow_deactivation, created_at) VALUES (?, ?, 0, ?, NULL, 1, ?)',
+    ).run(SUPER_APP_ID, 'Bench Super App', 'totp', now);
     db.prepare('INSERT INTO workspaces (id, super_app_id, name, created_at) VALUES (?, ?, ?, ?)').run(WORKSPACE_ID, SUPER_APP_ID, 'Bench Workspace', now);
     const insertAccount = db.prepare(
       'INSERT INTO accounts (id, email, email_key, name, password_hash, totp_last_step, second_factor_failures, second_factor_locked_until, email_code_sent_at, created_at) VALUES (?, ?, ?, ?, ?, NULL, 0, NULL, NULL, ?)',
@@ -133,8 +137,16 @@ export function seedSqlite(file, plan, Database) {
 /** Seeds a migrated PostgreSQL database (`client` is a connected pg.Client). */
 export async function seedPostgres(client, plan) {
   const { now, passwordHash } = plan;
-  await client.query('INSERT INTO super_apps (id, name, two_factor_required, primary_method, secondary_method, allow_deactivation, created_at) VALUES ($1, $2, 0, $3, NULL, 1, $4)', [SUPER_APP_ID, 'Bench Super App', 'totp', now]);
-  await client.query('INSERT INTO workspaces (id, super_app_id, name, created_at) VALUES ($1, $2, $3, $4)', [WORKSPACE_ID, SUPER_APP_ID, 'Bench Workspace', now]);
+  await client.query(
+    'INSERT INTO super_apps (id, name, two_factor_required, primary_method, secondary_method, allow_deactivation, created_at) VALUES ($1, $2, 0, $3, NULL, 1, $4)',
+    [SUPER_APP_ID, 'Bench Super App', 'totp', now],
+  );
+  await client.query('INSERT INTO workspaces (id, super_app_id, name, created_at) VALUES ($1, $2, $3, $4)', [
+    WORKSPACE_ID,
+    SUPER_APP_ID,
+    'Bench Workspace',
+    now,
+  ]);
   const bar = progressBar('seeding accounts', plan.accounts);
   bar.update(0);
   for (const [start, end] of batches(plan.accounts)) {

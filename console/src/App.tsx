@@ -42,7 +42,9 @@ function SessionGate() {
     case 'loading':
       return (
         <main className="login-page" style={{ alignItems: 'center', justifyContent: 'center' }}>
-          <Spin size="large" tip="Loading the console…"><div style={{ width: 200, height: 80 }} /></Spin>
+          <Spin size="large" tip="Loading the console…">
+            <div style={{ width: 200, height: 80 }} />
+          </Spin>
         </main>
       );
     case 'anonymous':
@@ -50,16 +52,27 @@ function SessionGate() {
     case 'unavailable':
       return (
         <main className="login-page" style={{ alignItems: 'center', justifyContent: 'center' }}>
-          <Result status="warning" title="The console could not load" subTitle={state.message}
-            extra={<Button type="primary" onClick={() => { setState({ status: 'loading' }); void loadSession(); }}>Try again</Button>} />
+          <Result
+            status="warning"
+            title="The console could not load"
+            subTitle={state.message}
+            extra={
+              <Button
+                type="primary"
+                onClick={() => {
+                  setState({ status: 'loading' });
+                  void loadSession();
+                }}
+              >
+                Try again
+              </Button>
+            }
+          />
         </main>
       );
     case 'signed-in':
       if (state.chooseWorkspace) return <WorkspacePickerPage session={state.session} onPicked={() => void loadSession()} />;
-      return (
-        <Shell session={state.session} onSignedOut={() => setState({ status: 'anonymous' })}
-          onSessionChanged={() => void loadSession()} />
-      );
+      return <Shell session={state.session} onSignedOut={() => setState({ status: 'anonymous' })} onSessionChanged={() => void loadSession()} />;
   }
 }
 

@@ -1,7 +1,19 @@
 import { api } from './api';
 import type {
-  AccountTwoFactor, ActivationResult, ChallengeMethod, EmailCodeSent, LoginResult, MemberList, ReauthenticationResult,
-  RecoveryCodesResult, Session, StepUpResult, TotpSecret, TwoFactorOff, TwoFactorPolicy, VerifyResult,
+  AccountTwoFactor,
+  ActivationResult,
+  ChallengeMethod,
+  EmailCodeSent,
+  LoginResult,
+  MemberList,
+  ReauthenticationResult,
+  RecoveryCodesResult,
+  Session,
+  StepUpResult,
+  TotpSecret,
+  TwoFactorOff,
+  TwoFactorPolicy,
+  VerifyResult,
 } from './types';
 
 /** Every HTTP call the console makes, one function per endpoint of API.md. */
@@ -13,19 +25,15 @@ export const fetchSession = () => api<Session>('GET', '/api/v1/session');
 export const logIn = (email: string, password: string, workspaceId?: string) =>
   api<LoginResult>('POST', '/api/v1/auth/login', workspaceId ? { email, password, workspaceId } : { email, password });
 
-export const switchWorkspace = (workspaceId: string) =>
-  api<StepUpResult>('POST', '/api/v1/session/workspace', { workspaceId });
+export const switchWorkspace = (workspaceId: string) => api<StepUpResult>('POST', '/api/v1/session/workspace', { workspaceId });
 
-export const stepUpSuperApp = (superAppId: string) =>
-  api<StepUpResult>('POST', `/api/v1/super-apps/${seg(superAppId)}/step-up`);
+export const stepUpSuperApp = (superAppId: string) => api<StepUpResult>('POST', `/api/v1/super-apps/${seg(superAppId)}/step-up`);
 
 export const logOut = () => api<void>('POST', '/api/v1/auth/logout');
 
-export const sendChallengeEmailCode = (challengeId: string) =>
-  api<EmailCodeSent>('POST', `/api/v1/auth/challenges/${seg(challengeId)}/email-code`);
+export const sendChallengeEmailCode = (challengeId: string) => api<EmailCodeSent>('POST', `/api/v1/auth/challenges/${seg(challengeId)}/email-code`);
 
-export const startChallengeEnrollment = (challengeId: string) =>
-  api<TotpSecret>('POST', `/api/v1/auth/challenges/${seg(challengeId)}/enrollment`);
+export const startChallengeEnrollment = (challengeId: string) => api<TotpSecret>('POST', `/api/v1/auth/challenges/${seg(challengeId)}/enrollment`);
 
 export const verifyChallenge = (challengeId: string, method: ChallengeMethod, code: string) =>
   api<VerifyResult>('POST', `/api/v1/auth/challenges/${seg(challengeId)}/verify`, { method, code });
@@ -34,11 +42,9 @@ export const fetchAccountTwoFactor = () => api<AccountTwoFactor>('GET', '/api/v1
 
 export const startActivation = () => api<TotpSecret>('POST', '/api/v1/account/two-factor/activation');
 
-export const verifyActivation = (code: string) =>
-  api<ActivationResult>('POST', '/api/v1/account/two-factor/activation/verify', { code });
+export const verifyActivation = (code: string) => api<ActivationResult>('POST', '/api/v1/account/two-factor/activation/verify', { code });
 
-export const sendDeactivationEmailCode = () =>
-  api<EmailCodeSent>('POST', '/api/v1/account/two-factor/deactivation/email-code');
+export const sendDeactivationEmailCode = () => api<EmailCodeSent>('POST', '/api/v1/account/two-factor/deactivation/email-code');
 
 export const deactivateTwoFactor = (password: string, method: 'totp' | 'email' | 'recovery_code', code: string) =>
   api<TwoFactorOff>('POST', '/api/v1/account/two-factor/deactivation', { password, method, code });
@@ -46,17 +52,14 @@ export const deactivateTwoFactor = (password: string, method: 'totp' | 'email' |
 export const regenerateRecoveryCodes = (password: string, code: string) =>
   api<RecoveryCodesResult>('POST', '/api/v1/account/two-factor/recovery-codes', { password, code });
 
-export const fetchTwoFactorPolicy = (superAppId: string) =>
-  api<TwoFactorPolicy>('GET', `/api/v1/super-apps/${seg(superAppId)}/two-factor-policy`);
+export const fetchTwoFactorPolicy = (superAppId: string) => api<TwoFactorPolicy>('GET', `/api/v1/super-apps/${seg(superAppId)}/two-factor-policy`);
 
 export const saveTwoFactorPolicy = (superAppId: string, policy: TwoFactorPolicy) =>
   api<TwoFactorPolicy>('PUT', `/api/v1/super-apps/${seg(superAppId)}/two-factor-policy`, policy);
 
-export const fetchMembers = (workspaceId: string) =>
-  api<MemberList>('GET', `/api/v1/workspaces/${seg(workspaceId)}/members`);
+export const fetchMembers = (workspaceId: string) => api<MemberList>('GET', `/api/v1/workspaces/${seg(workspaceId)}/members`);
 
 export const resetMemberTwoFactor = (workspaceId: string, accountId: string) =>
   api<TwoFactorOff>('POST', `/api/v1/workspaces/${seg(workspaceId)}/members/${seg(accountId)}/two-factor/reset`);
 
-export const reauthenticate = (password: string) =>
-  api<ReauthenticationResult>('POST', '/api/v1/session/reauthenticate', { password });
+export const reauthenticate = (password: string) => api<ReauthenticationResult>('POST', '/api/v1/session/reauthenticate', { password });

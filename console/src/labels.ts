@@ -27,5 +27,4 @@ export function formatSeconds(seconds: number): string {
 }
 
 /** Secret key in groups of four for reading aloud or typing: "JBSW Y3DP EHPK 3PXP". */
-export const groupSecret = (secret: string): string =>
-  secret.replace(/\s+/g, '').replace(/(.{4})(?=.)/g, '$1 ');
+export const groupSecret = (secret: string): string => secret.replace(/\s+/g, '').replace(/(.{4})(?=.)/g, '$1 ');

@@ -92,7 +92,8 @@ export const PHRASES = {
     super_app_second_factor_title: '{{superApp}} requires two-factor authentication',
     super_app_second_factor_description: 'This session has not passed the second factor {{superApp}} asks for. Verify to manage it.',
     own_second_factor_title: 'Activate your own two-factor authentication first',
-    own_second_factor_description: "Changing a super app's policy or resetting a member's two-factor authentication needs a session that passed a second factor.",
+    own_second_factor_description:
+      "Changing a super app's policy or resetting a member's two-factor authentication needs a session that passed a second factor.",
   },
 };
 

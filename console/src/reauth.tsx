@@ -8,8 +8,7 @@ export type WithReauth = <T>(action: () => Promise<T>) => Promise<T>;
 const ReauthContext = createContext<WithReauth>((action) => action());
 
 /** Thrown when the user closes "Confirm your password" instead of confirming. */
-export const reauthenticationCancelled = () =>
-  new ApiError(0, 'reauthentication_cancelled', { title: 'Password confirmation was cancelled' });
+export const reauthenticationCancelled = () => new ApiError(0, 'reauthentication_cancelled', { title: 'Password confirmation was cancelled' });
 
 interface Pending {
   resolve: () => void;
@@ -23,28 +22,39 @@ export function ReauthProvider({ children }: { children: ReactNode }) {
 
   // Calls that hit the requirement together share one password prompt.
   const askPassword = useCallback(() => {
-    waiting.current ??= new Promise<void>((resolve, reject) => setPending({ resolve, reject }))
-      .finally(() => { waiting.current = null; });
+    waiting.current ??= new Promise<void>((resolve, reject) => setPending({ resolve, reject })).finally(() => {
+      waiting.current = null;
+    });
     return waiting.current;
   }, []);
 
-  const withReauth = useCallback<WithReauth>(async (action) => {
-    try {
-      return await action();
-    } catch (failure) {
-      if (!isApiError(failure, 'reauthentication_required')) throw failure;
-      await askPassword();
-      return action();
-    }
-  }, [askPassword]);
+  const withReauth = useCallback<WithReauth>(
+    async (action) => {
+      try {
+        return await action();
+      } catch (failure) {
+        if (!isApiError(failure, 'reauthentication_required')) throw failure;
+        await askPassword();
+        return action();
+      }
+    },
+    [askPassword],
+  );
 
   return (
     <ReauthContext.Provider value={withReauth}>
       {children}
       {pending && (
         <ReauthDialog
-          onConfirmed={() => { pending.resolve(); setPending(null); }}
-          onCancelled={() => { pending.reject(reauthenticationCancelled()); setPending(null); }} />
+          onConfirmed={() => {
+            pending.resolve();
+            setPending(null);
+          }}
+          onCancelled={() => {
+            pending.reject(reauthenticationCancelled());
+            setPending(null);
+          }}
+        />
       )}
     </ReauthContext.Provider>
   );

@@ -54,8 +54,15 @@ export function useStepUp(onDone: () => void): StepUp {
   };
 
   const element = pending ? (
-    <Modal open title={pending.title} footer={null} onCancel={() => (pending.recoveryCodes ? finish() : cancel())}
-      maskClosable={false} destroyOnHidden width={pending.challenge.methods.includes('totp_enrollment') ? 640 : 480}>
+    <Modal
+      open
+      title={pending.title}
+      footer={null}
+      onCancel={() => (pending.recoveryCodes ? finish() : cancel())}
+      maskClosable={false}
+      destroyOnHidden
+      width={pending.challenge.methods.includes('totp_enrollment') ? 640 : 480}
+    >
       {pending.recoveryCodes ? (
         <Suspense fallback={<Skeleton active />}>
           <RecoveryCodes codes={pending.recoveryCodes} onDone={finish} />

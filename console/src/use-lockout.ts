@@ -37,12 +37,15 @@ const TOO_MANY_ATTEMPTS: readonly ProblemCode[] = ['too_many_attempts'];
  */
 export function useLockout(codes: readonly ProblemCode[] = TOO_MANY_ATTEMPTS): Lockout {
   const [secondsLeft, start] = useCountdown();
-  const lockOn = useCallback((error: unknown): boolean => {
-    // isApiError with no codes matches any ApiError: an empty list must lock on nothing.
-    if (codes.length === 0 || !isApiError(error, ...codes)) return false;
-    start(lockoutSeconds(error));
-    return true;
-  }, [codes, start]);
+  const lockOn = useCallback(
+    (error: unknown): boolean => {
+      // isApiError with no codes matches any ApiError: an empty list must lock on nothing.
+      if (codes.length === 0 || !isApiError(error, ...codes)) return false;
+      start(lockoutSeconds(error));
+      return true;
+    },
+    [codes, start],
+  );
   const locked = secondsLeft > 0;
   const message = locked ? phrase('notice.locked_out', { time: formatSeconds(secondsLeft) }) : undefined;
   return { secondsLeft, locked, message, lockOn, start };

@@ -17,11 +17,24 @@ export function useResource<T>(load: () => Promise<T>, key: string): Resource<T>
   useEffect(() => {
     let current = true;
     setLoading(true);
-    load().then(
-      (value) => { if (current) { setData(value); setError(undefined); } },
-      (failure: unknown) => { if (current) setError(failure); },
-    ).finally(() => { if (current) setLoading(false); });
-    return () => { current = false; };
+    load()
+      .then(
+        (value) => {
+          if (current) {
+            setData(value);
+            setError(undefined);
+          }
+        },
+        (failure: unknown) => {
+          if (current) setError(failure);
+        },
+      )
+      .finally(() => {
+        if (current) setLoading(false);
+      });
+    return () => {
+      current = false;
+    };
     // `load` is recreated each render; `key` names what it fetches.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, generation]);

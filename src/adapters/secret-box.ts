@@ -43,7 +43,8 @@ export function createSecretBox(keys: Buffer[]): SecretBox {
     open(sealed, context) {
       const [version, id, iv, body, tag] = sealed.split('.');
       const key = id ? byId.get(id) : undefined;
-      if (version !== VERSION || !key || iv === undefined || body === undefined || tag === undefined) throw new Error('sealed secret is malformed or its key is unknown');
+      if (version !== VERSION || !key || iv === undefined || body === undefined || tag === undefined)
+        throw new Error('sealed secret is malformed or its key is unknown');
       const authTag = Buffer.from(tag, 'base64url');
       // A full 16-byte tag only: GCM would otherwise accept a truncated, easier-to-forge tag.
       if (authTag.length !== AUTH_TAG_BYTES) throw new Error('sealed secret is malformed');

@@ -64,11 +64,19 @@ const COMMANDS: Record<string, { flags: string[]; booleans?: string[]; run: Comm
       return { ...(await updatePolicy(rt.deps, need(f, 'super-app'), changes)) };
     },
   },
-  'super-app add-admin': { flags: ['super-app', 'email'], run: (rt, f) => addSuperAppAdmin(rt.deps, { superAppId: need(f, 'super-app'), email: need(f, 'email') }) },
+  'super-app add-admin': {
+    flags: ['super-app', 'email'],
+    run: (rt, f) => addSuperAppAdmin(rt.deps, { superAppId: need(f, 'super-app'), email: need(f, 'email') }),
+  },
   'workspace create': { flags: ['super-app', 'name'], run: (rt, f) => createWorkspace(rt.deps, need(f, 'super-app'), need(f, 'name')) },
   'member add': {
     flags: ['workspace', 'email', 'role'],
-    run: (rt, f) => addMember(rt.deps, { workspaceId: need(f, 'workspace'), email: need(f, 'email'), role: oneOf(f, 'role', ['admin', 'developer'] as const) ?? need(f, 'role') as Role }),
+    run: (rt, f) =>
+      addMember(rt.deps, {
+        workspaceId: need(f, 'workspace'),
+        email: need(f, 'email'),
+        role: oneOf(f, 'role', ['admin', 'developer'] as const) ?? (need(f, 'role') as Role),
+      }),
   },
   'account create': {
     flags: ['email', 'name'],
@@ -124,7 +132,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     throw error;
   }
   if (words[0] === 'serve') return serve(argv.slice(1), config, out);
-  const name = COMMANDS[`${words[0]} ${words[1]}`] ? `${words[0]} ${words[1]}` : words[0] ?? '';
+  const name = COMMANDS[`${words[0]} ${words[1]}`] ? `${words[0]} ${words[1]}` : (words[0] ?? '');
   const command = COMMANDS[name];
   if (!command) return reportError(out, new UsageError(`unknown command "${words.slice(0, 2).join(' ')}"`));
   let flags: Flags;

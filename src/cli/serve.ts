@@ -19,7 +19,11 @@ export const CONSOLE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '
 export async function serve(args: string[], config: Config, out: Output): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string' }, 'no-demo': { type: 'boolean' }, json: { type: 'boolean' }, bench: { type: 'boolean' } }, strict: true }));
+    ({ values } = parseArgs({
+      args,
+      options: { port: { type: 'string' }, host: { type: 'string' }, 'no-demo': { type: 'boolean' }, json: { type: 'boolean' }, bench: { type: 'boolean' } },
+      strict: true,
+    }));
   } catch (error) {
     return reportError(out, new UsageError((error as Error).message));
   }
@@ -30,7 +34,13 @@ export async function serve(args: string[], config: Config, out: Output): Promis
   const runtime = await openRuntime(config, { server: true });
   const demo = values['no-demo'] ? null : await seedDemoIfEmpty(runtime.deps);
   await prepareLogin(runtime.deps);
-  const app = await buildApp(runtime.deps, { publicUrl: config.publicUrl, logger: runtime.logger.level === 'silent' ? false : { level: runtime.logger.level }, consoleDir: CONSOLE_DIR, trustProxy: config.trustProxy, benchRoutes: values.bench === true });
+  const app = await buildApp(runtime.deps, {
+    publicUrl: config.publicUrl,
+    logger: runtime.logger.level === 'silent' ? false : { level: runtime.logger.level },
+    consoleDir: CONSOLE_DIR,
+    trustProxy: config.trustProxy,
+    benchRoutes: values.bench === true,
+  });
   const address = await app.listen({ port, host });
   const url = config.publicUrl ?? address.replace('://127.0.0.1', '://localhost');
 

@@ -16,7 +16,10 @@ export const ERROR_CATALOGUE = {
   deactivation_not_allowed: { status: 403, title: 'A super app you belong to does not allow deactivating two-factor authentication' },
   cross_origin_request: { status: 403, title: 'Cross-origin requests are not allowed' },
   second_factor_required_for_super_app: { status: 403, title: 'This super app requires a second factor that this session has not passed' },
-  admin_second_factor_required: { status: 403, title: 'Verify a second factor in this session before changing a policy or resetting two-factor authentication' },
+  admin_second_factor_required: {
+    status: 403,
+    title: 'Verify a second factor in this session before changing a policy or resetting two-factor authentication',
+  },
   reset_forbidden_by_super_app: { status: 403, title: 'Another super app this member belongs to does not allow turning off their two-factor authentication' },
   email_code_required: { status: 403, title: 'Enter the code we emailed you before setting up an authenticator' },
   not_found: { status: 404, title: 'Not found' },

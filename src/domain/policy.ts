@@ -51,9 +51,7 @@ export function decideLogin(input: { ownTotpActive: boolean; policy: TwoFactorPo
   const { policy } = input;
   if (!policy.required) return { kind: 'authenticated' };
   const asChallengeMethod = (m: PolicyMethod): ChallengeMethod => (m === 'totp' ? 'totp_enrollment' : 'email');
-  const methods = [policy.primaryMethod, policy.secondaryMethod]
-    .filter((m): m is PolicyMethod => m !== null)
-    .map(asChallengeMethod);
+  const methods = [policy.primaryMethod, policy.secondaryMethod].filter((m): m is PolicyMethod => m !== null).map(asChallengeMethod);
   const primaryMethod = asChallengeMethod(policy.primaryMethod);
   const kind = primaryMethod === 'totp_enrollment' ? 'enrollment_required' : 'second_factor_required';
   return { kind, methods: [...new Set(methods)], primaryMethod, reason: 'super_app_policy' };

@@ -51,12 +51,7 @@ export function generateTotpCode(key: Uint8Array, instant: Date): string {
  * Step (current, then ±window per RFC 6238 §5.2) whose code equals `code`; null if none.
  * The comparison inside otpauth is constant-time.
  */
-export function matchTotpStep(
-  key: Uint8Array,
-  code: string,
-  instant: Date,
-  windowSteps: number = TOTP_WINDOW_STEPS,
-): number | null {
+export function matchTotpStep(key: Uint8Array, code: string, instant: Date, windowSteps: number = TOTP_WINDOW_STEPS): number | null {
   const delta = totpFor(key).validate({ token: code, timestamp: instant.getTime(), window: windowSteps });
   return delta === null ? null : totpStepAt(instant) + delta;
 }

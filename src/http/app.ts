@@ -71,14 +71,15 @@ const API_TAGS = [
 export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<HttpApp> {
   const headers = securityHeaders(options.publicUrl?.startsWith('https://') ?? false);
   const app = Fastify({
-    logger: options.logger === undefined || options.logger === false
-      ? false
-      : {
-          ...(typeof options.logger === 'object' ? options.logger : {}),
-          serializers: {
-            req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), ip: req.ip }),
+    logger:
+      options.logger === undefined || options.logger === false
+        ? false
+        : {
+            ...(typeof options.logger === 'object' ? options.logger : {}),
+            serializers: {
+              req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), ip: req.ip }),
+            },
           },
-        },
     bodyLimit: BODY_LIMIT_BYTES,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     return503OnClosing: true,
@@ -135,7 +136,9 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ht
       },
       servers: [serverOf(options.publicUrl)],
       tags: API_TAGS,
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: cookiePolicy.name, description: 'The session cookie set by a sign-in' } } },
+      components: {
+        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: cookiePolicy.name, description: 'The session cookie set by a sign-in' } },
+      },
     },
   });
 

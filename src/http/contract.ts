@@ -54,10 +54,7 @@ export const VerifyResult = Type.Object(
   { description: 'Signed in (a new session cookie)' },
 );
 
-export const EmailCodeSent = Type.Object(
-  { sentTo: Type.String(), resendAfterSeconds: Type.Integer() },
-  { description: 'An email code was sent' },
-);
+export const EmailCodeSent = Type.Object({ sentTo: Type.String(), resendAfterSeconds: Type.Integer() }, { description: 'An email code was sent' });
 export const PendingTotp = Type.Object(
   { secret: Type.String({ description: 'Base32 key' }), otpauthUri: Type.String(), expiresAt: DateTime },
   { description: 'A pending authenticator secret' },

@@ -8,7 +8,10 @@ export function sendProblem(reply: FastifyReply, code: ErrorCode, extra: Record<
   if (typeof retryAfter === 'number') reply.header('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
   const body: Record<string, unknown> = { type: 'about:blank', status, code, title };
   if (detail && detail !== title) body.detail = detail;
-  return reply.code(status).type('application/problem+json').send({ ...body, ...extra });
+  return reply
+    .code(status)
+    .type('application/problem+json')
+    .send({ ...body, ...extra });
 }
 
 /** Fastify's own client-error codes, mapped onto the catalogue. */
@@ -33,7 +36,12 @@ const POSTGRES_INPUT_ERRORS: Record<string, ErrorCode> = {
 export function handleError(error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof AppError) return sendProblem(reply, error.code, error.extra, error.message);
   if ('validation' in error && error.validation) {
-    return sendProblem(reply, 'invalid_request', {}, `${error.validationContext ?? 'request'}${error.validation[0]?.instancePath ?? ''} ${error.validation[0]?.message ?? 'is invalid'}`.trim());
+    return sendProblem(
+      reply,
+      'invalid_request',
+      {},
+      `${error.validationContext ?? 'request'}${error.validation[0]?.instancePath ?? ''} ${error.validation[0]?.message ?? 'is invalid'}`.trim(),
+    );
   }
   const mapped = error.code ? (FASTIFY_CODES[error.code] ?? POSTGRES_INPUT_ERRORS[error.code]) : undefined;
   if (mapped) return sendProblem(reply, mapped);

@@ -110,7 +110,8 @@ export async function verifyActivation(deps: Deps, actor: Actor, code: string): 
 async function assertDeactivationAllowed(deps: Deps, accountId: string): Promise<void> {
   const { forbiddenBy } = await superAppPolicies(deps, accountId);
   const [first] = forbiddenBy;
-  if (first) throw new AppError('deactivation_not_allowed', { superApp: first, forbiddenBy }, `${first.name} does not allow deactivating two-factor authentication`);
+  if (first)
+    throw new AppError('deactivation_not_allowed', { superApp: first, forbiddenBy }, `${first.name} does not allow deactivating two-factor authentication`);
 }
 
 async function activeAccountOrThrow(deps: Deps, accountId: string): Promise<AccountRow> {
@@ -125,7 +126,12 @@ export async function sendDeactivationEmailCode(deps: Deps, actor: Actor): Promi
   const account = await activeAccountOrThrow(deps, actor.accountId);
   await assertDeactivationAllowed(deps, account.id);
   assertSecondFactorUnlocked(deps, account);
-  return sendEmailCode(deps, account, { purpose: 'deactivation', challengeId: null, workspaceId: null, forWhat: 'turn off two-factor authentication for your account' }, actor.context);
+  return sendEmailCode(
+    deps,
+    account,
+    { purpose: 'deactivation', challengeId: null, workspaceId: null, forWhat: 'turn off two-factor authentication for your account' },
+    actor.context,
+  );
 }
 
 /**
@@ -133,7 +139,14 @@ export async function sendDeactivationEmailCode(deps: Deps, actor: Actor): Promi
  * uses up the code, so a code authorises exactly one change. Wrong codes count towards the
  * account's lockout.
  */
-async function withVerifiedIdentity<T>(deps: Deps, account: AccountRow, password: string, proof: SecondFactorProof, actor: Actor, change: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
+async function withVerifiedIdentity<T>(
+  deps: Deps,
+  account: AccountRow,
+  password: string,
+  proof: SecondFactorProof,
+  actor: Actor,
+  change: (tx: Transaction<Database>) => Promise<T>,
+): Promise<T> {
   await verifyPassword(deps, account.email, password, actor.context);
   await markSessionAuthenticated(deps.db, actor.sessionId, deps.clock.now().toISOString());
   const outcome = await deps.db.transaction().execute(async (tx) => {
@@ -155,7 +168,11 @@ async function withVerifiedIdentity<T>(deps: Deps, account: AccountRow, password
 }
 
 /** Turns the account's 2FA off after password + a code; ends its other sessions. */
-export async function deactivateTwoFactor(deps: Deps, actor: Actor, input: { password: string; method: SecondFactorProof['method']; code: string }): Promise<void> {
+export async function deactivateTwoFactor(
+  deps: Deps,
+  actor: Actor,
+  input: { password: string; method: SecondFactorProof['method']; code: string },
+): Promise<void> {
   assertCodeShape(input.method, input.code);
   const account = await activeAccountOrThrow(deps, actor.accountId);
   await assertDeactivationAllowed(deps, account.id);

@@ -37,7 +37,11 @@ export function assertEnrollmentAllowed(challenge: ChallengeRow, method: Challen
 }
 
 /** Says in a code email what the code is for. */
-export function describeChallengeForEmail(challenge: ChallengeRow, workspace: { name: string; superApp: { name: string } } | undefined, superAppName: string | undefined): string {
+export function describeChallengeForEmail(
+  challenge: ChallengeRow,
+  workspace: { name: string; superApp: { name: string } } | undefined,
+  superAppName: string | undefined,
+): string {
   if (challenge.purpose === 'step_up') return `confirm it is you before acting on the super app "${superAppName ?? 'unknown'}"`;
   const verb = challenge.purpose === 'switch' ? 'switch to' : 'sign in to';
   return `${verb} the workspace "${workspace?.name ?? 'unknown'}" (${workspace?.superApp.name ?? ''})`;

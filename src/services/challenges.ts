@@ -3,12 +3,25 @@ import { AppError } from '../domain/errors.js';
 import { CHALLENGE_MAX_FAILURES } from '../domain/limits.js';
 import type { ChallengeMethod } from '../domain/policy.js';
 import { type Account, findAccountById, toAccount } from '../store/accounts.js';
-import { challengeMethods, completeChallenge, findChallengeById, killChallenge, markChallengeEmailPassed, reserveChallengeAttempt } from '../store/challenges.js';
+import {
+  challengeMethods,
+  completeChallenge,
+  findChallengeById,
+  killChallenge,
+  markChallengeEmailPassed,
+  reserveChallengeAttempt,
+} from '../store/challenges.js';
 import type { Transaction } from 'kysely';
 import type { AccountRow, ChallengeRow, Database } from '../store/schema.js';
 import { findSuperAppById, listMembershipsOfAccount, type MembershipView } from '../store/tenants.js';
 import { recordAudit } from './audit.js';
-import { assertChallengeOwner, assertEnrollmentAllowed, createSessionForChallenge, describeChallengeForEmail, needsEmailBeforeEnrollment } from './challenge-sessions.js';
+import {
+  assertChallengeOwner,
+  assertEnrollmentAllowed,
+  createSessionForChallenge,
+  describeChallengeForEmail,
+  needsEmailBeforeEnrollment,
+} from './challenge-sessions.js';
 import { noticeNewDevice, rememberDevice } from './devices.js';
 import type { Deps, RequestContext } from './deps.js';
 import { type EmailCodeSent, sendEmailCode } from './email-codes.js';
@@ -82,7 +95,13 @@ export async function startChallengeEnrollment(deps: Deps, token: string, code?:
 }
 
 /** Checks and uses up the challenge's emailed code and marks it passed, so enrolment may follow. */
-async function passEmailBeforeEnrollment(deps: Deps, challenge: ChallengeRow, account: AccountRow, code: string | undefined, context: RequestContext | null): Promise<void> {
+async function passEmailBeforeEnrollment(
+  deps: Deps,
+  challenge: ChallengeRow,
+  account: AccountRow,
+  code: string | undefined,
+  context: RequestContext | null,
+): Promise<void> {
   if (code === undefined) throw new AppError('email_code_required');
   assertCodeShape('email', code);
   const now = deps.clock.now().toISOString();
@@ -104,7 +123,13 @@ async function passEmailBeforeEnrollment(deps: Deps, challenge: ChallengeRow, ac
  * a new session in one transaction, so a code or challenge wins once even under races.
  * Wrong codes count against the challenge (dead at 5) and the account's lockout.
  */
-export async function verifyChallenge(deps: Deps, token: string, input: VerifyInput, context: RequestContext | null, sessionToken?: string): Promise<VerifyResult> {
+export async function verifyChallenge(
+  deps: Deps,
+  token: string,
+  input: VerifyInput,
+  context: RequestContext | null,
+  sessionToken?: string,
+): Promise<VerifyResult> {
   const { challenge, account } = await findOpenChallenge(deps, token, input.method);
   assertChallengeOwner(challenge, sessionToken);
   assertEnrollmentAllowed(challenge, input.method);
@@ -132,7 +157,13 @@ export async function verifyChallenge(deps: Deps, token: string, input: VerifyIn
       details: { method: input.method, purpose: challenge.purpose },
     });
     if (input.method === 'totp_enrollment') {
-      await recordAudit(deps, tx, { type: 'two_factor.activated', accountId: account.id, workspaceId: challenge.workspace_id, context, details: { during: 'login' } });
+      await recordAudit(deps, tx, {
+        type: 'two_factor.activated',
+        accountId: account.id,
+        workspaceId: challenge.workspace_id,
+        context,
+        details: { during: 'login' },
+      });
     }
     if (input.method === 'recovery_code') {
       await recordAudit(deps, tx, { type: 'recovery_code.used', accountId: account.id, workspaceId: challenge.workspace_id, context });
@@ -140,7 +171,8 @@ export async function verifyChallenge(deps: Deps, token: string, input: VerifyIn
     return { ok: true as const, sessionToken, device, recoveryCodes: used.recoveryCodes };
   });
 
-  if (!outcome.ok) return failVerification(deps, challenge, account, outcome.attempt, outcome.challengeAttempts, input.method, context, outcome.hints, outcome.proofOutcome);
+  if (!outcome.ok)
+    return failVerification(deps, challenge, account, outcome.attempt, outcome.challengeAttempts, input.method, context, outcome.hints, outcome.proofOutcome);
   if (input.method === 'totp_enrollment') void sendSecurityNotice(deps, account.email, 'activated');
   if (input.method === 'recovery_code') void sendSecurityNotice(deps, account.email, 'recovery_code_used');
   if (outcome.device) noticeNewDevice(deps, account.email, outcome.device, context);
@@ -194,7 +226,12 @@ async function failVerification(
   proofOutcome?: ProofOutcome,
 ): Promise<never> {
   if (challengeAttempts >= CHALLENGE_MAX_FAILURES) await killChallenge(deps.db, challenge.id);
-  const lockSeconds = await recordSecondFactorFailure(deps, account, attempt, context, { method, workspaceId: challenge.workspace_id, purpose: challenge.purpose, ...(proofOutcome && { outcome: proofOutcome }) });
+  const lockSeconds = await recordSecondFactorFailure(deps, account, attempt, context, {
+    method,
+    workspaceId: challenge.workspace_id,
+    purpose: challenge.purpose,
+    ...(proofOutcome && { outcome: proofOutcome }),
+  });
   if (lockSeconds > 0) throw new AppError('too_many_attempts', { retryAfterSeconds: lockSeconds });
   throw new AppError('invalid_code', { ...hints, attemptsRemaining: Math.max(0, CHALLENGE_MAX_FAILURES - challengeAttempts) });
 }

@@ -2,7 +2,15 @@ import { generateToken, sha256Hex } from '../adapters/tokens.js';
 import { DEVICE_COOKIE_ACCOUNTS, DEVICE_COOKIE_MAX_AGE_SECONDS, MAX_DEVICES_PER_ACCOUNT } from '../domain/limits.js';
 import { addSeconds } from '../domain/ports.js';
 import { emailKey } from '../store/accounts.js';
-import { type DeviceWithAccount, findLiveDevices, hasLiveDevices, insertDevice, listDevicesOfAccount, pruneDevicesOfAccount, touchDevice } from '../store/devices.js';
+import {
+  type DeviceWithAccount,
+  findLiveDevices,
+  hasLiveDevices,
+  insertDevice,
+  listDevicesOfAccount,
+  pruneDevicesOfAccount,
+  touchDevice,
+} from '../store/devices.js';
 import type { Db } from '../store/schema.js';
 import { type Deps, newId, type RequestContext } from './deps.js';
 import { sendSecurityNotice } from './notifications.js';
@@ -95,7 +103,15 @@ export async function rememberDevice(deps: Deps, tx: Db, accountId: string, cont
   }
   const hadDevices = await hasLiveDevices(tx, accountId, seenSince(deps));
   const token = generateToken(deps.random);
-  await insertDevice(tx, { id: newId(deps), account_id: accountId, token_hash: sha256Hex(token), ip: seen.ip, user_agent: seen.userAgent, created_at: now, last_seen_at: now });
+  await insertDevice(tx, {
+    id: newId(deps),
+    account_id: accountId,
+    token_hash: sha256Hex(token),
+    ip: seen.ip,
+    user_agent: seen.userAgent,
+    created_at: now,
+    last_seen_at: now,
+  });
   await pruneDevicesOfAccount(tx, accountId, MAX_DEVICES_PER_ACCOUNT);
   return { cookie: [entry(deps, token), ...others].slice(0, DEVICE_COOKIE_ACCOUNTS).join(SEPARATOR), newDevice: hadDevices };
 }

@@ -58,9 +58,15 @@ export async function sendEmailCode(deps: Deps, account: AccountRow, request: Em
   const code = generateEmailCode(deps.random);
   const codeId = newId(deps);
   const expiresAt = addSeconds(now, EMAIL_CODE_TTL_SECONDS);
-  await deps.db.transaction().execute((tx) =>
-    replaceEmailCode(tx, { accountId: account.id, purpose: request.purpose, challengeId: request.challengeId }, { id: codeId, codeHash: deps.secretBox.mac(code), expiresAt: expiresAt.toISOString(), now: stamp }),
-  );
+  await deps.db
+    .transaction()
+    .execute((tx) =>
+      replaceEmailCode(
+        tx,
+        { accountId: account.id, purpose: request.purpose, challengeId: request.challengeId },
+        { id: codeId, codeHash: deps.secretBox.mac(code), expiresAt: expiresAt.toISOString(), now: stamp },
+      ),
+    );
   try {
     await deps.mailer.send({
       to: account.email,
@@ -79,6 +85,12 @@ export async function sendEmailCode(deps: Deps, account: AccountRow, request: Em
     deps.logger.error({ err: (error as Error).message, purpose: request.purpose }, 'verification email could not be sent');
     throw new AppError('mail_delivery_failed');
   }
-  await recordAudit(deps, deps.db, { type: 'email_code.sent', accountId: account.id, workspaceId: request.workspaceId, context, details: { purpose: request.purpose } });
+  await recordAudit(deps, deps.db, {
+    type: 'email_code.sent',
+    accountId: account.id,
+    workspaceId: request.workspaceId,
+    context,
+    details: { purpose: request.purpose },
+  });
   return { sentTo: maskEmail(account.email), resendAfterSeconds: EMAIL_CODE_RESEND_SECONDS };
 }

@@ -2,27 +2,32 @@ import type { Deps } from './deps.js';
 
 /** Security notices sent to an account; none carries a code or secret. */
 export type SecurityNotice =
-  | 'activated'
-  | 'deactivated'
-  | 'recovery_codes_regenerated'
-  | 'recovery_code_used'
-  | 'reset'
-  | 'locked'
-  | 'new_sign_in'
-  | 'totp_replayed';
+  'activated' | 'deactivated' | 'recovery_codes_regenerated' | 'recovery_code_used' | 'reset' | 'locked' | 'new_sign_in' | 'totp_replayed';
 
 const NOTICES: Record<SecurityNotice, { subject: string; body: string }> = {
-  activated: { subject: 'Two-factor authentication was turned on', body: 'Two-factor authentication with an authenticator app was turned on for your account.' },
+  activated: {
+    subject: 'Two-factor authentication was turned on',
+    body: 'Two-factor authentication with an authenticator app was turned on for your account.',
+  },
   deactivated: { subject: 'Two-factor authentication was turned off', body: 'Two-factor authentication was turned off for your account.' },
-  recovery_codes_regenerated: { subject: 'New recovery codes were created', body: 'New recovery codes were created for your account. The old ones no longer work.' },
+  recovery_codes_regenerated: {
+    subject: 'New recovery codes were created',
+    body: 'New recovery codes were created for your account. The old ones no longer work.',
+  },
   recovery_code_used: { subject: 'A recovery code was used', body: 'A recovery code was used to verify your identity. Each code works once.' },
-  reset: { subject: 'Your two-factor authentication was reset', body: 'Two-factor authentication was reset for your account and you were signed out everywhere. Set it up again after you sign in.' },
+  reset: {
+    subject: 'Your two-factor authentication was reset',
+    body: 'Two-factor authentication was reset for your account and you were signed out everywhere. Set it up again after you sign in.',
+  },
   new_sign_in: { subject: 'New sign-in to your account', body: 'Your account was signed in to from a browser or device it had not used before.' },
   totp_replayed: {
     subject: 'A code from your authenticator was used again',
     body: 'Someone entered a code from your authenticator app that had already been used. Each code works once; if you did not enter it twice yourself, someone may be watching your codes.',
   },
-  locked: { subject: 'Second-factor verification was locked', body: 'Too many wrong verification codes were entered for your account, so verification is locked for a while.' },
+  locked: {
+    subject: 'Second-factor verification was locked',
+    body: 'Too many wrong verification codes were entered for your account, so verification is locked for a while.',
+  },
 };
 
 /**
@@ -39,7 +44,9 @@ export async function sendSecurityNotice(deps: Pick<Deps, 'mailer' | 'logger' | 
     'If this was not you, sign in and review your security settings, or contact your workspace admin.',
     '',
     'Mini Program Platform',
-  ].filter((line) => line !== null).join('\n');
+  ]
+    .filter((line) => line !== null)
+    .join('\n');
   try {
     await deps.mailer.send({ to, subject: `Mini Program Platform: ${subject}`, text });
   } catch (error) {

@@ -2,7 +2,17 @@ import { AppError } from '../domain/errors.js';
 import { findPasswordProblem, normalizePassword } from '../domain/password-policy.js';
 import type { TwoFactorPolicy } from '../domain/policy.js';
 import { findAccountByEmail, insertAccount } from '../store/accounts.js';
-import { findSuperAppById, findWorkspaceById, insertSuperApp, insertSuperAppAdmin, insertWorkspace, listAdministeredSuperApps, listMembershipsOfAccount, type Role, upsertMembership } from '../store/tenants.js';
+import {
+  findSuperAppById,
+  findWorkspaceById,
+  insertSuperApp,
+  insertSuperAppAdmin,
+  insertWorkspace,
+  listAdministeredSuperApps,
+  listMembershipsOfAccount,
+  type Role,
+  upsertMembership,
+} from '../store/tenants.js';
 import { hasActiveTotpFactor } from '../store/totp-factors.js';
 import { resetTwoFactor } from './account-two-factor.js';
 import { type Deps, newId, nowIso } from './deps.js';

@@ -4,7 +4,13 @@ import { AppError } from '../domain/errors.js';
 import { EMAIL_CODE_MAX_FAILURES, REPLAY_NOTICE_INTERVAL_SECONDS, secondFactorLockSeconds } from '../domain/limits.js';
 import { addSeconds } from '../domain/ports.js';
 import { matchTotpStep } from '../domain/totp.js';
-import { claimTotpStep, clearSecondFactorFailures, findAccountById, lockSecondFactor, reserveSecondFactorAttempt as reserveAttemptRow } from '../store/accounts.js';
+import {
+  claimTotpStep,
+  clearSecondFactorFailures,
+  findAccountById,
+  lockSecondFactor,
+  reserveSecondFactorAttempt as reserveAttemptRow,
+} from '../store/accounts.js';
 import { consumeEmailCode, type EmailCodePurpose, findLiveEmailCode, recordEmailCodeFailure } from '../store/email-codes.js';
 import { consumeRecoveryCode } from '../store/recovery-codes.js';
 import { bumpThrottle } from '../store/throttles.js';
@@ -25,7 +31,8 @@ export interface SecondFactorProof {
 /** Rejects codes of the wrong shape before they cost an attempt (400 `invalid_request`). */
 export function assertCodeShape(method: string, code: string): void {
   const valid = method === 'recovery_code' ? normalizeRecoveryCode(code) !== null : isSixDigitCode(code);
-  if (!valid) throw new AppError('invalid_request', {}, method === 'recovery_code' ? 'A recovery code has 16 letters and digits' : 'A code is exactly 6 digits');
+  if (!valid)
+    throw new AppError('invalid_request', {}, method === 'recovery_code' ? 'A recovery code has 16 letters and digits' : 'A code is exactly 6 digits');
 }
 
 /** Hash under which a recovery code is stored; null for a malformed code. */
@@ -130,10 +137,21 @@ export async function recordSecondFactorFailure(
   const { workspaceId, outcome, ...facts } = details;
   const failures = attempt.attempt;
   const replayed = outcome === 'replayed';
-  await recordAudit(deps, deps.db, { type: replayed ? 'second_factor.replayed' : 'second_factor.failed', accountId: account.id, workspaceId, context, details: { ...facts, consecutiveFailures: failures } });
+  await recordAudit(deps, deps.db, {
+    type: replayed ? 'second_factor.replayed' : 'second_factor.failed',
+    accountId: account.id,
+    workspaceId,
+    context,
+    details: { ...facts, consecutiveFailures: failures },
+  });
   if (replayed) await noticeReplay(deps, account);
   if (attempt.lockSeconds === 0) return 0;
-  await recordAudit(deps, deps.db, { type: 'second_factor.locked', accountId: account.id, context, details: { consecutiveFailures: failures, lockSeconds: attempt.lockSeconds } });
+  await recordAudit(deps, deps.db, {
+    type: 'second_factor.locked',
+    accountId: account.id,
+    context,
+    details: { consecutiveFailures: failures, lockSeconds: attempt.lockSeconds },
+  });
   deps.logger.warn({ accountId: account.id, failures }, 'second-factor verification locked');
   void sendSecurityNotice(deps, account.email, 'locked');
   return attempt.lockSeconds;

@@ -11,7 +11,13 @@ export async function rotateTotpSecrets(deps: Deps, batchSize = 500) {
   let scanned = 0;
   let after = '';
   for (;;) {
-    const rows = await deps.db.selectFrom('totp_factors').select(['account_id', 'secret_sealed']).where('account_id', '>', after).orderBy('account_id').limit(batchSize).execute();
+    const rows = await deps.db
+      .selectFrom('totp_factors')
+      .select(['account_id', 'secret_sealed'])
+      .where('account_id', '>', after)
+      .orderBy('account_id')
+      .limit(batchSize)
+      .execute();
     if (rows.length === 0) break;
     for (const row of rows) {
       scanned += 1;

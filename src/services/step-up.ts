@@ -32,10 +32,22 @@ export async function stepUpSuperApp(deps: Deps, actor: Actor, superAppId: strin
   if (!rule) throw new AppError('forbidden');
   if (!current || !account) throw new AppError('unauthenticated');
   if (rule.decision.kind === 'authenticated') {
-    throw new AppError('two_factor_not_active', {}, `${rule.superApp.name} asks for no second factor: activate two-factor authentication for your account first`);
+    throw new AppError(
+      'two_factor_not_active',
+      {},
+      `${rule.superApp.name} asks for no second factor: activate two-factor authentication for your account first`,
+    );
   }
-  if (satisfiesLoginDecision(rule.decision, actor.secondFactorMethods ?? [])) return { status: 'authenticated', account: toAccount(account), workspace: current };
+  if (satisfiesLoginDecision(rule.decision, actor.secondFactorMethods ?? []))
+    return { status: 'authenticated', account: toAccount(account), workspace: current };
   assertRecentAuthentication(deps, actor);
-  const challenge = await openChallenge(deps, { account, workspace: current, superApp: rule.superApp, decision: rule.decision, purpose: 'step_up', sessionId: actor.sessionId });
+  const challenge = await openChallenge(deps, {
+    account,
+    workspace: current,
+    superApp: rule.superApp,
+    decision: rule.decision,
+    purpose: 'step_up',
+    sessionId: actor.sessionId,
+  });
   return { status: rule.decision.kind, challenge };
 }

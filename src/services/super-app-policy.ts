@@ -37,7 +37,14 @@ export async function setTwoFactorPolicy(
     // A newly required second factor applies now, not at each member's next sign-in
     // (the admin making the change keeps the session they are using).
     if (policy.required && !before.required) await deleteSingleFactorSessionsOfSuperApp(tx, superAppId, by.keepSessionId);
-    await recordAudit(deps, tx, { type: 'policy.changed', accountId: null, actorAccountId: by.actorAccountId, superAppId, context: by.context, details: { before, after: policy } });
+    await recordAudit(deps, tx, {
+      type: 'policy.changed',
+      accountId: null,
+      actorAccountId: by.actorAccountId,
+      superAppId,
+      context: by.context,
+      details: { before, after: policy },
+    });
   });
   return policy;
 }
@@ -57,7 +64,11 @@ export async function changeTwoFactorPolicyAsAdmin(deps: Deps, actor: Actor, sup
   const rule = await authorizeSuperAppAdmin(deps, actor, superAppId, { adminAction: true });
   assertRecentAuthentication(deps, actor);
   if (policy.required && !rule.policy.required && !(await hasActiveTotpFactor(deps.db, actor.accountId))) {
-    throw new AppError('admin_second_factor_required', { ownTwoFactorRequired: true }, 'Activate two-factor authentication for your own account before requiring it');
+    throw new AppError(
+      'admin_second_factor_required',
+      { ownTwoFactorRequired: true },
+      'Activate two-factor authentication for your own account before requiring it',
+    );
   }
   return setTwoFactorPolicy(deps, superAppId, policy, { actorAccountId: actor.accountId, context: actor.context, keepSessionId: actor.sessionId });
 }

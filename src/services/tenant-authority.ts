@@ -47,7 +47,11 @@ export async function assertSuperAppAuthority(deps: Deps, actor: Actor, superApp
   if (!rule) throw new AppError('forbidden');
   if (!satisfiesSuperAppRule(actor, rule)) {
     const methods = rule.decision.kind === 'authenticated' ? [] : rule.decision.methods;
-    throw new AppError('second_factor_required_for_super_app', { superApp: rule.superApp, methods }, `${rule.superApp.name} requires a second factor this session has not passed`);
+    throw new AppError(
+      'second_factor_required_for_super_app',
+      { superApp: rule.superApp, methods },
+      `${rule.superApp.name} requires a second factor this session has not passed`,
+    );
   }
   return rule;
 }
@@ -81,7 +85,12 @@ export interface WorkspaceAccess {
  * super app (`superAppAdminOnly`: only the latter); then the tenant rule of its super app;
  * then, for admin actions, the admin's second factor.
  */
-export async function authorizeWorkspace(deps: Deps, actor: Actor, workspaceId: string, options: { adminAction: boolean; superAppAdminOnly: boolean }): Promise<WorkspaceAccess> {
+export async function authorizeWorkspace(
+  deps: Deps,
+  actor: Actor,
+  workspaceId: string,
+  options: { adminAction: boolean; superAppAdminOnly: boolean },
+): Promise<WorkspaceAccess> {
   const workspace = await findWorkspaceById(deps.db, workspaceId);
   if (!workspace) throw new AppError('forbidden');
   const superAppAdmin = await isSuperAppAdmin(deps.db, workspace.super_app_id, actor.accountId);

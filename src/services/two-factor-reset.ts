@@ -27,7 +27,11 @@ export async function assertResetAllowedAcrossTenants(deps: Deps, memberAccountI
     if (!(await isSuperAppAdmin(deps.db, row.id, adminAccountId))) others.push({ id: row.id, name: row.name });
   }
   if (others.length > 0) {
-    throw new AppError('reset_forbidden_by_super_app', { superApps: others }, `${others.map((s) => s.name).join(', ')} does not allow turning off this member's two-factor authentication`);
+    throw new AppError(
+      'reset_forbidden_by_super_app',
+      { superApps: others },
+      `${others.map((s) => s.name).join(', ')} does not allow turning off this member's two-factor authentication`,
+    );
   }
 }
 

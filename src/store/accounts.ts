@@ -17,10 +17,7 @@ export function toAccount(row: Pick<AccountRow, 'id' | 'email' | 'name'>): Accou
   return { id: row.id, email: row.email, name: row.name };
 }
 
-export async function insertAccount(
-  db: Db,
-  row: { id: string; email: string; name: string; passwordHash: string; now: string },
-): Promise<void> {
+export async function insertAccount(db: Db, row: { id: string; email: string; name: string; passwordHash: string; now: string }): Promise<void> {
   await db
     .insertInto('accounts')
     .values({
@@ -117,10 +114,5 @@ export async function claimEmailCodeSend(db: Db, accountId: string, now: string,
 
 /** Undoes a send stamp that is still ours (the mail could not be delivered). */
 export async function releaseEmailCodeSend(db: Db, accountId: string, stamped: string, previous: string | null): Promise<void> {
-  await db
-    .updateTable('accounts')
-    .set({ email_code_sent_at: previous })
-    .where('id', '=', accountId)
-    .where('email_code_sent_at', '=', stamped)
-    .execute();
+  await db.updateTable('accounts').set({ email_code_sent_at: previous }).where('id', '=', accountId).where('email_code_sent_at', '=', stamped).execute();
 }

@@ -7,7 +7,14 @@ export async function insertAuditEvent(db: Db, event: NewAuditEvent): Promise<vo
 
 /** The account's own events, newest first. */
 export async function listAuditEventsOfAccount(db: Db, accountId: string, limit: number): Promise<AuditEventRow[]> {
-  return db.selectFrom('audit_events').selectAll().where('account_id', '=', accountId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
 }
 
 /**
@@ -32,11 +39,7 @@ export async function listAuditEventsOfSuperApp(db: Db, superAppId: string, limi
         eb.and([
           eb('workspace_id', 'is', null),
           eb('super_app_id', 'is', null),
-          eb(
-            'account_id',
-            'in',
-            eb.selectFrom('memberships').select('memberships.account_id').where('memberships.workspace_id', 'in', workspacesOfSuperApp),
-          ),
+          eb('account_id', 'in', eb.selectFrom('memberships').select('memberships.account_id').where('memberships.workspace_id', 'in', workspacesOfSuperApp)),
         ]),
       ]),
     )

@@ -36,13 +36,22 @@ export async function pruneDevicesOfAccount(db: Db, accountId: string, keep: num
   await db
     .deleteFrom('devices')
     .where('account_id', '=', accountId)
-    .where('id', 'not in', (eb) => eb.selectFrom('devices').select('id').where('account_id', '=', accountId).orderBy('last_seen_at', 'desc').orderBy('id').limit(keep))
+    .where('id', 'not in', (eb) =>
+      eb.selectFrom('devices').select('id').where('account_id', '=', accountId).orderBy('last_seen_at', 'desc').orderBy('id').limit(keep),
+    )
     .execute();
 }
 
 /** The account's devices seen since `seenSince`, most recently seen first. */
 export async function listDevicesOfAccount(db: Db, accountId: string, seenSince: string): Promise<DeviceRow[]> {
-  return db.selectFrom('devices').selectAll().where('account_id', '=', accountId).where('last_seen_at', '>', seenSince).orderBy('last_seen_at', 'desc').orderBy('id').execute();
+  return db
+    .selectFrom('devices')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('last_seen_at', '>', seenSince)
+    .orderBy('last_seen_at', 'desc')
+    .orderBy('id')
+    .execute();
 }
 
 /** Forgets every device of the account; returns how many. */

@@ -20,8 +20,16 @@ function scoped(db: Db, scope: CodeScope) {
  * inherits the older one's failures, so requesting a code never resets the count.
  */
 export async function replaceEmailCode(db: Db, scope: CodeScope, code: { id: string; codeHash: string; expiresAt: string; now: string }): Promise<void> {
-  const older = await scoped(db, scope).select((eb) => eb.fn.max('failures').as('failures')).where('status', '=', 'live').executeTakeFirst();
-  let update = db.updateTable('email_codes').set({ status: 'replaced' }).where('account_id', '=', scope.accountId).where('purpose', '=', scope.purpose).where('status', '=', 'live');
+  const older = await scoped(db, scope)
+    .select((eb) => eb.fn.max('failures').as('failures'))
+    .where('status', '=', 'live')
+    .executeTakeFirst();
+  let update = db
+    .updateTable('email_codes')
+    .set({ status: 'replaced' })
+    .where('account_id', '=', scope.accountId)
+    .where('purpose', '=', scope.purpose)
+    .where('status', '=', 'live');
   update = scope.challengeId === null ? update.where('challenge_id', 'is', null) : update.where('challenge_id', '=', scope.challengeId);
   await update.execute();
   await db
@@ -63,7 +71,12 @@ export async function recordEmailCodeFailure(db: Db, id: string, maxFailures: nu
     .updateTable('email_codes')
     .set((eb) => ({
       failures: eb('failures', '+', 1),
-      status: eb.case().when('failures', '>=', maxFailures - 1).then('dead').else('live').end(),
+      status: eb
+        .case()
+        .when('failures', '>=', maxFailures - 1)
+        .then('dead')
+        .else('live')
+        .end(),
     }))
     .where('id', '=', id)
     .where('status', '=', 'live')
@@ -79,6 +92,12 @@ export async function deleteEmailCode(db: Db, id: string): Promise<void> {
 
 /** When each code sent to the account since `since` was created, oldest first (for the hourly cap). */
 export async function listEmailCodeTimesSince(db: Db, accountId: string, since: string): Promise<string[]> {
-  const rows = await db.selectFrom('email_codes').select('created_at').where('account_id', '=', accountId).where('created_at', '>', since).orderBy('created_at').execute();
+  const rows = await db
+    .selectFrom('email_codes')
+    .select('created_at')
+    .where('account_id', '=', accountId)
+    .where('created_at', '>', since)
+    .orderBy('created_at')
+    .execute();
   return rows.map((r) => r.created_at);
 }

@@ -15,7 +15,15 @@ export function toSecondFactorMethods(row: Pick<SessionRow, 'second_factor_metho
  */
 export async function insertSession(
   db: Db,
-  s: { id: string; accountId: string; workspaceId: string; secondFactorMethods: readonly ChallengeMethod[]; expiresAt: string; now: string; authenticatedAt?: string },
+  s: {
+    id: string;
+    accountId: string;
+    workspaceId: string;
+    secondFactorMethods: readonly ChallengeMethod[];
+    expiresAt: string;
+    now: string;
+    authenticatedAt?: string;
+  },
 ): Promise<void> {
   await db
     .insertInto('sessions')
@@ -37,7 +45,9 @@ const sessionViewQuery = reusableQuery((db: Db, id: string) =>
   db
     .selectFrom('sessions')
     .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
-    .innerJoin('memberships', (join) => join.onRef('memberships.workspace_id', '=', 'sessions.workspace_id').onRef('memberships.account_id', '=', 'sessions.account_id'))
+    .innerJoin('memberships', (join) =>
+      join.onRef('memberships.workspace_id', '=', 'sessions.workspace_id').onRef('memberships.account_id', '=', 'sessions.account_id'),
+    )
     .innerJoin('workspaces', 'workspaces.id', 'sessions.workspace_id')
     .innerJoin('super_apps', 'super_apps.id', 'workspaces.super_app_id')
     .select([
@@ -75,7 +85,11 @@ export async function forgetSessionSecondFactors(db: Db, id: string, methods: re
   const row = await findSessionById(db, id);
   if (!row) return;
   const kept = toSecondFactorMethods(row).filter((m) => !methods.includes(m));
-  await db.updateTable('sessions').set({ second_factor_methods: kept.join(','), second_factor_verified: kept.length > 0 ? 1 : 0 }).where('id', '=', id).execute();
+  await db
+    .updateTable('sessions')
+    .set({ second_factor_methods: kept.join(','), second_factor_verified: kept.length > 0 ? 1 : 0 })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Records activity on a session (idle timeout). */

@@ -125,7 +125,11 @@ export async function listSuperAppsOfAccount(db: Db, accountId: string): Promise
     .selectFrom('super_apps')
     .selectAll()
     .where('id', 'in', (eb) =>
-      eb.selectFrom('memberships').innerJoin('workspaces', 'workspaces.id', 'memberships.workspace_id').select('workspaces.super_app_id').where('memberships.account_id', '=', accountId),
+      eb
+        .selectFrom('memberships')
+        .innerJoin('workspaces', 'workspaces.id', 'memberships.workspace_id')
+        .select('workspaces.super_app_id')
+        .where('memberships.account_id', '=', accountId),
     )
     .orderBy('name')
     .execute();

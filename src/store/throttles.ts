@@ -8,7 +8,12 @@ export interface ThrottleState {
 
 /** The counter under `key` if its window started after `windowStart`; undefined otherwise. */
 export async function findThrottle(db: Db, key: string, windowStart: string): Promise<ThrottleState | undefined> {
-  const row = await db.selectFrom('throttles').select(['count', 'last_at']).where('key', '=', key).where('window_started_at', '>', windowStart).executeTakeFirst();
+  const row = await db
+    .selectFrom('throttles')
+    .select(['count', 'last_at'])
+    .where('key', '=', key)
+    .where('window_started_at', '>', windowStart)
+    .executeTakeFirst();
   return row ? { count: row.count, lastAt: row.last_at } : undefined;
 }
 
@@ -23,7 +28,12 @@ export async function bumpThrottle(db: Db, key: string, now: string, windowStart
     .values({ key, count: 1, window_started_at: now, last_at: now })
     .onConflict((oc) =>
       oc.column('key').doUpdateSet((eb) => ({
-        count: eb.case().when('throttles.window_started_at', '<=', windowStart).then(1).else(eb('throttles.count', '+', 1)).end(),
+        count: eb
+          .case()
+          .when('throttles.window_started_at', '<=', windowStart)
+          .then(1)
+          .else(eb('throttles.count', '+', 1))
+          .end(),
         window_started_at: eb.case().when('throttles.window_started_at', '<=', windowStart).then(now).else(eb.ref('throttles.window_started_at')).end(),
         last_at: now,
       })),
@@ -55,24 +65,30 @@ export async function reserveThrottle(
     .insertInto('throttles')
     .values({ key, count: 1, window_started_at: now, last_at: now })
     .onConflict((oc) =>
-      oc.column('key')
+      oc
+        .column('key')
         .doUpdateSet((eb) => ({
-          count: eb.case().when('throttles.window_started_at', '<=', windowStart).then(1).else(eb('throttles.count', '+', 1)).end(),
+          count: eb
+            .case()
+            .when('throttles.window_started_at', '<=', windowStart)
+            .then(1)
+            .else(eb('throttles.count', '+', 1))
+            .end(),
           window_started_at: eb.case().when('throttles.window_started_at', '<=', windowStart).then(now).else(eb.ref('throttles.window_started_at')).end(),
           last_at: now,
         }))
         .where((eb) => {
           // The wait for each count past the free ones, as the latest last_at that lets an attempt through.
           const counts = Array.from({ length: Math.max(0, maxCount - freeCount) }, (_, i) => freeCount + i);
-          const whens = sql.join(counts.map((count) => sql`WHEN ${count} THEN ${lastAllowedAt(count)}`), sql` `);
-          const threshold = counts.length === 0
-            ? sql<string>`${lastAllowedAt(maxCount)}`
-            : sql<string>`CASE ${sql.ref('throttles.count')} ${whens} ELSE ${lastAllowedAt(maxCount)} END`;
-          return eb.or([
-            eb('throttles.window_started_at', '<=', windowStart),
-            eb('throttles.count', '<', freeCount),
-            eb('throttles.last_at', '<=', threshold),
-          ]);
+          const whens = sql.join(
+            counts.map((count) => sql`WHEN ${count} THEN ${lastAllowedAt(count)}`),
+            sql` `,
+          );
+          const threshold =
+            counts.length === 0
+              ? sql<string>`${lastAllowedAt(maxCount)}`
+              : sql<string>`CASE ${sql.ref('throttles.count')} ${whens} ELSE ${lastAllowedAt(maxCount)} END`;
+          return eb.or([eb('throttles.window_started_at', '<=', windowStart), eb('throttles.count', '<', freeCount), eb('throttles.last_at', '<=', threshold)]);
         }),
     )
     .returning('count')
@@ -82,7 +98,12 @@ export async function reserveThrottle(
 
 /** Gives back one reserved attempt under `key` (a correct password is no failure). */
 export async function releaseThrottle(db: Db, key: string): Promise<void> {
-  await db.updateTable('throttles').set((eb) => ({ count: eb('count', '-', 1) })).where('key', '=', key).where('count', '>', 0).execute();
+  await db
+    .updateTable('throttles')
+    .set((eb) => ({ count: eb('count', '-', 1) }))
+    .where('key', '=', key)
+    .where('count', '>', 0)
+    .execute();
 }
 
 export async function clearThrottle(db: Db, key: string): Promise<void> {

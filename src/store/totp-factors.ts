@@ -9,12 +9,7 @@ export async function findTotpFactor(db: Db, accountId: string): Promise<TotpFac
 
 /** True when the account's own authenticator is active. */
 export async function hasActiveTotpFactor(db: Db, accountId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('totp_factors')
-    .select('status')
-    .where('account_id', '=', accountId)
-    .where('status', '=', 'active')
-    .executeTakeFirst();
+  const row = await db.selectFrom('totp_factors').select('status').where('account_id', '=', accountId).where('status', '=', 'active').executeTakeFirst();
   return row !== undefined;
 }
 

@@ -80,7 +80,13 @@ describe('npm run bench -- --quick', () => {
 
       for (const name of ['baseline', 'session', 'verify', 'login', 'peer']) {
         const s = json.scenarios[name];
-        expect(s, name).toMatchObject({ rps: expect.any(Number), p50Ms: expect.any(Number), p99Ms: expect.any(Number), requests: expect.any(Number), non2xx: expect.any(Number) });
+        expect(s, name).toMatchObject({
+          rps: expect.any(Number),
+          p50Ms: expect.any(Number),
+          p99Ms: expect.any(Number),
+          requests: expect.any(Number),
+          non2xx: expect.any(Number),
+        });
         expect(s.requests, name).toBeGreaterThan(0);
       }
       expect(json.scenarios.session.ratioToBaseline).toEqual(expect.any(Number));

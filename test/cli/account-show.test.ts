@@ -33,11 +33,13 @@ describe('mpp-2fa account show', () => {
     const shown = ok(await cli(['account', 'show', '--email', 'ann@example.com']));
     expect(shown.workspaces.map((w: { id: string }) => w.id).sort()).toEqual([laxWs.id, strictWs.id].sort());
     expect(shown.superApps).toHaveLength(3);
-    expect(shown.superApps).toEqual(expect.arrayContaining([
-      { id: lax.id, name: 'Lax', administered: false, twoFactorRequired: false, login: 'password', methods: [] },
-      { id: strict.id, name: 'Strict', administered: false, twoFactorRequired: true, login: 'second_factor_required', methods: ['email', 'totp_enrollment'] },
-      { id: admined.id, name: 'Admined', administered: true, twoFactorRequired: false, login: 'password', methods: [] },
-    ]));
+    expect(shown.superApps).toEqual(
+      expect.arrayContaining([
+        { id: lax.id, name: 'Lax', administered: false, twoFactorRequired: false, login: 'password', methods: [] },
+        { id: strict.id, name: 'Strict', administered: false, twoFactorRequired: true, login: 'second_factor_required', methods: ['email', 'totp_enrollment'] },
+        { id: admined.id, name: 'Admined', administered: true, twoFactorRequired: false, login: 'password', methods: [] },
+      ]),
+    );
 
     const help = await runCli(['--help'], { dataDir });
     expect(help.stdout).toMatch(/account show --email EMAIL\s+Workspaces, and each super app's sign-in rule/);

@@ -59,7 +59,9 @@ async function operatorFlow(cli: Cli): Promise<void> {
   const workspace = ok(await cli(['workspace', 'create', '--super-app', superApp.id, '--name', 'Acme Mini Programs', '--json']));
   expect(workspace).toEqual({ id: expect.any(String), name: 'Acme Mini Programs', superAppId: superApp.id });
 
-  const account = ok(await cli(['account', 'create', '--email', 'alice@example.com', '--name', 'Alice', '--password-stdin', '--json'], { input: `${PASSWORD}\n` }));
+  const account = ok(
+    await cli(['account', 'create', '--email', 'alice@example.com', '--name', 'Alice', '--password-stdin', '--json'], { input: `${PASSWORD}\n` }),
+  );
   expect(account).toEqual({ id: expect.any(String), email: 'alice@example.com', name: 'Alice' });
 
   const member = ok(await cli(['member', 'add', '--workspace', workspace.id, '--email', 'alice@example.com', '--role', 'admin', '--json']));
@@ -82,52 +84,74 @@ async function operatorFlow(cli: Cli): Promise<void> {
   expect(ok(await cli(['account', 'reset-2fa', '--email', 'alice@example.com', '--json']))).toEqual({ active: false });
 
   // Refused operations on a populated database: exit 1.
-  const duplicate = await cli(['account', 'create', '--email', 'Alice@EXAMPLE.com', '--name', 'Alice again', '--password-stdin', '--json'], { input: `${PASSWORD}\n` });
+  const duplicate = await cli(['account', 'create', '--email', 'Alice@EXAMPLE.com', '--name', 'Alice again', '--password-stdin', '--json'], {
+    input: `${PASSWORD}\n`,
+  });
   failed(duplicate, 1, 'already_exists');
   failed(await cli(['workspace', 'create', '--super-app', 'no-such-super-app', '--name', 'W', '--json']), 1, 'not_found');
 }
 
 describe('mpp-2fa CLI on SQLite (the default store)', () => {
-  it('runs the operator flow with --json', async () => {
-    const box = sandbox();
-    try {
-      await operatorFlow(box.cli);
-      for (const output of box.outputs) expect(output).not.toContain(PASSWORD);
-    } finally {
-      box.remove();
-    }
-  }, FLOW_TIMEOUT_MS);
+  it(
+    'runs the operator flow with --json',
+    async () => {
+      const box = sandbox();
+      try {
+        await operatorFlow(box.cli);
+        for (const output of box.outputs) expect(output).not.toContain(PASSWORD);
+      } finally {
+        box.remove();
+      }
+    },
+    FLOW_TIMEOUT_MS,
+  );
 
-  it('migrate can run twice on the same database', async () => {
-    const box = sandbox();
-    try {
-      expect(ok(await box.cli(['migrate', '--json']))).toHaveProperty('applied');
-      expect(ok(await box.cli(['migrate', '--json']))).toEqual({ applied: [] });
-    } finally {
-      box.remove();
-    }
-  }, FLOW_TIMEOUT_MS);
+  it(
+    'migrate can run twice on the same database',
+    async () => {
+      const box = sandbox();
+      try {
+        expect(ok(await box.cli(['migrate', '--json']))).toHaveProperty('applied');
+        expect(ok(await box.cli(['migrate', '--json']))).toEqual({ applied: [] });
+      } finally {
+        box.remove();
+      }
+    },
+    FLOW_TIMEOUT_MS,
+  );
 
-  it('the first migrate on a new database reports the migrations it applied', async () => {
-    const result = await runCli(['migrate', '--json']);
-    const { applied } = ok(result);
-    expect(Array.isArray(applied)).toBe(true);
-    expect(applied.length).toBeGreaterThan(0);
-  }, STEP_TIMEOUT_MS);
+  it(
+    'the first migrate on a new database reports the migrations it applied',
+    async () => {
+      const result = await runCli(['migrate', '--json']);
+      const { applied } = ok(result);
+      expect(Array.isArray(applied)).toBe(true);
+      expect(applied.length).toBeGreaterThan(0);
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  it('--json prints exactly one JSON object and nothing else on stdout', async () => {
-    const result = await runCli(['super-app', 'create', '--name', 'Solo', '--json']);
-    expect(result.code).toBe(0);
-    expect(result.stdout.trim().split('\n')).toHaveLength(1);
-    expect(result.json()).toEqual({ id: expect.any(String), name: 'Solo' });
-  }, STEP_TIMEOUT_MS);
+  it(
+    '--json prints exactly one JSON object and nothing else on stdout',
+    async () => {
+      const result = await runCli(['super-app', 'create', '--name', 'Solo', '--json']);
+      expect(result.code).toBe(0);
+      expect(result.stdout.trim().split('\n')).toHaveLength(1);
+      expect(result.json()).toEqual({ id: expect.any(String), name: 'Solo' });
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  it('without --json prints readable lines, not JSON', async () => {
-    const result = await runCli(['super-app', 'create', '--name', 'Plain']);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^name: Plain$/m);
-    expect(() => JSON.parse(result.stdout)).toThrow();
-  }, STEP_TIMEOUT_MS);
+  it(
+    'without --json prints readable lines, not JSON',
+    async () => {
+      const result = await runCli(['super-app', 'create', '--name', 'Plain']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^name: Plain$/m);
+      expect(() => JSON.parse(result.stdout)).toThrow();
+    },
+    STEP_TIMEOUT_MS,
+  );
 });
 
 describe('mpp-2fa CLI exits 2 on bad usage', () => {
@@ -142,87 +166,127 @@ describe('mpp-2fa CLI exits 2 on bad usage', () => {
     ['--required yes', ['super-app', 'policy', '--super-app', 'x', '--required', 'yes']],
     ['--primary sms', ['super-app', 'policy', '--super-app', 'x', '--primary', 'sms']],
     ['a stray positional argument', ['migrate', 'now']],
-  ])('%s', async (_, args) => {
-    failed(await runCli([...args, '--json']), 2, 'usage');
-  }, STEP_TIMEOUT_MS);
+  ])(
+    '%s',
+    async (_, args) => {
+      failed(await runCli([...args, '--json']), 2, 'usage');
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  it('no arguments at all (and prints the usage)', async () => {
-    const result = await runCli([]);
-    expect(result.code).toBe(2);
-    expect(result.stdout + result.stderr).toContain('Usage');
-  }, STEP_TIMEOUT_MS);
+  it(
+    'no arguments at all (and prints the usage)',
+    async () => {
+      const result = await runCli([]);
+      expect(result.code).toBe(2);
+      expect(result.stdout + result.stderr).toContain('Usage');
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  it('an invalid configuration, naming every problem', async () => {
-    const result = await runCli(['migrate'], { env: { PORT: 'abc', LOG_LEVEL: 'loud' } });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('PORT');
-    expect(result.stderr).toContain('LOG_LEVEL');
-  }, STEP_TIMEOUT_MS);
+  it(
+    'an invalid configuration, naming every problem',
+    async () => {
+      const result = await runCli(['migrate'], { env: { PORT: 'abc', LOG_LEVEL: 'loud' } });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('PORT');
+      expect(result.stderr).toContain('LOG_LEVEL');
+    },
+    STEP_TIMEOUT_MS,
+  );
 });
 
 describe('mpp-2fa CLI exits 1 on refused operations', () => {
-  it('a weak password, without echoing it', async () => {
-    const result = await runCli(['account', 'create', '--email', 'weak@example.com', '--name', 'W', '--password-stdin', '--json'], { input: 'short\n' });
-    failed(result, 1, 'weak_password');
-    expect(result.stdout + result.stderr).not.toMatch(/\bshort\b/);
-  }, STEP_TIMEOUT_MS);
+  it(
+    'a weak password, without echoing it',
+    async () => {
+      const result = await runCli(['account', 'create', '--email', 'weak@example.com', '--name', 'W', '--password-stdin', '--json'], { input: 'short\n' });
+      failed(result, 1, 'weak_password');
+      expect(result.stdout + result.stderr).not.toMatch(/\bshort\b/);
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  it('an unknown super app id for policy and add-admin', async () => {
-    const box = sandbox();
-    try {
-      failed(await box.cli(['super-app', 'policy', '--super-app', 'nope', '--required', 'true', '--json']), 1, 'not_found');
-      failed(await box.cli(['super-app', 'add-admin', '--super-app', 'nope', '--email', 'a@example.com', '--json']), 1, 'not_found');
-      // An id that starts with '-' is still an id, not an option: refused as unknown (1), not as usage (2).
-      failed(await box.cli(['super-app', 'policy', '--super-app', '-H9c50j4f3IH0KuJxI098w', '--required', 'true', '--json']), 1, 'not_found');
-      failed(await box.cli(['workspace', 'create', '--super-app', '-H9c50j4f3IH0KuJxI098w', '--name', 'W', '--json']), 1, 'not_found');
-    } finally {
-      box.remove();
-    }
-  }, FLOW_TIMEOUT_MS);
+  it(
+    'an unknown super app id for policy and add-admin',
+    async () => {
+      const box = sandbox();
+      try {
+        failed(await box.cli(['super-app', 'policy', '--super-app', 'nope', '--required', 'true', '--json']), 1, 'not_found');
+        failed(await box.cli(['super-app', 'add-admin', '--super-app', 'nope', '--email', 'a@example.com', '--json']), 1, 'not_found');
+        // An id that starts with '-' is still an id, not an option: refused as unknown (1), not as usage (2).
+        failed(await box.cli(['super-app', 'policy', '--super-app', '-H9c50j4f3IH0KuJxI098w', '--required', 'true', '--json']), 1, 'not_found');
+        failed(await box.cli(['workspace', 'create', '--super-app', '-H9c50j4f3IH0KuJxI098w', '--name', 'W', '--json']), 1, 'not_found');
+      } finally {
+        box.remove();
+      }
+    },
+    FLOW_TIMEOUT_MS,
+  );
 
-  it('a policy whose secondary method equals its primary', async () => {
-    const box = sandbox();
-    try {
-      const superApp = ok(await box.cli(['super-app', 'create', '--name', 'S', '--json']));
-      failed(await box.cli(['super-app', 'policy', '--super-app', superApp.id, '--primary', 'totp', '--secondary', 'totp', '--json']), 1, 'invalid_request');
-    } finally {
-      box.remove();
-    }
-  }, FLOW_TIMEOUT_MS);
+  it(
+    'a policy whose secondary method equals its primary',
+    async () => {
+      const box = sandbox();
+      try {
+        const superApp = ok(await box.cli(['super-app', 'create', '--name', 'S', '--json']));
+        failed(await box.cli(['super-app', 'policy', '--super-app', superApp.id, '--primary', 'totp', '--secondary', 'totp', '--json']), 1, 'invalid_request');
+      } finally {
+        box.remove();
+      }
+    },
+    FLOW_TIMEOUT_MS,
+  );
 
-  it('an unknown account email', async () => {
-    failed(await runCli(['account', 'show', '--email', 'nobody@example.com', '--json']), 1, 'not_found');
-  }, STEP_TIMEOUT_MS);
+  it(
+    'an unknown account email',
+    async () => {
+      failed(await runCli(['account', 'show', '--email', 'nobody@example.com', '--json']), 1, 'not_found');
+    },
+    STEP_TIMEOUT_MS,
+  );
 });
 
 describe('mpp-2fa --help', () => {
-  it('exits 0 and lists every command of API.md', async () => {
-    const result = await runCli(['--help']);
-    expect(result.code).toBe(0);
-    for (const command of API_COMMANDS) expect(result.stdout, command).toContain(command);
-    for (const flag of ['--json', '--password-stdin', '--super-app', '--role admin|developer']) expect(result.stdout).toContain(flag);
-  }, STEP_TIMEOUT_MS);
+  it(
+    'exits 0 and lists every command of API.md',
+    async () => {
+      const result = await runCli(['--help']);
+      expect(result.code).toBe(0);
+      for (const command of API_COMMANDS) expect(result.stdout, command).toContain(command);
+      for (const flag of ['--json', '--password-stdin', '--super-app', '--role admin|developer']) expect(result.stdout).toContain(flag);
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  it('also works after a command', async () => {
-    const result = await runCli(['account', 'create', '--help']);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('account create');
-  }, STEP_TIMEOUT_MS);
+  it(
+    'also works after a command',
+    async () => {
+      const result = await runCli(['account', 'create', '--help']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('account create');
+    },
+    STEP_TIMEOUT_MS,
+  );
 });
 
 describe('mpp-2fa CLI never echoes a password', () => {
-  it('not at the most verbose log level, with or without --json', async () => {
-    const box = sandbox({ LOG_LEVEL: 'trace' });
-    try {
-      await box.cli(['account', 'create', '--email', 'bob@example.com', '--name', 'Bob', '--password-stdin'], { input: `${PASSWORD}\n` });
-      await box.cli(['account', 'create', '--email', 'bob@example.com', '--name', 'Bob', '--password-stdin', '--json'], { input: `${PASSWORD}\n` });
-      await box.cli(['account', 'show', '--email', 'bob@example.com', '--json']);
-      expect(box.outputs.join('\n')).not.toContain(PASSWORD);
-      expect(box.outputs.join('\n')).not.toContain('$argon2');
-    } finally {
-      box.remove();
-    }
-  }, FLOW_TIMEOUT_MS);
+  it(
+    'not at the most verbose log level, with or without --json',
+    async () => {
+      const box = sandbox({ LOG_LEVEL: 'trace' });
+      try {
+        await box.cli(['account', 'create', '--email', 'bob@example.com', '--name', 'Bob', '--password-stdin'], { input: `${PASSWORD}\n` });
+        await box.cli(['account', 'create', '--email', 'bob@example.com', '--name', 'Bob', '--password-stdin', '--json'], { input: `${PASSWORD}\n` });
+        await box.cli(['account', 'show', '--email', 'bob@example.com', '--json']);
+        expect(box.outputs.join('\n')).not.toContain(PASSWORD);
+        expect(box.outputs.join('\n')).not.toContain('$argon2');
+      } finally {
+        box.remove();
+      }
+    },
+    FLOW_TIMEOUT_MS,
+  );
 });
 
 describe.skipIf(!POSTGRES_URL)('mpp-2fa CLI on PostgreSQL (DATABASE_URL)' + POSTGRES_SKIP_SUFFIX, () => {
@@ -249,15 +313,19 @@ describe.skipIf(!POSTGRES_URL)('mpp-2fa CLI on PostgreSQL (DATABASE_URL)' + POST
     await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   });
 
-  it('runs the operator flow with --json', async () => {
-    const box = sandbox({ DATABASE_URL: databaseUrl });
-    try {
-      ok(await box.cli(['migrate', '--json']));
-      ok(await box.cli(['migrate', '--json']));
-      await operatorFlow(box.cli);
-      for (const output of box.outputs) expect(output).not.toContain(PASSWORD);
-    } finally {
-      box.remove();
-    }
-  }, FLOW_TIMEOUT_MS);
+  it(
+    'runs the operator flow with --json',
+    async () => {
+      const box = sandbox({ DATABASE_URL: databaseUrl });
+      try {
+        ok(await box.cli(['migrate', '--json']));
+        ok(await box.cli(['migrate', '--json']));
+        await operatorFlow(box.cli);
+        for (const output of box.outputs) expect(output).not.toContain(PASSWORD);
+      } finally {
+        box.remove();
+      }
+    },
+    FLOW_TIMEOUT_MS,
+  );
 });

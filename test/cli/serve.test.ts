@@ -47,7 +47,8 @@ class ServeProcess {
       const match = this.stdout.match(pattern);
       if (match) return match;
       if (!this.running) throw new Error(`serve exited before printing ${pattern}\n--- stdout ---\n${this.stdout}\n--- stderr ---\n${this.stderr}`);
-      if (Date.now() > deadline) throw new Error(`serve did not print ${pattern} in ${timeoutMs} ms\n--- stdout ---\n${this.stdout}\n--- stderr ---\n${this.stderr}`);
+      if (Date.now() > deadline)
+        throw new Error(`serve did not print ${pattern} in ${timeoutMs} ms\n--- stdout ---\n${this.stdout}\n--- stderr ---\n${this.stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
@@ -170,27 +171,35 @@ describe('mpp-2fa serve on a fresh DATA_DIR', () => {
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
   });
 
-  it('stops with exit 0 promptly on SIGTERM', async () => {
-    const stopped = await first.terminate();
-    expect(stopped.signal).toBeNull();
-    expect(stopped.code).toBe(0);
-    expect(stopped.ms).toBeLessThan(STOP_WITHIN_MS);
-  }, START_TIMEOUT_MS);
+  it(
+    'stops with exit 0 promptly on SIGTERM',
+    async () => {
+      const stopped = await first.terminate();
+      expect(stopped.signal).toBeNull();
+      expect(stopped.code).toBe(0);
+      expect(stopped.ms).toBeLessThan(STOP_WITHIN_MS);
+    },
+    START_TIMEOUT_MS,
+  );
 
-  it('a second start on the same DATA_DIR prints no credentials and keeps the account', async () => {
-    const second = new ServeProcess(['--port', String(port)], dataDir);
-    processes.push(second);
-    await second.started();
-    expect(printedCredentials(second.stdout)).toBeNull();
-    expect(second.stdout).not.toContain('password:');
+  it(
+    'a second start on the same DATA_DIR prints no credentials and keeps the account',
+    async () => {
+      const second = new ServeProcess(['--port', String(port)], dataDir);
+      processes.push(second);
+      await second.started();
+      expect(printedCredentials(second.stdout)).toBeNull();
+      expect(second.stdout).not.toContain('password:');
 
-    // Same key file and database: the first start's password still works.
-    const response = await logIn(port, credentials);
-    expect(response.status).toBe(200);
-    expect((await response.json()).status).toBe('authenticated');
+      // Same key file and database: the first start's password still works.
+      const response = await logIn(port, credentials);
+      expect(response.status).toBe(200);
+      expect((await response.json()).status).toBe('authenticated');
 
-    expect((await second.terminate()).code).toBe(0);
-  }, START_TIMEOUT_MS);
+      expect((await second.terminate()).code).toBe(0);
+    },
+    START_TIMEOUT_MS,
+  );
 
   it('never prints the password outside the one credentials block', () => {
     const everything = processes.map((p) => p.stdout + p.stderr).join('\n');
@@ -209,14 +218,18 @@ describe('mpp-2fa serve --port 0 --no-demo', () => {
     removeDataDir(dataDir);
   });
 
-  it('prints the port it actually got, serves there, and seeds no demo', async () => {
-    server = new ServeProcess(['--port', '0', '--no-demo'], dataDir);
-    const url = await server.started();
-    const port = Number(new URL(url).port);
-    expect(port).toBeGreaterThan(0);
-    expect(printedCredentials(server.stdout)).toBeNull();
-    const response = await fetch(`http://127.0.0.1:${port}/healthz`);
-    expect(response.status).toBe(200);
-    expect((await server.terminate()).code).toBe(0);
-  }, START_TIMEOUT_MS);
+  it(
+    'prints the port it actually got, serves there, and seeds no demo',
+    async () => {
+      server = new ServeProcess(['--port', '0', '--no-demo'], dataDir);
+      const url = await server.started();
+      const port = Number(new URL(url).port);
+      expect(port).toBeGreaterThan(0);
+      expect(printedCredentials(server.stdout)).toBeNull();
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(response.status).toBe(200);
+      expect((await server.terminate()).code).toBe(0);
+    },
+    START_TIMEOUT_MS,
+  );
 });

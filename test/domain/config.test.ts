@@ -123,7 +123,10 @@ describe('loadConfig refuses invalid values', () => {
   it('reports every problem together in one ConfigError', () => {
     const error = configErrorFor({ PORT: 'abc', SECRET_KEY: 'short', SMTP_URL: 'http://mail', LOG_LEVEL: 'loud' });
     for (const name of ['PORT', 'SECRET_KEY', 'SMTP_URL', 'LOG_LEVEL']) {
-      expect(error.problems.some((p) => p.startsWith(`${name}:`)), name).toBe(true);
+      expect(
+        error.problems.some((p) => p.startsWith(`${name}:`)),
+        name,
+      ).toBe(true);
       expect(error.message).toContain(name);
     }
     expect(error.name).toBe('ConfigError');
@@ -161,17 +164,20 @@ describe('the loaded configuration is frozen', () => {
 });
 
 describe('TRUST_PROXY', () => {
-  it('refuses true, naming what to write instead (the left of X-Forwarded-For is the client\'s own)', () => {
+  it("refuses true, naming what to write instead (the left of X-Forwarded-For is the client's own)", () => {
     const error = configErrorFor({ TRUST_PROXY: 'true' });
     expect(error.problems).toHaveLength(1);
     expect(error.problems[0]).toMatch(/^TRUST_PROXY: .*number of proxies.*addresses\/CIDRs/);
   });
 
-  it.each(['abc', 'yes', '10.0.0.1/33', 'fd00::/129', '10.0.0.0/8, nope', '1.2.3', '10.0.0.1/8/8', ' , '])('refuses %j with a readable problem, not a crash later', (value) => {
-    const error = configErrorFor({ TRUST_PROXY: value });
-    expect(error.problems).toHaveLength(1);
-    expect(error.problems[0]).toMatch(/^TRUST_PROXY: /);
-  });
+  it.each(['abc', 'yes', '10.0.0.1/33', 'fd00::/129', '10.0.0.0/8, nope', '1.2.3', '10.0.0.1/8/8', ' , '])(
+    'refuses %j with a readable problem, not a crash later',
+    (value) => {
+      const error = configErrorFor({ TRUST_PROXY: value });
+      expect(error.problems).toHaveLength(1);
+      expect(error.problems[0]).toMatch(/^TRUST_PROXY: /);
+    },
+  );
 
   it.each([
     ['false', false],

@@ -39,7 +39,7 @@ describe('ids and tokens the product makes', () => {
     }
   });
 
-  it('still report a missing value when the next word is one of the command\'s options', () => {
+  it("still report a missing value when the next word is one of the command's options", () => {
     const options = { name: { type: 'string' as const }, json: { type: 'boolean' as const } };
     const args = joinOptionValues(['--name', '--json'], ['name'], Object.keys(options));
     expect(args).toEqual(['--name', '--json']);

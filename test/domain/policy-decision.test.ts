@@ -31,7 +31,13 @@ const MATRIX: Row[] = [
   [false, false, 'email', 'totp', PASSWORD_ONLY],
   // No own 2FA and the super app requires it: its methods, primary first; totp means enrolment.
   [false, true, 'totp', null, { kind: 'enrollment_required', methods: ['totp_enrollment'], primaryMethod: 'totp_enrollment', reason: 'super_app_policy' }],
-  [false, true, 'totp', 'email', { kind: 'enrollment_required', methods: ['totp_enrollment', 'email'], primaryMethod: 'totp_enrollment', reason: 'super_app_policy' }],
+  [
+    false,
+    true,
+    'totp',
+    'email',
+    { kind: 'enrollment_required', methods: ['totp_enrollment', 'email'], primaryMethod: 'totp_enrollment', reason: 'super_app_policy' },
+  ],
   [false, true, 'email', null, { kind: 'second_factor_required', methods: ['email'], primaryMethod: 'email', reason: 'super_app_policy' }],
   [false, true, 'email', 'totp', { kind: 'second_factor_required', methods: ['email', 'totp_enrollment'], primaryMethod: 'email', reason: 'super_app_policy' }],
 ];

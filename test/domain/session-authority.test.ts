@@ -4,7 +4,10 @@ import { type ChallengeMethod, decideLogin, type LoginDecision, satisfiesLoginDe
 /** `satisfiesLoginDecision`: which passed second factors meet a super app's rule for an account (issue 11). */
 
 const OWN_TOTP = decideLogin({ ownTotpActive: true, policy: { required: true, primaryMethod: 'email', secondaryMethod: null, allowDeactivation: true } });
-const EMAIL_THEN_TOTP = decideLogin({ ownTotpActive: false, policy: { required: true, primaryMethod: 'email', secondaryMethod: 'totp', allowDeactivation: true } });
+const EMAIL_THEN_TOTP = decideLogin({
+  ownTotpActive: false,
+  policy: { required: true, primaryMethod: 'email', secondaryMethod: 'totp', allowDeactivation: true },
+});
 const TOTP_ONLY = decideLogin({ ownTotpActive: false, policy: { required: true, primaryMethod: 'totp', secondaryMethod: null, allowDeactivation: true } });
 const EMAIL_ONLY = decideLogin({ ownTotpActive: false, policy: { required: true, primaryMethod: 'email', secondaryMethod: null, allowDeactivation: true } });
 const NOTHING: LoginDecision = { kind: 'authenticated' };

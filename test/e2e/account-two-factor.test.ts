@@ -2,11 +2,23 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { showAccount } from '../../src/services/operator.js';
 import {
-  BROWSER_SKIP_SUFFIX, browserSkipReason, decodeQr, expectAccessible, expectSignedIn, openAccountSettings, PASSWORD, saveResult, screenshot, submitPassword, totp, typeCode, useBrowserSuite,
+  BROWSER_SKIP_SUFFIX,
+  browserSkipReason,
+  decodeQr,
+  expectAccessible,
+  expectSignedIn,
+  openAccountSettings,
+  PASSWORD,
+  saveResult,
+  screenshot,
+  submitPassword,
+  totp,
+  typeCode,
+  useBrowserSuite,
 } from '../support/browser.js';
 
 /** Settings → Account → "Two-Factor Authentication" in a real browser (seed: "Activate 2FA", "Deactivate 2FA"). */
-describe.skipIf(browserSkipReason)('console: the account\'s own two-factor authentication' + BROWSER_SKIP_SUFFIX, () => {
+describe.skipIf(browserSkipReason)("console: the account's own two-factor authentication" + BROWSER_SKIP_SUFFIX, () => {
   const suite = useBrowserSuite();
   const { open } = suite;
 
@@ -17,13 +29,17 @@ describe.skipIf(browserSkipReason)('console: the account\'s own two-factor authe
 
     // The login page, and how soon it can be used: navigation start → "Log in" enabled and visible.
     await page.goto('/', { waitUntil: 'commit' });
-    const interactive = await page.waitForFunction(() => {
-      const button = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Log in');
-      if (!button || button.disabled) return false;
-      const box = button.getBoundingClientRect();
-      return box.width > 0 && box.height > 0 && getComputedStyle(button).visibility === 'visible' ? performance.now() : false;
-    }, undefined, { polling: 'raf', timeout: 10_000 });
-    const tti = Math.round(await interactive.jsonValue() as number);
+    const interactive = await page.waitForFunction(
+      () => {
+        const button = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Log in');
+        if (!button || button.disabled) return false;
+        const box = button.getBoundingClientRect();
+        return box.width > 0 && box.height > 0 && getComputedStyle(button).visibility === 'visible' ? performance.now() : false;
+      },
+      undefined,
+      { polling: 'raf', timeout: 10_000 },
+    );
+    const tti = Math.round((await interactive.jsonValue()) as number);
     console.log(`login page interactive in ${tti} ms`);
     await expect.poll(() => page.title()).toBe('Log in · Mini Program Platform');
     await expectAccessible(page, 'login page');
@@ -50,7 +66,7 @@ describe.skipIf(browserSkipReason)('console: the account\'s own two-factor authe
     await card.getByRole('button', { name: 'Activate', exact: true }).click();
     const activationResponse = await activation;
     expect(activationResponse.status()).toBe(201);
-    const pending = await activationResponse.json() as { secret: string; otpauthUri: string; expiresAt: string };
+    const pending = (await activationResponse.json()) as { secret: string; otpauthUri: string; expiresAt: string };
     expect(pending.otpauthUri).toMatch(/^otpauth:\/\/totp\//);
     expect(new URL(pending.otpauthUri).searchParams.get('secret')).toBe(pending.secret);
     expect(new URL(pending.otpauthUri).searchParams.get('issuer')).toBe('Mini Program Platform');
@@ -158,10 +174,12 @@ describe.skipIf(browserSkipReason)('console: the account\'s own two-factor authe
 
     // Activation and deactivation were both emailed to the account.
     const mail = await suite.server.smtp.waitForMail(ada.email, 2);
-    expect(mail.map((m) => m.subject)).toEqual(expect.arrayContaining([
-      expect.stringContaining('Two-factor authentication was turned on'),
-      expect.stringContaining('Two-factor authentication was turned off'),
-    ]));
+    expect(mail.map((m) => m.subject)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('Two-factor authentication was turned on'),
+        expect.stringContaining('Two-factor authentication was turned off'),
+      ]),
+    );
   }, 60_000);
 
   it('reveals the key on keyboard focus of "Can\'t scan the QR code?"', async () => {
@@ -173,7 +191,7 @@ describe.skipIf(browserSkipReason)('console: the account\'s own two-factor authe
     const card = await openAccountSettings(page);
     const activation = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/account/two-factor/activation');
     await card.getByRole('button', { name: 'Activate', exact: true }).click();
-    const { secret } = await (await activation).json() as { secret: string };
+    const { secret } = (await (await activation).json()) as { secret: string };
     const dialog = page.getByRole('dialog', { name: 'Activate two-factor authentication' });
     const trigger = dialog.getByRole('button', { name: "Can't scan the QR code?" });
     const key = dialog.getByTestId('totp-secret');
@@ -279,7 +297,7 @@ describe.skipIf(browserSkipReason)('console: the account\'s own two-factor authe
     await screenshot(page, '12-deactivation-forbidden');
   });
 
-  it('says the phone\'s clock seems 5 minutes ahead for a code from 5 minutes in the future, then accepts the right code', async () => {
+  it("says the phone's clock seems 5 minutes ahead for a code from 5 minutes in the future, then accepts the right code", async () => {
     const { workspaceId } = await suite.server.tenant('Drift Super App', 'Drift Workspace');
     const eve = await suite.server.account(workspaceId, 'eve@example.com', 'Eve Adams', 'admin');
     const { page } = await open();
@@ -288,7 +306,7 @@ describe.skipIf(browserSkipReason)('console: the account\'s own two-factor authe
     const card = await openAccountSettings(page);
     const activation = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/account/two-factor/activation');
     await card.getByRole('button', { name: 'Activate', exact: true }).click();
-    const { secret } = await (await activation).json() as { secret: string };
+    const { secret } = (await (await activation).json()) as { secret: string };
     const dialog = page.getByRole('dialog', { name: 'Activate two-factor authentication' });
 
     const refused = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/account/two-factor/activation/verify');

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { showAccount } from '../../src/services/operator.js';
 import {
-  BROWSER_SKIP_SUFFIX, browserSkipReason, decodeQr, expectAccessible, expectSignedIn, screenshot, submitPassword, totp, typeCode, useBrowserSuite, wrongTotp,
+  BROWSER_SKIP_SUFFIX,
+  browserSkipReason,
+  decodeQr,
+  expectAccessible,
+  expectSignedIn,
+  screenshot,
+  submitPassword,
+  totp,
+  typeCode,
+  useBrowserSuite,
+  wrongTotp,
 } from '../support/browser.js';
 
 /** The second sign-in step in a real browser: super app policies, enrolment, wrong codes. */
@@ -52,7 +62,7 @@ describe.skipIf(browserSkipReason)('console: logging in with a second factor' + 
     await submitPassword(page, gus.email);
     const enrollmentResponse = await enrollment;
     expect(enrollmentResponse.status()).toBe(200);
-    const pending = await enrollmentResponse.json() as { secret: string; otpauthUri: string };
+    const pending = (await enrollmentResponse.json()) as { secret: string; otpauthUri: string };
     await page.getByRole('heading', { level: 1, name: 'Set up two-factor authentication' }).waitFor();
     await page.getByText('Totp Super App requires two-factor authentication for its workspaces.').waitFor();
 
@@ -81,7 +91,7 @@ describe.skipIf(browserSkipReason)('console: logging in with a second factor' + 
     expect((await showAccount(suite.server.deps, gus.email)).twoFactorActive).toBe(true);
   });
 
-  it('shows a wrong code\'s error with the attempts left, then accepts the right code', async () => {
+  it("shows a wrong code's error with the attempts left, then accepts the right code", async () => {
     const { workspaceId } = await suite.server.tenant('Retry Super App', 'Retry Workspace');
     const hal = await suite.server.account(workspaceId, 'hal@example.com', 'Hal Jordan', 'admin');
     const { secret } = await suite.server.activateTotp(hal.email);
@@ -99,7 +109,12 @@ describe.skipIf(browserSkipReason)('console: logging in with a second factor' + 
     expect((await alert.innerText()).trim()).toBe('Wrong code. 4 attempts left.');
     // The boxes clear and the first one has focus again for the next try.
     expect(await page.locator('.code-input input').first().inputValue()).toBe('');
-    expect(await page.locator('.code-input input').first().evaluate((element) => element === document.activeElement)).toBe(true);
+    expect(
+      await page
+        .locator('.code-input input')
+        .first()
+        .evaluate((element) => element === document.activeElement),
+    ).toBe(true);
     await expectAccessible(page, 'login, wrong code');
     await screenshot(page, '25-login-wrong-code');
 

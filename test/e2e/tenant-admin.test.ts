@@ -3,12 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { showAccount } from '../../src/services/operator.js';
 import { getTwoFactorPolicy } from '../../src/services/super-app-policy.js';
 import {
-  BROWSER_SKIP_SUFFIX, browserSkipReason, expectAccessible, expectSignedIn, screenshot, submitPassword, totp, typeCode, useBrowserSuite,
+  BROWSER_SKIP_SUFFIX,
+  browserSkipReason,
+  expectAccessible,
+  expectSignedIn,
+  screenshot,
+  submitPassword,
+  totp,
+  typeCode,
+  useBrowserSuite,
 } from '../support/browser.js';
 
 /** The Ant Design select around a combobox (what a person clicks). */
-const selectOf = (combobox: Locator) =>
-  combobox.locator('xpath=ancestor::div[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]');
+const selectOf = (combobox: Locator) => combobox.locator('xpath=ancestor::div[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]');
 
 /** The shown value of an Ant Design select, found by its combobox. */
 function selectedValue(combobox: Locator): Promise<string> {
@@ -18,7 +25,10 @@ function selectedValue(combobox: Locator): Promise<string> {
 /** The options of this select's open dropdown (the one holding the listbox the combobox controls). */
 async function optionsOf(page: Page, combobox: Locator): Promise<Locator> {
   const listId = await combobox.getAttribute('aria-controls');
-  return page.locator('.ant-select-dropdown').filter({ has: page.locator(`[id="${listId}"]`) }).locator('.ant-select-item-option');
+  return page
+    .locator('.ant-select-dropdown')
+    .filter({ has: page.locator(`[id="${listId}"]`) })
+    .locator('.ant-select-item-option');
 }
 
 /** Opens an Ant Design select and picks the option labelled `label`. */
@@ -30,8 +40,11 @@ async function choose(page: Page, combobox: Locator, label: string): Promise<voi
 
 /** The value next to `label` in a card's description list. */
 function described(card: Locator, label: string): Promise<string> {
-  return card.locator('.ant-descriptions-item-container').filter({ has: card.page().getByText(label, { exact: true }) })
-    .locator('.ant-descriptions-item-content').innerText();
+  return card
+    .locator('.ant-descriptions-item-container')
+    .filter({ has: card.page().getByText(label, { exact: true }) })
+    .locator('.ant-descriptions-item-content')
+    .innerText();
 }
 
 /** Super app admins in a real browser: the Tenant tab's policy and the Members page. */
@@ -39,7 +52,7 @@ describe.skipIf(browserSkipReason)('console: super app and workspace administrat
   const suite = useBrowserSuite();
   const { open } = suite;
 
-  it('edits the super app\'s policy in the Tenant tab: required, methods, deactivation, with the email-code note', async () => {
+  it("edits the super app's policy in the Tenant tab: required, methods, deactivation, with the email-code note", async () => {
     const { superAppId, workspaceId } = await suite.server.tenant('Nova Super App', 'Nova Mini Programs');
     const ivy = await suite.server.account(workspaceId, 'ivy@example.com', 'Ivy Stone', 'admin');
     await suite.server.makeSuperAppAdmin(superAppId, ivy.email);
@@ -103,12 +116,15 @@ describe.skipIf(browserSkipReason)('console: super app and workspace administrat
     expect(await described(card, 'Secondary method')).toBe('Authenticator app');
     expect(await described(card, 'Members may deactivate')).toBe('No');
     expect(await getTwoFactorPolicy(suite.server.deps, superAppId)).toEqual({
-      required: true, primaryMethod: 'email', secondaryMethod: 'totp', allowDeactivation: false,
+      required: true,
+      primaryMethod: 'email',
+      secondaryMethod: 'totp',
+      allowDeactivation: false,
     });
     await screenshot(page, '42-settings-tenant-saved');
   });
 
-  it('lists members with role and 2FA status, and resets another member\'s 2FA after a confirmation', async () => {
+  it("lists members with role and 2FA status, and resets another member's 2FA after a confirmation", async () => {
     const { superAppId, workspaceId } = await suite.server.tenant('Orbit Super App', 'Orbit Workspace');
     const jon = await suite.server.account(workspaceId, 'jon@example.com', 'Jon Snow', 'admin');
     const kay = await suite.server.account(workspaceId, 'kay@example.com', 'Kay Lee', 'developer');

@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { addMember } from '../../src/services/operator.js';
 import { getTwoFactorPolicy } from '../../src/services/super-app-policy.js';
 import {
-  BROWSER_SKIP_SUFFIX, browserSkipReason, expectAccessible, expectSignedIn, screenshot, submitPassword, typeCode, useBrowserSuite,
+  BROWSER_SKIP_SUFFIX,
+  browserSkipReason,
+  expectAccessible,
+  expectSignedIn,
+  screenshot,
+  submitPassword,
+  typeCode,
+  useBrowserSuite,
 } from '../support/browser.js';
 
 /**

@@ -9,7 +9,19 @@ const VERIFY = '/api/v1/account/two-factor/activation/verify';
 
 /** Every row of every table (audit log included) as one string: what a database dump would reveal. */
 async function dumpDatabase(h: Harness): Promise<string> {
-  const tables = ['super_apps', 'super_app_admins', 'workspaces', 'accounts', 'memberships', 'totp_factors', 'recovery_codes', 'challenges', 'email_codes', 'sessions', 'audit_events'] as const;
+  const tables = [
+    'super_apps',
+    'super_app_admins',
+    'workspaces',
+    'accounts',
+    'memberships',
+    'totp_factors',
+    'recovery_codes',
+    'challenges',
+    'email_codes',
+    'sessions',
+    'audit_events',
+  ] as const;
   const parts: string[] = [];
   for (const table of tables) parts.push(JSON.stringify(await h.deps.db.selectFrom(table).selectAll().execute()));
   return parts.join('\n');

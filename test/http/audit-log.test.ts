@@ -41,7 +41,10 @@ function wrongCode(h: Harness, key: Uint8Array): string {
 }
 
 async function challengeFor(h: Harness, email: string, workspaceId?: string): Promise<string> {
-  const login = await h.api('POST', '/api/v1/auth/login', { body: { email, password: PASSWORD, ...(workspaceId ? { workspaceId } : {}) }, headers: WITH_AGENT });
+  const login = await h.api('POST', '/api/v1/auth/login', {
+    body: { email, password: PASSWORD, ...(workspaceId ? { workspaceId } : {}) },
+    headers: WITH_AGENT,
+  });
   expect(login.body.status).toBe('second_factor_required');
   return login.body.challenge.id;
 }
@@ -78,7 +81,7 @@ describeEachDialect('2FA audit log (%s)', (dialect) => {
   const superAppEvents = async (superAppId: string, cookie: string): Promise<AuditEvent[]> =>
     (await h.api('GET', `/api/v1/super-apps/${superAppId}/audit-events`, { cookie })).body.events;
 
-  it('lists the account\'s own events, newest first, with IP and user agent', async () => {
+  it("lists the account's own events, newest first, with IP and user agent", async () => {
     const { key } = await activate(bob);
     const id = await challengeFor(h, BOB);
     expectProblem(await verify(h, id, 'totp', wrongCode(h, key)), 401, 'invalid_code');
@@ -97,7 +100,7 @@ describeEachDialect('2FA audit log (%s)', (dialect) => {
     expect(events[0]).toMatchObject({ workspaceId: w.acme.workspaceId, details: { method: 'totp' } });
   });
 
-  it('shows an account none of another account\'s events', async () => {
+  it("shows an account none of another account's events", async () => {
     await activate(bob);
     expect(await accountEvents(alice)).toEqual([]);
   });
@@ -106,7 +109,7 @@ describeEachDialect('2FA audit log (%s)', (dialect) => {
     expectProblem(await h.api('GET', '/api/v1/account/audit-events'), 401, 'unauthenticated');
   });
 
-  it('shows a super app admin its members\' events and its policy changes', async () => {
+  it("shows a super app admin its members' events and its policy changes", async () => {
     // Policy changes need the admin's own second factor in the session (issue 11).
     alice = (await secondFactorSession(h, ALICE)).cookie;
     const put = await h.api('PUT', `/api/v1/super-apps/${w.acme.superAppId}/two-factor-policy`, {
@@ -121,10 +124,12 @@ describeEachDialect('2FA audit log (%s)', (dialect) => {
     expect(response.status).toBe(200);
     const events: AuditEvent[] = response.body.events;
     expect(events).toContainEqual(expect.objectContaining({ type: 'two_factor.activated', accountId: w.bob.id, userAgent: AGENT }));
-    expect(events).toContainEqual(expect.objectContaining({ type: 'policy.changed', superAppId: w.acme.superAppId, actorAccountId: w.alice.id, userAgent: AGENT }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'policy.changed', superAppId: w.acme.superAppId, actorAccountId: w.alice.id, userAgent: AGENT }),
+    );
   });
 
-  it('keeps another super app\'s policy changes out of a super app\'s log', async () => {
+  it("keeps another super app's policy changes out of a super app's log", async () => {
     // Switching a requirement on needs the admin's own authenticator and a session that passed it (issue 11).
     const { cookie: oscar } = await secondFactorSession(h, OSCAR);
     const put = await h.api('PUT', `/api/v1/super-apps/${w.other.superAppId}/two-factor-policy`, {
@@ -136,7 +141,7 @@ describeEachDialect('2FA audit log (%s)', (dialect) => {
     expect((await superAppEvents(w.other.superAppId, oscar)).filter((e) => e.superAppId !== null).map((e) => e.type)).toEqual(['policy.changed']);
   });
 
-  it('keeps a member\'s sign-ins to another super app\'s workspaces out of a super app\'s log', async () => {
+  it("keeps a member's sign-ins to another super app's workspaces out of a super app's log", async () => {
     await h.member(w.other.workspaceId, BOB, 'developer');
     const { key } = await activate(bob);
     const id = await challengeFor(h, BOB, w.other.workspaceId);
@@ -150,7 +155,7 @@ describeEachDialect('2FA audit log (%s)', (dialect) => {
     expect(aboutOther).toEqual([]);
   });
 
-  it('refuses the super app log to a member who is not its admin and to another super app\'s admin', async () => {
+  it("refuses the super app log to a member who is not its admin and to another super app's admin", async () => {
     expectProblem(await h.api('GET', `/api/v1/super-apps/${w.acme.superAppId}/audit-events`, { cookie: bob }), 403, 'forbidden');
     const oscar = await h.loginSession(OSCAR);
     expectProblem(await h.api('GET', `/api/v1/super-apps/${w.acme.superAppId}/audit-events`, { cookie: oscar }), 403, 'forbidden');
@@ -215,7 +220,10 @@ describeEachDialect('security emails (%s)', (dialect) => {
   });
 
   it('tells the account that 2FA was turned off', async () => {
-    const off = await h.api('POST', '/api/v1/account/two-factor/deactivation', { cookie: bob, body: { password: PASSWORD, method: 'totp', code: h.totp(key) } });
+    const off = await h.api('POST', '/api/v1/account/two-factor/deactivation', {
+      cookie: bob,
+      body: { password: PASSWORD, method: 'totp', code: h.totp(key) },
+    });
     expect(off.status).toBe(200);
     expectOneCleanNotice(/turned off/i);
   });

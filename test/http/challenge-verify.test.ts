@@ -208,11 +208,7 @@ describeEachDialect('login challenge verification (%s)', (dialect) => {
     const { recoveryCodes } = await aliceWithTotp();
     expect(recoveryCodes[0]).toMatch(/^[a-z0-9]{4}(-[a-z0-9]{4}){3}$/);
 
-    const variants = [
-      recoveryCodes[0]!.replaceAll('-', ''),
-      recoveryCodes[1]!.toUpperCase(),
-      recoveryCodes[2]!.replaceAll('-', '').toUpperCase(),
-    ];
+    const variants = [recoveryCodes[0]!.replaceAll('-', ''), recoveryCodes[1]!.toUpperCase(), recoveryCodes[2]!.replaceAll('-', '').toUpperCase()];
     for (const variant of variants) {
       const response = await verify(await startLogin(), 'recovery_code', variant);
       expect(response.status).toBe(200);

@@ -56,10 +56,17 @@ describeEachDialect('the contract check (%s)', (dialect) => {
   it('every harness checks its answers: an undeclared field, success or problem, fails the request', async () => {
     h = await createHarness(dialect);
     const ok = Type.Object({ kept: Type.String() });
-    h.app.get('/api/v1/contract-probe', { schema: { response: responsesOf({ method: 'GET', access: 'public', ok: { 200: ok } }) } }, async () => ({ kept: 'x', leaked: 'y' }));
-    h.app.get('/api/v1/contract-probe/problem', { schema: { response: responsesOf({ method: 'GET', access: 'public', ok: { 200: ok }, problems: ['invalid_code'] }) } }, async () => {
-      throw new AppError('invalid_code', { undocumented: 1 });
-    });
+    h.app.get('/api/v1/contract-probe', { schema: { response: responsesOf({ method: 'GET', access: 'public', ok: { 200: ok } }) } }, async () => ({
+      kept: 'x',
+      leaked: 'y',
+    }));
+    h.app.get(
+      '/api/v1/contract-probe/problem',
+      { schema: { response: responsesOf({ method: 'GET', access: 'public', ok: { 200: ok }, problems: ['invalid_code'] }) } },
+      async () => {
+        throw new AppError('invalid_code', { undocumented: 1 });
+      },
+    );
     await expect(h.api('GET', '/api/v1/contract-probe')).rejects.toThrow(/sent \{"kept":"x","leaked":"y"\}, answered \{"kept":"x"\}/);
     await expect(h.api('GET', '/api/v1/contract-probe/problem')).rejects.toThrow(/"undocumented":1/);
     expect(h.contractViolations).toHaveLength(2);

@@ -132,7 +132,6 @@ describeEachDialect('deactivation under super app policies (%s)', (dialect) => {
       expectProblem(await deactivate('email', wrong), 401, 'invalid_code');
       expect((await status()).active).toBe(true);
     });
-
   });
 
   it('answers 409 two_factor_not_active for an account without 2FA', async () => {

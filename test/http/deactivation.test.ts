@@ -129,7 +129,9 @@ describeEachDialect('account TOTP deactivation (%s)', (dialect) => {
   it("after deactivation the account's other sessions are dead while the current one lives", async () => {
     const { workspaceId, oldCookie, cookie, key, recoveryCodes } = await aliceWithTotp();
     const login = await h.api('POST', '/api/v1/auth/login', { body: { email: EMAIL, password: PASSWORD } });
-    const third = await h.api('POST', `/api/v1/auth/challenges/${login.body.challenge.id}/verify`, { body: { method: 'recovery_code', code: recoveryCodes[0] } });
+    const third = await h.api('POST', `/api/v1/auth/challenges/${login.body.challenge.id}/verify`, {
+      body: { method: 'recovery_code', code: recoveryCodes[0] },
+    });
     await h.member(workspaceId, 'bob@example.com');
     const bobCookie = await h.loginSession('bob@example.com');
     for (const c of [oldCookie, cookie, third.sessionCookie!]) expect((await h.api('GET', '/api/v1/session', { cookie: c })).status).toBe(200);

@@ -139,7 +139,7 @@ describeEachDialect('email verification codes (%s)', (dialect) => {
     expect(await isActive(cookie)).toBe(true);
   });
 
-  it('does not reset a code\'s wrong tries when a new code is sent', async () => {
+  it("does not reset a code's wrong tries when a new code is sent", async () => {
     const cookie = await bobWithTotp();
     await sendDeactivationCode(cookie);
     const older = h.mailer.lastCode(BOB);

@@ -85,7 +85,8 @@ describeEachDialect('health and OpenAPI (%s)', (dialect) => {
     for (const [path, item] of Object.entries<Record<string, any>>(paths)) {
       for (const [method, operation] of Object.entries<any>(item)) {
         const label = `${method.toUpperCase()} ${path}`;
-        if (!operation.operationId || !operation.summary || !(operation.tags?.length > 0) || !Array.isArray(operation.security)) incomplete.push(`${label}: id, summary, tags, security`);
+        if (!operation.operationId || !operation.summary || !(operation.tags?.length > 0) || !Array.isArray(operation.security))
+          incomplete.push(`${label}: id, summary, tags, security`);
         for (const [status, response] of Object.entries<any>(operation.responses)) {
           if (status === '204') continue;
           const media = status.startsWith('2') ? 'application/json' : 'application/problem+json';

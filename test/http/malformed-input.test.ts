@@ -87,7 +87,11 @@ const UNPARSEABLE: { name: string; payload: string; contentType?: string }[] = [
   { name: 'a form-encoded body', payload: 'code=123456&password=x', contentType: 'application/x-www-form-urlencoded' },
   { name: 'a text/plain body', payload: '{"code":"123456"}', contentType: 'text/plain' },
   { name: 'an XML body', payload: '<code>123456</code>', contentType: 'application/xml' },
-  { name: 'a multipart body', payload: '--b\r\nContent-Disposition: form-data; name="code"\r\n\r\n123456\r\n--b--\r\n', contentType: 'multipart/form-data; boundary=b' },
+  {
+    name: 'a multipart body',
+    payload: '--b\r\nContent-Disposition: form-data; name="code"\r\n\r\n123456\r\n--b--\r\n',
+    contentType: 'multipart/form-data; boundary=b',
+  },
 ];
 
 function bodyCases(endpoint: Endpoint): Omit<Case, 'method' | 'url' | 'session'>[] {
@@ -135,73 +139,173 @@ const sampleCtx: Ctx = { challengeId: 'x', code: '123456', recoveryCode: 'x', su
 const challenge = (c: Ctx, action: string) => `/api/v1/auth/challenges/${c.challengeId}/${action}`;
 
 const ENDPOINTS: Endpoint[] = [
-  { method: 'POST', path: '/auth/login', url: () => '/api/v1/auth/login', session: 'none',
-    valid: (c) => ({ email: EMAIL, password: PASSWORD, workspaceId: c.workspaceId }), optional: ['workspaceId'],
-    extra: [['an email of 300 characters', () => ({ email: `${'a'.repeat(290)}@example.com`, password: PASSWORD })],
+  {
+    method: 'POST',
+    path: '/auth/login',
+    url: () => '/api/v1/auth/login',
+    session: 'none',
+    valid: (c) => ({ email: EMAIL, password: PASSWORD, workspaceId: c.workspaceId }),
+    optional: ['workspaceId'],
+    extra: [
+      ['an email of 300 characters', () => ({ email: `${'a'.repeat(290)}@example.com`, password: PASSWORD })],
       ['a password of 2000 characters', () => ({ email: EMAIL, password: 'p'.repeat(2000) })],
       // Well-formed JSON for an email nobody has: at worst a counted wrong password, never a 500.
       ['a NUL byte in the email', () => ({ email: 'alice\u0000@example.com', password: PASSWORD }), ['throttles']],
-      ['a NUL byte in the workspaceId', () => ({ email: EMAIL, password: PASSWORD, workspaceId: 'w\u0000' })]] },
-  { method: 'POST', path: '/auth/challenges/{id}/verify', url: (c) => challenge(c, 'verify'), session: 'none',
-    valid: (c) => ({ method: 'totp', code: c.code }), codeFields: ['code'],
-    extra: [['an unknown method', (c) => ({ method: 'sms', code: c.code })],
+      ['a NUL byte in the workspaceId', () => ({ email: EMAIL, password: PASSWORD, workspaceId: 'w\u0000' })],
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/auth/challenges/{id}/verify',
+    url: (c) => challenge(c, 'verify'),
+    session: 'none',
+    valid: (c) => ({ method: 'totp', code: c.code }),
+    codeFields: ['code'],
+    extra: [
+      ['an unknown method', (c) => ({ method: 'sms', code: c.code })],
       ['an upper-case method', (c) => ({ method: 'TOTP', code: c.code })],
       ['a method the challenge does not offer', (c) => ({ method: 'email', code: c.code })],
       ['a malformed recovery code', () => ({ method: 'recovery_code', code: 'not-a-code' })],
       ['a recovery code with a symbol', () => ({ method: 'recovery_code', code: 'abcd-efgh-jkmn-pqr!' })],
-      ['a six-digit recovery code', (c) => ({ method: 'recovery_code', code: c.code })]] },
+      ['a six-digit recovery code', (c) => ({ method: 'recovery_code', code: c.code })],
+    ],
+  },
   { method: 'POST', path: '/auth/challenges/{id}/email-code', url: (c) => challenge(c, 'email-code'), session: 'none' },
   { method: 'POST', path: '/auth/challenges/{id}/enrollment', url: (c) => challenge(c, 'enrollment'), session: 'none' },
   { method: 'POST', path: '/auth/logout', url: () => '/api/v1/auth/logout', session: 'fresh' },
   { method: 'POST', path: '/account/two-factor/activation', url: () => '/api/v1/account/two-factor/activation', session: 'alice' },
-  { method: 'POST', path: '/account/two-factor/activation/verify', url: () => '/api/v1/account/two-factor/activation/verify', session: 'alice',
-    valid: (c) => ({ code: c.code }), codeFields: ['code'] },
+  {
+    method: 'POST',
+    path: '/account/two-factor/activation/verify',
+    url: () => '/api/v1/account/two-factor/activation/verify',
+    session: 'alice',
+    valid: (c) => ({ code: c.code }),
+    codeFields: ['code'],
+  },
   { method: 'POST', path: '/account/two-factor/deactivation/email-code', url: () => '/api/v1/account/two-factor/deactivation/email-code', session: 'alice' },
-  { method: 'POST', path: '/account/two-factor/deactivation', url: () => '/api/v1/account/two-factor/deactivation', session: 'alice',
-    valid: (c) => ({ password: PASSWORD, method: 'totp', code: c.code }), codeFields: ['code'],
-    extra: [['an unknown method', (c) => ({ password: PASSWORD, method: 'totp_enrollment', code: c.code })],
+  {
+    method: 'POST',
+    path: '/account/two-factor/deactivation',
+    url: () => '/api/v1/account/two-factor/deactivation',
+    session: 'alice',
+    valid: (c) => ({ password: PASSWORD, method: 'totp', code: c.code }),
+    codeFields: ['code'],
+    extra: [
+      ['an unknown method', (c) => ({ password: PASSWORD, method: 'totp_enrollment', code: c.code })],
       ['a malformed recovery code', () => ({ password: PASSWORD, method: 'recovery_code', code: 'not-a-code' })],
       ['a five-digit recovery code', () => ({ password: PASSWORD, method: 'recovery_code', code: '12345' })],
-      ['Arabic-Indic digits as a recovery code', () => ({ password: PASSWORD, method: 'recovery_code', code: '١٢٣٤٥٦' })]] },
-  { method: 'POST', path: '/account/two-factor/recovery-codes', url: () => '/api/v1/account/two-factor/recovery-codes', session: 'alice',
-    valid: (c) => ({ password: PASSWORD, code: c.code }), codeFields: ['code'],
-    extra: [['a recovery code instead of an authenticator code', (c) => ({ password: PASSWORD, code: c.recoveryCode })]] },
-  { method: 'PUT', path: '/super-apps/{id}/two-factor-policy', url: (c) => `/api/v1/super-apps/${c.superAppId}/two-factor-policy`, session: 'alice',
-    valid: () => ({ required: true, primaryMethod: 'email', secondaryMethod: 'totp', allowDeactivation: false }), nullable: ['secondaryMethod'],
-    extra: [['an unknown primary method', () => ({ required: true, primaryMethod: 'sms', secondaryMethod: null, allowDeactivation: true })],
+      ['Arabic-Indic digits as a recovery code', () => ({ password: PASSWORD, method: 'recovery_code', code: '١٢٣٤٥٦' })],
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/account/two-factor/recovery-codes',
+    url: () => '/api/v1/account/two-factor/recovery-codes',
+    session: 'alice',
+    valid: (c) => ({ password: PASSWORD, code: c.code }),
+    codeFields: ['code'],
+    extra: [['a recovery code instead of an authenticator code', (c) => ({ password: PASSWORD, code: c.recoveryCode })]],
+  },
+  {
+    method: 'PUT',
+    path: '/super-apps/{id}/two-factor-policy',
+    url: (c) => `/api/v1/super-apps/${c.superAppId}/two-factor-policy`,
+    session: 'alice',
+    valid: () => ({ required: true, primaryMethod: 'email', secondaryMethod: 'totp', allowDeactivation: false }),
+    nullable: ['secondaryMethod'],
+    extra: [
+      ['an unknown primary method', () => ({ required: true, primaryMethod: 'sms', secondaryMethod: null, allowDeactivation: true })],
       ['the secondary method equal to the primary', () => ({ required: true, primaryMethod: 'email', secondaryMethod: 'email', allowDeactivation: true })],
       ['"none" as secondary method', () => ({ required: true, primaryMethod: 'email', secondaryMethod: 'none', allowDeactivation: true })],
       ['"true" as a string', () => ({ required: 'true', primaryMethod: 'email', secondaryMethod: null, allowDeactivation: true })],
-      ['1 for a boolean', () => ({ required: 1, primaryMethod: 'email', secondaryMethod: null, allowDeactivation: true })]] },
+      ['1 for a boolean', () => ({ required: 1, primaryMethod: 'email', secondaryMethod: null, allowDeactivation: true })],
+    ],
+  },
 ];
 
 const PATH_JUNK: Case[] = [
   ...['%00', '%2e%2e', '..%2F..%2Fhealthz', '%F0%9F%92%A9', 'a'.repeat(300), '%E0%A4%A', "' OR 1=1 --", '%20'].flatMap((junk): Case[] => [
-    { name: `verify with challenge id ${junk.slice(0, 20)}`, method: 'POST', url: () => `/api/v1/auth/challenges/${junk}/verify`, payload: (c) => JSON.stringify({ method: 'totp', code: c.code }), contentType: 'application/json', session: 'none' },
+    {
+      name: `verify with challenge id ${junk.slice(0, 20)}`,
+      method: 'POST',
+      url: () => `/api/v1/auth/challenges/${junk}/verify`,
+      payload: (c) => JSON.stringify({ method: 'totp', code: c.code }),
+      contentType: 'application/json',
+      session: 'none',
+    },
     { name: `email-code with challenge id ${junk.slice(0, 20)}`, method: 'POST', url: () => `/api/v1/auth/challenges/${junk}/email-code`, session: 'none' },
-    { name: `policy of super app ${junk.slice(0, 20)}`, method: 'PUT', url: () => `/api/v1/super-apps/${junk}/two-factor-policy`, payload: () => JSON.stringify({ required: true, primaryMethod: 'email', secondaryMethod: null, allowDeactivation: false }), contentType: 'application/json', session: 'alice' },
+    {
+      name: `policy of super app ${junk.slice(0, 20)}`,
+      method: 'PUT',
+      url: () => `/api/v1/super-apps/${junk}/two-factor-policy`,
+      payload: () => JSON.stringify({ required: true, primaryMethod: 'email', secondaryMethod: null, allowDeactivation: false }),
+      contentType: 'application/json',
+      session: 'alice',
+    },
     { name: `members of workspace ${junk.slice(0, 20)}`, method: 'GET', url: () => `/api/v1/workspaces/${junk}/members`, session: 'alice' },
   ]),
-  { name: 'verify with an empty challenge id', method: 'POST', url: () => '/api/v1/auth/challenges//verify', payload: (c) => JSON.stringify({ method: 'totp', code: c.code }), contentType: 'application/json', session: 'none' },
-  { name: 'verify with a NUL after a real challenge id', method: 'POST', url: (c) => `${challenge(c, 'verify').replace('/verify', '%00/verify')}`, payload: (c) => JSON.stringify({ method: 'totp', code: c.code }), contentType: 'application/json', session: 'none' },
+  {
+    name: 'verify with an empty challenge id',
+    method: 'POST',
+    url: () => '/api/v1/auth/challenges//verify',
+    payload: (c) => JSON.stringify({ method: 'totp', code: c.code }),
+    contentType: 'application/json',
+    session: 'none',
+  },
+  {
+    name: 'verify with a NUL after a real challenge id',
+    method: 'POST',
+    url: (c) => `${challenge(c, 'verify').replace('/verify', '%00/verify')}`,
+    payload: (c) => JSON.stringify({ method: 'totp', code: c.code }),
+    contentType: 'application/json',
+    session: 'none',
+  },
   { name: 'verify with the code in the query string', method: 'POST', url: (c) => `${challenge(c, 'verify')}?method=totp&code=${c.code}`, session: 'none' },
-  { name: 'a path below activation/verify', method: 'POST', url: () => '/api/v1/account/two-factor/activation/verify/again', payload: (c) => JSON.stringify({ code: c.code }), contentType: 'application/json', session: 'alice' },
+  {
+    name: 'a path below activation/verify',
+    method: 'POST',
+    url: () => '/api/v1/account/two-factor/activation/verify/again',
+    payload: (c) => JSON.stringify({ code: c.code }),
+    contentType: 'application/json',
+    session: 'alice',
+  },
   { name: 'GET on the login endpoint', method: 'GET', url: () => '/api/v1/auth/login', session: 'none' },
   { name: 'DELETE on the session endpoint', method: 'DELETE', url: () => '/api/v1/session', session: 'alice' },
-  { name: 'PUT on deactivation', method: 'PUT', url: () => '/api/v1/account/two-factor/deactivation', payload: (c) => JSON.stringify({ password: PASSWORD, method: 'totp', code: c.code }), contentType: 'application/json', session: 'alice' },
+  {
+    name: 'PUT on deactivation',
+    method: 'PUT',
+    url: () => '/api/v1/account/two-factor/deactivation',
+    payload: (c) => JSON.stringify({ password: PASSWORD, method: 'totp', code: c.code }),
+    contentType: 'application/json',
+    session: 'alice',
+  },
 ];
 
 const CASES: Case[] = [
-  ...ENDPOINTS.flatMap((endpoint) => bodyCases(endpoint).map((c) => ({ ...c, name: `${endpoint.method} ${endpoint.path}: ${c.name}`, method: endpoint.method, url: endpoint.url, session: endpoint.session }))),
+  ...ENDPOINTS.flatMap((endpoint) =>
+    bodyCases(endpoint).map((c) => ({
+      ...c,
+      name: `${endpoint.method} ${endpoint.path}: ${c.name}`,
+      method: endpoint.method,
+      url: endpoint.url,
+      session: endpoint.session,
+    })),
+  ),
   ...PATH_JUNK.map((c) => ({ ...c, name: `path junk: ${c.name}` })),
 ];
 
 /** Every row of every table but the audit log, in a stable order. */
 async function snapshot(h: Harness, skip: string[] = []): Promise<Record<string, string[]>> {
-  const tables = (await h.deps.db.introspection.getTables()).map((t) => t.name).filter((name) => name !== 'audit_events' && !skip.includes(name)).sort();
+  const tables = (await h.deps.db.introspection.getTables())
+    .map((t) => t.name)
+    .filter((name) => name !== 'audit_events' && !skip.includes(name))
+    .sort();
   const result: Record<string, string[]> = {};
   for (const table of tables) {
-    const rows = await h.deps.db.selectFrom(table as 'accounts').selectAll().execute();
+    const rows = await h.deps.db
+      .selectFrom(table as 'accounts')
+      .selectAll()
+      .execute();
     result[table] = rows.map((row) => JSON.stringify(row)).sort();
   }
   return result;
@@ -230,28 +334,29 @@ describeEachDialect('malformed input (%s)', (dialect) => {
   });
   afterAll(async () => h?.close());
 
-  for (const testCase of CASES) it(`${testCase.name} → 4xx problem, nothing changed`, async () => {
-    const cookie = testCase.session === 'alice' ? aliceCookie : testCase.session === 'fresh' ? await h.loginSession('bob@example.com') : undefined;
-    const before = await snapshot(h, testCase.mayTouch);
+  for (const testCase of CASES)
+    it(`${testCase.name} → 4xx problem, nothing changed`, async () => {
+      const cookie = testCase.session === 'alice' ? aliceCookie : testCase.session === 'fresh' ? await h.loginSession('bob@example.com') : undefined;
+      const before = await snapshot(h, testCase.mayTouch);
 
-    const payload = testCase.payload?.(ctx);
-    const response = await h.app.inject({
-      method: testCase.method,
-      url: testCase.url(ctx),
-      headers: { ...(cookie ? { cookie: `mpp_session=${cookie}` } : {}), ...(testCase.contentType ? { 'content-type': testCase.contentType } : {}) },
-      ...(payload === undefined ? {} : { payload }),
+      const payload = testCase.payload?.(ctx);
+      const response = await h.app.inject({
+        method: testCase.method,
+        url: testCase.url(ctx),
+        headers: { ...(cookie ? { cookie: `mpp_session=${cookie}` } : {}), ...(testCase.contentType ? { 'content-type': testCase.contentType } : {}) },
+        ...(payload === undefined ? {} : { payload }),
+      });
+
+      expect(response.statusCode, response.body.slice(0, 300)).toBeGreaterThanOrEqual(400);
+      expect(response.statusCode, response.body.slice(0, 300)).toBeLessThan(500);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      const problem = response.json();
+      expect(problem.status).toBe(response.statusCode);
+      expect(problem.code).toMatch(/^[a-z_]+$/);
+      expect(typeof problem.title).toBe('string');
+      expect(response.headers['set-cookie']).toBeUndefined();
+      expect(await snapshot(h, testCase.mayTouch)).toEqual(before);
     });
-
-    expect(response.statusCode, response.body.slice(0, 300)).toBeGreaterThanOrEqual(400);
-    expect(response.statusCode, response.body.slice(0, 300)).toBeLessThan(500);
-    expect(response.headers['content-type']).toContain('application/problem+json');
-    const problem = response.json();
-    expect(problem.status).toBe(response.statusCode);
-    expect(problem.code).toMatch(/^[a-z_]+$/);
-    expect(typeof problem.title).toBe('string');
-    expect(response.headers['set-cookie']).toBeUndefined();
-    expect(await snapshot(h, testCase.mayTouch)).toEqual(before);
-  });
 
   it('the 2FA of the account is intact after all of it', async () => {
     const status = await h.api('GET', '/api/v1/account/two-factor', { cookie: aliceCookie });

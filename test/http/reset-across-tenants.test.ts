@@ -41,7 +41,8 @@ describeEachDialect('2FA reset across tenants (%s)', (dialect) => {
   afterEach(async () => h?.close());
 
   const resetMo = () => h.api('POST', `/api/v1/workspaces/${acme.workspaceId}/members/${mo.id}/two-factor/reset`, { cookie: alice });
-  const moIsActive = async () => (await h.deps.db.selectFrom('totp_factors').select('status').where('account_id', '=', mo.id).executeTakeFirst())?.status === 'active';
+  const moIsActive = async () =>
+    (await h.deps.db.selectFrom('totp_factors').select('status').where('account_id', '=', mo.id).executeTakeFirst())?.status === 'active';
   const resetMails = () => h.mailer.to(MO).filter((m) => /reset/i.test(m.subject));
   const resetEvents = async () => h.deps.db.selectFrom('audit_events').selectAll().where('type', '=', 'two_factor.reset').execute();
 
@@ -110,7 +111,11 @@ describeEachDialect('2FA reset across tenants (%s)', (dialect) => {
     expect(locked.second_factor_locked_until).not.toBeNull();
     const reset = await h.api('POST', `/api/v1/workspaces/${dart.workspaceId}/members/${lee.id}/two-factor/reset`, { cookie: alice });
     expect(reset.status, JSON.stringify(reset.body)).toBe(200);
-    const after = await h.deps.db.selectFrom('accounts').select(['second_factor_locked_until', 'second_factor_failures']).where('id', '=', lee.id).executeTakeFirstOrThrow();
+    const after = await h.deps.db
+      .selectFrom('accounts')
+      .select(['second_factor_locked_until', 'second_factor_failures'])
+      .where('id', '=', lee.id)
+      .executeTakeFirstOrThrow();
     expect(after).toEqual({ second_factor_locked_until: null, second_factor_failures: 0 });
   });
 

@@ -44,7 +44,8 @@ describeEachDialect('workspace members and 2FA reset (%s)', (dialect) => {
   const membersUrl = () => `/api/v1/workspaces/${acme.workspaceId}/members`;
   const resetUrl = (accountId: string) => `/api/v1/workspaces/${acme.workspaceId}/members/${accountId}/two-factor/reset`;
   const bobIsActive = async () =>
-    (await h.api('GET', membersUrl(), { cookie: alice.session })).body.members.find((m: { account: { id: string } }) => m.account.id === bob.id).twoFactorActive;
+    (await h.api('GET', membersUrl(), { cookie: alice.session })).body.members.find((m: { account: { id: string } }) => m.account.id === bob.id)
+      .twoFactorActive;
 
   it('shows a workspace admin every member with role and 2FA status', async () => {
     const response = await h.api('GET', membersUrl(), { cookie: dave.session });
@@ -76,7 +77,7 @@ describeEachDialect('workspace members and 2FA reset (%s)', (dialect) => {
     expectProblem(await h.api('POST', resetUrl(bob.id)), 401, 'unauthenticated');
   });
 
-  it('lets the super app admin reset a member\'s 2FA', async () => {
+  it("lets the super app admin reset a member's 2FA", async () => {
     const response = await h.api('POST', resetUrl(bob.id), { cookie: alice.session });
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ active: false });
@@ -92,7 +93,7 @@ describeEachDialect('workspace members and 2FA reset (%s)', (dialect) => {
     expect(status.body).toMatchObject({ active: false, method: null, recoveryCodesRemaining: 0 });
   });
 
-  it('removes the member\'s authenticator and recovery codes when their 2FA is reset', async () => {
+  it("removes the member's authenticator and recovery codes when their 2FA is reset", async () => {
     await h.api('POST', resetUrl(bob.id), { cookie: alice.session });
     const { db } = h.deps;
     expect(await db.selectFrom('totp_factors').select('status').where('account_id', '=', bob.id).execute()).toEqual([]);

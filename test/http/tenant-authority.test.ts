@@ -40,7 +40,8 @@ describeEachDialect('tenant-bounded authority (%s)', (dialect) => {
   const auditUrl = () => `/api/v1/super-apps/${strict.superAppId}/audit-events`;
   const policyUrl = () => `/api/v1/super-apps/${strict.superAppId}/two-factor-policy`;
   const resetUrl = () => `/api/v1/workspaces/${strict.workspaceId}/members/${bob.id}/two-factor/reset`;
-  const bobHasTotp = async () => (await h.deps.db.selectFrom('totp_factors').select('status').where('account_id', '=', bob.id).executeTakeFirst())?.status === 'active';
+  const bobHasTotp = async () =>
+    (await h.deps.db.selectFrom('totp_factors').select('status').where('account_id', '=', bob.id).executeTakeFirst())?.status === 'active';
 
   function expectTenantRefusal(response: ApiResponse): void {
     expectProblem(response, 403, 'second_factor_required_for_super_app');
@@ -76,7 +77,11 @@ describeEachDialect('tenant-bounded authority (%s)', (dialect) => {
     const started = await stepUp(h, cookie, strict.superAppId);
     expect(started.status).toBe(200);
     expect(started.body.status).toBe('second_factor_required');
-    expect(started.body.challenge).toMatchObject({ methods: ['email', 'totp_enrollment'], primaryMethod: 'email', superApp: { id: strict.superAppId, name: 'SA Strict' } });
+    expect(started.body.challenge).toMatchObject({
+      methods: ['email', 'totp_enrollment'],
+      primaryMethod: 'email',
+      superApp: { id: strict.superAppId, name: 'SA Strict' },
+    });
     const verified = await passWithEmail(h, started.body.challenge.id, VICTIM, cookie);
     expect(verified.status, JSON.stringify(verified.body)).toBe(200);
     expect(verified.body).toMatchObject({ status: 'authenticated', workspace: { id: lax.workspaceId } });
@@ -95,7 +100,10 @@ describeEachDialect('tenant-bounded authority (%s)', (dialect) => {
     expect((await h.api('PUT', policyUrl(), { cookie: elevated, body: relaxed })).status).toBe(200);
     expect(await getTwoFactorPolicy(h.deps, strict.superAppId)).toEqual(relaxed);
     // The session stayed in its workspace and now reports the second factor.
-    expect((await h.api('GET', '/api/v1/session', { cookie: elevated })).body).toMatchObject({ workspace: { id: lax.workspaceId }, secondFactorVerified: true });
+    expect((await h.api('GET', '/api/v1/session', { cookie: elevated })).body).toMatchObject({
+      workspace: { id: lax.workspaceId },
+      secondFactorVerified: true,
+    });
   });
 
   it('a step-up challenge is completed only by the session that asked for it', async () => {
@@ -103,10 +111,18 @@ describeEachDialect('tenant-bounded authority (%s)', (dialect) => {
     const started = await stepUp(h, cookie, strict.superAppId);
     await h.api('POST', `/api/v1/auth/challenges/${started.body.challenge.id}/email-code`);
     const code = h.mailer.lastCode(VICTIM);
-    expectProblem(await h.api('POST', `/api/v1/auth/challenges/${started.body.challenge.id}/verify`, { body: { method: 'email', code } }), 410, 'challenge_expired');
+    expectProblem(
+      await h.api('POST', `/api/v1/auth/challenges/${started.body.challenge.id}/verify`, { body: { method: 'email', code } }),
+      410,
+      'challenge_expired',
+    );
     // Another session of the same account cannot complete it either.
     const second = await passwordSession(h, VICTIM, lax.workspaceId);
-    expectProblem(await h.api('POST', `/api/v1/auth/challenges/${started.body.challenge.id}/verify`, { cookie: second, body: { method: 'email', code } }), 410, 'challenge_expired');
+    expectProblem(
+      await h.api('POST', `/api/v1/auth/challenges/${started.body.challenge.id}/verify`, { cookie: second, body: { method: 'email', code } }),
+      410,
+      'challenge_expired',
+    );
     expect((await h.api('POST', `/api/v1/auth/challenges/${started.body.challenge.id}/verify`, { cookie, body: { method: 'email', code } })).status).toBe(200);
   });
 
@@ -148,8 +164,16 @@ describeEachDialect('tenant-bounded authority (%s)', (dialect) => {
     expect((await h.api('GET', laxPolicyUrl, { cookie })).status).toBe(200);
     expect((await h.api('GET', `/api/v1/workspaces/${lax.workspaceId}/members`, { cookie })).status).toBe(200);
     expectProblem(await h.api('PUT', laxPolicyUrl, { cookie, body: { ...RELAXED, allowDeactivation: false } }), 403, 'admin_second_factor_required');
-    expectProblem(await h.api('POST', `/api/v1/workspaces/${lax.workspaceId}/members/${bob.id}/two-factor/reset`, { cookie }), 403, 'admin_second_factor_required');
-    expectProblem(await h.api('POST', `/api/v1/workspaces/${lax.workspaceId}/members/${laxMember.id}/two-factor/reset`, { cookie }), 403, 'admin_second_factor_required');
+    expectProblem(
+      await h.api('POST', `/api/v1/workspaces/${lax.workspaceId}/members/${bob.id}/two-factor/reset`, { cookie }),
+      403,
+      'admin_second_factor_required',
+    );
+    expectProblem(
+      await h.api('POST', `/api/v1/workspaces/${lax.workspaceId}/members/${laxMember.id}/two-factor/reset`, { cookie }),
+      403,
+      'admin_second_factor_required',
+    );
     expect(await getTwoFactorPolicy(h.deps, lax.superAppId)).toEqual(RELAXED);
     expect(await bobHasTotp()).toBe(true);
     // SA_LAX asks no second factor and the victim has no authenticator: nothing to step up with.
@@ -211,7 +235,7 @@ describeEachDialect('tenant-bounded authority (%s)', (dialect) => {
     expect(refused.body.methods).toEqual(['totp_enrollment']);
   });
 
-  it('turning one\'s own authenticator off takes away the authority it gave over a super app that requires one', async () => {
+  it("turning one's own authenticator off takes away the authority it gave over a super app that requires one", async () => {
     const totpOnly = await h.tenant('SA Totp', { required: true, primaryMethod: 'totp', secondaryMethod: null });
     await h.member(totpOnly.workspaceId, 'tess@example.com', 'admin');
     await h.member(lax.workspaceId, 'tess@example.com', 'developer');

@@ -22,7 +22,12 @@ describeEachDialect('workspace switching (%s)', (dialect) => {
     strict = await h.tenant('Strict', { required: true, primaryMethod: 'email', secondaryMethod: null });
     totpOnly = await h.tenant('Totp Only', { required: true, primaryMethod: 'totp', secondaryMethod: null });
     // Memberships a second apart, so "first workspace" and the listing order are fixed.
-    for (const [tenant, role] of [[lax, 'developer'], [open, 'admin'], [strict, 'developer'], [totpOnly, 'developer']] as const) {
+    for (const [tenant, role] of [
+      [lax, 'developer'],
+      [open, 'admin'],
+      [strict, 'developer'],
+      [totpOnly, 'developer'],
+    ] as const) {
       await h.member(tenant.workspaceId, ANN, role);
       h.clock.advanceSeconds(1);
     }
@@ -47,7 +52,11 @@ describeEachDialect('workspace switching (%s)', (dialect) => {
     const cookie = await passwordSession(h, ANN, lax.workspaceId);
     const switched = await switchWorkspace(h, cookie, open.workspaceId);
     expect(switched.status).toBe(200);
-    expect(switched.body).toMatchObject({ status: 'authenticated', account: { email: ANN }, workspace: { id: open.workspaceId, role: 'admin', superApp: { id: open.superAppId } } });
+    expect(switched.body).toMatchObject({
+      status: 'authenticated',
+      account: { email: ANN },
+      workspace: { id: open.workspaceId, role: 'admin', superApp: { id: open.superAppId } },
+    });
     const next = switched.sessionCookie!;
     expect(next).toBeDefined();
     expect(next).not.toBe(cookie);
@@ -55,15 +64,19 @@ describeEachDialect('workspace switching (%s)', (dialect) => {
     expect((await session(next)).body).toMatchObject({ workspace: { id: open.workspaceId }, secondFactorVerified: false });
   });
 
-  it('asks for the stricter super app\'s factor exactly like login, then moves the session; it keeps that factor afterwards', async () => {
+  it("asks for the stricter super app's factor exactly like login, then moves the session; it keeps that factor afterwards", async () => {
     const cookie = await passwordSession(h, ANN, lax.workspaceId);
     const started = await switchWorkspace(h, cookie, strict.workspaceId);
     expect(started.status).toBe(200);
     expect(started.sessionCookie).toBeUndefined();
     expect(started.body.status).toBe('second_factor_required');
     expect(started.body.challenge).toMatchObject({
-      methods: ['email'], primaryMethod: 'email', reason: 'super_app_policy',
-      superApp: { id: strict.superAppId, name: 'Strict' }, workspace: { id: strict.workspaceId }, sentTo: 'a***@example.com',
+      methods: ['email'],
+      primaryMethod: 'email',
+      reason: 'super_app_policy',
+      superApp: { id: strict.superAppId, name: 'Strict' },
+      workspace: { id: strict.workspaceId },
+      sentTo: 'a***@example.com',
     });
     // Until the factor passes, the old session still works and is still where it was.
     expect((await session(cookie)).body.workspace.id).toBe(lax.workspaceId);
@@ -91,7 +104,7 @@ describeEachDialect('workspace switching (%s)', (dialect) => {
     expect(started.body.challenge).toMatchObject({ methods: ['totp_enrollment'], workspace: { id: totpOnly.workspaceId } });
   });
 
-  it('with the account\'s own authenticator passed, switches into every workspace at once', async () => {
+  it("with the account's own authenticator passed, switches into every workspace at once", async () => {
     const { key } = await h.activateTotp(await passwordSession(h, ANN, lax.workspaceId));
     const cookie = await totpSession(h, ANN, key, lax.workspaceId);
     const intoStrict = await switchWorkspace(h, cookie, strict.workspaceId);
@@ -119,7 +132,7 @@ describeEachDialect('workspace switching (%s)', (dialect) => {
     expect((await switchWorkspace(h, cookie, strict.workspaceId)).body.status).toBe('second_factor_required');
   });
 
-  it('a switch that needs no factor keeps the session\'s password time: the window is not renewed by switching', async () => {
+  it("a switch that needs no factor keeps the session's password time: the window is not renewed by switching", async () => {
     const cookie = await passwordSession(h, ANN, lax.workspaceId);
     h.clock.advanceSeconds(16 * MINUTE);
     const switched = await switchWorkspace(h, cookie, open.workspaceId);

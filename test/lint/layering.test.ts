@@ -16,14 +16,49 @@ async function rulesBroken(filePath: string, code: string): Promise<string[]> {
 describe('layering rules', () => {
   it.each([
     ['domain/ importing a framework', 'src/domain/fixture.ts', "import { sql } from 'kysely';\nexport const q = sql;\n", 'no-restricted-imports'],
-    ['domain/ importing node:crypto', 'src/domain/fixture.ts', "import { randomBytes } from 'node:crypto';\nexport const r = randomBytes;\n", 'no-restricted-imports'],
-    ['domain/ importing the store', 'src/domain/fixture.ts', "import { emailKey } from '../store/accounts.js';\nexport const k = emailKey;\n", 'import-x/no-restricted-paths'],
+    [
+      'domain/ importing node:crypto',
+      'src/domain/fixture.ts',
+      "import { randomBytes } from 'node:crypto';\nexport const r = randomBytes;\n",
+      'no-restricted-imports',
+    ],
+    [
+      'domain/ importing the store',
+      'src/domain/fixture.ts',
+      "import { emailKey } from '../store/accounts.js';\nexport const k = emailKey;\n",
+      'import-x/no-restricted-paths',
+    ],
     ['domain/ reading the clock', 'src/domain/fixture.ts', 'export const now = () => Date.now();\n', 'no-restricted-syntax'],
-    ['a service importing HTTP', 'src/services/fixture.ts', "import { sendProblem } from '../http/problems.js';\nexport const s = sendProblem;\n", 'import-x/no-restricted-paths'],
-    ['a route importing the store', 'src/http/routes/fixture.ts', "import { emailKey } from '../../store/accounts.js';\nexport const k = emailKey;\n", 'import-x/no-restricted-paths'],
-    ['a route importing app.ts', 'src/http/routes/fixture.ts', "import { buildApp } from '../app.js';\nexport const b = buildApp;\n", 'import-x/no-restricted-paths'],
-    ['the store importing a service', 'src/store/fixture.ts', "import { newId } from '../services/deps.js';\nexport const n = newId;\n", 'import-x/no-restricted-paths'],
-    ['the console importing server code', 'console/src/fixture.ts', "import { emailKey } from '../../src/store/accounts.js';\nexport const k = emailKey;\n", 'import-x/no-restricted-paths'],
+    [
+      'a service importing HTTP',
+      'src/services/fixture.ts',
+      "import { sendProblem } from '../http/problems.js';\nexport const s = sendProblem;\n",
+      'import-x/no-restricted-paths',
+    ],
+    [
+      'a route importing the store',
+      'src/http/routes/fixture.ts',
+      "import { emailKey } from '../../store/accounts.js';\nexport const k = emailKey;\n",
+      'import-x/no-restricted-paths',
+    ],
+    [
+      'a route importing app.ts',
+      'src/http/routes/fixture.ts',
+      "import { buildApp } from '../app.js';\nexport const b = buildApp;\n",
+      'import-x/no-restricted-paths',
+    ],
+    [
+      'the store importing a service',
+      'src/store/fixture.ts',
+      "import { newId } from '../services/deps.js';\nexport const n = newId;\n",
+      'import-x/no-restricted-paths',
+    ],
+    [
+      'the console importing server code',
+      'console/src/fixture.ts',
+      "import { emailKey } from '../../src/store/accounts.js';\nexport const k = emailKey;\n",
+      'import-x/no-restricted-paths',
+    ],
     ['an unused import', 'src/services/fixture.ts', "import { newId } from './deps.js';\nexport const x = 1;\n", '@typescript-eslint/no-unused-vars'],
   ])('reports %s', async (_name, filePath, code, rule) => {
     expect(await rulesBroken(filePath, code)).toContain(rule);
@@ -31,6 +66,11 @@ describe('layering rules', () => {
 
   it('lets dependencies point inward: a route calling a service, a service using the store and domain', async () => {
     expect(await rulesBroken('src/http/routes/fixture.ts', "import { login } from '../../services/login.js';\nexport const l = login;\n")).toEqual([]);
-    expect(await rulesBroken('src/services/fixture.ts', "import { emailKey } from '../store/accounts.js';\nimport { addSeconds } from '../domain/ports.js';\nexport const x = [emailKey, addSeconds];\n")).toEqual([]);
+    expect(
+      await rulesBroken(
+        'src/services/fixture.ts',
+        "import { emailKey } from '../store/accounts.js';\nimport { addSeconds } from '../domain/ports.js';\nexport const x = [emailKey, addSeconds];\n",
+      ),
+    ).toEqual([]);
   });
 });

@@ -85,11 +85,15 @@ describe.skipIf(!POSTGRES_URL)(`crash consistency of mpp-2fa serve on PostgreSQL
       (async () => {
         const runtime = await openRuntime(loadConfig(d.env), { logger: pino({ level: 'warn' }), migrate: false });
         try {
-          return await mapLimit(Array.from({ length: ACCOUNTS }, (_, i) => i), 4, async (i) => {
-            const account = await createAccount(runtime.deps, { email: emailOf(i), name: `Crash ${i}`, password: PASSWORD });
-            await addMember(runtime.deps, { workspaceId, email: emailOf(i), role: 'developer' });
-            return account.id;
-          });
+          return await mapLimit(
+            Array.from({ length: ACCOUNTS }, (_, i) => i),
+            4,
+            async (i) => {
+              const account = await createAccount(runtime.deps, { email: emailOf(i), name: `Crash ${i}`, password: PASSWORD });
+              await addMember(runtime.deps, { workspaceId, email: emailOf(i), role: 'developer' });
+              return account.id;
+            },
+          );
         } finally {
           await runtime.close();
         }
@@ -110,10 +114,14 @@ describe.skipIf(!POSTGRES_URL)(`crash consistency of mpp-2fa serve on PostgreSQL
 
     // Before the burst: the first accounts activate their authenticator (spends the step of now).
     const keys = new Map<number, Uint8Array>();
-    await mapLimit(Array.from({ length: PRE_ACTIVATED }, (_, i) => i), 5, async (i) => {
-      const { key } = await activateTotp(url, url, await loginSession(url, emailOf(i)));
-      keys.set(i, key);
-    });
+    await mapLimit(
+      Array.from({ length: PRE_ACTIVATED }, (_, i) => i),
+      5,
+      async (i) => {
+        const { key } = await activateTotp(url, url, await loginSession(url, emailOf(i)));
+        keys.set(i, key);
+      },
+    );
     const burstStart = new Date().toISOString();
 
     // The burst: every account at once. Pre-activated ones log in and pass a challenge (even
@@ -124,10 +132,13 @@ describe.skipIf(!POSTGRES_URL)(`crash consistency of mpp-2fa serve on PostgreSQL
     let finishedChains = 0;
     let killing = false;
     let killRequested!: () => void;
-    const killSignal = new Promise<void>((resolve) => (killRequested = () => {
-      killing = true;
-      resolve();
-    }));
+    const killSignal = new Promise<void>(
+      (resolve) =>
+        (killRequested = () => {
+          killing = true;
+          resolve();
+        }),
+    );
     const send = async <T>(request: () => Promise<T>): Promise<T> => {
       if (killed) throw new Error('server killed');
       inFlight += 1;
@@ -152,7 +163,8 @@ describe.skipIf(!POSTGRES_URL)(`crash consistency of mpp-2fa serve on PostgreSQL
         if (i % 2 === 0) await send(() => verifyChallenge(url, token, wrongCode(key)));
         const code = totpCode(key, 30);
         const verified = await send(() => verifyChallenge(url, token, code));
-        if (verified.status === 200) noteSuccess({ account: i, kind: 'challenge', key, code, challengeRowId: createHash('sha256').update(token).digest('hex') });
+        if (verified.status === 200)
+          noteSuccess({ account: i, kind: 'challenge', key, code, challengeRowId: createHash('sha256').update(token).digest('hex') });
       } else {
         const started = await send(() => login(url, email));
         const cookie = started.sessionCookie;
@@ -216,7 +228,6 @@ describe.skipIf(!POSTGRES_URL)(`crash consistency of mpp-2fa serve on PostgreSQL
     console.info(`[crash] replays inside the TOTP window: ${inWindow} of ${replays.length}`);
     expect(inWindow, 'some replayed codes were still inside the TOTP window (a refusal of the others proves nothing)').toBeGreaterThan(0);
 
-
     // --- The database holds whole changes only.
     const factors = (await db.query('SELECT account_id, status, activated_at, pending_expires_at FROM totp_factors')).rows;
     for (const f of factors) {
@@ -256,7 +267,8 @@ describe.skipIf(!POSTGRES_URL)(`crash consistency of mpp-2fa serve on PostgreSQL
       }
     }
     const doneIds = new Set(challenges.filter((c) => c.status === 'done').map((c) => c.id));
-    for (const a of accepted.filter((x) => x.kind === 'challenge')) expect(doneIds.has(a.challengeRowId), `challenge of ${emailOf(a.account)} is done`).toBe(true);
+    for (const a of accepted.filter((x) => x.kind === 'challenge'))
+      expect(doneIds.has(a.challengeRowId), `challenge of ${emailOf(a.account)} is done`).toBe(true);
 
     // Every second-factor session has its own passed challenge; password-only sessions
     // exist only for logins that needed no second factor.
@@ -270,14 +282,16 @@ describe.skipIf(!POSTGRES_URL)(`crash consistency of mpp-2fa serve on PostgreSQL
       const passwordOnly = mine.filter((s) => s.second_factor_verified === 0);
       if (i < PRE_ACTIVATED) {
         // Had an authenticator all through the burst: its only password session is from before.
-        expect(passwordOnly.filter((s) => s.created_at >= burstStart), emailOf(i)).toHaveLength(0);
+        expect(
+          passwordOnly.filter((s) => s.created_at >= burstStart),
+          emailOf(i),
+        ).toHaveLength(0);
         expect(passwordOnly).toHaveLength(1);
       } else {
         expect(passwordOnly.length, emailOf(i)).toBeLessThanOrEqual(1);
         expect(verified, emailOf(i)).toBe(0);
       }
     }
-
   }, 180_000);
 
   it('`mpp-2fa migrate` from three processes at once applies each migration exactly once', async () => {
@@ -292,7 +306,9 @@ describe.skipIf(!POSTGRES_URL)(`crash consistency of mpp-2fa serve on PostgreSQL
       const names = (await client.query('SELECT name FROM kysely_migration ORDER BY name')).rows.map((r) => r.name as string);
       expect(names.length).toBeGreaterThan(0);
       expect(new Set(names).size).toBe(names.length);
-      const tables = await client.query("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tablename IN ('accounts', 'challenges', 'sessions', 'throttles')");
+      const tables = await client.query(
+        "SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tablename IN ('accounts', 'challenges', 'sessions', 'throttles')",
+      );
       expect(tables.rows[0].n).toBe(4);
       // Each migration was applied by exactly one of the three processes, and each says what it applied.
       expect(applied.flat().sort(), `applied: ${JSON.stringify(applied)}`).toEqual(names);

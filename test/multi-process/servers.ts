@@ -63,7 +63,11 @@ export async function ensureBuilt(timeoutMs = 170_000): Promise<void> {
   }
   try {
     if (distIsFresh()) return;
-    const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.json')], { cwd: ROOT, encoding: 'utf8', timeout: timeoutMs });
+    const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.json')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: timeoutMs,
+    });
     if (result.status !== 0) throw new Error(`tsc failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
   } finally {
     rmSync(lock, { recursive: true, force: true });
@@ -265,7 +269,11 @@ export class ServerProcess {
   private log = '';
   private exitPromise: Promise<void> = Promise.resolve();
 
-  constructor(readonly name: string, readonly port: number, private readonly env: NodeJS.ProcessEnv) {}
+  constructor(
+    readonly name: string,
+    readonly port: number,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -345,7 +353,12 @@ export interface HttpResult {
 }
 
 /** One JSON request with fetch; `cookie` is the session token to send as `mpp_session`. */
-export async function http(baseUrl: string, method: string, path: string, options: { body?: unknown; cookie?: string; timeoutMs?: number } = {}): Promise<HttpResult> {
+export async function http(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; cookie?: string; timeoutMs?: number } = {},
+): Promise<HttpResult> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.cookie) headers.cookie = `mpp_session=${options.cookie}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -425,7 +438,11 @@ export function wrongCode(key: Uint8Array): string {
  * activation/verify with the code for now on `verifyUrl` (may be the other server).
  * Afterwards the step of now is spent; the next fresh code is `totpCode(key, 30)`.
  */
-export async function activateTotp(startUrl: string, verifyUrl: string, cookie: string): Promise<{ key: Uint8Array; secret: string; code: string; recoveryCodes: string[] }> {
+export async function activateTotp(
+  startUrl: string,
+  verifyUrl: string,
+  cookie: string,
+): Promise<{ key: Uint8Array; secret: string; code: string; recoveryCodes: string[] }> {
   const started = await http(startUrl, 'POST', '/api/v1/account/two-factor/activation', { cookie });
   if (started.status !== 201) throw new Error(`activation start failed: ${describeResult(started)}`);
   const key = decodeTotpKeyLocal(started.body.secret);

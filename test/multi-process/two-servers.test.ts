@@ -93,7 +93,9 @@ describe.skipIf(!POSTGRES_URL)(`two mpp-2fa serve processes on one PostgreSQL da
         expect(policy).toMatchObject({ required: true, primaryMethod: 'email' });
         return d.cli(['workspace', 'create', '--super-app', emailApp.id, '--name', 'Email Workspace']);
       })(),
-      mapLimit(Object.values(EMAILS), 2, (email) => d.cli(['account', 'create', '--email', email, '--name', email.split('@')[0]!, '--password-stdin'], `${PASSWORD}\n`)),
+      mapLimit(Object.values(EMAILS), 2, (email) =>
+        d.cli(['account', 'create', '--email', email, '--name', email.split('@')[0]!, '--password-stdin'], `${PASSWORD}\n`),
+      ),
     ]);
     openWorkspaceId = openWorkspace.id;
     emailWorkspaceId = emailWorkspace.id;
@@ -150,7 +152,10 @@ describe.skipIf(!POSTGRES_URL)(`two mpp-2fa serve processes on one PostgreSQL da
     const results = await Promise.all(challenges.map((challenge, i) => verifyChallenge(servers[(i + 1) % 2]!, challenge, code)));
 
     const summary = results.map(describeResult).join('\n');
-    expect(results.filter((r) => r.status === 200), summary).toHaveLength(1);
+    expect(
+      results.filter((r) => r.status === 200),
+      summary,
+    ).toHaveLength(1);
     for (const refused of results.filter((r) => r.status !== 200)) {
       // Losers are wrong codes (401); once they add up to the lockout threshold, 429.
       expect([401, 429], describeResult(refused)).toContain(refused.status);
@@ -186,7 +191,10 @@ describe.skipIf(!POSTGRES_URL)(`two mpp-2fa serve processes on one PostgreSQL da
     const id = await accountId(EMAILS.lockout);
     const bad = wrongCode(key);
     const answers: HttpResult[] = [];
-    for (const [creator, first] of [[a(), 0], [b(), 1]] as const) {
+    for (const [creator, first] of [
+      [a(), 0],
+      [b(), 1],
+    ] as const) {
       const challenge = await startChallenge(creator, EMAILS.lockout);
       for (let i = 0; i < 5; i += 1) answers.push(await verifyChallenge((first + i) % 2 === 0 ? a() : b(), challenge, bad));
     }

@@ -60,7 +60,8 @@ describeEachDialect('device cookies (%s)', (dialect) => {
     return { status: response.statusCode, body: response.body === '' ? undefined : JSON.parse(response.body), session, device };
   }
 
-  const login = (password: string, options: { ip?: string; device?: string; cookieHeader?: string; userAgent?: string } = {}) => send('POST', '/api/v1/auth/login', { body: { email: OWNER, password }, ...options });
+  const login = (password: string, options: { ip?: string; device?: string; cookieHeader?: string; userAgent?: string } = {}) =>
+    send('POST', '/api/v1/auth/login', { body: { email: OWNER, password }, ...options });
 
   /** A full password-only sign-in from a fresh browser; its device cookie. */
   async function signInOnce(ip = OWNER_IP, userAgent = BROWSER): Promise<string> {
@@ -71,7 +72,10 @@ describeEachDialect('device cookies (%s)', (dialect) => {
   }
 
   function newSignInMails(): string[] {
-    return h.mailer.to(OWNER).filter((m) => /New sign-in/.test(m.subject)).map((m) => m.text);
+    return h.mailer
+      .to(OWNER)
+      .filter((m) => /New sign-in/.test(m.subject))
+      .map((m) => m.text);
   }
 
   it('a full sign-in sets a long-lived HttpOnly device cookie; the database keeps only the hash of its token', async () => {
@@ -105,7 +109,7 @@ describeEachDialect('device cookies (%s)', (dialect) => {
     expect(response.device).toMatchObject({ name: '__Host-mpp_device', secure: true, httpOnly: true, path: '/' });
   });
 
-  it('no device cookie before the second factor passes; the login challenge\'s verify sets it', async () => {
+  it("no device cookie before the second factor passes; the login challenge's verify sets it", async () => {
     await setUp({ required: true });
     const started = await login(PASSWORD);
     expect(started.body.status).toBe('enrollment_required');
@@ -123,14 +127,19 @@ describeEachDialect('device cookies (%s)', (dialect) => {
     expect(await h.deps.db.selectFrom('devices').select('id').execute()).toHaveLength(1);
   });
 
-  it('someone guessing the email once a minute from elsewhere keeps a new browser waiting, never the owner\'s own browser', async () => {
+  it("someone guessing the email once a minute from elsewhere keeps a new browser waiting, never the owner's own browser", async () => {
     await setUp();
     const device = await signInOnce();
     // The attacker first drives the account's wait up to its longest (60 s), waiting out each delay.
     let retryAfter = 0;
     let warmUp = 0;
     while (retryAfter < 60) {
-      const response = await h.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: OWNER, password: WRONG }, remoteAddress: ATTACKER_IP });
+      const response = await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: OWNER, password: WRONG },
+        remoteAddress: ATTACKER_IP,
+      });
       retryAfter = Number(response.headers['retry-after'] ?? 0);
       h.clock.advanceSeconds(retryAfter === 60 ? 0 : retryAfter);
       warmUp += 1;
@@ -148,7 +157,9 @@ describeEachDialect('device cookies (%s)', (dialect) => {
       attacker.push((await login(WRONG, { ip: ATTACKER_IP })).status);
     }
     const count = (list: number[], status: number) => list.filter((s) => s === status).length;
-    console.log(`owner lockout (${dialect}): ${warmUp} warm-up guesses, then attacker ${count(attacker, 401)}×401 ${count(attacker, 429)}×429 in ${minutes} min; owner with device cookie signed in ${count(ownerWithCookie, 200)}/${minutes}, from a new browser ${count(ownerFreshBrowser, 200)}/${minutes}`);
+    console.log(
+      `owner lockout (${dialect}): ${warmUp} warm-up guesses, then attacker ${count(attacker, 401)}×401 ${count(attacker, 429)}×429 in ${minutes} min; owner with device cookie signed in ${count(ownerWithCookie, 200)}/${minutes}, from a new browser ${count(ownerFreshBrowser, 200)}/${minutes}`,
+    );
     expect(ownerWithCookie).toEqual(Array(minutes).fill(200));
     expect(ownerFreshBrowser).toEqual(Array(minutes).fill(429));
     // The owner's sign-ins did not forgive the attacker's failures: still at most one guess a minute.
@@ -172,7 +183,8 @@ describeEachDialect('device cookies (%s)', (dialect) => {
   it('a forged, altered or foreign device cookie counts as none', async () => {
     const { workspaceId } = await setUp();
     await h.member(workspaceId, 'mallory@example.com');
-    const malloryDevice = (await send('POST', '/api/v1/auth/login', { body: { email: 'mallory@example.com', password: PASSWORD }, ip: ATTACKER_IP })).device!.value;
+    const malloryDevice = (await send('POST', '/api/v1/auth/login', { body: { email: 'mallory@example.com', password: PASSWORD }, ip: ATTACKER_IP })).device!
+      .value;
     const ownerDevice = await signInOnce();
     const [token, signature] = ownerDevice.split('.');
     const forgeries = [
@@ -248,7 +260,7 @@ describeEachDialect('device cookies (%s)', (dialect) => {
     expect((await login(PASSWORD, { cookieHeader: `mpp_device=${forged}; mpp_device=${device}` })).status).toBe(200);
   });
 
-  it('attempts from a known device stay off the address\'s counter', async () => {
+  it("attempts from a known device stay off the address's counter", async () => {
     await setUp();
     const device = await signInOnce();
     for (let i = 0; i < 3; i += 1) expect((await login(WRONG, { device, ip: '192.0.2.200' })).status).toBe(401);
@@ -282,7 +294,11 @@ describeEachDialect('device cookies (%s)', (dialect) => {
     const { key } = await h.activateTotp(session);
     const started = await login(PASSWORD, { ip: '192.0.2.77', userAgent: 'Tablet\u0007 Browser \u00e9' });
     expect(started.body.status).toBe('second_factor_required');
-    const verified = await send('POST', `/api/v1/auth/challenges/${encodeURIComponent(started.body.challenge.id)}/verify`, { body: { method: 'totp', code: h.totp(key) }, ip: '192.0.2.77', userAgent: 'Tablet\u0007 Browser \u00e9' });
+    const verified = await send('POST', `/api/v1/auth/challenges/${encodeURIComponent(started.body.challenge.id)}/verify`, {
+      body: { method: 'totp', code: h.totp(key) },
+      ip: '192.0.2.77',
+      userAgent: 'Tablet\u0007 Browser \u00e9',
+    });
     expect(verified.status, JSON.stringify(verified.body)).toBe(200);
     const mails = newSignInMails();
     expect(mails).toHaveLength(1);

@@ -4,7 +4,16 @@ import { afterAll, afterEach, beforeEach, expect, it } from 'vitest';
 import { isSixDigitCode, normalizeRecoveryCode } from '../../src/domain/codes.js';
 import { ERROR_CATALOGUE } from '../../src/domain/errors.js';
 import type { TSchema } from 'typebox';
-import { ActivationVerifyBody, DeactivationBody, LoginBody, PolicyBody, ReauthenticateBody, RegenerateBody, SwitchWorkspaceBody, VerifyBody } from '../../src/http/schemas.js';
+import {
+  ActivationVerifyBody,
+  DeactivationBody,
+  LoginBody,
+  PolicyBody,
+  ReauthenticateBody,
+  RegenerateBody,
+  SwitchWorkspaceBody,
+  VerifyBody,
+} from '../../src/http/schemas.js';
 import { describeEachDialect } from '../support/database.js';
 import { createHarness, type Harness, PASSWORD } from '../support/harness.js';
 
@@ -18,7 +27,18 @@ import { createHarness, type Harness, PASSWORD } from '../support/harness.js';
 
 const ALICE = 'alice@example.com';
 /** Tables a refused request must leave exactly as they were. */
-const TABLES = ['super_apps', 'super_app_admins', 'workspaces', 'accounts', 'memberships', 'totp_factors', 'recovery_codes', 'challenges', 'email_codes', 'sessions'] as const;
+const TABLES = [
+  'super_apps',
+  'super_app_admins',
+  'workspaces',
+  'accounts',
+  'memberships',
+  'totp_factors',
+  'recovery_codes',
+  'challenges',
+  'email_codes',
+  'sessions',
+] as const;
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'] as const;
 type Method = (typeof METHODS)[number];
 
@@ -63,7 +83,13 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'POST', path: '/api/v1/account/two-factor/recovery-codes', fields: ['password', 'code'], body: RegenerateBody, session: true },
   { method: 'GET', path: '/api/v1/account/audit-events', session: true },
   { method: 'GET', path: '/api/v1/super-apps/{superAppId}/two-factor-policy', session: true },
-  { method: 'PUT', path: '/api/v1/super-apps/{superAppId}/two-factor-policy', fields: ['required', 'primaryMethod', 'secondaryMethod', 'allowDeactivation'], body: PolicyBody, session: true },
+  {
+    method: 'PUT',
+    path: '/api/v1/super-apps/{superAppId}/two-factor-policy',
+    fields: ['required', 'primaryMethod', 'secondaryMethod', 'allowDeactivation'],
+    body: PolicyBody,
+    session: true,
+  },
   { method: 'GET', path: '/api/v1/super-apps/{superAppId}/audit-events', session: true },
   { method: 'POST', path: '/api/v1/super-apps/{superAppId}/step-up', session: true },
   { method: 'GET', path: '/api/v1/workspaces/{workspaceId}/members', session: true },
@@ -108,10 +134,16 @@ function fieldValue(name: string, ids: Fixture): fc.Arbitrary<unknown> {
 /** An object shaped like the endpoint's body: fields present or not, maybe extra keys. */
 function shapedBody(fields: string[], ids: Fixture): fc.Arbitrary<unknown> {
   const model = Object.fromEntries(fields.map((f) => [f, fieldValue(f, ids)]));
-  return fc.tuple(
-    fc.record(model, { requiredKeys: [] }),
-    fc.option(fc.dictionary(fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('__proto__', 'constructor', 'prototype')), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 2 })),
-  ).map(([body, extra]) => (extra ? { ...body, ...extra } : body));
+  return fc
+    .tuple(
+      fc.record(model, { requiredKeys: [] }),
+      fc.option(
+        fc.dictionary(fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('__proto__', 'constructor', 'prototype')), fc.jsonValue({ maxDepth: 1 }), {
+          maxKeys: 2,
+        }),
+      ),
+    )
+    .map(([body, extra]) => (extra ? { ...body, ...extra } : body));
 }
 
 function safeStringify(value: unknown): string | undefined {
@@ -126,7 +158,21 @@ function payloadFor(fields: string[] | undefined, ids: Fixture): fc.Arbitrary<st
   return fc.oneof(
     { weight: 5, arbitrary: shapedBody(fields ?? ['email', 'password', 'code'], ids).map(safeStringify) },
     { weight: 2, arbitrary: fc.jsonValue().map(safeStringify) },
-    { weight: 1, arbitrary: fc.anything({ withBoxedValues: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true, withNullPrototype: true, withObjectString: true }).map(safeStringify) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .anything({
+          withBoxedValues: true,
+          withDate: true,
+          withMap: true,
+          withSet: true,
+          withTypedArray: true,
+          withSparseArray: true,
+          withNullPrototype: true,
+          withObjectString: true,
+        })
+        .map(safeStringify),
+    },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
     { weight: 1, arbitrary: fc.tuple(hugeText, hugeText).map(([a, b]) => JSON.stringify({ email: a, password: b, code: a })) },
     { weight: 1, arbitrary: hugeText },
@@ -136,13 +182,66 @@ function payloadFor(fields: string[] | undefined, ids: Fixture): fc.Arbitrary<st
 
 const contentType = fc.oneof(
   { weight: 8, arbitrary: fc.constant('application/json') },
-  { weight: 3, arbitrary: fc.constantFrom('application/json; charset=utf-8', 'APPLICATION/JSON', 'application/json; charset=utf-16', 'application/problem+json', 'text/plain', 'text/html', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/octet-stream', '*/*', '', ';;', 'application/json, text/plain') },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      'application/json; charset=utf-8',
+      'APPLICATION/JSON',
+      'application/json; charset=utf-16',
+      'application/problem+json',
+      'text/plain',
+      'text/html',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/octet-stream',
+      '*/*',
+      '',
+      ';;',
+      'application/json, text/plain',
+    ),
+  },
   { weight: 1, arbitrary: fc.string({ unit: 'binary-ascii', maxLength: 40 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')) },
   { weight: 2, arbitrary: fc.constant(undefined) },
 );
 
 /** Path segments an HTTP client can send: percent-encoded unicode, raw punctuation, traversal, long ids. */
-const SPECIAL = ['/', '..', '.', '%', '%00', '%2F', '%2f', '%ZZ', '%E0%A4%A', '%C0%AF', '?', '#', ';', '\\', '*', ':id', '{id}', "'", '"', '<script>', '%20', '+', '&', '=', '~', '@', '$', ',', '[', ']', '|', '`', '^', '%25', '%u0041'];
+const SPECIAL = [
+  '/',
+  '..',
+  '.',
+  '%',
+  '%00',
+  '%2F',
+  '%2f',
+  '%ZZ',
+  '%E0%A4%A',
+  '%C0%AF',
+  '?',
+  '#',
+  ';',
+  '\\',
+  '*',
+  ':id',
+  '{id}',
+  "'",
+  '"',
+  '<script>',
+  '%20',
+  '+',
+  '&',
+  '=',
+  '~',
+  '@',
+  '$',
+  ',',
+  '[',
+  ']',
+  '|',
+  '`',
+  '^',
+  '%25',
+  '%u0041',
+];
 const junkSegment = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }).map(encodeURIComponent),
   fc.array(fc.oneof(fc.constantFrom(...SPECIAL), fc.stringMatching(/^[A-Za-z0-9_-]{1,8}$/)), { maxLength: 8 }).map((parts) => parts.join('')),
@@ -159,13 +258,24 @@ function isRoutable(segment: string): boolean {
   return segment.length <= 90;
 }
 /** Segments the router cannot take: malformed percent-encodings, ids longer than any real one. */
-const unroutableSegment = fc.oneof(
-  fc.tuple(fc.stringMatching(/^[A-Za-z0-9_-]{0,10}$/), fc.constantFrom('%', '%Z', '%ZZ', '%E0%A4%A', '%u0041', '%C0', '%ED%A0%80', '%F8%80%80%80%80'), fc.stringMatching(/^[A-Za-z0-9_-]{0,10}$/)).map((parts) => parts.join('')),
-  fc.integer({ min: 101, max: 2_000 }).chain((n) => fc.constantFrom('x', '%41', '-').map((c) => c.repeat(n))),
-).filter((s) => !isRoutable(s));
+const unroutableSegment = fc
+  .oneof(
+    fc
+      .tuple(
+        fc.stringMatching(/^[A-Za-z0-9_-]{0,10}$/),
+        fc.constantFrom('%', '%Z', '%ZZ', '%E0%A4%A', '%u0041', '%C0', '%ED%A0%80', '%F8%80%80%80%80'),
+        fc.stringMatching(/^[A-Za-z0-9_-]{0,10}$/),
+      )
+      .map((parts) => parts.join('')),
+    fc.integer({ min: 101, max: 2_000 }).chain((n) => fc.constantFrom('x', '%41', '-').map((c) => c.repeat(n))),
+  )
+  .filter((s) => !isRoutable(s));
 /** Ids that stay within what the router accepts (well-formed encoding, at most 90 characters). */
 const tameSegment = fc.oneof(
-  fc.string({ unit: 'binary', maxLength: 20 }).map(encodeURIComponent).filter((s) => s.length > 0 && s.length <= 90),
+  fc
+    .string({ unit: 'binary', maxLength: 20 })
+    .map(encodeURIComponent)
+    .filter((s) => s.length > 0 && s.length <= 90),
   fc.stringMatching(/^[A-Za-z0-9_-]{1,40}$/),
 );
 
@@ -241,33 +351,52 @@ describeEachDialect('fuzzing every endpoint (%s)', (dialect) => {
     });
   }
 
-  const cookieHeader = () => fc.oneof(
-    { weight: 3, arbitrary: fc.constant(undefined) },
-    { weight: 4, arbitrary: fc.constant(`mpp_session=${ids.session}`) },
-    { weight: 1, arbitrary: fc.string({ unit: 'binary-ascii', maxLength: 60 }).map((s) => `mpp_session=${s.replace(/[^\x21-\x7e]/g, '').replace(/;/g, '')}`) },
-    { weight: 1, arbitrary: fc.constantFrom(`mpp_session=${'a'.repeat(5000)}`, 'mpp_session', '=; ;=', `mpp_session=${ids.session}; mpp_session=junk`, `mpp_session=junk; mpp_session=${ids.session}`, `mpp_session="${ids.session}"`, `MPP_SESSION=${ids.session}`) },
-  );
+  const cookieHeader = () =>
+    fc.oneof(
+      { weight: 3, arbitrary: fc.constant(undefined) },
+      { weight: 4, arbitrary: fc.constant(`mpp_session=${ids.session}`) },
+      {
+        weight: 1,
+        arbitrary: fc.string({ unit: 'binary-ascii', maxLength: 60 }).map((s) => `mpp_session=${s.replace(/[^\x21-\x7e]/g, '').replace(/;/g, '')}`),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          `mpp_session=${'a'.repeat(5000)}`,
+          'mpp_session',
+          '=; ;=',
+          `mpp_session=${ids.session}; mpp_session=junk`,
+          `mpp_session=junk; mpp_session=${ids.session}`,
+          `mpp_session="${ids.session}"`,
+          `MPP_SESSION=${ids.session}`,
+        ),
+      },
+    );
 
   function requestArb(segment: fc.Arbitrary<string>): fc.Arbitrary<FuzzRequest> {
     // Built once: constructing arbitraries such as fc.anything() is far costlier than drawing from them.
     const payloadArbs = new Map(ENDPOINTS.map((e) => [e.fields, payloadFor(e.fields, ids)] as const));
-    return fc.record({
-      endpoint: fc.constantFrom(...ENDPOINTS),
-      otherMethod: fc.option(fc.constantFrom(...METHODS), { freq: 5 }),
-      ids: pathIds(segment),
-      query: fc.option(fc.oneof(tameSegment, fc.constantFrom('a=1&a=2', 'x=%ZZ', '__proto__[x]=1', 'email=a@b')), { freq: 6 }),
-      cookie: cookieHeader(),
-      origin: fc.option(fc.constantFrom('https://evil.example', 'http://localhost:80', 'null'), { freq: 6 }),
-      contentType,
-      remoteAddress: fc.oneof(fc.ipV4(), fc.ipV6()),
-    }).chain((r) => payloadArbs.get(r.endpoint.fields)!.map((payload) => {
-      const headers: Record<string, string> = {};
-      if (r.cookie !== undefined) headers.cookie = r.cookie;
-      if (r.origin !== null) headers.origin = r.origin;
-      if (r.contentType !== undefined && (payload !== undefined || r.contentType === 'application/json')) headers['content-type'] = r.contentType;
-      const url = fillPath(r.endpoint.path, r.ids) + (r.query === null ? '' : `?${r.query}`);
-      return { method: r.otherMethod ?? r.endpoint.method, url, headers, payload, remoteAddress: r.remoteAddress };
-    }));
+    return fc
+      .record({
+        endpoint: fc.constantFrom(...ENDPOINTS),
+        otherMethod: fc.option(fc.constantFrom(...METHODS), { freq: 5 }),
+        ids: pathIds(segment),
+        query: fc.option(fc.oneof(tameSegment, fc.constantFrom('a=1&a=2', 'x=%ZZ', '__proto__[x]=1', 'email=a@b')), { freq: 6 }),
+        cookie: cookieHeader(),
+        origin: fc.option(fc.constantFrom('https://evil.example', 'http://localhost:80', 'null'), { freq: 6 }),
+        contentType,
+        remoteAddress: fc.oneof(fc.ipV4(), fc.ipV6()),
+      })
+      .chain((r) =>
+        payloadArbs.get(r.endpoint.fields)!.map((payload) => {
+          const headers: Record<string, string> = {};
+          if (r.cookie !== undefined) headers.cookie = r.cookie;
+          if (r.origin !== null) headers.origin = r.origin;
+          if (r.contentType !== undefined && (payload !== undefined || r.contentType === 'application/json')) headers['content-type'] = r.contentType;
+          const url = fillPath(r.endpoint.path, r.ids) + (r.query === null ? '' : `?${r.query}`);
+          return { method: r.otherMethod ?? r.endpoint.method, url, headers, payload, remoteAddress: r.remoteAddress };
+        }),
+      );
   }
 
   /** Requests whose effect is a legitimate change (not bad input): left out of the fuzz. */
@@ -299,7 +428,9 @@ describeEachDialect('fuzzing every endpoint (%s)', (dialect) => {
    */
   function isWellFormed(r: FuzzRequest): boolean {
     const path = r.url.split('?')[0];
-    const endpoint = ENDPOINTS.find((e) => fillPath(e.path, ids as unknown as Record<string, string>) === path && (e.method === r.method || (r.method === 'HEAD' && e.method === 'GET')));
+    const endpoint = ENDPOINTS.find(
+      (e) => fillPath(e.path, ids as unknown as Record<string, string>) === path && (e.method === r.method || (r.method === 'HEAD' && e.method === 'GET')),
+    );
     if (!endpoint) return false;
     if (endpoint.session && !(r.headers.cookie ?? '').includes(ids.session)) return false;
     if (r.method !== 'GET' && r.method !== 'HEAD' && r.headers.origin === 'https://evil.example') return false;
@@ -318,7 +449,13 @@ describeEachDialect('fuzzing every endpoint (%s)', (dialect) => {
   }
 
   async function send(r: FuzzRequest): Promise<void> {
-    const response = await h.app.inject({ method: r.method, url: r.url, headers: r.headers, remoteAddress: r.remoteAddress, ...(r.payload === undefined ? {} : { payload: r.payload }) });
+    const response = await h.app.inject({
+      method: r.method,
+      url: r.url,
+      headers: r.headers,
+      remoteAddress: r.remoteAddress,
+      ...(r.payload === undefined ? {} : { payload: r.payload }),
+    });
     sent += 1;
     const status = response.statusCode;
     if (status >= 500) fiveHundreds += 1;
@@ -357,26 +494,49 @@ describeEachDialect('fuzzing every endpoint (%s)', (dialect) => {
     );
   }
 
-  it('random bodies, types, methods, content types and cookies on every endpoint: never a 5xx, a 2xx only for a well-formed request, otherwise a problem, no change', { timeout: 240_000 }, async () => {
-    const started = Date.now();
-    try {
-      await runBatches(fc.array(requestArb(tameSegment).filter((r) => !changesStateByDesign(r)), { minLength: 1, maxLength: 6 }), 1400);
-    } finally {
-      console.log(`fuzz (${dialect}) bodies: ${sent} requests, ${successes} 2xx (each well-formed), ${fiveHundreds} 5xx, ${Date.now() - started} ms`);
-    }
-    expect(successes, 'the fuzz reaches the handlers with well-formed requests too').toBeGreaterThan(0);
-    // The valid session survived everything thrown at it.
-    expect((await h.api('GET', '/api/v1/session', { cookie: ids.session })).status).toBe(200);
-  });
+  it(
+    'random bodies, types, methods, content types and cookies on every endpoint: never a 5xx, a 2xx only for a well-formed request, otherwise a problem, no change',
+    { timeout: 240_000 },
+    async () => {
+      const started = Date.now();
+      try {
+        await runBatches(
+          fc.array(
+            requestArb(tameSegment).filter((r) => !changesStateByDesign(r)),
+            { minLength: 1, maxLength: 6 },
+          ),
+          1400,
+        );
+      } finally {
+        console.log(`fuzz (${dialect}) bodies: ${sent} requests, ${successes} 2xx (each well-formed), ${fiveHundreds} 5xx, ${Date.now() - started} ms`);
+      }
+      expect(successes, 'the fuzz reaches the handlers with well-formed requests too').toBeGreaterThan(0);
+      // The valid session survived everything thrown at it.
+      expect((await h.api('GET', '/api/v1/session', { cookie: ids.session })).status).toBe(200);
+    },
+  );
 
   it('junk in path ids (special characters, traversal, encoded unicode): a 4xx problem wherever an id is junk, no change', { timeout: 240_000 }, async () => {
     const started = Date.now();
     const routable = junkSegment.filter(isRoutable);
     const randomPath = fc.array(routable, { minLength: 1, maxLength: 5 }).map((segments) => `/api/v1/${segments.join('/')}`);
-    const arb = fc.oneof(
-      { weight: 4, arbitrary: requestArb(routable) },
-      { weight: 1, arbitrary: fc.record({ method: fc.constantFrom(...METHODS), url: randomPath, cookie: cookieHeader(), remoteAddress: fc.ipV4() }).map((r): FuzzRequest => ({ method: r.method, url: r.url, headers: r.cookie ? { cookie: r.cookie } : {}, payload: undefined, remoteAddress: r.remoteAddress })) },
-    ).filter((r) => !changesStateByDesign(r));
+    const arb = fc
+      .oneof(
+        { weight: 4, arbitrary: requestArb(routable) },
+        {
+          weight: 1,
+          arbitrary: fc
+            .record({ method: fc.constantFrom(...METHODS), url: randomPath, cookie: cookieHeader(), remoteAddress: fc.ipV4() })
+            .map((r): FuzzRequest => ({
+              method: r.method,
+              url: r.url,
+              headers: r.cookie ? { cookie: r.cookie } : {},
+              payload: undefined,
+              remoteAddress: r.remoteAddress,
+            })),
+        },
+      )
+      .filter((r) => !changesStateByDesign(r));
     try {
       await runBatches(fc.array(arb, { minLength: 1, maxLength: 4 }), 500);
     } finally {
@@ -384,42 +544,63 @@ describeEachDialect('fuzzing every endpoint (%s)', (dialect) => {
     }
   });
 
-  it('NUL bytes, control characters and lone surrogates in every field, id and cookie: a 4xx problem on every dialect, no change', { timeout: 120_000 }, async () => {
-    const badStrings = ['\u0000', 'a\u0000b', `${ALICE}\u0000`, '\u0001\u001f\u007f', '\ud800', 'x\udfffy', '\u202e\ufeff', '123\u000056'];
-    const badSegments = ['%00', 'a%00b', '%01', '%7F', '%ED%A0%80', '%EF%BB%BF', '%C3%A4%00'];
-    const requests: FuzzRequest[] = [];
-    for (const cookie of [undefined, `mpp_session=${ids.session}`]) {
-      const headers: Record<string, string> = { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) };
-      for (const endpoint of ENDPOINTS) {
-        const url = fillPath(endpoint.path, ids as unknown as Record<string, string>);
-        for (const field of endpoint.fields ?? []) {
-          for (const bad of badStrings) {
-            const body = Object.fromEntries((endpoint.fields ?? []).map((f) => [f, f === field ? bad : ({ method: 'totp', code: '123456', email: ALICE, password: 'not the password' } as Record<string, unknown>)[f] ?? 'x']));
-            requests.push({ method: endpoint.method, url, headers, payload: JSON.stringify(body), remoteAddress: '10.9.9.9' });
+  it(
+    'NUL bytes, control characters and lone surrogates in every field, id and cookie: a 4xx problem on every dialect, no change',
+    { timeout: 120_000 },
+    async () => {
+      const badStrings = ['\u0000', 'a\u0000b', `${ALICE}\u0000`, '\u0001\u001f\u007f', '\ud800', 'x\udfffy', '\u202e\ufeff', '123\u000056'];
+      const badSegments = ['%00', 'a%00b', '%01', '%7F', '%ED%A0%80', '%EF%BB%BF', '%C3%A4%00'];
+      const requests: FuzzRequest[] = [];
+      for (const cookie of [undefined, `mpp_session=${ids.session}`]) {
+        const headers: Record<string, string> = { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) };
+        for (const endpoint of ENDPOINTS) {
+          const url = fillPath(endpoint.path, ids as unknown as Record<string, string>);
+          for (const field of endpoint.fields ?? []) {
+            for (const bad of badStrings) {
+              const body = Object.fromEntries(
+                (endpoint.fields ?? []).map((f) => [
+                  f,
+                  f === field ? bad : (({ method: 'totp', code: '123456', email: ALICE, password: 'not the password' } as Record<string, unknown>)[f] ?? 'x'),
+                ]),
+              );
+              requests.push({ method: endpoint.method, url, headers, payload: JSON.stringify(body), remoteAddress: '10.9.9.9' });
+            }
+          }
+          if (!endpoint.path.includes('{')) continue;
+          for (const bad of badSegments) {
+            const junkIds = { challengeId: bad, superAppId: bad, workspaceId: bad, accountId: bad };
+            requests.push({
+              method: endpoint.method,
+              url: fillPath(endpoint.path, junkIds),
+              headers,
+              payload: endpoint.fields ? '{}' : undefined,
+              remoteAddress: '10.9.9.9',
+            });
           }
         }
-        if (!endpoint.path.includes('{')) continue;
-        for (const bad of badSegments) {
-          const junkIds = { challengeId: bad, superAppId: bad, workspaceId: bad, accountId: bad };
-          requests.push({ method: endpoint.method, url: fillPath(endpoint.path, junkIds), headers, payload: endpoint.fields ? '{}' : undefined, remoteAddress: '10.9.9.9' });
-        }
       }
-    }
-    for (const bad of ['%00', 'a%00b', '\u0001', '%ED%A0%80']) {
-      requests.push({ method: 'GET', url: '/api/v1/session', headers: { cookie: `mpp_session=${bad}` }, payload: undefined, remoteAddress: '10.9.9.9' });
-    }
-    const before = await snapshot();
-    for (const r of requests.filter((q) => !changesStateByDesign(q))) await send(r);
-    expect(await snapshot()).toEqual(before);
-    // Every one of these carries a bad character somewhere: none may succeed.
-    expect(successes).toBe(0);
-    console.log(`fuzz (${dialect}) control characters: ${sent} requests, ${fiveHundreds} 5xx`);
-  });
+      for (const bad of ['%00', 'a%00b', '\u0001', '%ED%A0%80']) {
+        requests.push({ method: 'GET', url: '/api/v1/session', headers: { cookie: `mpp_session=${bad}` }, payload: undefined, remoteAddress: '10.9.9.9' });
+      }
+      const before = await snapshot();
+      for (const r of requests.filter((q) => !changesStateByDesign(q))) await send(r);
+      expect(await snapshot()).toEqual(before);
+      // Every one of these carries a bad character somewhere: none may succeed.
+      expect(successes).toBe(0);
+      console.log(`fuzz (${dialect}) control characters: ${sent} requests, ${fiveHundreds} 5xx`);
+    },
+  );
 
   it('undecodable percent-encodings and over-long ids in paths also get a problem response, not the framework default', { timeout: 120_000 }, async () => {
     const started = Date.now();
     try {
-      await runBatches(fc.array(requestArb(unroutableSegment).filter((r) => !changesStateByDesign(r)), { minLength: 1, maxLength: 2 }), 100);
+      await runBatches(
+        fc.array(
+          requestArb(unroutableSegment).filter((r) => !changesStateByDesign(r)),
+          { minLength: 1, maxLength: 2 },
+        ),
+        100,
+      );
     } finally {
       console.log(`fuzz (${dialect}) unroutable paths: ${sent} requests, ${fiveHundreds} 5xx, ${Date.now() - started} ms`);
     }

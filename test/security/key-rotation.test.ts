@@ -69,7 +69,12 @@ describeEachDialect('secret key rotation (%s)', (dialect) => {
   }
 
   async function sealedRows() {
-    return h.deps.db.selectFrom('totp_factors').innerJoin('accounts', 'accounts.id', 'totp_factors.account_id').select(['accounts.email_key as email', 'totp_factors.account_id', 'totp_factors.secret_sealed']).orderBy('accounts.email_key').execute();
+    return h.deps.db
+      .selectFrom('totp_factors')
+      .innerJoin('accounts', 'accounts.id', 'totp_factors.account_id')
+      .select(['accounts.email_key as email', 'totp_factors.account_id', 'totp_factors.secret_sealed'])
+      .orderBy('accounts.email_key')
+      .execute();
   }
 
   it('rotation re-seals every secret under the new key; both key orders read during it; the new key alone signs everyone in after it', async () => {
@@ -82,10 +87,13 @@ describeEachDialect('secret key rotation (%s)', (dialect) => {
 
     // A rotation that stops after two rows (a crash mid-way) leaves a mix of old and new.
     let sealsLeft = 2;
-    const interrupted: SecretBox = { ...newFirst, seal: (plain, context) => {
-      if (sealsLeft-- <= 0) throw new Error('process killed');
-      return newFirst.seal(plain, context);
-    } };
+    const interrupted: SecretBox = {
+      ...newFirst,
+      seal: (plain, context) => {
+        if (sealsLeft-- <= 0) throw new Error('process killed');
+        return newFirst.seal(plain, context);
+      },
+    };
     await expect(rotateTotpSecrets(depsWith(interrupted))).rejects.toThrow('process killed');
     const mixed = await sealedRows();
     expect(mixed.filter((r) => newOnly.isCurrent(r.secret_sealed))).toHaveLength(2);

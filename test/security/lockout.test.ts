@@ -63,7 +63,11 @@ describeEachDialect('second-factor lockout (%s)', (dialect) => {
   }
 
   async function lockState(email = EMAIL) {
-    const row = await h.deps.db.selectFrom('accounts').select(['second_factor_failures', 'second_factor_locked_until']).where('email_key', '=', email).executeTakeFirstOrThrow();
+    const row = await h.deps.db
+      .selectFrom('accounts')
+      .select(['second_factor_failures', 'second_factor_locked_until'])
+      .where('email_key', '=', email)
+      .executeTakeFirstOrThrow();
     return { failures: Number(row.second_factor_failures), lockedUntil: row.second_factor_locked_until };
   }
 
@@ -172,7 +176,10 @@ describeEachDialect('second-factor lockout (%s)', (dialect) => {
     const locks: number[] = [];
     for (let round = 0; round < rounds; round += 1) {
       const responses = await failInParallel(key, 10);
-      expect(responses.filter((r) => r.status === 401), `round ${round + 1}`).toHaveLength(9);
+      expect(
+        responses.filter((r) => r.status === 401),
+        `round ${round + 1}`,
+      ).toHaveLength(9);
       locks.push(expectLocked(responses.find((r) => r.status === 429)!));
       if (round < rounds - 1) h.clock.advanceSeconds(locks.at(-1)!);
     }

@@ -14,26 +14,45 @@ const EMAIL = 'alice@example.com';
 const PUBLIC_URL = 'https://console.example.com';
 const POLICY = { required: true, primaryMethod: 'email', secondaryMethod: null, allowDeactivation: true };
 /** Tables whose rows a refused request must leave as they were (audit and throttle counters aside). */
-const TABLES = ['super_apps', 'super_app_admins', 'workspaces', 'accounts', 'memberships', 'totp_factors', 'recovery_codes', 'challenges', 'email_codes', 'sessions'] as const;
+const TABLES = [
+  'super_apps',
+  'super_app_admins',
+  'workspaces',
+  'accounts',
+  'memberships',
+  'totp_factors',
+  'recovery_codes',
+  'challenges',
+  'email_codes',
+  'sessions',
+] as const;
 
 /** Set-Cookie of `name` split into its value and lower-cased attributes. */
 function parseSetCookie(response: LightMyRequestResponse, name: string) {
   const raw = ([] as string[]).concat(response.headers['set-cookie'] ?? []).find((c) => c.startsWith(`${name}=`));
   if (!raw) return undefined;
   const [pair, ...attributes] = raw.split(';').map((part) => part.trim());
-  const map = new Map(attributes.map((a) => {
-    const [key, ...rest] = a.split('=');
-    return [key!.toLowerCase(), rest.join('=')] as const;
-  }));
+  const map = new Map(
+    attributes.map((a) => {
+      const [key, ...rest] = a.split('=');
+      return [key!.toLowerCase(), rest.join('=')] as const;
+    }),
+  );
   return { value: pair!.slice(name.length + 1), attributes: map };
 }
 
 /** CSP directives as a map from name to its source list. */
 function parseCsp(header: unknown): Map<string, string[]> {
-  return new Map(String(header ?? '').split(';').map((d) => d.trim()).filter(Boolean).map((d) => {
-    const [name, ...sources] = d.split(/\s+/);
-    return [name!, sources] as const;
-  }));
+  return new Map(
+    String(header ?? '')
+      .split(';')
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .map((d) => {
+        const [name, ...sources] = d.split(/\s+/);
+        return [name!, sources] as const;
+      }),
+  );
 }
 
 describeEachDialect('origin check, cookies and security headers (%s)', (dialect) => {
@@ -50,7 +69,12 @@ describeEachDialect('origin check, cookies and security headers (%s)', (dialect)
 
   async function snapshot() {
     const tables: Record<string, unknown[]> = {};
-    for (const table of TABLES) tables[table] = await h.deps.db.selectFrom(table).selectAll().execute().then((rows) => rows.map((r) => JSON.stringify(r)).sort());
+    for (const table of TABLES)
+      tables[table] = await h.deps.db
+        .selectFrom(table)
+        .selectAll()
+        .execute()
+        .then((rows) => rows.map((r) => JSON.stringify(r)).sort());
     return tables;
   }
 
@@ -59,7 +83,13 @@ describeEachDialect('origin check, cookies and security headers (%s)', (dialect)
     const cookie = await h.loginSession(EMAIL);
     const before = await snapshot();
 
-    for (const origin of ['https://evil.example', 'null', 'http://localhost:80.evil.example', 'https://localhost:8080', 'http://evil.example/http://localhost:80']) {
+    for (const origin of [
+      'https://evil.example',
+      'null',
+      'http://localhost:80.evil.example',
+      'https://localhost:8080',
+      'http://evil.example/http://localhost:80',
+    ]) {
       const headers = { origin };
       const attempts = [
         await h.api('POST', '/api/v1/auth/login', { body: { email: EMAIL, password: PASSWORD }, headers }),
@@ -84,7 +114,10 @@ describeEachDialect('origin check, cookies and security headers (%s)', (dialect)
     await setUp();
     const sameOrigin = await h.api('POST', '/api/v1/auth/login', { body: { email: EMAIL, password: PASSWORD }, headers: { origin: 'http://localhost:80' } });
     expect(sameOrigin.status, JSON.stringify(sameOrigin.body)).toBe(200);
-    const otherHost = await h.api('POST', '/api/v1/auth/login', { body: { email: EMAIL, password: PASSWORD }, headers: { host: 'console.local:3000', origin: 'https://console.local:3000' } });
+    const otherHost = await h.api('POST', '/api/v1/auth/login', {
+      body: { email: EMAIL, password: PASSWORD },
+      headers: { host: 'console.local:3000', origin: 'https://console.local:3000' },
+    });
     expect(otherHost.status, JSON.stringify(otherHost.body)).toBe(200);
     const noOrigin = await h.api('POST', '/api/v1/auth/login', { body: { email: EMAIL, password: PASSWORD } });
     expect(noOrigin.status).toBe(200);
@@ -97,7 +130,8 @@ describeEachDialect('origin check, cookies and security headers (%s)', (dialect)
 
   it('with PUBLIC_URL set, only that origin passes: a matching Host is not enough', async () => {
     await setUp(PUBLIC_URL);
-    const login = (headers: Record<string, string>) => h.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: EMAIL, password: PASSWORD }, headers });
+    const login = (headers: Record<string, string>) =>
+      h.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: EMAIL, password: PASSWORD }, headers });
 
     expect((await login({ host: 'console.example.com', origin: PUBLIC_URL })).statusCode).toBe(200);
     expect((await login({ origin: PUBLIC_URL })).statusCode).toBe(200);
@@ -111,7 +145,12 @@ describeEachDialect('origin check, cookies and security headers (%s)', (dialect)
 
   it('behind https the session cookie is __Host-mpp_session: Secure, HttpOnly, SameSite=Lax, Path=/, no Domain; HSTS is sent', async () => {
     await setUp(PUBLIC_URL);
-    const login = await h.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: EMAIL, password: PASSWORD }, headers: { host: 'console.example.com' } });
+    const login = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: EMAIL, password: PASSWORD },
+      headers: { host: 'console.example.com' },
+    });
     expect(login.statusCode).toBe(200);
 
     const cookie = parseSetCookie(login, '__Host-mpp_session');
@@ -186,7 +225,10 @@ describeEachDialect('origin check, cookies and security headers (%s)', (dialect)
       'POST login 200': await h.api('POST', '/api/v1/auth/login', { body: { email: EMAIL, password: PASSWORD } }),
       'GET session 200': await h.api('GET', '/api/v1/session', { cookie }),
       'POST activation 201 (secret)': activation,
-      'POST activation verify 200 (recovery codes)': await h.api('POST', '/api/v1/account/two-factor/activation/verify', { cookie, body: { code: h.totp(key) } }),
+      'POST activation verify 200 (recovery codes)': await h.api('POST', '/api/v1/account/two-factor/activation/verify', {
+        cookie,
+        body: { code: h.totp(key) },
+      }),
       'GET session 401': await h.api('GET', '/api/v1/session'),
       'GET unknown 404': await h.api('GET', '/api/v1/nothing-here'),
       'GET undecodable URL 400': await h.api('GET', '/api/v1/auth/challenges/%ZZ/verify'),

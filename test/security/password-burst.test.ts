@@ -45,14 +45,14 @@ describeEachDialect('parallel password bursts (%s)', (dialect) => {
     });
   }
 
-  it('60 parallel wrong passwords for one account spread over 10 IPs: still only the account\'s free attempts are checked', async () => {
+  it("60 parallel wrong passwords for one account spread over 10 IPs: still only the account's free attempts are checked", async () => {
     await setUp(['spread@example.com']);
     const statuses = await Promise.all(Array.from({ length: 60 }, (_, i) => login('spread@example.com', WRONG, `10.2.0.${(i % 10) + 1}`)));
     console.log(`burst (${dialect}) 60 parallel over 10 IPs: ${JSON.stringify(tally(statuses))}`);
     expect(tally(statuses)).toEqual({ 401: PASSWORD_FREE_FAILURES_PER_ACCOUNT, 429: 60 - PASSWORD_FREE_FAILURES_PER_ACCOUNT });
   });
 
-  it('60 parallel wrong passwords for 60 emails from one IP: the IP\'s free attempts are checked, no more', async () => {
+  it("60 parallel wrong passwords for 60 emails from one IP: the IP's free attempts are checked, no more", async () => {
     await setUp([]);
     const statuses = await Promise.all(Array.from({ length: 60 }, (_, i) => login(`ghost-${i}@example.com`, WRONG, '10.3.0.1')));
     console.log(`burst (${dialect}) 60 parallel emails from one IP: ${JSON.stringify(tally(statuses))}`);

@@ -109,14 +109,24 @@ describeEachDialect('password throttling (%s)', (dialect) => {
     }
     for (let i = 0; i < 10; i += 1) {
       await guess(() => h.api('POST', '/api/v1/session/reauthenticate', { cookie: session, body: { password: WRONG } }));
-      await guess(() => h.api('POST', '/api/v1/account/two-factor/deactivation', { cookie: session, body: { password: WRONG, method: 'totp', code: h.totp(key) } }));
+      await guess(() =>
+        h.api('POST', '/api/v1/account/two-factor/deactivation', { cookie: session, body: { password: WRONG, method: 'totp', code: h.totp(key) } }),
+      );
     }
 
-    const account = await h.deps.db.selectFrom('accounts').select(['second_factor_failures', 'second_factor_locked_until']).where('email_key', '=', EMAIL).executeTakeFirstOrThrow();
+    const account = await h.deps.db
+      .selectFrom('accounts')
+      .select(['second_factor_failures', 'second_factor_locked_until'])
+      .where('email_key', '=', EMAIL)
+      .executeTakeFirstOrThrow();
     expect(Number(account.second_factor_failures)).toBe(0);
     expect(account.second_factor_locked_until).toBeNull();
     expect(h.mailer.to(EMAIL).filter((m) => /locked/i.test(m.subject))).toEqual([]);
-    const failedEvents = await h.deps.db.selectFrom('audit_events').select('id').where('type', 'in', ['second_factor.failed', 'second_factor.locked']).execute();
+    const failedEvents = await h.deps.db
+      .selectFrom('audit_events')
+      .select('id')
+      .where('type', 'in', ['second_factor.failed', 'second_factor.locked'])
+      .execute();
     expect(failedEvents).toEqual([]);
 
     // The owner, after the last wait, signs in with password and authenticator code.

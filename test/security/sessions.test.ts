@@ -30,7 +30,12 @@ describeEachDialect('session lifetime and re-authentication (%s)', (dialect) => 
   const session = (cookie: string) => h.api('GET', '/api/v1/session', { cookie });
 
   async function sessionCount(email: string): Promise<number> {
-    const rows = await h.deps.db.selectFrom('sessions').innerJoin('accounts', 'accounts.id', 'sessions.account_id').select('sessions.id').where('accounts.email_key', '=', email).execute();
+    const rows = await h.deps.db
+      .selectFrom('sessions')
+      .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
+      .select('sessions.id')
+      .where('accounts.email_key', '=', email)
+      .execute();
     return rows.length;
   }
 
@@ -65,7 +70,11 @@ describeEachDialect('session lifetime and re-authentication (%s)', (dialect) => 
     // something to reset (issue 11): Acme asks for an emailed code, Bob has an authenticator.
     await updatePolicy(h.deps, superAppId, { required: true, primaryMethod: 'email', secondaryMethod: null });
     await h.activateTotp(await emailSession(h, MEMBER, workspaceId));
-    const resetMails = () => h.mailer.to(MEMBER).filter((m) => /reset/i.test(m.subject)).map((m) => m.subject);
+    const resetMails = () =>
+      h.mailer
+        .to(MEMBER)
+        .filter((m) => /reset/i.test(m.subject))
+        .map((m) => m.subject);
     const cookie = await emailSession(h, ADMIN, workspaceId);
     const policy = { required: true, primaryMethod: 'totp', secondaryMethod: 'email', allowDeactivation: false };
     const startActivation = () => h.api('POST', '/api/v1/account/two-factor/activation', { cookie });
@@ -78,7 +87,10 @@ describeEachDialect('session lifetime and re-authentication (%s)', (dialect) => 
     h.clock.advanceSeconds(6 * MINUTE);
     for (const attempt of [startActivation, changePolicy, resetBob]) expectProblem(await attempt(), 401, 'reauthentication_required');
     expect(await h.deps.db.selectFrom('totp_factors').select('account_id').where('status', '=', 'pending').execute()).toEqual([]);
-    expect((await h.api('GET', `/api/v1/super-apps/${superAppId}/two-factor-policy`, { cookie })).body).toMatchObject({ primaryMethod: 'email', secondaryMethod: null });
+    expect((await h.api('GET', `/api/v1/super-apps/${superAppId}/two-factor-policy`, { cookie })).body).toMatchObject({
+      primaryMethod: 'email',
+      secondaryMethod: null,
+    });
     expect(resetMails()).toEqual([]);
 
     expectProblem(await h.api('POST', '/api/v1/session/reauthenticate', { cookie, body: { password: 'wrong password here' } }), 401, 'invalid_credentials');
@@ -107,15 +119,30 @@ describeEachDialect('session lifetime and re-authentication (%s)', (dialect) => 
     // Activation ends the sessions that signed in with the password alone.
     expectProblem(await session(passwordOnly), 401, 'unauthenticated');
     const login = await h.api('POST', '/api/v1/auth/login', { body: { email: ADMIN, password: PASSWORD } });
-    const other = (await h.api('POST', `/api/v1/auth/challenges/${login.body.challenge.id}/verify`, { body: { method: 'totp', code: h.totp(key) } })).sessionCookie!;
+    const other = (await h.api('POST', `/api/v1/auth/challenges/${login.body.challenge.id}/verify`, { body: { method: 'totp', code: h.totp(key) } }))
+      .sessionCookie!;
     h.clock.advanceSeconds(30);
 
-    expectProblem(await h.api('POST', '/api/v1/account/two-factor/deactivation', { cookie: current, body: { method: 'totp', code: h.totp(key) } }), 400, 'invalid_request');
-    expectProblem(await h.api('POST', '/api/v1/account/two-factor/deactivation', { cookie: current, body: { password: 'wrong password here', method: 'totp', code: h.totp(key) } }), 401, 'invalid_credentials');
+    expectProblem(
+      await h.api('POST', '/api/v1/account/two-factor/deactivation', { cookie: current, body: { method: 'totp', code: h.totp(key) } }),
+      400,
+      'invalid_request',
+    );
+    expectProblem(
+      await h.api('POST', '/api/v1/account/two-factor/deactivation', {
+        cookie: current,
+        body: { password: 'wrong password here', method: 'totp', code: h.totp(key) },
+      }),
+      401,
+      'invalid_credentials',
+    );
     expect((await h.api('GET', '/api/v1/account/two-factor', { cookie: current })).body.active).toBe(true);
     expect((await session(other)).status).toBe(200);
 
-    const done = await h.api('POST', '/api/v1/account/two-factor/deactivation', { cookie: current, body: { password: PASSWORD, method: 'totp', code: h.totp(key) } });
+    const done = await h.api('POST', '/api/v1/account/two-factor/deactivation', {
+      cookie: current,
+      body: { password: PASSWORD, method: 'totp', code: h.totp(key) },
+    });
     expect(done.status, JSON.stringify(done.body)).toBe(200);
     expect((await session(current)).status).toBe(200);
     expectProblem(await session(other), 401, 'unauthenticated');

@@ -17,7 +17,10 @@ describeEachDialect('client IP behind a trusted proxy (%s)', (dialect) => {
 
   async function login(forwardedFor: string | undefined, email: string): Promise<number> {
     const response = await h.app.inject({
-      method: 'POST', url: '/api/v1/auth/login', payload: { email, password: WRONG }, remoteAddress: PROXY,
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password: WRONG },
+      remoteAddress: PROXY,
       headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor },
     });
     return response.statusCode;

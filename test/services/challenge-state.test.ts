@@ -30,7 +30,8 @@ describeEachDialect('a closed login challenge (%s)', (dialect) => {
   }
   const sendCode = (id: string) => h.api('POST', `/api/v1/auth/challenges/${id}/email-code`);
   const enrol = (id: string) => h.api('POST', `/api/v1/auth/challenges/${id}/enrollment`);
-  const verify = (id: string, method: string, code: string): Promise<ApiResponse> => h.api('POST', `/api/v1/auth/challenges/${id}/verify`, { body: { method, code } });
+  const verify = (id: string, method: string, code: string): Promise<ApiResponse> =>
+    h.api('POST', `/api/v1/auth/challenges/${id}/verify`, { body: { method, code } });
   const challengeStatus = async () => (await h.deps.db.selectFrom('challenges').select('status').executeTakeFirstOrThrow()).status;
 
   /** A six-digit code that is certainly not `code`. */
@@ -87,7 +88,8 @@ describeEachDialect('a closed login challenge (%s)', (dialect) => {
     const emailId = await challengeUnder(EMAIL_ONLY);
     const totp = await h.tenant('Authenticator Super App', TOTP_ONLY);
     await h.member(totp.workspaceId, CAROL, 'developer');
-    const enrolId = (await h.api('POST', '/api/v1/auth/login', { body: { email: CAROL, password: PASSWORD, workspaceId: totp.workspaceId } })).body.challenge.id;
+    const enrolId = (await h.api('POST', '/api/v1/auth/login', { body: { email: CAROL, password: PASSWORD, workspaceId: totp.workspaceId } })).body.challenge
+      .id;
 
     h.clock.advanceSeconds(299);
     expect((await enrol(enrolId)).status).toBe(200);

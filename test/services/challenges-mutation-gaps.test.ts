@@ -18,7 +18,10 @@ describeEachDialect('login challenge details (%s)', (dialect) => {
   const login = (workspaceId: string) => h.api('POST', '/api/v1/auth/login', { body: { email: CAROL, password: PASSWORD, workspaceId } });
   const verify = (id: string, method: string, code: string) => h.api('POST', `/api/v1/auth/challenges/${id}/verify`, { body: { method, code } });
   const audit = async (type: string) =>
-    (await h.deps.db.selectFrom('audit_events').selectAll().where('type', '=', type).execute()).map((e) => ({ workspaceId: e.workspace_id, details: JSON.parse(e.details) }));
+    (await h.deps.db.selectFrom('audit_events').selectAll().where('type', '=', type).execute()).map((e) => ({
+      workspaceId: e.workspace_id,
+      details: JSON.parse(e.details),
+    }));
 
   // Mutations caught: the workspace looked up without matching the challenge's (first membership taken instead).
   it('with two workspaces, the code mail and the signed-in answer name the workspace the login asked for', async () => {

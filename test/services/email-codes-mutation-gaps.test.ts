@@ -95,7 +95,7 @@ describeEachDialect('email code details (%s)', (dialect) => {
   });
 
   // Mutations caught: the server-log entry of an undeliverable code emptied (operators need the reason and purpose).
-  it('an undeliverable code is logged as an error with the mail server\'s reason and the purpose, never the code', async () => {
+  it("an undeliverable code is logged as an error with the mail server's reason and the purpose, never the code", async () => {
     await setUp();
     const errors: { obj: unknown; msg: unknown }[] = [];
     h.deps.logger = { info() {}, warn() {}, error: (obj, msg) => errors.push({ obj, msg }) };

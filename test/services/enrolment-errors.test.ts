@@ -29,7 +29,8 @@ describeEachDialect('enrolment errors during login (%s)', (dialect) => {
     return response.body.challenge.id;
   }
   const enrol = async (id: string) => decodeTotpKey((await h.api('POST', `/api/v1/auth/challenges/${id}/enrollment`)).body.secret);
-  const verify = (id: string, code: string): Promise<ApiResponse> => h.api('POST', `/api/v1/auth/challenges/${id}/verify`, { body: { method: 'totp_enrollment', code } });
+  const verify = (id: string, code: string): Promise<ApiResponse> =>
+    h.api('POST', `/api/v1/auth/challenges/${id}/verify`, { body: { method: 'totp_enrollment', code } });
 
   async function counts() {
     const account = await h.deps.db.selectFrom('accounts').select('second_factor_failures').executeTakeFirstOrThrow();

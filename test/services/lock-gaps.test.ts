@@ -32,7 +32,11 @@ describeEachDialect('second-factor lock gaps (%s)', (dialect) => {
   }
 
   async function lockState(email: string) {
-    const row = await h.deps.db.selectFrom('accounts').select(['second_factor_failures', 'second_factor_locked_until']).where('email_key', '=', email).executeTakeFirstOrThrow();
+    const row = await h.deps.db
+      .selectFrom('accounts')
+      .select(['second_factor_failures', 'second_factor_locked_until'])
+      .where('email_key', '=', email)
+      .executeTakeFirstOrThrow();
     return { failures: Number(row.second_factor_failures), lockedUntil: row.second_factor_locked_until };
   }
 
@@ -58,7 +62,7 @@ describeEachDialect('second-factor lock gaps (%s)', (dialect) => {
     /** Ten wrong email codes over three challenges (four a challenge, below the five that kill one); returns the lock's Retry-After. */
     async function lockAlice(): Promise<number> {
       let last: ApiResponse | undefined;
-      for (let done = 0; done < 10; ) {
+      for (let done = 0; done < 10;) {
         if (done > 0) h.clock.advanceSeconds(60); // the resend cooldown
         const id = await challenge();
         expect((await sendCode(id)).status).toBe(202);
@@ -135,7 +139,11 @@ describeEachDialect('second-factor lock gaps (%s)', (dialect) => {
 
       const correct = await h.api('POST', REGENERATE, { cookie, body: { password: PASSWORD, code: h.totp(key) } });
       expectLocked(correct, 60);
-      const audit = await h.deps.db.selectFrom('audit_events').select(['type', 'details']).where('type', 'in', ['second_factor.locked', 'recovery_codes.regenerated']).execute();
+      const audit = await h.deps.db
+        .selectFrom('audit_events')
+        .select(['type', 'details'])
+        .where('type', 'in', ['second_factor.locked', 'recovery_codes.regenerated'])
+        .execute();
       expect(audit.map((e) => e.type)).toEqual(['second_factor.locked']);
     });
 

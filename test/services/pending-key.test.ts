@@ -65,8 +65,16 @@ describeEachDialect('a pending authenticator key (%s)', (dialect) => {
   it('does not make deactivation or new recovery codes possible', async () => {
     const cookie = await aliceSession();
     const key = await startActivation(cookie);
-    expectProblem(await h.api('POST', '/api/v1/account/two-factor/deactivation', { cookie, body: { password: PASSWORD, method: 'totp', code: h.totp(key) } }), 409, 'two_factor_not_active');
-    expectProblem(await h.api('POST', '/api/v1/account/two-factor/recovery-codes', { cookie, body: { password: PASSWORD, code: h.totp(key) } }), 409, 'two_factor_not_active');
+    expectProblem(
+      await h.api('POST', '/api/v1/account/two-factor/deactivation', { cookie, body: { password: PASSWORD, method: 'totp', code: h.totp(key) } }),
+      409,
+      'two_factor_not_active',
+    );
+    expectProblem(
+      await h.api('POST', '/api/v1/account/two-factor/recovery-codes', { cookie, body: { password: PASSWORD, code: h.totp(key) } }),
+      409,
+      'two_factor_not_active',
+    );
     expect((await h.api('GET', '/api/v1/account/two-factor', { cookie })).body).toMatchObject({ active: false, method: null, recoveryCodesRemaining: 0 });
   });
 });

@@ -31,8 +31,14 @@ describeEachDialect('second-factor details (%s)', (dialect) => {
   }
 
   const events = async (type: string) =>
-    (await h.deps.db.selectFrom('audit_events').selectAll().where('type', '=', type).orderBy('created_at').execute()).map((e) => ({ workspaceId: e.workspace_id, details: JSON.parse(e.details) }));
-  const failures = async () => Number((await h.deps.db.selectFrom('accounts').select('second_factor_failures').where('email_key', '=', ALICE).executeTakeFirstOrThrow()).second_factor_failures);
+    (await h.deps.db.selectFrom('audit_events').selectAll().where('type', '=', type).orderBy('created_at').execute()).map((e) => ({
+      workspaceId: e.workspace_id,
+      details: JSON.parse(e.details),
+    }));
+  const failures = async () =>
+    Number(
+      (await h.deps.db.selectFrom('accounts').select('second_factor_failures').where('email_key', '=', ALICE).executeTakeFirstOrThrow()).second_factor_failures,
+    );
 
   // Mutations caught: the failure event losing its method, purpose, count or workspace.
   it('a wrong code is audited with its method, purpose and running count, never the code', async () => {
@@ -100,6 +106,8 @@ describeEachDialect('second-factor details (%s)', (dialect) => {
     const account = await h.deps.db.selectFrom('accounts').selectAll().where('email_key', '=', ALICE).executeTakeFirstOrThrow();
     const code = h.mailer.lastCode(ALICE);
     expect(await consumeSecondFactorProof(h.deps, h.deps.db, account, { method: 'email', code })).toBe('wrong');
-    expect(await consumeSecondFactorProof(h.deps, h.deps.db, account, { method: 'email', code, emailScope: { purpose: 'deactivation', challengeId: null } })).toBe('accepted');
+    expect(
+      await consumeSecondFactorProof(h.deps, h.deps.db, account, { method: 'email', code, emailScope: { purpose: 'deactivation', challengeId: null } }),
+    ).toBe('accepted');
   });
 });

@@ -15,7 +15,12 @@ describe('file modes of DATA_DIR', () => {
 
   function logCollector() {
     const lines: any[] = [];
-    const stream = new Writable({ write(chunk, _encoding, done) { lines.push(JSON.parse(String(chunk))); done(); } });
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    });
     return { lines, logger: pino({ level: 'warn' }, stream) };
   }
 

@@ -3,8 +3,15 @@ import { reusableQuery } from '../../src/store/reusable-query.js';
 import type { Db } from '../../src/store/schema.js';
 import { createTestDatabase, describeEachDialect, type TestDatabase } from '../support/database.js';
 
-const superAppNamed = reusableQuery((db: Db, id: string, name: string) => db.selectFrom('super_apps').select('id').where('name', '=', name).where('id', '=', id));
-const sameValueTwice = reusableQuery((db: Db, value: string) => db.selectFrom('super_apps').select('id').where((eb) => eb.or([eb('id', '=', value), eb('name', '=', value)])));
+const superAppNamed = reusableQuery((db: Db, id: string, name: string) =>
+  db.selectFrom('super_apps').select('id').where('name', '=', name).where('id', '=', id),
+);
+const sameValueTwice = reusableQuery((db: Db, value: string) =>
+  db
+    .selectFrom('super_apps')
+    .select('id')
+    .where((eb) => eb.or([eb('id', '=', value), eb('name', '=', value)])),
+);
 const literalInside = reusableQuery((db: Db, id: string) => db.selectFrom('super_apps').select('id').where('id', '=', id).where('name', '=', 'fixed'));
 
 describeEachDialect('reusable queries (%s)', (dialect) => {
@@ -14,8 +21,14 @@ describeEachDialect('reusable queries (%s)', (dialect) => {
   it('compiles once and binds each call’s own values, in the right places, also inside transactions', async () => {
     database = await createTestDatabase(dialect);
     const { db } = database.handle;
-    for (const [id, name] of [['a', 'Alpha'], ['b', 'Beta']]) {
-      await db.insertInto('super_apps').values({ id: id!, name: name!, two_factor_required: 0, primary_method: 'totp', secondary_method: null, allow_deactivation: 1, created_at: 'now' }).execute();
+    for (const [id, name] of [
+      ['a', 'Alpha'],
+      ['b', 'Beta'],
+    ]) {
+      await db
+        .insertInto('super_apps')
+        .values({ id: id!, name: name!, two_factor_required: 0, primary_method: 'totp', secondary_method: null, allow_deactivation: 1, created_at: 'now' })
+        .execute();
     }
     expect((await superAppNamed(db, 'a', 'Alpha')).rows).toEqual([{ id: 'a' }]);
     expect((await superAppNamed(db, 'b', 'Beta')).rows).toEqual([{ id: 'b' }]);

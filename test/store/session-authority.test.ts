@@ -24,7 +24,15 @@ describeEachDialect('session authority columns (%s)', (dialect) => {
 
   it('stores the methods a session passed, deduplicated, with its own password time', async () => {
     const { db } = database.handle;
-    await insertSession(db, { id: 's1', accountId: 'acc', workspaceId: 'ws', secondFactorMethods: ['email', 'totp', 'email'], expiresAt: LATER, now: NOW, authenticatedAt: '2026-11-27T09:50:00.000Z' });
+    await insertSession(db, {
+      id: 's1',
+      accountId: 'acc',
+      workspaceId: 'ws',
+      secondFactorMethods: ['email', 'totp', 'email'],
+      expiresAt: LATER,
+      now: NOW,
+      authenticatedAt: '2026-11-27T09:50:00.000Z',
+    });
     await insertSession(db, { id: 's2', accountId: 'acc', workspaceId: 'ws', secondFactorMethods: [], expiresAt: LATER, now: NOW });
     const first = (await findSessionById(db, 's1'))!;
     expect(toSecondFactorMethods(first)).toEqual(['email', 'totp']);
@@ -45,7 +53,16 @@ describeEachDialect('session authority columns (%s)', (dialect) => {
 
   it('a challenge keeps its purpose, owner session and target; its email step is marked once it is open', async () => {
     const { db } = database.handle;
-    const base = { accountId: 'acc', workspaceId: 'ws', kind: 'second_factor_required' as const, methods: ['email' as const], primaryMethod: 'email' as const, reason: 'super_app_policy' as const, expiresAt: LATER, now: NOW };
+    const base = {
+      accountId: 'acc',
+      workspaceId: 'ws',
+      kind: 'second_factor_required' as const,
+      methods: ['email' as const],
+      primaryMethod: 'email' as const,
+      reason: 'super_app_policy' as const,
+      expiresAt: LATER,
+      now: NOW,
+    };
     await insertChallenge(db, { ...base, id: 'login' });
     await insertChallenge(db, { ...base, id: 'step', purpose: 'step_up', sessionId: 's1', superAppId: 'sa' });
     expect(await findChallengeById(db, 'login')).toMatchObject({ purpose: 'login', session_id: null, super_app_id: null, email_passed_at: null });

@@ -30,8 +30,15 @@ export const RESULTS_DIR = resolve('test-results/e2e');
 export const DOCS_SCREENSHOTS_DIR = resolve('docs/screenshots');
 
 const CHROMIUM_ARGS = [
-  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
 ];
 
 /** Why the browser suites cannot run here, or undefined when they can. */
@@ -157,7 +164,8 @@ export async function startE2eServer(): Promise<E2eServer> {
     api,
     async activateTotp(email) {
       const login = await api('POST', '/api/v1/auth/login', { body: { email, password: PASSWORD } });
-      if (login.body?.status !== 'authenticated' || !login.sessionCookie) throw new Error(`expected a password-only login for ${email}: ${JSON.stringify(login.body)}`);
+      if (login.body?.status !== 'authenticated' || !login.sessionCookie)
+        throw new Error(`expected a password-only login for ${email}: ${JSON.stringify(login.body)}`);
       const cookie = login.sessionCookie;
       const started = await api('POST', '/api/v1/account/two-factor/activation', { cookie });
       if (started.status !== 201) throw new Error(`activation failed: ${JSON.stringify(started.body)}`);
@@ -240,20 +248,35 @@ export async function expectAccessible(page: Page, where: string): Promise<void>
   // Animations (dialogs, popovers) settle first so colours are measured at their final values.
   // Looping ones (spinners, skeletons) never settle, and Ant Design's click ripple (.ant-wave,
   // 2 s, an overlay of its own) changes no content colour: both are left out.
-  await page.waitForFunction(() => document.getAnimations()
-    .filter((a) => a.effect?.getTiming().iterations !== Infinity)
-    .filter((a) => !((a.effect as KeyframeEffect | null)?.target as Element | null)?.closest('.ant-wave'))
-    .every((a) => a.playState !== 'running'), undefined, { timeout: 3_000, polling: 50 }).catch(() => {});
+  await page
+    .waitForFunction(
+      () =>
+        document
+          .getAnimations()
+          .filter((a) => a.effect?.getTiming().iterations !== Infinity)
+          .filter((a) => !((a.effect as KeyframeEffect | null)?.target as Element | null)?.closest('.ant-wave'))
+          .every((a) => a.playState !== 'running'),
+      undefined,
+      { timeout: 3_000, polling: 50 },
+    )
+    .catch(() => {});
   const violations = await page.evaluate(async () => {
     const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-    return (result.violations as Array<{ id: string; impact: string; help: string; nodes: Array<{ target: unknown[] }> }>)
-      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)) }));
+    return (result.violations as Array<{ id: string; impact: string; help: string; nodes: Array<{ target: unknown[] }> }>).map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)),
+    }));
   });
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   if (serious.length > 0) {
     console.log(`axe (${where}): ${serious.map((v) => `${v.id} [${v.impact}] ${v.help} at ${v.targets.join(' ')}`).join('\n  ')}`);
   }
-  expect(serious.map((v) => v.id), `serious/critical axe violations on ${where}`).toEqual([]);
+  expect(
+    serious.map((v) => v.id),
+    `serious/critical axe violations on ${where}`,
+  ).toEqual([]);
 }
 
 /**

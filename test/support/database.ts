@@ -52,7 +52,14 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
     const url = join(dir, 'test.sqlite');
     const handle = openDatabase({ url });
     await migrateToLatest(handle.db);
-    return { url, handle, drop: async () => { await handle.close(); rmSync(dir, { recursive: true, force: true }); } };
+    return {
+      url,
+      handle,
+      drop: async () => {
+        await handle.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
   }
   const name = `mpp_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const template = await ensurePostgresTemplate();

@@ -58,7 +58,10 @@ function cookieFrom(response: LightMyRequestResponse): string | undefined {
 }
 
 /** A real app on a fresh database of `dialect`, with a fake clock, memory mailer and fast argon2id. */
-export async function createHarness(dialect: DialectName, options: { publicUrl?: string; mailer?: Mailer; trustProxy?: false | number | string } = {}): Promise<Harness> {
+export async function createHarness(
+  dialect: DialectName,
+  options: { publicUrl?: string; mailer?: Mailer; trustProxy?: false | number | string } = {},
+): Promise<Harness> {
   const database = await createTestDatabase(dialect);
   const clock = new FakeClock();
   const mailer = new MemoryMailer();

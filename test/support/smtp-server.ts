@@ -52,9 +52,11 @@ function decodeQuotedPrintable(body: string): string {
 /** RFC 2047 encoded words (`=?utf-8?Q?...?=`, `=?utf-8?B?...?=`) in a header value. */
 function decodeHeaderValue(value: string): string {
   // Whitespace between two adjacent encoded words is not part of the text (RFC 2047 §6.2).
-  return value.replace(/(\?=)\s+(=\?)/g, '$1$2').replace(/=\?[^?]+\?([QqBb])\?([^?]*)\?=/g, (_all, encoding: string, text: string) =>
-    encoding.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('utf8') : decodeQuotedPrintable(text.replace(/_/g, ' ')),
-  );
+  return value
+    .replace(/(\?=)\s+(=\?)/g, '$1$2')
+    .replace(/=\?[^?]+\?([QqBb])\?([^?]*)\?=/g, (_all, encoding: string, text: string) =>
+      encoding.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('utf8') : decodeQuotedPrintable(text.replace(/_/g, ' ')),
+    );
 }
 
 /** Splits a raw RFC 5322 message into headers and a decoded single-part text body. */
@@ -122,7 +124,9 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
     },
     to,
     lastCode(address) {
-      const mail = to(address).filter((m) => /verification code is \d{6}/.test(m.text)).at(-1);
+      const mail = to(address)
+        .filter((m) => /verification code is \d{6}/.test(m.text))
+        .at(-1);
       const match = mail?.text.match(/verification code is (\d{6})/);
       if (!match) throw new Error(`no code received over SMTP for ${address}`);
       return match[1]!;

@@ -32,11 +32,15 @@ const { values } = parseArgs({
 const cheapPasswords = {
   hash: async (password) => {
     const salt = createHash('sha256').update(String(Math.random())).digest('hex').slice(0, 16);
-    return `${salt}:${createHash('sha256').update(salt + password).digest('hex')}`;
+    return `${salt}:${createHash('sha256')
+      .update(salt + password)
+      .digest('hex')}`;
   },
   verify: async ({ hash, password }) => {
     const [salt, digest] = hash.split(':');
-    const actual = createHash('sha256').update(salt + password).digest();
+    const actual = createHash('sha256')
+      .update(salt + password)
+      .digest();
     const expected = Buffer.from(digest ?? '', 'hex');
     return expected.length === actual.length && timingSafeEqual(expected, actual);
   },

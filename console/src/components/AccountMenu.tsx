@@ -7,7 +7,7 @@ import type { Account } from '../types';
 
 function initials(name: string): string {
   const parts = name.trim().split(/\s+/).filter(Boolean);
-  return ((parts[0]?.[0] ?? '') + (parts.length > 1 ? parts[parts.length - 1]?.[0] ?? '' : '')).toUpperCase() || '?';
+  return ((parts[0]?.[0] ?? '') + (parts.length > 1 ? (parts[parts.length - 1]?.[0] ?? '') : '')).toUpperCase() || '?';
 }
 
 /** Header account menu: who is signed in, a shortcut to Settings, and "Log out". */
@@ -28,7 +28,13 @@ export function AccountMenu({ account, onSignedOut }: { account: Account; onSign
     {
       key: 'who',
       type: 'group',
-      label: <span className="account-menu-who"><strong>{account.name}</strong><br />{account.email}</span>,
+      label: (
+        <span className="account-menu-who">
+          <strong>{account.name}</strong>
+          <br />
+          {account.email}
+        </span>
+      ),
       children: [
         { key: 'settings', icon: <SettingOutlined />, label: 'Account settings' },
         { type: 'divider' },
@@ -45,7 +51,9 @@ export function AccountMenu({ account, onSignedOut }: { account: Account; onSign
     <Dropdown menu={{ items, onClick }} trigger={['click']} placement="bottomRight" autoFocus>
       <Button type="text" className="account-button">
         <span className="sr-only">Account menu:</span>
-        <Avatar aria-hidden size={28} style={{ background: '#1d4ed8', fontSize: 13 }}>{initials(account.name)}</Avatar>
+        <Avatar aria-hidden size={28} style={{ background: '#1d4ed8', fontSize: 13 }}>
+          {initials(account.name)}
+        </Avatar>
         <span className="account-name">{account.name}</span>
         <DownOutlined aria-hidden style={{ fontSize: 11 }} />
       </Button>

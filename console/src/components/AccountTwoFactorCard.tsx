@@ -18,16 +18,32 @@ function statusItems(state: AccountTwoFactor) {
   const low = state.active && state.recoveryCodesRemaining <= 3;
   return [
     {
-      key: 'status', label: 'Status',
-      children: state.active
-        ? <span><StatusTag on onText="Activated" />{state.activatedAt ? `on ${formatDate(state.activatedAt)}` : ''}</span>
-        : <StatusTag on={false} offText="Not activated" />,
+      key: 'status',
+      label: 'Status',
+      children: state.active ? (
+        <span>
+          <StatusTag on onText="Activated" />
+          {state.activatedAt ? `on ${formatDate(state.activatedAt)}` : ''}
+        </span>
+      ) : (
+        <StatusTag on={false} offText="Not activated" />
+      ),
     },
     { key: 'method', label: 'Method', children: state.method === 'totp' ? 'Authenticator app' : 'None' },
-    ...(state.active ? [{
-      key: 'codes', label: 'Recovery codes remaining',
-      children: <span>{state.recoveryCodesRemaining}{low && <Typography.Text type="warning"> · running low, regenerate them</Typography.Text>}</span>,
-    }] : []),
+    ...(state.active
+      ? [
+          {
+            key: 'codes',
+            label: 'Recovery codes remaining',
+            children: (
+              <span>
+                {state.recoveryCodesRemaining}
+                {low && <Typography.Text type="warning"> · running low, regenerate them</Typography.Text>}
+              </span>
+            ),
+          },
+        ]
+      : []),
   ];
 }
 
@@ -39,32 +55,46 @@ export function AccountTwoFactorCard({ account }: { account: Account }) {
   const close = () => setDialog(null);
 
   return (
-    <Card title={<h2 className="card-title">Two-Factor Authentication</h2>}
-      extra={state && <StatusTag on={state.active} onText="On" offText="Off" />}>
+    <Card title={<h2 className="card-title">Two-Factor Authentication</h2>} extra={state && <StatusTag on={state.active} onText="On" offText="Off" />}>
       <Typography.Paragraph type="secondary" style={{ maxWidth: 720 }}>
-        Two-factor authentication asks for a code from your authenticator app after your password, so a leaked
-        password alone cannot open your account.
+        Two-factor authentication asks for a code from your authenticator app after your password, so a leaked password alone cannot open your account.
       </Typography.Paragraph>
       {!!resource.error && !state && (
-        <Alert type="error" showIcon message={describeProblem(resource.error, 'load_two_factor')}
-          action={<Button size="small" onClick={resource.reload}>Try again</Button>} />
+        <Alert
+          type="error"
+          showIcon
+          message={describeProblem(resource.error, 'load_two_factor')}
+          action={
+            <Button size="small" onClick={resource.reload}>
+              Try again
+            </Button>
+          }
+        />
       )}
       {!state && !resource.error && <Skeleton active paragraph={{ rows: 3 }} />}
       {state && (
         <>
           <Descriptions column={1} size="small" items={statusItems(state)} style={{ marginBottom: 16 }} />
           {state.active && !state.deactivation.allowed && (
-            <Alert type="warning" showIcon style={{ marginBottom: 16 }}
-              message={phraseForProblem('deactivation_not_allowed', { forbiddenBy: state.deactivation.forbiddenBy })} />
+            <Alert
+              type="warning"
+              showIcon
+              style={{ marginBottom: 16 }}
+              message={phraseForProblem('deactivation_not_allowed', { forbiddenBy: state.deactivation.forbiddenBy })}
+            />
           )}
           <Space wrap>
             {state.active ? (
               <>
-                <Button danger onClick={() => setDialog('deactivate')} disabled={!state.deactivation.allowed}>Deactivate</Button>
+                <Button danger onClick={() => setDialog('deactivate')} disabled={!state.deactivation.allowed}>
+                  Deactivate
+                </Button>
                 <Button onClick={() => setDialog('regenerate')}>Regenerate recovery codes</Button>
               </>
             ) : (
-              <Button type="primary" onClick={() => setDialog('activate')}>Activate</Button>
+              <Button type="primary" onClick={() => setDialog('activate')}>
+                Activate
+              </Button>
             )}
           </Space>
           <SuperAppPolicyList policies={state.superAppPolicies} />

@@ -10,11 +10,7 @@ import { useLockout } from '../use-lockout';
 import type { TotpSecret } from '../types';
 
 type Phase =
-  | { kind: 'loading' }
-  | { kind: 'setup'; secret: TotpSecret }
-  | { kind: 'expired' }
-  | { kind: 'failed'; message: string }
-  | { kind: 'codes'; codes: string[] };
+  { kind: 'loading' } | { kind: 'setup'; secret: TotpSecret } | { kind: 'expired' } | { kind: 'failed'; message: string } | { kind: 'codes'; codes: string[] };
 
 interface ActivateDialogProps {
   accountEmail: string;
@@ -41,13 +37,18 @@ export default function ActivateDialog({ accountEmail, onChanged, onClosed }: Ac
       if (request === latestRequest.current) setPhase({ kind: 'setup', secret });
     } catch (failure) {
       if (request !== latestRequest.current) return;
-      if (isApiError(failure, 'reauthentication_cancelled')) { setOpen(false); return; }
+      if (isApiError(failure, 'reauthentication_cancelled')) {
+        setOpen(false);
+        return;
+      }
       if (isApiError(failure, 'two_factor_already_active')) onChanged();
       setPhase({ kind: 'failed', message: describeProblem(failure, 'start_activation') });
     }
   }, [onChanged, withReauth]);
 
-  useEffect(() => { void start(); }, [start]);
+  useEffect(() => {
+    void start();
+  }, [start]);
 
   // The pending secret dies after its expiry (10 minutes); say so instead of refusing codes.
   useEffect(() => {
@@ -74,26 +75,43 @@ export default function ActivateDialog({ accountEmail, onChanged, onClosed }: Ac
 
   const showingCodes = phase.kind === 'codes';
   return (
-    <Modal open={open} title={showingCodes ? 'Two-factor authentication is on' : 'Activate two-factor authentication'}
-      footer={null} width={showingCodes ? 560 : 680} afterClose={onClosed} onCancel={() => setOpen(false)}
-      closable={!showingCodes} maskClosable={false} keyboard={!showingCodes} destroyOnHidden>
+    <Modal
+      open={open}
+      title={showingCodes ? 'Two-factor authentication is on' : 'Activate two-factor authentication'}
+      footer={null}
+      width={showingCodes ? 560 : 680}
+      afterClose={onClosed}
+      onCancel={() => setOpen(false)}
+      closable={!showingCodes}
+      maskClosable={false}
+      keyboard={!showingCodes}
+      destroyOnHidden
+    >
       {phase.kind === 'loading' && <Skeleton active paragraph={{ rows: 6 }} />}
       {phase.kind === 'setup' && (
-        <TotpSetup secret={phase.secret.secret} otpauthUri={phase.secret.otpauthUri} onVerify={verify}
-          disabled={lockout.locked} error={lockout.message ?? error} />
+        <TotpSetup
+          secret={phase.secret.secret}
+          otpauthUri={phase.secret.otpauthUri}
+          onVerify={verify}
+          disabled={lockout.locked}
+          error={lockout.message ?? error}
+        />
       )}
       {phase.kind === 'expired' && (
-        <Alert type="warning" showIcon message={phrase('notice.activation_expired_title')}
+        <Alert
+          type="warning"
+          showIcon
+          message={phrase('notice.activation_expired_title')}
           description={phrase('notice.activation_expired_description')}
-          action={<Button type="primary" onClick={() => void start()}>Start again</Button>} />
+          action={
+            <Button type="primary" onClick={() => void start()}>
+              Start again
+            </Button>
+          }
+        />
       )}
-      {phase.kind === 'failed' && (
-        <Alert type="error" showIcon message={phase.message}
-          action={<Button onClick={() => void start()}>Try again</Button>} />
-      )}
-      {phase.kind === 'codes' && (
-        <RecoveryCodes codes={phase.codes} accountEmail={accountEmail} onDone={() => setOpen(false)} />
-      )}
+      {phase.kind === 'failed' && <Alert type="error" showIcon message={phase.message} action={<Button onClick={() => void start()}>Try again</Button>} />}
+      {phase.kind === 'codes' && <RecoveryCodes codes={phase.codes} accountEmail={accountEmail} onDone={() => setOpen(false)} />}
     </Modal>
   );
 }

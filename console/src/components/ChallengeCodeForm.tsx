@@ -42,27 +42,52 @@ export function ChallengeCodeForm({ challenge, method, onVerify, onSendError, lo
   };
 
   return (
-    <form onSubmit={(event) => { event.preventDefault(); if (ready) void submit(); }}>
+    <form
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (ready) void submit();
+      }}
+    >
       <Typography.Paragraph type="secondary">{INTRO[method]}</Typography.Paragraph>
       {method === 'email' && (
         <div style={{ marginBottom: 20 }}>
-          <SendCodeButton send={() => sendChallengeEmailCode(challenge.id)} sentToHint={challenge.sentTo}
-            onError={onSendError} disabled={locked} onSent={() => setFocusKey((key) => key + 1)} />
+          <SendCodeButton
+            send={() => sendChallengeEmailCode(challenge.id)}
+            sentToHint={challenge.sentTo}
+            onError={onSendError}
+            disabled={locked}
+            onSent={() => setFocusKey((key) => key + 1)}
+          />
         </div>
       )}
       {isRecovery ? (
         <label className="recovery-field">
           <span className="field-label">Recovery code</span>
-          <Input size="large" className="mono" value={code} autoFocus autoComplete="off" spellCheck={false}
-            placeholder="xxxx-xxxx-xxxx-xxxx" maxLength={24} disabled={locked}
-            onChange={(event) => setCode(event.target.value)} key={focusKey} />
+          <Input
+            size="large"
+            className="mono"
+            value={code}
+            autoFocus
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="xxxx-xxxx-xxxx-xxxx"
+            maxLength={24}
+            disabled={locked}
+            onChange={(event) => setCode(event.target.value)}
+            key={focusKey}
+          />
         </label>
       ) : (
-        <CodeInput value={code} onChange={setCode} onComplete={(value) => void submit(value)}
-          autoFocus={method === 'totp'} disabled={locked} focusKey={focusKey} />
+        <CodeInput
+          value={code}
+          onChange={setCode}
+          onComplete={(value) => void submit(value)}
+          autoFocus={method === 'totp'}
+          disabled={locked}
+          focusKey={focusKey}
+        />
       )}
-      <Button type="primary" htmlType="submit" size="large" block loading={busy} disabled={!ready || locked}
-        style={{ marginTop: 20 }}>
+      <Button type="primary" htmlType="submit" size="large" block loading={busy} disabled={!ready || locked} style={{ marginTop: 20 }}>
         Verify
       </Button>
     </form>

@@ -20,10 +20,7 @@ interface CodeInputProps {
 }
 
 /** Six one-digit boxes (Input.OTP) for an authenticator or email code, with a visible label. */
-export function CodeInput({
-  value, onChange, onComplete, label = '6-digit verification code',
-  disabled, invalid, autoFocus, focusKey,
-}: CodeInputProps) {
+export function CodeInput({ value, onChange, onComplete, label = '6-digit verification code', disabled, invalid, autoFocus, focusKey }: CodeInputProps) {
   const labelId = useId();
   const otpRef = useRef<OTPRef>(null);
   const firstFocusKey = useRef(focusKey);
@@ -48,7 +45,9 @@ export function CodeInput({
 
   return (
     <div className="code-input" onPaste={onPaste}>
-      <span id={labelId} className="field-label">{label}</span>
+      <span id={labelId} className="field-label">
+        {label}
+      </span>
       <Input.OTP
         ref={otpRef}
         length={CODE_LENGTH}

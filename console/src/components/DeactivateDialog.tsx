@@ -46,54 +46,98 @@ export default function DeactivateDialog({ onChanged, onClosed }: DeactivateDial
     } catch (failure) {
       if (!lockout.lockOn(failure)) setError(describeProblem(failure, 'deactivate'));
       if (isApiError(failure, 'two_factor_not_active', 'deactivation_not_allowed')) onChanged();
-      if (isApiError(failure, 'invalid_code')) { setCode(''); setFocusKey((key) => key + 1); }
+      if (isApiError(failure, 'invalid_code')) {
+        setCode('');
+        setFocusKey((key) => key + 1);
+      }
     } finally {
       setBusy(false);
     }
   };
 
-  const switchMethod = (next: Method) => { setMethod(next); setCode(''); setError(undefined); };
+  const switchMethod = (next: Method) => {
+    setMethod(next);
+    setCode('');
+    setError(undefined);
+  };
 
   return (
-    <Modal open={open} title="Deactivate two-factor authentication" width={520} afterClose={onClosed}
-      onCancel={() => setOpen(false)} maskClosable={false} destroyOnHidden
-      afterOpenChange={(visible) => { if (visible) passwordRef.current?.focus(); }}
+    <Modal
+      open={open}
+      title="Deactivate two-factor authentication"
+      width={520}
+      afterClose={onClosed}
+      onCancel={() => setOpen(false)}
+      maskClosable={false}
+      destroyOnHidden
+      afterOpenChange={(visible) => {
+        if (visible) passwordRef.current?.focus();
+      }}
       footer={[
-        <Button key="cancel" onClick={() => setOpen(false)}>Cancel</Button>,
-        <Button key="ok" type="primary" danger loading={busy} disabled={!ready} onClick={() => void submit()}>Deactivate</Button>,
-      ]}>
+        <Button key="cancel" onClick={() => setOpen(false)}>
+          Cancel
+        </Button>,
+        <Button key="ok" type="primary" danger loading={busy} disabled={!ready} onClick={() => void submit()}>
+          Deactivate
+        </Button>,
+      ]}
+    >
       <Form layout="vertical" component="div" requiredMark={false}>
         <h3 className="dialog-section-title">Verify your identity</h3>
         <Form.Item label="Password" htmlFor="deactivate-password">
-          <Input.Password id="deactivate-password" ref={passwordRef} autoComplete="current-password" value={password}
-            onChange={(event) => setPassword(event.target.value)} onPressEnter={() => void submit()} />
+          <Input.Password
+            id="deactivate-password"
+            ref={passwordRef}
+            autoComplete="current-password"
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+            onPressEnter={() => void submit()}
+          />
         </Form.Item>
         <div className="field" style={{ marginBottom: 24 }}>
-          <span id="deactivate-method-label" className="field-label">Verification method</span>
+          <span id="deactivate-method-label" className="field-label">
+            Verification method
+          </span>
           <div role="radiogroup" aria-labelledby="deactivate-method-label">
-            <Radio.Group value={method} name="deactivate-method" optionType="button"
-              onChange={(event) => switchMethod(event.target.value as Method)}>
+            <Radio.Group value={method} name="deactivate-method" optionType="button" onChange={(event) => switchMethod(event.target.value as Method)}>
               {METHODS.map((candidate) => (
-                <Radio.Button key={candidate} value={candidate}>{METHOD_LABELS[candidate]}</Radio.Button>
+                <Radio.Button key={candidate} value={candidate}>
+                  {METHOD_LABELS[candidate]}
+                </Radio.Button>
               ))}
             </Radio.Group>
           </div>
         </div>
         {method === 'email' && (
           <div style={{ marginBottom: 16 }}>
-            <SendCodeButton send={sendDeactivationEmailCode} onSent={() => setFocusKey((key) => key + 1)}
-              onError={(failure) => setError(describeProblem(failure, 'send_code'))} />
+            <SendCodeButton
+              send={sendDeactivationEmailCode}
+              onSent={() => setFocusKey((key) => key + 1)}
+              onError={(failure) => setError(describeProblem(failure, 'send_code'))}
+            />
           </div>
         )}
         {method === 'recovery_code' ? (
           <Form.Item label="Recovery code" htmlFor="deactivate-recovery-code">
-            <Input id="deactivate-recovery-code" className="mono" placeholder="xxxx-xxxx-xxxx-xxxx" autoComplete="off"
-              spellCheck={false} value={code} maxLength={24} onChange={(event) => setCode(event.target.value)}
-              onPressEnter={() => void submit()} />
+            <Input
+              id="deactivate-recovery-code"
+              className="mono"
+              placeholder="xxxx-xxxx-xxxx-xxxx"
+              autoComplete="off"
+              spellCheck={false}
+              value={code}
+              maxLength={24}
+              onChange={(event) => setCode(event.target.value)}
+              onPressEnter={() => void submit()}
+            />
           </Form.Item>
         ) : (
-          <CodeInput value={code} onChange={setCode} focusKey={focusKey}
-            label={method === 'totp' ? 'Authenticator app code (6 digits)' : 'Email verification code (6 digits)'} />
+          <CodeInput
+            value={code}
+            onChange={setCode}
+            focusKey={focusKey}
+            label={method === 'totp' ? 'Authenticator app code (6 digits)' : 'Email verification code (6 digits)'}
+          />
         )}
       </Form>
       <Space direction="vertical" style={{ width: '100%', marginTop: 16 }}>

@@ -24,25 +24,34 @@ export default function EnrollmentStep({ challenge, onVerify, onExpired, error, 
     let current = true;
     setLoadError(undefined);
     startChallengeEnrollment(challenge.id).then(
-      (value) => { if (current) setSecret(value); },
+      (value) => {
+        if (current) setSecret(value);
+      },
       (failure: unknown) => {
         if (!current) return;
         if (isApiError(failure, 'challenge_expired')) onExpired();
         else setLoadError(describeProblem(failure, 'start_enrollment'));
       },
     );
-    return () => { current = false; };
+    return () => {
+      current = false;
+    };
   }, [challenge.id, attempt, onExpired]);
 
   if (loadError) {
     return (
-      <Alert type="error" showIcon message={loadError}
-        action={<Button size="small" onClick={() => setAttempt((n) => n + 1)}>Try again</Button>} />
+      <Alert
+        type="error"
+        showIcon
+        message={loadError}
+        action={
+          <Button size="small" onClick={() => setAttempt((n) => n + 1)}>
+            Try again
+          </Button>
+        }
+      />
     );
   }
   if (!secret) return <Skeleton active paragraph={{ rows: 6 }} />;
-  return (
-    <TotpSetup secret={secret.secret} otpauthUri={secret.otpauthUri} onVerify={onVerify}
-      error={error} disabled={locked} />
-  );
+  return <TotpSetup secret={secret.secret} otpauthUri={secret.otpauthUri} onVerify={onVerify} error={error} disabled={locked} />;
 }

@@ -43,11 +43,16 @@ export function PasswordForm({ onResult, notice, initialEmail }: PasswordFormPro
   };
 
   return (
-    <Form layout="vertical" requiredMark={false} onFinish={onFinish} initialValues={{ email: initialEmail }}
-      disabled={busy}>
+    <Form layout="vertical" requiredMark={false} onFinish={onFinish} initialValues={{ email: initialEmail }} disabled={busy}>
       {notice && !error && <Alert type="warning" showIcon message={notice} style={{ marginBottom: 20 }} />}
-      <Form.Item label="Email" name="email"
-        rules={[{ required: true, message: 'Enter your email address.' }, { type: 'email', message: 'Enter a valid email address.' }]}>
+      <Form.Item
+        label="Email"
+        name="email"
+        rules={[
+          { required: true, message: 'Enter your email address.' },
+          { type: 'email', message: 'Enter a valid email address.' },
+        ]}
+      >
         <Input size="large" prefix={<MailOutlined aria-hidden />} autoComplete="username" autoFocus={!initialEmail} inputMode="email" />
       </Form.Item>
       <Form.Item label="Password" name="password" rules={[{ required: true, message: 'Enter your password.' }]}>

@@ -38,8 +38,7 @@ export default function PolicyEditDialog({ superApp, policy, onSaved, onClosed }
   const save = async (values: PolicyFormValues) => {
     setBusy(true);
     setError(undefined);
-    const secondary = values.secondaryMethod === NONE || values.secondaryMethod === values.primaryMethod
-      ? null : values.secondaryMethod;
+    const secondary = values.secondaryMethod === NONE || values.secondaryMethod === values.primaryMethod ? null : values.secondaryMethod;
     try {
       await withReauth(() => saveTwoFactorPolicy(superApp.id, { ...values, secondaryMethod: secondary }));
       void message.success(`Two-factor policy of ${superApp.name} saved.`);
@@ -60,29 +59,51 @@ export default function PolicyEditDialog({ superApp, policy, onSaved, onClosed }
   };
 
   return (
-    <Modal open={open} title={`Edit two-factor authentication · ${superApp.name}`} width={560}
-      okText="Save" onOk={() => form.submit()} confirmLoading={busy} onCancel={() => setOpen(false)}
-      afterClose={onClosed} maskClosable={false} destroyOnHidden>
-      <Form form={form} name="two-factor-policy" layout="vertical" onFinish={save} onValuesChange={onValuesChange} requiredMark={false}
-        initialValues={{ ...policy, secondaryMethod: policy.secondaryMethod ?? NONE }}>
-        <Form.Item name="required" label="Require two-factor authentication" valuePropName="checked"
-          extra="Members without their own authenticator must pass the methods below when they log in.">
+    <Modal
+      open={open}
+      title={`Edit two-factor authentication · ${superApp.name}`}
+      width={560}
+      okText="Save"
+      onOk={() => form.submit()}
+      confirmLoading={busy}
+      onCancel={() => setOpen(false)}
+      afterClose={onClosed}
+      maskClosable={false}
+      destroyOnHidden
+    >
+      <Form
+        form={form}
+        name="two-factor-policy"
+        layout="vertical"
+        onFinish={save}
+        onValuesChange={onValuesChange}
+        requiredMark={false}
+        initialValues={{ ...policy, secondaryMethod: policy.secondaryMethod ?? NONE }}
+      >
+        <Form.Item
+          name="required"
+          label="Require two-factor authentication"
+          valuePropName="checked"
+          extra="Members without their own authenticator must pass the methods below when they log in."
+        >
           <Switch />
         </Form.Item>
         <Form.Item name="primaryMethod" label="Primary method">
           <Select options={FACTOR_METHODS.map((value) => ({ value, label: METHOD_LABELS[value] }))} />
         </Form.Item>
         <Form.Item name="secondaryMethod" label="Secondary method" extra="A fallback members may use instead of the primary method.">
-          <Select options={[
-            { value: NONE, label: 'None' },
-            ...FACTOR_METHODS.map((value) => ({ value, label: METHOD_LABELS[value], disabled: value === primary })),
-          ]} />
+          <Select
+            options={[{ value: NONE, label: 'None' }, ...FACTOR_METHODS.map((value) => ({ value, label: METHOD_LABELS[value], disabled: value === primary }))]}
+          />
         </Form.Item>
         <Form.Item name="allowDeactivation" label="Allow members to deactivate two-factor authentication" valuePropName="checked">
           <Switch />
         </Form.Item>
-        <Alert type="info" showIcon
-          message="Email verification codes are a weaker second factor than an authenticator app (NIST SP 800-63B). For the strongest protection, require the authenticator app only." />
+        <Alert
+          type="info"
+          showIcon
+          message="Email verification codes are a weaker second factor than an authenticator app (NIST SP 800-63B). For the strongest protection, require the authenticator app only."
+        />
         {error && <Alert type="error" showIcon message={error} style={{ marginTop: 16 }} />}
       </Form>
     </Modal>

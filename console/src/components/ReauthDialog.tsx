@@ -29,17 +29,33 @@ export function ReauthDialog({ onConfirmed, onCancelled }: ReauthDialogProps) {
   };
 
   return (
-    <Modal open title="Confirm your password" okText="Confirm" onOk={() => void confirm()} onCancel={onCancelled}
-      confirmLoading={busy} okButtonProps={{ disabled: !password }} maskClosable={false} width={440} zIndex={1100}
+    <Modal
+      open
+      title="Confirm your password"
+      okText="Confirm"
+      onOk={() => void confirm()}
+      onCancel={onCancelled}
+      confirmLoading={busy}
+      okButtonProps={{ disabled: !password }}
+      maskClosable={false}
+      width={440}
+      zIndex={1100}
       destroyOnHidden
-      afterOpenChange={(visible) => { if (visible) passwordRef.current?.focus(); }}>
-      <Typography.Paragraph type="secondary">
-        For your security, enter your password again before making this change.
-      </Typography.Paragraph>
+      afterOpenChange={(visible) => {
+        if (visible) passwordRef.current?.focus();
+      }}
+    >
+      <Typography.Paragraph type="secondary">For your security, enter your password again before making this change.</Typography.Paragraph>
       <Form layout="vertical" component="div">
         <Form.Item label="Password" htmlFor="reauth-password" style={{ marginBottom: error ? 16 : 0 }}>
-          <Input.Password id="reauth-password" ref={passwordRef} autoComplete="current-password" value={password}
-            onChange={(event) => setPassword(event.target.value)} onPressEnter={() => void confirm()} />
+          <Input.Password
+            id="reauth-password"
+            ref={passwordRef}
+            autoComplete="current-password"
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+            onPressEnter={() => void confirm()}
+          />
         </Form.Item>
       </Form>
       {error && <Alert type="error" showIcon message={error} />}

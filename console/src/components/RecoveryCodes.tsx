@@ -21,7 +21,9 @@ function recoveryCodesFile(codes: string[], accountEmail?: string): string {
     '',
     ...codes,
     '',
-  ].filter((line) => line !== undefined).join('\n');
+  ]
+    .filter((line) => line !== undefined)
+    .join('\n');
 }
 
 /** One-time recovery codes with Copy / Download and an "I have saved" check before Done. */
@@ -44,13 +46,17 @@ export function RecoveryCodes({ codes, accountEmail, onDone, doneLabel = 'Done' 
       />
       <ul data-testid="recovery-codes" className="recovery-codes mono" aria-label="Recovery codes">
         {codes.map((code) => (
-          <Fragment key={code}><li>{code}</li>{'\n'}</Fragment>
+          <Fragment key={code}>
+            <li>{code}</li>
+            {'\n'}
+          </Fragment>
         ))}
       </ul>
       <Space wrap>
-        <Button icon={<CopyOutlined />} onClick={onCopy}>Copy</Button>
-        <Button icon={<DownloadOutlined />}
-          onClick={() => downloadText('mini-program-platform-recovery-codes.txt', recoveryCodesFile(codes, accountEmail))}>
+        <Button icon={<CopyOutlined />} onClick={onCopy}>
+          Copy
+        </Button>
+        <Button icon={<DownloadOutlined />} onClick={() => downloadText('mini-program-platform-recovery-codes.txt', recoveryCodesFile(codes, accountEmail))}>
           Download
         </Button>
       </Space>
@@ -59,7 +65,9 @@ export function RecoveryCodes({ codes, accountEmail, onDone, doneLabel = 'Done' 
           I have saved my recovery codes
         </Checkbox>
       </div>
-      <Button type="primary" size="large" block disabled={!saved} onClick={onDone}>{doneLabel}</Button>
+      <Button type="primary" size="large" block disabled={!saved} onClick={onDone}>
+        {doneLabel}
+      </Button>
     </div>
   );
 }

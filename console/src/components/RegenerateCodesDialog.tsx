@@ -36,32 +36,57 @@ export default function RegenerateCodesDialog({ accountEmail, onChanged, onClose
       onChanged();
     } catch (failure) {
       if (!lockout.lockOn(failure)) setError(describeProblem(failure, 'regenerate_codes'));
-      if (isApiError(failure, 'invalid_code')) { setCode(''); setFocusKey((key) => key + 1); }
+      if (isApiError(failure, 'invalid_code')) {
+        setCode('');
+        setFocusKey((key) => key + 1);
+      }
     } finally {
       setBusy(false);
     }
   };
 
   return (
-    <Modal open={open} title={codes ? 'Your new recovery codes' : 'Regenerate recovery codes'} width={540}
-      afterClose={onClosed} onCancel={() => setOpen(false)} maskClosable={false} closable={!codes}
-      keyboard={!codes} destroyOnHidden
-      afterOpenChange={(visible) => { if (visible) passwordRef.current?.focus(); }}
-      footer={codes ? null : [
-        <Button key="cancel" onClick={() => setOpen(false)}>Cancel</Button>,
-        <Button key="ok" type="primary" loading={busy} disabled={!ready} onClick={() => void submit()}>Generate new codes</Button>,
-      ]}>
+    <Modal
+      open={open}
+      title={codes ? 'Your new recovery codes' : 'Regenerate recovery codes'}
+      width={540}
+      afterClose={onClosed}
+      onCancel={() => setOpen(false)}
+      maskClosable={false}
+      closable={!codes}
+      keyboard={!codes}
+      destroyOnHidden
+      afterOpenChange={(visible) => {
+        if (visible) passwordRef.current?.focus();
+      }}
+      footer={
+        codes
+          ? null
+          : [
+              <Button key="cancel" onClick={() => setOpen(false)}>
+                Cancel
+              </Button>,
+              <Button key="ok" type="primary" loading={busy} disabled={!ready} onClick={() => void submit()}>
+                Generate new codes
+              </Button>,
+            ]
+      }
+    >
       {codes ? (
         <RecoveryCodes codes={codes} accountEmail={accountEmail} onDone={() => setOpen(false)} />
       ) : (
         <>
-          <Typography.Paragraph type="secondary">
-            New codes replace all of your current recovery codes; the old ones stop working at once.
-          </Typography.Paragraph>
+          <Typography.Paragraph type="secondary">New codes replace all of your current recovery codes; the old ones stop working at once.</Typography.Paragraph>
           <Form layout="vertical" component="div">
             <Form.Item label="Password" htmlFor="regenerate-password">
-              <Input.Password id="regenerate-password" ref={passwordRef} autoComplete="current-password" value={password}
-                onChange={(event) => setPassword(event.target.value)} onPressEnter={() => void submit()} />
+              <Input.Password
+                id="regenerate-password"
+                ref={passwordRef}
+                autoComplete="current-password"
+                value={password}
+                onChange={(event) => setPassword(event.target.value)}
+                onPressEnter={() => void submit()}
+              />
             </Form.Item>
           </Form>
           <CodeInput value={code} onChange={setCode} focusKey={focusKey} label="Authenticator app code (6 digits)" />

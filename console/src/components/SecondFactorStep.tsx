@@ -78,27 +78,35 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
         {method === 'totp_enrollment' ? 'Set up two-factor authentication' : 'Two-factor authentication'}
       </Typography.Title>
       {reason && (
-        <Alert type="info" showIcon icon={<SafetyCertificateOutlined />} style={{ marginBottom: 16 }}
+        <Alert
+          type="info"
+          showIcon
+          icon={<SafetyCertificateOutlined />}
+          style={{ marginBottom: 16 }}
           message={reason}
-          description={challenge.workspace
-            ? `Signing in to the ${challenge.workspace.name} workspace.`
-            : stepUp && challenge.superApp ? `Verifying to manage ${challenge.superApp.name}.` : undefined} />
+          description={
+            challenge.workspace
+              ? `Signing in to the ${challenge.workspace.name} workspace.`
+              : stepUp && challenge.superApp
+                ? `Verifying to manage ${challenge.superApp.name}.`
+                : undefined
+          }
+        />
       )}
-      <Typography.Text strong style={{ display: 'block', marginBottom: 4 }}>{METHOD_LABELS[method]}</Typography.Text>
+      <Typography.Text strong style={{ display: 'block', marginBottom: 4 }}>
+        {METHOD_LABELS[method]}
+      </Typography.Text>
 
       {method === 'totp_enrollment' ? (
         <Suspense fallback={<Skeleton active paragraph={{ rows: 6 }} />}>
           <EnrollmentStep challenge={challenge} onVerify={verify} onExpired={expire} error={error} locked={locked} />
         </Suspense>
       ) : (
-        <ChallengeCodeForm key={method} challenge={challenge} method={method} onVerify={verify}
-          onSendError={onSendError} locked={locked} />
+        <ChallengeCodeForm key={method} challenge={challenge} method={method} onVerify={verify} onSendError={onSendError} locked={locked} />
       )}
 
       {lockout.message && <Alert type="error" showIcon style={{ marginTop: 16 }} role="alert" message={lockout.message} />}
-      {error && !locked && method !== 'totp_enrollment' && (
-        <Alert type="error" showIcon style={{ marginTop: 16 }} message={error} role="alert" />
-      )}
+      {error && !locked && method !== 'totp_enrollment' && <Alert type="error" showIcon style={{ marginTop: 16 }} message={error} role="alert" />}
 
       <div style={{ marginTop: 20 }}>
         {otherMethods.length > 0 && !choosing && (
@@ -118,7 +126,9 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
           </div>
         )}
         {stepUp ? (
-          <Button type="link" onClick={() => onRestart()} style={{ paddingInline: 0, display: 'flex' }}>Cancel</Button>
+          <Button type="link" onClick={() => onRestart()} style={{ paddingInline: 0, display: 'flex' }}>
+            Cancel
+          </Button>
         ) : (
           <Button type="link" icon={<ArrowLeftOutlined />} onClick={() => onRestart()} style={{ paddingInline: 0, display: 'flex' }}>
             Back to log in

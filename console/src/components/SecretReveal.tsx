@@ -64,14 +64,17 @@ export function SecretReveal({ secret }: { secret: string }) {
       <div className="field-hint" style={{ marginTop: 0, marginBottom: 6 }}>
         Enter this key in your authenticator app (time-based):
       </div>
-      <div data-testid="totp-secret" className="totp-secret mono">{groupSecret(plainSecret)}</div>
-      <Button size="small" icon={<CopyOutlined />} onClick={onCopy} aria-label="Copy key">Copy</Button>
+      <div data-testid="totp-secret" className="totp-secret mono">
+        {groupSecret(plainSecret)}
+      </div>
+      <Button size="small" icon={<CopyOutlined />} onClick={onCopy} aria-label="Copy key">
+        Copy
+      </Button>
     </div>
   );
 
   return (
-    <div ref={wrapperRef} className="secret-reveal" onFocus={onFocus} onBlur={onBlur} onKeyDown={onKeyDown}
-      onMouseEnter={rearm} onMouseLeave={rearm}>
+    <div ref={wrapperRef} className="secret-reveal" onFocus={onFocus} onBlur={onBlur} onKeyDown={onKeyDown} onMouseEnter={rearm} onMouseLeave={rearm}>
       <Popover
         open={open}
         onOpenChange={onOpenChange}

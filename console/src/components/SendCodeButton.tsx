@@ -51,9 +51,15 @@ export function SendCodeButton({ send, sentToHint, onError, onSent, disabled }: 
         {label}
       </Button>
       <div className="field-hint" aria-live="polite">
-        {sentOnce
-          ? <>We sent a 6-digit code to <Typography.Text strong>{address ?? 'your email address'}</Typography.Text>. It is valid for 10 minutes.</>
-          : <>We will email a 6-digit code to <Typography.Text strong>{address ?? 'your email address'}</Typography.Text>.</>}
+        {sentOnce ? (
+          <>
+            We sent a 6-digit code to <Typography.Text strong>{address ?? 'your email address'}</Typography.Text>. It is valid for 10 minutes.
+          </>
+        ) : (
+          <>
+            We will email a 6-digit code to <Typography.Text strong>{address ?? 'your email address'}</Typography.Text>.
+          </>
+        )}
       </div>
     </div>
   );

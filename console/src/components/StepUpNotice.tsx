@@ -22,10 +22,19 @@ export function StepUpNotice({ error, superApp, onVerified }: { error: unknown; 
   const name = isApiError(error) && error.body.superApp?.name ? error.body.superApp.name : superApp.name;
   return (
     <>
-      <Alert type="info" showIcon icon={<SafetyCertificateOutlined />} style={{ marginBottom: 16 }}
+      <Alert
+        type="info"
+        showIcon
+        icon={<SafetyCertificateOutlined />}
+        style={{ marginBottom: 16 }}
         message={phrase('notice.super_app_second_factor_title', { superApp: name })}
         description={phrase('notice.super_app_second_factor_description', { superApp: name })}
-        action={<Button type="primary" size="small" onClick={() => void stepUp.start(() => stepUpSuperApp(superApp.id), `Verify to manage ${name}`)}>Verify</Button>} />
+        action={
+          <Button type="primary" size="small" onClick={() => void stepUp.start(() => stepUpSuperApp(superApp.id), `Verify to manage ${name}`)}>
+            Verify
+          </Button>
+        }
+      />
       {stepUp.element}
     </>
   );
@@ -34,9 +43,17 @@ export function StepUpNotice({ error, superApp, onVerified }: { error: unknown; 
 /** Admin actions need the admin's own second factor: says so and links to Activate. */
 export function ActivateOwnTwoFactorNotice() {
   return (
-    <Alert type="warning" showIcon style={{ marginBottom: 16 }}
+    <Alert
+      type="warning"
+      showIcon
+      style={{ marginBottom: 16 }}
       message={phrase('notice.own_second_factor_title')}
       description={phrase('notice.own_second_factor_description')}
-      action={<Button size="small" onClick={() => navigate('/settings')}>Activate</Button>} />
+      action={
+        <Button size="small" onClick={() => navigate('/settings')}>
+          Activate
+        </Button>
+      }
+    />
   );
 }

@@ -20,7 +20,9 @@ export function SuperAppPolicyList({ policies }: { policies: AccountTwoFactor['s
         Super app requirements
       </Typography.Title>
       <ul className="policy-list">
-        {policies.map((policy) => <li key={policy.superApp.id}>{describePolicy(policy)}</li>)}
+        {policies.map((policy) => (
+          <li key={policy.superApp.id}>{describePolicy(policy)}</li>
+        ))}
       </ul>
     </section>
   );

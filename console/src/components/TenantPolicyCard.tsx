@@ -39,30 +39,41 @@ export function TenantPolicyCard({ superApp, secondFactorVerified, onSessionChan
   };
 
   return (
-    <Card title={<h2 className="card-title">Two-Factor Authentication · {superApp.name}</h2>}
-      extra={<Button icon={<EditOutlined />} onClick={() => setEditing(true)} disabled={!policy || !secondFactorVerified}
-        aria-label={`Edit the policy of ${superApp.name}`}>Edit</Button>}>
+    <Card
+      title={<h2 className="card-title">Two-Factor Authentication · {superApp.name}</h2>}
+      extra={
+        <Button
+          icon={<EditOutlined />}
+          onClick={() => setEditing(true)}
+          disabled={!policy || !secondFactorVerified}
+          aria-label={`Edit the policy of ${superApp.name}`}
+        >
+          Edit
+        </Button>
+      }
+    >
       <Typography.Paragraph type="secondary" style={{ maxWidth: 720 }}>
-        Applies when members without their own authenticator app log in to workspaces of {superApp.name}.
-        Members who activated two-factor authentication always use their authenticator app.
+        Applies when members without their own authenticator app log in to workspaces of {superApp.name}. Members who activated two-factor authentication always
+        use their authenticator app.
       </Typography.Paragraph>
       {refused && <StepUpNotice error={resource.error} superApp={superApp} onVerified={verified} />}
       {policy && !secondFactorVerified && <ActivateOwnTwoFactorNotice />}
       {!!resource.error && !policy && !refused && (
-        <Alert type="error" showIcon message={describeProblem(resource.error, 'load_policy')}
-          action={<Button size="small" onClick={resource.reload}>Try again</Button>} />
+        <Alert
+          type="error"
+          showIcon
+          message={describeProblem(resource.error, 'load_policy')}
+          action={
+            <Button size="small" onClick={resource.reload}>
+              Try again
+            </Button>
+          }
+        />
       )}
       {!policy && !resource.error && <Skeleton active paragraph={{ rows: 4 }} />}
-      {policy && (
-        <Descriptions column={1} size="small" items={[
-          { key: 'super-app', label: 'Super app', children: superApp.name },
-          ...policyItems(policy),
-        ]} />
-      )}
+      {policy && <Descriptions column={1} size="small" items={[{ key: 'super-app', label: 'Super app', children: superApp.name }, ...policyItems(policy)]} />}
       <Suspense fallback={null}>
-        {editing && policy && (
-          <PolicyEditDialog superApp={superApp} policy={policy} onSaved={resource.reload} onClosed={() => setEditing(false)} />
-        )}
+        {editing && policy && <PolicyEditDialog superApp={superApp} policy={policy} onSaved={resource.reload} onClosed={() => setEditing(false)} />}
       </Suspense>
     </Card>
   );

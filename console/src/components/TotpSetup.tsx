@@ -35,28 +35,58 @@ export function TotpSetup({ secret, otpauthUri, onVerify, error, disabled, submi
   };
 
   return (
-    <form className="totp-setup" onSubmit={(event) => { event.preventDefault(); void submit(); }}>
+    <form
+      className="totp-setup"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void submit();
+      }}
+    >
       <div className="totp-qr-column">
         <div className="totp-qr" data-testid="totp-qr">
-          <QRCode value={otpauthUri} size={208} errorLevel="M" color="#000000" bgColor="#ffffff" bordered={false} type="canvas"
-            aria-label="QR code with your authenticator key" />
+          <QRCode
+            value={otpauthUri}
+            size={208}
+            errorLevel="M"
+            color="#000000"
+            bgColor="#ffffff"
+            bordered={false}
+            type="canvas"
+            aria-label="QR code with your authenticator key"
+          />
         </div>
         <SecretReveal secret={secret} />
       </div>
       <div className="totp-steps">
         <ol>
-          <li><strong>1. Install Google Authenticator</strong>
-            <Typography.Text type="secondary">Or any authenticator app that supports time-based codes.</Typography.Text></li>
-          <li><strong>2. Scan the QR code</strong>
-            <Typography.Text type="secondary">In the app, tap + and choose to scan a QR code.</Typography.Text></li>
-          <li><strong>3. Enter the 6-digit code</strong>
-            <Typography.Text type="secondary">Type the code the app shows for Mini Program Platform.</Typography.Text></li>
+          <li>
+            <strong>1. Install Google Authenticator</strong>
+            <Typography.Text type="secondary">Or any authenticator app that supports time-based codes.</Typography.Text>
+          </li>
+          <li>
+            <strong>2. Scan the QR code</strong>
+            <Typography.Text type="secondary">In the app, tap + and choose to scan a QR code.</Typography.Text>
+          </li>
+          <li>
+            <strong>3. Enter the 6-digit code</strong>
+            <Typography.Text type="secondary">Type the code the app shows for Mini Program Platform.</Typography.Text>
+          </li>
         </ol>
-        <CodeInput value={code} onChange={setCode} onComplete={(value) => void submit(value)}
-          disabled={disabled} invalid={!!error} focusKey={focusKey} autoFocus />
-        {error && <div role="alert" className="inline-error">{error}</div>}
-        <Button type="primary" htmlType="submit" size="large" block loading={busy}
-          disabled={disabled || code.length !== CODE_LENGTH} style={{ marginTop: 16 }}>
+        <CodeInput
+          value={code}
+          onChange={setCode}
+          onComplete={(value) => void submit(value)}
+          disabled={disabled}
+          invalid={!!error}
+          focusKey={focusKey}
+          autoFocus
+        />
+        {error && (
+          <div role="alert" className="inline-error">
+            {error}
+          </div>
+        )}
+        <Button type="primary" htmlType="submit" size="large" block loading={busy} disabled={disabled || code.length !== CODE_LENGTH} style={{ marginTop: 16 }}>
           {submitLabel}
         </Button>
       </div>

@@ -9,7 +9,9 @@ export function workspaceLabel(workspace: WorkspaceRef) {
   return (
     <span className="workspace-option">
       <strong>{workspace.name}</strong>
-      <span className="workspace-option-meta">{workspace.superApp.name} · {workspace.role === 'admin' ? 'Admin' : 'Developer'}</span>
+      <span className="workspace-option-meta">
+        {workspace.superApp.name} · {workspace.role === 'admin' ? 'Admin' : 'Developer'}
+      </span>
     </span>
   );
 }
@@ -26,10 +28,14 @@ export function WorkspaceSwitcher({ session, onSwitched }: { session: Session; o
   );
   if (others.length === 0) return <div className="shell-header-title">{title}</div>;
 
-  const items: MenuProps['items'] = [{
-    key: 'switch', type: 'group', label: 'Switch workspace',
-    children: others.map((workspace) => ({ key: workspace.id, label: workspaceLabel(workspace) })),
-  }];
+  const items: MenuProps['items'] = [
+    {
+      key: 'switch',
+      type: 'group',
+      label: 'Switch workspace',
+      children: others.map((workspace) => ({ key: workspace.id, label: workspaceLabel(workspace) })),
+    },
+  ];
   const onClick: MenuProps['onClick'] = ({ key }) => {
     const target = others.find((candidate) => candidate.id === key);
     if (target) void stepUp.start(() => switchWorkspace(target.id), `Switch to ${target.name}`);

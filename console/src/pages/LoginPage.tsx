@@ -7,10 +7,7 @@ import type { Challenge, LoginResult, VerifyResult } from '../types';
 
 const RecoveryCodes = lazy(() => import('../components/RecoveryCodes').then((m) => ({ default: m.RecoveryCodes })));
 
-type Step =
-  | { kind: 'password'; notice?: string }
-  | { kind: 'challenge'; challenge: Challenge }
-  | { kind: 'recovery-codes'; codes: string[] };
+type Step = { kind: 'password'; notice?: string } | { kind: 'challenge'; challenge: Challenge } | { kind: 'recovery-codes'; codes: string[] };
 
 /** Log in: password, then whatever second factor the server asks for, then (after enrolment) recovery codes. */
 export function LoginPage({ onAuthenticated }: { onAuthenticated: (options: { chooseWorkspace: boolean }) => void }) {
@@ -41,25 +38,41 @@ export function LoginPage({ onAuthenticated }: { onAuthenticated: (options: { ch
   return (
     <main className="login-page">
       <section className="login-brand" aria-label="About Mini Program Platform">
-        <div className="brand"><span className="brand-mark"><AppstoreFilled aria-hidden /></span>Mini Program Platform</div>
+        <div className="brand">
+          <span className="brand-mark">
+            <AppstoreFilled aria-hidden />
+          </span>
+          Mini Program Platform
+        </div>
         <div>
           <h2>Build, publish and operate mini programs for every super app.</h2>
           <ul>
-            <li><LockFilled aria-hidden /><span>Your password is the first factor; an authenticator app or email code is the second.</span></li>
-            <li><MobileOutlined aria-hidden /><span>Works with Google Authenticator and any time-based authenticator app.</span></li>
-            <li><SafetyCertificateFilled aria-hidden /><span>Super apps can require two-factor authentication for their workspaces.</span></li>
+            <li>
+              <LockFilled aria-hidden />
+              <span>Your password is the first factor; an authenticator app or email code is the second.</span>
+            </li>
+            <li>
+              <MobileOutlined aria-hidden />
+              <span>Works with Google Authenticator and any time-based authenticator app.</span>
+            </li>
+            <li>
+              <SafetyCertificateFilled aria-hidden />
+              <span>Super apps can require two-factor authentication for their workspaces.</span>
+            </li>
           </ul>
         </div>
         <p style={{ margin: 0, fontSize: 13 }}>© Mini Program Platform</p>
       </section>
       <div className="login-main">
         <div style={{ width: '100%', maxWidth: wide ? 640 : 440 }}>
-          <Card className={`login-card${wide ? ' wide' : ''}`} variant="borderless"
-            style={{ boxShadow: '0 12px 40px rgba(16, 42, 122, 0.10)' }}>
+          <Card className={`login-card${wide ? ' wide' : ''}`} variant="borderless" style={{ boxShadow: '0 12px 40px rgba(16, 42, 122, 0.10)' }}>
             {step.kind === 'password' && (
               <>
                 <div className="brand card-brand" style={{ marginBottom: 24 }}>
-                  <span className="brand-mark"><AppstoreFilled aria-hidden /></span>Mini Program Platform
+                  <span className="brand-mark">
+                    <AppstoreFilled aria-hidden />
+                  </span>
+                  Mini Program Platform
                 </div>
                 <Typography.Title level={1} style={{ fontSize: 24, marginBottom: 6 }}>
                   Log in to Mini Program Platform
@@ -67,15 +80,19 @@ export function LoginPage({ onAuthenticated }: { onAuthenticated: (options: { ch
                 <Typography.Paragraph type="secondary" style={{ marginBottom: 24 }}>
                   Use the email address and password of your developer console account.
                 </Typography.Paragraph>
-                <PasswordForm notice={step.notice} initialEmail={email}
-                  onResult={(result, address, usedRemembered) => { setEmail(address); remembered.current = usedRemembered; onPasswordResult(result); }}
-                  key={step.notice ?? 'first'} />
+                <PasswordForm
+                  notice={step.notice}
+                  initialEmail={email}
+                  onResult={(result, address, usedRemembered) => {
+                    setEmail(address);
+                    remembered.current = usedRemembered;
+                    onPasswordResult(result);
+                  }}
+                  key={step.notice ?? 'first'}
+                />
               </>
             )}
-            {step.kind === 'challenge' && (
-              <SecondFactorStep challenge={step.challenge} onAuthenticated={afterVerify}
-                onRestart={restart} />
-            )}
+            {step.kind === 'challenge' && <SecondFactorStep challenge={step.challenge} onAuthenticated={afterVerify} onRestart={restart} />}
             {step.kind === 'recovery-codes' && (
               <>
                 <Typography.Title level={1} style={{ fontSize: 22, marginBottom: 12 }}>

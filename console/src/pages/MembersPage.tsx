@@ -42,7 +42,9 @@ export default function MembersPage({ session, onSessionChanged }: { session: Se
       okButtonProps: { danger: true },
       cancelText: 'Cancel',
       autoFocusButton: 'cancel',
-      onOk: () => { void reset(member, who); },
+      onOk: () => {
+        void reset(member, who);
+      },
     });
   };
 
@@ -51,41 +53,79 @@ export default function MembersPage({ session, onSessionChanged }: { session: Se
     { title: 'Name', key: 'name', render: (_, member) => member.account.name },
     { title: 'Email', key: 'email', render: (_, member) => member.account.email },
     {
-      title: 'Role', key: 'role',
-      render: (_, member) => <Tag bordered={false} style={{ color: '#1f1f1f' }}>{member.role === 'admin' ? 'Admin' : 'Developer'}</Tag>,
+      title: 'Role',
+      key: 'role',
+      render: (_, member) => (
+        <Tag bordered={false} style={{ color: '#1f1f1f' }}>
+          {member.role === 'admin' ? 'Admin' : 'Developer'}
+        </Tag>
+      ),
     },
     { title: 'Two-Factor', key: 'two-factor', render: (_, member) => <StatusTag on={member.twoFactorActive} /> },
-    ...(canReset ? [{
-      title: 'Actions', key: 'actions',
-      render: (_: unknown, member: Member) => member.account.id === session.account.id
-        ? <Typography.Text type="secondary">You</Typography.Text>
-        : (
-          <Button size="small" danger disabled={!member.twoFactorActive || !session.secondFactorVerified} onClick={() => confirmReset(member)}
-            aria-label={`Reset 2FA for ${member.account.name || member.account.email}`}>
-            Reset 2FA
-          </Button>
-        ),
-    }] : []),
+    ...(canReset
+      ? [
+          {
+            title: 'Actions',
+            key: 'actions',
+            render: (_: unknown, member: Member) =>
+              member.account.id === session.account.id ? (
+                <Typography.Text type="secondary">You</Typography.Text>
+              ) : (
+                <Button
+                  size="small"
+                  danger
+                  disabled={!member.twoFactorActive || !session.secondFactorVerified}
+                  onClick={() => confirmReset(member)}
+                  aria-label={`Reset 2FA for ${member.account.name || member.account.email}`}
+                >
+                  Reset 2FA
+                </Button>
+              ),
+          },
+        ]
+      : []),
   ];
 
   return (
     <>
-      <Typography.Title level={1} className="page-title" style={{ fontSize: 24 }}>Members</Typography.Title>
+      <Typography.Title level={1} className="page-title" style={{ fontSize: 24 }}>
+        Members
+      </Typography.Title>
       <Typography.Paragraph type="secondary" className="page-subtitle">
         People in the {workspace.name} workspace and whether they protect their account with two-factor authentication.
       </Typography.Paragraph>
       {isStepUpRefusal(resource.error) ? (
-        <StepUpNotice error={resource.error} superApp={workspace.superApp} onVerified={() => { resource.reload(); onSessionChanged(); }} />
+        <StepUpNotice
+          error={resource.error}
+          superApp={workspace.superApp}
+          onVerified={() => {
+            resource.reload();
+            onSessionChanged();
+          }}
+        />
       ) : resource.error ? (
-        <Alert type="error" showIcon message={describeProblem(resource.error, 'load_members')}
-          action={<Button size="small" onClick={resource.reload}>Try again</Button>} />
+        <Alert
+          type="error"
+          showIcon
+          message={describeProblem(resource.error, 'load_members')}
+          action={
+            <Button size="small" onClick={resource.reload}>
+              Try again
+            </Button>
+          }
+        />
       ) : (
         <>
-        {canReset && !session.secondFactorVerified && <ActivateOwnTwoFactorNotice />}
-        <Card styles={{ body: { padding: 0 } }}>
-          <Table<Member> rowKey={(member) => member.account.id} columns={columns} dataSource={resource.data?.members}
-            loading={resource.loading} pagination={false} />
-        </Card>
+          {canReset && !session.secondFactorVerified && <ActivateOwnTwoFactorNotice />}
+          <Card styles={{ body: { padding: 0 } }}>
+            <Table<Member>
+              rowKey={(member) => member.account.id}
+              columns={columns}
+              dataSource={resource.data?.members}
+              loading={resource.loading}
+              pagination={false}
+            />
+          </Card>
         </>
       )}
     </>

@@ -17,25 +17,52 @@ export default function OverviewPage({ session }: { session: Session }) {
 
   return (
     <>
-      <Typography.Title level={1} className="page-title" style={{ fontSize: 24 }}>Welcome, {firstName}</Typography.Title>
+      <Typography.Title level={1} className="page-title" style={{ fontSize: 24 }}>
+        Welcome, {firstName}
+      </Typography.Title>
       <Typography.Paragraph type="secondary" className="page-subtitle">
         You are working in the {workspace.name} workspace of {workspace.superApp.name}.
       </Typography.Paragraph>
       <Row gutter={[20, 20]}>
         <Col xs={24} md={8}>
-          <Card style={{ height: '100%' }} title={<span><TeamOutlined aria-hidden /> Workspace</span>}>
-            <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>{workspace.name}</Typography.Title>
+          <Card
+            style={{ height: '100%' }}
+            title={
+              <span>
+                <TeamOutlined aria-hidden /> Workspace
+              </span>
+            }
+          >
+            <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>
+              {workspace.name}
+            </Typography.Title>
             <Typography.Text type="secondary">Your role: {workspace.role === 'admin' ? 'Admin' : 'Developer'}</Typography.Text>
           </Card>
         </Col>
         <Col xs={24} md={8}>
-          <Card style={{ height: '100%' }} title={<span><AppstoreOutlined aria-hidden /> Super app</span>}>
-            <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>{workspace.superApp.name}</Typography.Title>
+          <Card
+            style={{ height: '100%' }}
+            title={
+              <span>
+                <AppstoreOutlined aria-hidden /> Super app
+              </span>
+            }
+          >
+            <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>
+              {workspace.superApp.name}
+            </Typography.Title>
             <Typography.Text type="secondary">Host app that runs this workspace's mini programs</Typography.Text>
           </Card>
         </Col>
         <Col xs={24} md={8}>
-          <Card style={{ height: '100%' }} title={<span><SafetyCertificateOutlined aria-hidden /> Two-factor authentication</span>}>
+          <Card
+            style={{ height: '100%' }}
+            title={
+              <span>
+                <SafetyCertificateOutlined aria-hidden /> Two-factor authentication
+              </span>
+            }
+          >
             {twoFactor.error ? (
               <Typography.Text type="danger">{describeProblem(twoFactor.error, 'load_two_factor')}</Typography.Text>
             ) : !twoFactor.data ? (
@@ -57,9 +84,13 @@ export default function OverviewPage({ session }: { session: Session }) {
         </Col>
       </Row>
       {twoFactor.data && !twoFactor.data.active && requiring.length > 0 && (
-        <Alert type="info" showIcon style={{ marginTop: 20 }}
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginTop: 20 }}
           message={`${requiring.map((policy) => policy.superApp.name).join(', ')} ${requiring.length === 1 ? 'requires' : 'require'} two-factor authentication when you log in.`}
-          description="Until you activate your own authenticator app, you will be asked for the method your super app configured." />
+          description="Until you activate your own authenticator app, you will be asked for the method your super app configured."
+        />
       )}
     </>
   );

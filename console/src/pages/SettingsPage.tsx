@@ -20,28 +20,36 @@ export default function SettingsPage({ session, path, onSessionChanged }: { sess
   const items = [
     { key: 'account', label: 'Account', children: <AccountTwoFactorCard account={session.account} /> },
     ...(administersTenant
-      ? [{
-          key: 'tenant', label: 'Tenant',
-          children: (
-            <Space direction="vertical" size={24} style={{ width: '100%' }}>
-              {superApps.map((superApp) => (
-                <TenantPolicyCard key={superApp.id} superApp={superApp} secondFactorVerified={session.secondFactorVerified}
-                  onSessionChanged={onSessionChanged} />
-              ))}
-            </Space>
-          ),
-        }]
+      ? [
+          {
+            key: 'tenant',
+            label: 'Tenant',
+            children: (
+              <Space direction="vertical" size={24} style={{ width: '100%' }}>
+                {superApps.map((superApp) => (
+                  <TenantPolicyCard
+                    key={superApp.id}
+                    superApp={superApp}
+                    secondFactorVerified={session.secondFactorVerified}
+                    onSessionChanged={onSessionChanged}
+                  />
+                ))}
+              </Space>
+            ),
+          },
+        ]
       : []),
   ];
 
   return (
     <>
-      <Typography.Title level={1} className="page-title" style={{ fontSize: 24 }}>Settings</Typography.Title>
+      <Typography.Title level={1} className="page-title" style={{ fontSize: 24 }}>
+        Settings
+      </Typography.Title>
       <Typography.Paragraph type="secondary" className="page-subtitle">
         Manage how you sign in{administersTenant ? ` and how members of ${names} sign in` : ''}.
       </Typography.Paragraph>
-      <Tabs activeKey={activeKey} items={items} destroyOnHidden
-        onChange={(key) => navigate(key === 'tenant' ? '/settings/tenant' : '/settings')} />
+      <Tabs activeKey={activeKey} items={items} destroyOnHidden onChange={(key) => navigate(key === 'tenant' ? '/settings/tenant' : '/settings')} />
     </>
   );
 }

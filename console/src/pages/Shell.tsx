@@ -50,11 +50,14 @@ export function Shell({ session, onSignedOut, onSessionChanged }: ShellProps) {
   return (
     <ReauthProvider>
       <Layout style={{ minHeight: '100vh' }}>
-        <a href="#main" className="skip-link">Skip to content</a>
-        <Layout.Sider width={248} collapsedWidth={72} breakpoint="lg" collapsed={collapsed}
-          onBreakpoint={setCollapsed} className="shell-sider" theme="light">
+        <a href="#main" className="skip-link">
+          Skip to content
+        </a>
+        <Layout.Sider width={248} collapsedWidth={72} breakpoint="lg" collapsed={collapsed} onBreakpoint={setCollapsed} className="shell-sider" theme="light">
           <div className="brand">
-            <span className="brand-mark"><AppstoreFilled aria-hidden /></span>
+            <span className="brand-mark">
+              <AppstoreFilled aria-hidden />
+            </span>
             {!collapsed && <span>Mini Program Platform</span>}
           </div>
           <nav className="shell-nav" aria-label="Main">
@@ -62,10 +65,15 @@ export function Shell({ session, onSignedOut, onSessionChanged }: ShellProps) {
           </nav>
           <div className="shell-sider-footer">
             <Tooltip title="Settings" placement="right" trigger={['hover', 'focus']}>
-              <Button type="text" size="large" aria-label="Settings" icon={<SettingOutlined />}
+              <Button
+                type="text"
+                size="large"
+                aria-label="Settings"
+                icon={<SettingOutlined />}
                 className={`settings-button${page === 'settings' ? ' active' : ''}`}
                 aria-current={page === 'settings' ? 'page' : undefined}
-                onClick={() => navigate('/settings')} />
+                onClick={() => navigate('/settings')}
+              />
             </Tooltip>
           </div>
         </Layout.Sider>

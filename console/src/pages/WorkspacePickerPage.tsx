@@ -44,9 +44,14 @@ function Picker({ session, onPicked }: { session: Session; onPicked: () => void 
         <div style={{ width: '100%', maxWidth: 480 }}>
           <Card className="login-card" variant="borderless" style={{ boxShadow: '0 12px 40px rgba(16, 42, 122, 0.10)' }}>
             <div className="brand card-brand" style={{ marginBottom: 24 }}>
-              <span className="brand-mark"><AppstoreFilled aria-hidden /></span>Mini Program Platform
+              <span className="brand-mark">
+                <AppstoreFilled aria-hidden />
+              </span>
+              Mini Program Platform
             </div>
-            <Typography.Title level={1} style={{ fontSize: 24, marginBottom: 6 }}>Choose a workspace</Typography.Title>
+            <Typography.Title level={1} style={{ fontSize: 24, marginBottom: 6 }}>
+              Choose a workspace
+            </Typography.Title>
             <Typography.Paragraph type="secondary" style={{ marginBottom: 20 }}>
               {session.account.name}, you are a member of {workspaces.length} workspaces. You can switch later from the header.
             </Typography.Paragraph>

@@ -17,156 +17,199 @@ export function registerAuthRoutes(app: HttpApp): void {
   const { deps, cookiePolicy: cookies } = app;
   const maxAge = deps.sessionAbsoluteSeconds;
 
-  app.post('/api/v1/auth/login', {
-    schema: {
-      operationId: 'login',
-      summary: 'Sign in with email and password',
-      description: 'A session at once (session and device cookies set), or a challenge to pass first. Without `workspaceId`: the first workspace.',
-      tags,
-      security: securityOf('public'),
-      body: LoginBody,
-      response: responsesOf({ method: 'POST', access: 'public', ok: { 200: SignInStep }, problems: ['invalid_credentials', 'not_a_member', 'too_many_attempts'] }),
+  app.post(
+    '/api/v1/auth/login',
+    {
+      schema: {
+        operationId: 'login',
+        summary: 'Sign in with email and password',
+        description: 'A session at once (session and device cookies set), or a challenge to pass first. Without `workspaceId`: the first workspace.',
+        tags,
+        security: securityOf('public'),
+        body: LoginBody,
+        response: responsesOf({
+          method: 'POST',
+          access: 'public',
+          ok: { 200: SignInStep },
+          problems: ['invalid_credentials', 'not_a_member', 'too_many_attempts'],
+        }),
+      },
     },
-  }, async (request, reply) => {
-    const result = await login(deps, request.body, requestContext(request, cookies));
-    if (result.status !== 'authenticated') return result;
-    const { sessionToken, deviceCookie, ...body } = result;
-    await endSession(deps, readSessionToken(request, cookies));
-    setSessionCookie(reply, cookies, sessionToken, maxAge);
-    setDeviceCookie(reply, cookies, deviceCookie, DEVICE_COOKIE_MAX_AGE_SECONDS);
-    return body;
-  });
+    async (request, reply) => {
+      const result = await login(deps, request.body, requestContext(request, cookies));
+      if (result.status !== 'authenticated') return result;
+      const { sessionToken, deviceCookie, ...body } = result;
+      await endSession(deps, readSessionToken(request, cookies));
+      setSessionCookie(reply, cookies, sessionToken, maxAge);
+      setDeviceCookie(reply, cookies, deviceCookie, DEVICE_COOKIE_MAX_AGE_SECONDS);
+      return body;
+    },
+  );
 
-  app.post('/api/v1/auth/challenges/:id/email-code', {
-    schema: {
-      operationId: 'sendChallengeEmailCode',
-      summary: "Email a code for a challenge that offers `email`",
-      tags,
-      security: securityOf('public'),
-      params: ChallengeParams,
-      response: responsesOf({
-        method: 'POST',
-        access: 'public',
-        ok: { 202: EmailCodeSent },
-        problems: ['method_not_allowed', 'challenge_expired', 'too_many_attempts', 'resend_too_soon', 'too_many_codes', 'mail_delivery_failed'],
-      }),
+  app.post(
+    '/api/v1/auth/challenges/:id/email-code',
+    {
+      schema: {
+        operationId: 'sendChallengeEmailCode',
+        summary: 'Email a code for a challenge that offers `email`',
+        tags,
+        security: securityOf('public'),
+        params: ChallengeParams,
+        response: responsesOf({
+          method: 'POST',
+          access: 'public',
+          ok: { 202: EmailCodeSent },
+          problems: ['method_not_allowed', 'challenge_expired', 'too_many_attempts', 'resend_too_soon', 'too_many_codes', 'mail_delivery_failed'],
+        }),
+      },
     },
-  }, async (request, reply) => {
-    return reply.code(202).send(await sendChallengeEmailCode(deps, request.params.id, requestContext(request, cookies)));
-  });
+    async (request, reply) => {
+      return reply.code(202).send(await sendChallengeEmailCode(deps, request.params.id, requestContext(request, cookies)));
+    },
+  );
 
   // The body is optional (only a challenge that also offers email needs `code`): none counts as `{}`.
   const emptyBodyAsObject = async (request: { body: unknown }) => {
     request.body ??= {};
   };
-  app.post('/api/v1/auth/challenges/:id/enrollment', {
-    schema: {
-      operationId: 'startChallengeEnrollment',
-      summary: 'Start setting up an authenticator during a challenge',
-      description: 'When the challenge also offers `email`, the emailed `code` comes first.',
-      tags,
-      security: securityOf('public'),
-      params: ChallengeParams,
-      body: EnrollmentBody,
-      response: responsesOf({
-        method: 'POST',
-        access: 'public',
-        ok: { 200: PendingTotp },
-        problems: ['method_not_allowed', 'challenge_expired', 'email_code_required', 'invalid_code', 'too_many_attempts', 'two_factor_already_active'],
-      }),
+  app.post(
+    '/api/v1/auth/challenges/:id/enrollment',
+    {
+      schema: {
+        operationId: 'startChallengeEnrollment',
+        summary: 'Start setting up an authenticator during a challenge',
+        description: 'When the challenge also offers `email`, the emailed `code` comes first.',
+        tags,
+        security: securityOf('public'),
+        params: ChallengeParams,
+        body: EnrollmentBody,
+        response: responsesOf({
+          method: 'POST',
+          access: 'public',
+          ok: { 200: PendingTotp },
+          problems: ['method_not_allowed', 'challenge_expired', 'email_code_required', 'invalid_code', 'too_many_attempts', 'two_factor_already_active'],
+        }),
+      },
+      preValidation: emptyBodyAsObject,
     },
-    preValidation: emptyBodyAsObject,
-  }, async (request) => {
-    return startChallengeEnrollment(deps, request.params.id, request.body?.code, requestContext(request, cookies));
-  });
+    async (request) => {
+      return startChallengeEnrollment(deps, request.params.id, request.body?.code, requestContext(request, cookies));
+    },
+  );
 
-  app.post('/api/v1/auth/challenges/:id/verify', {
-    schema: {
-      operationId: 'verifyChallenge',
-      summary: 'Pass a challenge with a code',
-      description: 'A new session cookie. Challenges of a workspace switch or step-up need the session cookie that asked.',
-      tags,
-      security: securityOf('optional_session'),
-      params: ChallengeParams,
-      body: VerifyBody,
-      response: responsesOf({
-        method: 'POST',
-        access: 'optional_session',
-        ok: { 200: VerifyResult },
-        problems: [
-          'method_not_allowed',
-          'invalid_code',
-          'email_code_required',
-          'no_pending_activation',
-          'two_factor_already_active',
-          'challenge_expired',
-          'activation_expired',
-          'too_many_attempts',
-        ],
-      }),
+  app.post(
+    '/api/v1/auth/challenges/:id/verify',
+    {
+      schema: {
+        operationId: 'verifyChallenge',
+        summary: 'Pass a challenge with a code',
+        description: 'A new session cookie. Challenges of a workspace switch or step-up need the session cookie that asked.',
+        tags,
+        security: securityOf('optional_session'),
+        params: ChallengeParams,
+        body: VerifyBody,
+        response: responsesOf({
+          method: 'POST',
+          access: 'optional_session',
+          ok: { 200: VerifyResult },
+          problems: [
+            'method_not_allowed',
+            'invalid_code',
+            'email_code_required',
+            'no_pending_activation',
+            'two_factor_already_active',
+            'challenge_expired',
+            'activation_expired',
+            'too_many_attempts',
+          ],
+        }),
+      },
     },
-  }, async (request, reply) => {
-    const current = readSessionToken(request, cookies);
-    const { sessionToken, deviceCookie, recoveryCodes, ...body } = await verifyChallenge(deps, request.params.id, request.body, requestContext(request, cookies), current);
-    // A sign-in replaces whatever session the browser held: never two ids for one browser.
-    await endSession(deps, current);
-    setSessionCookie(reply, cookies, sessionToken, maxAge);
-    if (deviceCookie) setDeviceCookie(reply, cookies, deviceCookie, DEVICE_COOKIE_MAX_AGE_SECONDS);
-    return recoveryCodes ? { ...body, recoveryCodes } : body;
-  });
+    async (request, reply) => {
+      const current = readSessionToken(request, cookies);
+      const { sessionToken, deviceCookie, recoveryCodes, ...body } = await verifyChallenge(
+        deps,
+        request.params.id,
+        request.body,
+        requestContext(request, cookies),
+        current,
+      );
+      // A sign-in replaces whatever session the browser held: never two ids for one browser.
+      await endSession(deps, current);
+      setSessionCookie(reply, cookies, sessionToken, maxAge);
+      if (deviceCookie) setDeviceCookie(reply, cookies, deviceCookie, DEVICE_COOKIE_MAX_AGE_SECONDS);
+      return recoveryCodes ? { ...body, recoveryCodes } : body;
+    },
+  );
 
-  app.post('/api/v1/auth/logout', {
-    schema: {
-      operationId: 'logout',
-      summary: 'End the session',
-      tags,
-      security: securityOf('optional_session'),
-      response: responsesOf({ method: 'POST', access: 'optional_session', ok: { 204: NoContent } }),
+  app.post(
+    '/api/v1/auth/logout',
+    {
+      schema: {
+        operationId: 'logout',
+        summary: 'End the session',
+        tags,
+        security: securityOf('optional_session'),
+        response: responsesOf({ method: 'POST', access: 'optional_session', ok: { 204: NoContent } }),
+      },
     },
-  }, async (request, reply) => {
-    await endSession(deps, readSessionToken(request, cookies));
-    clearSessionCookie(reply, cookies);
-    return reply.code(204).send(null);
-  });
+    async (request, reply) => {
+      await endSession(deps, readSessionToken(request, cookies));
+      clearSessionCookie(reply, cookies);
+      return reply.code(204).send(null);
+    },
+  );
 
-  app.get('/api/v1/session', {
-    schema: {
-      operationId: 'getSession',
-      summary: 'The current session: account, workspace, workspaces, administered super apps',
-      tags,
-      security: securityOf('session'),
-      response: responsesOf({ method: 'GET', access: 'session', ok: { 200: SessionView } }),
+  app.get(
+    '/api/v1/session',
+    {
+      schema: {
+        operationId: 'getSession',
+        summary: 'The current session: account, workspace, workspaces, administered super apps',
+        tags,
+        security: securityOf('session'),
+        response: responsesOf({ method: 'GET', access: 'session', ok: { 200: SessionView } }),
+      },
     },
-  }, async (request) => describeSession(deps, await app.requireSession(request)));
+    async (request) => describeSession(deps, await app.requireSession(request)),
+  );
 
-  app.post('/api/v1/session/workspace', {
-    schema: {
-      operationId: 'switchWorkspace',
-      summary: 'Switch the session to another workspace of the account',
-      description: "A new session when the session satisfies the target super app's rule, else a challenge like login's.",
-      tags,
-      security: securityOf('session'),
-      body: SwitchWorkspaceBody,
-      response: responsesOf({ method: 'POST', access: 'session', ok: { 200: SignInStep }, problems: ['not_a_member', 'reauthentication_required'] }),
+  app.post(
+    '/api/v1/session/workspace',
+    {
+      schema: {
+        operationId: 'switchWorkspace',
+        summary: 'Switch the session to another workspace of the account',
+        description: "A new session when the session satisfies the target super app's rule, else a challenge like login's.",
+        tags,
+        security: securityOf('session'),
+        body: SwitchWorkspaceBody,
+        response: responsesOf({ method: 'POST', access: 'session', ok: { 200: SignInStep }, problems: ['not_a_member', 'reauthentication_required'] }),
+      },
     },
-  }, async (request, reply) => {
-    const result = await switchWorkspace(deps, await app.requireActor(request), request.body.workspaceId);
-    if (result.status !== 'authenticated') return result;
-    const { sessionToken, ...body } = result;
-    setSessionCookie(reply, cookies, sessionToken, maxAge);
-    return body;
-  });
+    async (request, reply) => {
+      const result = await switchWorkspace(deps, await app.requireActor(request), request.body.workspaceId);
+      if (result.status !== 'authenticated') return result;
+      const { sessionToken, ...body } = result;
+      setSessionCookie(reply, cookies, sessionToken, maxAge);
+      return body;
+    },
+  );
 
-  app.post('/api/v1/session/reauthenticate', {
-    schema: {
-      operationId: 'reauthenticate',
-      summary: 'Confirm the password, renewing the 15-minute window for sensitive changes',
-      tags,
-      security: securityOf('session'),
-      body: ReauthenticateBody,
-      response: responsesOf({ method: 'POST', access: 'session', ok: { 200: Reauthenticated }, problems: ['invalid_credentials', 'too_many_attempts'] }),
+  app.post(
+    '/api/v1/session/reauthenticate',
+    {
+      schema: {
+        operationId: 'reauthenticate',
+        summary: 'Confirm the password, renewing the 15-minute window for sensitive changes',
+        tags,
+        security: securityOf('session'),
+        body: ReauthenticateBody,
+        response: responsesOf({ method: 'POST', access: 'session', ok: { 200: Reauthenticated }, problems: ['invalid_credentials', 'too_many_attempts'] }),
+      },
     },
-  }, async (request) => {
-    return { authenticatedAt: await reauthenticate(deps, await app.requireActor(request), request.body.password) };
-  });
+    async (request) => {
+      return { authenticatedAt: await reauthenticate(deps, await app.requireActor(request), request.body.password) };
+    },
+  );
 }

@@ -23,90 +23,119 @@ const ADMIN_ACTION: ErrorCode[] = [...AUTHORITY, 'admin_second_factor_required',
 export function registerTenantRoutes(app: HttpApp): void {
   const { deps } = app;
 
-  app.get('/api/v1/super-apps/:id/two-factor-policy', {
-    schema: {
-      operationId: 'getTwoFactorPolicy',
-      summary: "The super app's two-factor policy (super app admins)",
-      tags: ['super app'],
-      security,
-      params: SuperAppParams,
-      response: responsesOf({ method: 'GET', access: 'session', ok: { 200: PolicyView }, problems: AUTHORITY }),
+  app.get(
+    '/api/v1/super-apps/:id/two-factor-policy',
+    {
+      schema: {
+        operationId: 'getTwoFactorPolicy',
+        summary: "The super app's two-factor policy (super app admins)",
+        tags: ['super app'],
+        security,
+        params: SuperAppParams,
+        response: responsesOf({ method: 'GET', access: 'session', ok: { 200: PolicyView }, problems: AUTHORITY }),
+      },
     },
-  }, async (request) => {
-    return readTwoFactorPolicyAsAdmin(deps, await app.requireActor(request), request.params.id);
-  });
+    async (request) => {
+      return readTwoFactorPolicyAsAdmin(deps, await app.requireActor(request), request.params.id);
+    },
+  );
 
-  app.put('/api/v1/super-apps/:id/two-factor-policy', {
-    schema: {
-      operationId: 'updateTwoFactorPolicy',
-      summary: "Change the super app's two-factor policy (super app admins, with a second factor)",
-      tags: ['super app'],
-      security,
-      params: SuperAppParams,
-      body: PolicyBody,
-      response: responsesOf({ method: 'PUT', access: 'session', ok: { 200: PolicyView }, problems: ADMIN_ACTION }),
+  app.put(
+    '/api/v1/super-apps/:id/two-factor-policy',
+    {
+      schema: {
+        operationId: 'updateTwoFactorPolicy',
+        summary: "Change the super app's two-factor policy (super app admins, with a second factor)",
+        tags: ['super app'],
+        security,
+        params: SuperAppParams,
+        body: PolicyBody,
+        response: responsesOf({ method: 'PUT', access: 'session', ok: { 200: PolicyView }, problems: ADMIN_ACTION }),
+      },
     },
-  }, async (request) => {
-    return changeTwoFactorPolicyAsAdmin(deps, await app.requireActor(request), request.params.id, request.body);
-  });
+    async (request) => {
+      return changeTwoFactorPolicyAsAdmin(deps, await app.requireActor(request), request.params.id, request.body);
+    },
+  );
 
-  app.get('/api/v1/super-apps/:id/audit-events', {
-    schema: {
-      operationId: 'listSuperAppAuditEvents',
-      summary: "The super app's policy changes and the two-factor events of its workspaces' accounts",
-      tags: ['super app'],
-      security,
-      params: SuperAppParams,
-      response: responsesOf({ method: 'GET', access: 'session', ok: { 200: AuditEvents }, problems: AUTHORITY }),
+  app.get(
+    '/api/v1/super-apps/:id/audit-events',
+    {
+      schema: {
+        operationId: 'listSuperAppAuditEvents',
+        summary: "The super app's policy changes and the two-factor events of its workspaces' accounts",
+        tags: ['super app'],
+        security,
+        params: SuperAppParams,
+        response: responsesOf({ method: 'GET', access: 'session', ok: { 200: AuditEvents }, problems: AUTHORITY }),
+      },
     },
-  }, async (request) => {
-    await authorizeSuperAppAdmin(deps, await app.requireActor(request), request.params.id, { adminAction: false });
-    return listSuperAppAuditEvents(deps, request.params.id);
-  });
+    async (request) => {
+      await authorizeSuperAppAdmin(deps, await app.requireActor(request), request.params.id, { adminAction: false });
+      return listSuperAppAuditEvents(deps, request.params.id);
+    },
+  );
 
-  app.post('/api/v1/super-apps/:id/step-up', {
-    schema: {
-      operationId: 'stepUpSuperApp',
-      summary: "Pass the second factor a super app's rule asks, for authority over it",
-      description: 'Already satisfied: `authenticated`, nothing changes. Otherwise a challenge whose verify replaces the session.',
-      tags: ['super app'],
-      security,
-      params: SuperAppParams,
-      response: responsesOf({ method: 'POST', access: 'session', ok: { 200: SignInStep }, problems: ['forbidden', 'two_factor_not_active', 'reauthentication_required'] }),
+  app.post(
+    '/api/v1/super-apps/:id/step-up',
+    {
+      schema: {
+        operationId: 'stepUpSuperApp',
+        summary: "Pass the second factor a super app's rule asks, for authority over it",
+        description: 'Already satisfied: `authenticated`, nothing changes. Otherwise a challenge whose verify replaces the session.',
+        tags: ['super app'],
+        security,
+        params: SuperAppParams,
+        response: responsesOf({
+          method: 'POST',
+          access: 'session',
+          ok: { 200: SignInStep },
+          problems: ['forbidden', 'two_factor_not_active', 'reauthentication_required'],
+        }),
+      },
     },
-  }, async (request) => {
-    return stepUpSuperApp(deps, await app.requireActor(request), request.params.id);
-  });
+    async (request) => {
+      return stepUpSuperApp(deps, await app.requireActor(request), request.params.id);
+    },
+  );
 
-  app.get('/api/v1/workspaces/:id/members', {
-    schema: {
-      operationId: 'listWorkspaceMembers',
-      summary: 'The members of a workspace (workspace admins and admins of its super app)',
-      tags: ['workspace'],
-      security,
-      params: WorkspaceParams,
-      response: responsesOf({ method: 'GET', access: 'session', ok: { 200: Members }, problems: AUTHORITY }),
+  app.get(
+    '/api/v1/workspaces/:id/members',
+    {
+      schema: {
+        operationId: 'listWorkspaceMembers',
+        summary: 'The members of a workspace (workspace admins and admins of its super app)',
+        tags: ['workspace'],
+        security,
+        params: WorkspaceParams,
+        response: responsesOf({ method: 'GET', access: 'session', ok: { 200: Members }, problems: AUTHORITY }),
+      },
     },
-  }, async (request) => {
-    return listMembers(deps, request.params.id, await app.requireActor(request));
-  });
+    async (request) => {
+      return listMembers(deps, request.params.id, await app.requireActor(request));
+    },
+  );
 
-  app.post('/api/v1/workspaces/:id/members/:accountId/two-factor/reset', {
-    schema: {
-      operationId: 'resetMemberTwoFactor',
-      summary: "Reset a member's two-factor authentication (admins of the workspace's super app)",
-      tags: ['workspace'],
-      security,
-      params: MemberParams,
-      response: responsesOf({
-        method: 'POST',
-        access: 'session',
-        ok: { 200: TwoFactorOff },
-        problems: [...ADMIN_ACTION, 'cannot_reset_own_two_factor', 'reset_forbidden_by_super_app', 'not_found', 'two_factor_not_active'],
-      }),
+  app.post(
+    '/api/v1/workspaces/:id/members/:accountId/two-factor/reset',
+    {
+      schema: {
+        operationId: 'resetMemberTwoFactor',
+        summary: "Reset a member's two-factor authentication (admins of the workspace's super app)",
+        tags: ['workspace'],
+        security,
+        params: MemberParams,
+        response: responsesOf({
+          method: 'POST',
+          access: 'session',
+          ok: { 200: TwoFactorOff },
+          problems: [...ADMIN_ACTION, 'cannot_reset_own_two_factor', 'reset_forbidden_by_super_app', 'not_found', 'two_factor_not_active'],
+        }),
+      },
     },
-  }, async (request) => {
-    await resetMemberTwoFactor(deps, request.params.id, request.params.accountId, await app.requireActor(request));
-    return { active: false as const };
-  });
+    async (request) => {
+      await resetMemberTwoFactor(deps, request.params.id, request.params.accountId, await app.requireActor(request));
+      return { active: false as const };
+    },
+  );
 }

@@ -136,7 +136,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 /** Drops every table of the first release. */
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['audit_events', 'sessions', 'email_codes', 'challenges', 'recovery_codes', 'totp_factors', 'memberships', 'workspaces', 'super_app_admins', 'accounts', 'super_apps']) {
+  for (const table of [
+    'audit_events',
+    'sessions',
+    'email_codes',
+    'challenges',
+    'recovery_codes',
+    'totp_factors',
+    'memberships',
+    'workspaces',
+    'super_app_admins',
+    'accounts',
+    'super_apps',
+  ]) {
     await db.schema.dropTable(table).ifExists().execute();
   }
 }

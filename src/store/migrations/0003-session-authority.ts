@@ -9,8 +9,14 @@ import type { Kysely } from 'kysely';
  * Sessions that existed before keep `''`: they step up once to act on a strict super app.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('sessions').addColumn('second_factor_methods', 'text', (c) => c.notNull().defaultTo('')).execute();
-  await db.schema.alterTable('challenges').addColumn('purpose', 'text', (c) => c.notNull().defaultTo('login')).execute();
+  await db.schema
+    .alterTable('sessions')
+    .addColumn('second_factor_methods', 'text', (c) => c.notNull().defaultTo(''))
+    .execute();
+  await db.schema
+    .alterTable('challenges')
+    .addColumn('purpose', 'text', (c) => c.notNull().defaultTo('login'))
+    .execute();
   await db.schema.alterTable('challenges').addColumn('session_id', 'text').execute();
   await db.schema.alterTable('challenges').addColumn('super_app_id', 'text').execute();
   await db.schema.alterTable('challenges').addColumn('email_passed_at', 'text').execute();
