@@ -209,12 +209,22 @@ export interface E2ePage {
   page: Page;
   /** Uncaught exceptions and Content-Security-Policy violations seen in the page. */
   problems: string[];
+  /** The latest API answers (method, path, status), for the report of a failed test. */
+  apiTrail: string[];
   close(): Promise<void>;
 }
 
 const AXE_PATH = join(dirname(createRequire(import.meta.url).resolve('axe-core')), 'axe.min.js');
 /** Where the page loads axe from: a same-origin URL answered by the test, so the console's CSP stays on. */
 const AXE_ROUTE = '/__e2e__/axe.min.js';
+
+/**
+ * How long a locator waits. CI runs on a shared 2-core machine with PostgreSQL and other
+ * suites beside the browser: a step that takes 1 s alone has been seen to take over 10 s
+ * there, so CI waits longer. A wait that runs out is still a failure, reported with a
+ * screenshot, the page's text and its last API answers (see useBrowserSuite).
+ */
+const E2E_TIMEOUT_MS = process.env.CI === 'true' ? 25_000 : 10_000;
 
 /** A fresh context (cookies, storage) and page on `server`, 1280×800. */
 export async function openPage(browser: Browser, server: E2eServer): Promise<E2ePage> {
@@ -228,14 +238,21 @@ export async function openPage(browser: Browser, server: E2eServer): Promise<E2e
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
   // axe is served as if the app had it, so the strict CSP (`script-src 'self'`) need not be bypassed.
   await context.route(`**${AXE_ROUTE}`, (route) => route.fulfill({ path: AXE_PATH, contentType: 'text/javascript; charset=utf-8' }));
-  context.setDefaultTimeout(10_000);
+  context.setDefaultTimeout(E2E_TIMEOUT_MS);
   const page = await context.newPage();
   const problems: string[] = [];
+  const apiTrail: string[] = [];
+  page.on('response', (response) => {
+    const url = new URL(response.url());
+    if (!url.pathname.startsWith('/api/')) return;
+    apiTrail.push(`${response.request().method()} ${url.pathname.replace(/\/challenges\/[^/]+/, '/challenges/:id')} → ${response.status()}`);
+    if (apiTrail.length > 15) apiTrail.shift();
+  });
   page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
   });
-  return { context, page, problems, close: () => context.close() };
+  return { context, page, problems, apiTrail, close: () => context.close() };
 }
 
 /**
@@ -346,6 +363,17 @@ export async function openAccountSettings(page: Page): Promise<Locator> {
   return card;
 }
 
+/** Saves what a failed test's page showed: FAILED-<test>.png and .txt (URL, visible text, last API answers). */
+async function reportFailure(current: E2ePage, testName: string): Promise<void> {
+  const name = `FAILED-${testName.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 80)}`;
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const text = await current.page.evaluate(() => document.body.innerText).catch((error: Error) => `(no text: ${error.message})`);
+  await current.page.screenshot({ path: join(RESULTS_DIR, `${name}.png`) }).catch(() => {});
+  const report = [`URL: ${current.page.url()}`, '', 'Last API answers:', ...current.apiTrail, '', 'Page text:', text.slice(0, 4000)].join('\n');
+  writeFileSync(join(RESULTS_DIR, `${name}.txt`), report);
+  console.log(`[e2e] ${testName} failed; the page is in ${join(RESULTS_DIR, name)}.png/.txt\n${report.slice(0, 1500)}`);
+}
+
 /**
  * Registers what every browser suite needs: one browser and one server per file, and a
  * fresh page per test that must end without uncaught errors or CSP violations. Call it
@@ -360,8 +388,9 @@ export function useBrowserSuite() {
     await state.browser?.close();
     await state.server?.close();
   });
-  afterEach(async () => {
+  afterEach(async (context) => {
     const problems = state.current?.problems ?? [];
+    if (state.current && (context.task.result?.errors?.length ?? 0) > 0) await reportFailure(state.current, context.task.name);
     await state.current?.close();
     state.current = undefined;
     expect(problems, 'uncaught errors or CSP violations in the page').toEqual([]);
