@@ -15,6 +15,7 @@ import type {
   TwoFactorPolicy,
   VerifyResult,
 } from './types';
+import type * as Request from './requests';
 
 /** Every HTTP call the console makes, one function per endpoint of API.md. */
 
@@ -23,9 +24,10 @@ const seg = encodeURIComponent;
 export const fetchSession = () => api<Session>('GET', '/api/v1/session');
 
 export const logIn = (email: string, password: string, workspaceId?: string) =>
-  api<LoginResult>('POST', '/api/v1/auth/login', workspaceId ? { email, password, workspaceId } : { email, password });
+  api<LoginResult>('POST', '/api/v1/auth/login', (workspaceId ? { email, password, workspaceId } : { email, password }) satisfies Request.Login);
 
-export const switchWorkspace = (workspaceId: string) => api<StepUpResult>('POST', '/api/v1/session/workspace', { workspaceId });
+export const switchWorkspace = (workspaceId: string) =>
+  api<StepUpResult>('POST', '/api/v1/session/workspace', { workspaceId } satisfies Request.SwitchWorkspace);
 
 export const stepUpSuperApp = (superAppId: string) => api<StepUpResult>('POST', `/api/v1/super-apps/${seg(superAppId)}/step-up`);
 
@@ -36,25 +38,26 @@ export const sendChallengeEmailCode = (challengeId: string) => api<EmailCodeSent
 export const startChallengeEnrollment = (challengeId: string) => api<TotpSecret>('POST', `/api/v1/auth/challenges/${seg(challengeId)}/enrollment`);
 
 export const verifyChallenge = (challengeId: string, method: ChallengeMethod, code: string) =>
-  api<VerifyResult>('POST', `/api/v1/auth/challenges/${seg(challengeId)}/verify`, { method, code });
+  api<VerifyResult>('POST', `/api/v1/auth/challenges/${seg(challengeId)}/verify`, { method, code } satisfies Request.Verify);
 
 export const fetchAccountTwoFactor = () => api<AccountTwoFactor>('GET', '/api/v1/account/two-factor');
 
 export const startActivation = () => api<TotpSecret>('POST', '/api/v1/account/two-factor/activation');
 
-export const verifyActivation = (code: string) => api<ActivationResult>('POST', '/api/v1/account/two-factor/activation/verify', { code });
+export const verifyActivation = (code: string) =>
+  api<ActivationResult>('POST', '/api/v1/account/two-factor/activation/verify', { code } satisfies Request.ActivationVerify);
 
 export const sendDeactivationEmailCode = () => api<EmailCodeSent>('POST', '/api/v1/account/two-factor/deactivation/email-code');
 
 export const deactivateTwoFactor = (password: string, method: 'totp' | 'email' | 'recovery_code', code: string) =>
-  api<TwoFactorOff>('POST', '/api/v1/account/two-factor/deactivation', { password, method, code });
+  api<TwoFactorOff>('POST', '/api/v1/account/two-factor/deactivation', { password, method, code } satisfies Request.Deactivation);
 
 export const regenerateRecoveryCodes = (password: string, code: string) =>
-  api<RecoveryCodesResult>('POST', '/api/v1/account/two-factor/recovery-codes', { password, code });
+  api<RecoveryCodesResult>('POST', '/api/v1/account/two-factor/recovery-codes', { password, code } satisfies Request.Regenerate);
 
 export const fetchTwoFactorPolicy = (superAppId: string) => api<TwoFactorPolicy>('GET', `/api/v1/super-apps/${seg(superAppId)}/two-factor-policy`);
 
-export const saveTwoFactorPolicy = (superAppId: string, policy: TwoFactorPolicy) =>
+export const saveTwoFactorPolicy = (superAppId: string, policy: Request.Policy) =>
   api<TwoFactorPolicy>('PUT', `/api/v1/super-apps/${seg(superAppId)}/two-factor-policy`, policy);
 
 export const fetchMembers = (workspaceId: string) => api<MemberList>('GET', `/api/v1/workspaces/${seg(workspaceId)}/members`);
@@ -62,4 +65,5 @@ export const fetchMembers = (workspaceId: string) => api<MemberList>('GET', `/ap
 export const resetMemberTwoFactor = (workspaceId: string, accountId: string) =>
   api<TwoFactorOff>('POST', `/api/v1/workspaces/${seg(workspaceId)}/members/${seg(accountId)}/two-factor/reset`);
 
-export const reauthenticate = (password: string) => api<ReauthenticationResult>('POST', '/api/v1/session/reauthenticate', { password });
+export const reauthenticate = (password: string) =>
+  api<ReauthenticationResult>('POST', '/api/v1/session/reauthenticate', { password } satisfies Request.Reauthenticate);

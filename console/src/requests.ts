@@ -1,0 +1,15 @@
+/**
+ * Request bodies the console sends, from the server's request schemas (src/http/schemas.ts,
+ * re-exported by src/http/contract.ts): the same ones the routes validate with.
+ */
+import type { Static } from 'typebox';
+import type * as Contract from '../../src/http/contract.js';
+
+export type Login = Static<typeof Contract.LoginBody>;
+export type SwitchWorkspace = Static<typeof Contract.SwitchWorkspaceBody>;
+export type Verify = Static<typeof Contract.VerifyBody>;
+export type ActivationVerify = Static<typeof Contract.ActivationVerifyBody>;
+export type Deactivation = Static<typeof Contract.DeactivationBody>;
+export type Regenerate = Static<typeof Contract.RegenerateBody>;
+export type Reauthenticate = Static<typeof Contract.ReauthenticateBody>;
+export type Policy = Static<typeof Contract.PolicyBody>;
