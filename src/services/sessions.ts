@@ -5,7 +5,7 @@ import { addSeconds } from '../domain/ports.js';
 import type { Account } from '../store/accounts.js';
 import type { Db, SessionRow } from '../store/schema.js';
 import { deleteSession, findSessionView, insertSession, touchSession } from '../store/sessions.js';
-import { listAdministeredSuperApps, listMembershipsOfAccount, type MembershipView, type Role } from '../store/tenants.js';
+import { listAdministeredSuperApps, listMembershipsOfAccount, type MembershipView } from '../store/tenants.js';
 import type { Deps } from './deps.js';
 
 /** Activity is written back at most this often, to keep reads cheap. */
@@ -69,7 +69,7 @@ export async function requireSession(deps: Deps, token: string | undefined): Pro
     sessionId: id,
     session,
     account: { id: session.account_id, email, name },
-    workspace: { id: session.workspace_id, name: workspaceName, role: role as Role, superApp: { id: superAppId, name: superAppName } },
+    workspace: { id: session.workspace_id, name: workspaceName, role, superApp: { id: superAppId, name: superAppName } },
   };
 }
 

@@ -1,6 +1,6 @@
 import type { ChallengeMethod, SecondFactorReason } from '../domain/policy.js';
 import { reusableQuery } from './reusable-query.js';
-import type { ChallengeRow, Db } from './schema.js';
+import type { ChallengePurpose, ChallengeRow, ChallengeStatus, Db } from './schema.js';
 
 export interface NewChallenge {
   id: string;
@@ -20,7 +20,8 @@ export interface NewChallenge {
 }
 
 /** What a challenge is for: a sign-in, a workspace switch, or a step-up into a super app. */
-export type ChallengePurpose = 'login' | 'switch' | 'step_up';
+
+export type { ChallengePurpose };
 
 export async function insertChallenge(db: Db, c: NewChallenge): Promise<void> {
   await db
@@ -63,7 +64,7 @@ export async function reserveChallengeAttempt(db: Db, id: string, now: string, m
   return row ? row.failures : null;
 }
 
-const reserveChallengeAttemptQuery = reusableQuery((db: Db, id: string, now: string, maxAttempts: number, one: number, open: string) =>
+const reserveChallengeAttemptQuery = reusableQuery((db: Db, id: string, now: string, maxAttempts: number, one: number, open: ChallengeStatus) =>
   db
     .updateTable('challenges')
     .set((eb) => ({ failures: eb('failures', '+', one) }))
@@ -88,7 +89,7 @@ export async function completeChallenge(db: Db, id: string, now: string): Promis
   return (result.numAffectedRows ?? 0n) > 0n;
 }
 
-const completeChallengeQuery = reusableQuery((db: Db, id: string, now: string, done: string, open: string) =>
+const completeChallengeQuery = reusableQuery((db: Db, id: string, now: string, done: ChallengeStatus, open: ChallengeStatus) =>
   db.updateTable('challenges').set({ status: done }).where('id', '=', id).where('status', '=', open).where('expires_at', '>', now),
 );
 

@@ -1,7 +1,8 @@
-import type { Db, EmailCodeRow } from './schema.js';
+import type { Db, EmailCodePurpose, EmailCodeRow, EmailCodeStatus } from './schema.js';
 
 /** What an email code proves: a login challenge, or consent to deactivate 2FA. */
-export type EmailCodePurpose = 'login' | 'deactivation';
+
+export type { EmailCodePurpose };
 
 interface CodeScope {
   accountId: string;
@@ -76,7 +77,8 @@ export async function recordEmailCodeFailure(db: Db, id: string, maxFailures: nu
         .when('failures', '>=', maxFailures - 1)
         .then('dead')
         .else('live')
-        .end(),
+        .end()
+        .$castTo<EmailCodeStatus>(),
     }))
     .where('id', '=', id)
     .where('status', '=', 'live')

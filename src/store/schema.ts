@@ -1,4 +1,14 @@
 import type { Generated, Insertable, Kysely, Selectable, Transaction } from 'kysely';
+import type { ChallengeMethod, PolicyMethod, SecondFactorReason } from '../domain/policy.js';
+
+/** Closed sets a text column may hold (Kysely then types reads and writes with them). */
+export type Role = 'admin' | 'developer';
+export type TotpFactorStatus = 'pending' | 'active';
+export type ChallengeKind = 'second_factor_required' | 'enrollment_required';
+export type ChallengePurpose = 'login' | 'switch' | 'step_up';
+export type ChallengeStatus = 'open' | 'done' | 'dead';
+export type EmailCodePurpose = 'login' | 'deactivation';
+export type EmailCodeStatus = 'live' | 'used' | 'dead' | 'replaced';
 
 /**
  * Tables as the database holds them. Times are ISO-8601 UTC strings of fixed width
@@ -25,8 +35,8 @@ export interface SuperAppTable {
   id: string;
   name: string;
   two_factor_required: number;
-  primary_method: string;
-  secondary_method: string | null;
+  primary_method: PolicyMethod;
+  secondary_method: PolicyMethod | null;
   allow_deactivation: number;
   created_at: string;
 }
@@ -63,7 +73,7 @@ export interface AccountTable {
 export interface MembershipTable {
   workspace_id: string;
   account_id: string;
-  role: string;
+  role: Role;
   created_at: string;
 }
 
@@ -71,7 +81,7 @@ export interface TotpFactorTable {
   account_id: string;
   /** AES-256-GCM sealed key (see adapters/secret-box.ts). */
   secret_sealed: string;
-  status: string;
+  status: TotpFactorStatus;
   /** Pending secrets only: when the activation lapses. */
   pending_expires_at: string | null;
   /** Set when the pending secret was created during a login challenge (enrolment). */
@@ -94,12 +104,13 @@ export interface ChallengeTable {
   id: string;
   account_id: string;
   workspace_id: string;
-  kind: string;
+  kind: ChallengeKind;
+  /** Comma-separated. */
   methods: string;
-  primary_method: string;
-  reason: string;
+  primary_method: ChallengeMethod;
+  reason: SecondFactorReason;
   /** `login`, `switch` (to another workspace) or `step_up` (authority over a super app). */
-  purpose: Generated<string>;
+  purpose: Generated<ChallengePurpose>;
   /** Switch and step-up: the session (hash) that asked; only it may complete the challenge. */
   session_id: Generated<string | null>;
   /** Step-up: the super app the session gains authority over. */
@@ -107,7 +118,7 @@ export interface ChallengeTable {
   /** When the emailed code of this challenge was passed before enrolment (email-first rule). */
   email_passed_at: Generated<string | null>;
   failures: Generated<number>;
-  status: string;
+  status: ChallengeStatus;
   expires_at: string;
   created_at: string;
 }
@@ -115,12 +126,12 @@ export interface ChallengeTable {
 export interface EmailCodeTable {
   id: string;
   account_id: string;
-  purpose: string;
+  purpose: EmailCodePurpose;
   challenge_id: string | null;
   /** HMAC-SHA-256 of the code under a key derived from SECRET_KEY. */
   code_hash: string;
   failures: number;
-  status: string;
+  status: EmailCodeStatus;
   expires_at: string;
   created_at: string;
 }

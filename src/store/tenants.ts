@@ -1,13 +1,13 @@
 import type { TwoFactorPolicy } from '../domain/policy.js';
 import { reusableQuery } from './reusable-query.js';
-import type { Db, SuperAppRow, WorkspaceRow } from './schema.js';
+import type { Db, Role, SuperAppRow, WorkspaceRow } from './schema.js';
 
 export interface SuperApp {
   id: string;
   name: string;
 }
 
-export type Role = 'admin' | 'developer';
+export type { Role };
 
 /** A workspace with the account's role in it and its super app. */
 export interface MembershipView {
@@ -115,7 +115,7 @@ export async function listMembershipsOfAccount(db: Db, accountId: string): Promi
     .orderBy('workspaces.id')
     .execute();
   return rows.map((r) => ({
-    workspace: { id: r.workspaceId, name: r.workspaceName, role: r.role as Role, superApp: { id: r.superAppId, name: r.superAppName } },
+    workspace: { id: r.workspaceId, name: r.workspaceName, role: r.role, superApp: { id: r.superAppId, name: r.superAppName } },
   }));
 }
 
@@ -145,5 +145,5 @@ export async function listWorkspaceMembers(db: Db, workspaceId: string) {
     .where('memberships.workspace_id', '=', workspaceId)
     .orderBy('accounts.email_key')
     .execute();
-  return rows.map((r) => ({ account: { id: r.id, email: r.email, name: r.name }, role: r.role as Role, twoFactorActive: r.status === 'active' }));
+  return rows.map((r) => ({ account: { id: r.id, email: r.email, name: r.name }, role: r.role, twoFactorActive: r.status === 'active' }));
 }
