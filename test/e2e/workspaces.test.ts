@@ -36,6 +36,14 @@ describe.skipIf(browserSkipReason)('console: several workspaces, switching and s
     const strict = await suite.server.tenant('Strict Super App', 'Strict Workspace', { required: true, primaryMethod: 'email', secondaryMethod: 'totp' });
     const ann = await suite.server.account(lax.workspaceId, 'ann@example.com', 'Ann Lee', 'admin');
     await addMember(suite.server.deps, { workspaceId: strict.workspaceId, email: ann.email, role: 'admin' });
+    // The lax membership is the older one, so it is the login default. Both are created within
+    // the same millisecond on a fast run; ties order by (random) workspace id, so say it outright.
+    await suite.server.deps.db
+      .updateTable('memberships')
+      .set({ created_at: new Date(Date.now() + 1000).toISOString() })
+      .where('workspace_id', '=', strict.workspaceId)
+      .where('account_id', '=', ann.id)
+      .execute();
     await suite.server.makeSuperAppAdmin(strict.superAppId, ann.email);
     await suite.server.makeSuperAppAdmin(lax.superAppId, ann.email);
     const { page } = await open();
