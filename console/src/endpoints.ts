@@ -35,7 +35,9 @@ export const logOut = () => api<void>('POST', '/api/v1/auth/logout');
 
 export const sendChallengeEmailCode = (challengeId: string) => api<EmailCodeSent>('POST', `/api/v1/auth/challenges/${seg(challengeId)}/email-code`);
 
-export const startChallengeEnrollment = (challengeId: string) => api<TotpSecret>('POST', `/api/v1/auth/challenges/${seg(challengeId)}/enrollment`);
+/** Without `code` when the challenge offers no email; with the emailed code first when it does (the server asks for it). */
+export const startChallengeEnrollment = (challengeId: string, code?: string) =>
+  api<TotpSecret>('POST', `/api/v1/auth/challenges/${seg(challengeId)}/enrollment`, code === undefined ? undefined : ({ code } satisfies Request.Enrollment));
 
 export const verifyChallenge = (challengeId: string, method: ChallengeMethod, code: string) =>
   api<VerifyResult>('POST', `/api/v1/auth/challenges/${seg(challengeId)}/verify`, { method, code } satisfies Request.Verify);

@@ -8,6 +8,7 @@ import type * as Contract from '../../src/http/contract.js';
 export type Login = Static<typeof Contract.LoginBody>;
 export type SwitchWorkspace = Static<typeof Contract.SwitchWorkspaceBody>;
 export type Verify = Static<typeof Contract.VerifyBody>;
+export type Enrollment = Static<typeof Contract.EnrollmentBody>;
 export type ActivationVerify = Static<typeof Contract.ActivationVerifyBody>;
 export type Deactivation = Static<typeof Contract.DeactivationBody>;
 export type Regenerate = Static<typeof Contract.RegenerateBody>;

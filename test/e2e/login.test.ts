@@ -91,6 +91,39 @@ describe.skipIf(browserSkipReason)('console: logging in with a second factor' + 
     expect((await showAccount(suite.server.deps, gus.email)).twoFactorActive).toBe(true);
   });
 
+  it('when the super app also allows email, enrolment during login asks for the emailed code first, then shows the QR code', async () => {
+    const { workspaceId } = await suite.server.tenant('Mixed Super App', 'Mixed Workspace', {
+      required: true,
+      primaryMethod: 'totp',
+      secondaryMethod: 'email',
+    });
+    const ida = await suite.server.account(workspaceId, 'ida@example.com', 'Ida Wells', 'developer');
+    const { page } = await open();
+
+    await submitPassword(page, ida.email);
+    await page.getByRole('heading', { level: 1, name: 'Set up two-factor authentication' }).waitFor();
+    await page.getByText('First confirm it is you with a code sent to your email address').waitFor();
+    expect(await page.getByTestId('totp-qr').count()).toBe(0);
+    await expectAccessible(page, 'login, email code before enrolment');
+
+    const before = suite.server.smtp.to(ida.email).length;
+    await page.getByRole('button', { name: 'Send code' }).click();
+    await suite.server.smtp.waitForMail(ida.email, before + 1);
+    const enrollment = page.waitForResponse((r) => /\/api\/v1\/auth\/challenges\/[^/]+\/enrollment$/.test(new URL(r.url()).pathname));
+    await typeCode(page, suite.server.smtp.lastCode(ida.email));
+    const enrollmentResponse = await enrollment;
+    expect(enrollmentResponse.status()).toBe(200);
+    const pending = (await enrollmentResponse.json()) as { secret: string };
+    await page.getByTestId('totp-qr').locator('canvas').waitFor();
+
+    await typeCode(page, totp(pending.secret));
+    await page.getByRole('heading', { level: 1, name: 'Two-factor authentication is on' }).waitFor();
+    await page.getByRole('checkbox', { name: 'I have saved my recovery codes' }).check();
+    await page.getByRole('button', { name: 'Done' }).click();
+    await expectSignedIn(page, 'Ida');
+    expect((await showAccount(suite.server.deps, ida.email)).twoFactorActive).toBe(true);
+  });
+
   it("shows a wrong code's error with the attempts left, then accepts the right code", async () => {
     const { workspaceId } = await suite.server.tenant('Retry Super App', 'Retry Workspace');
     const hal = await suite.server.account(workspaceId, 'hal@example.com', 'Hal Jordan', 'admin');

@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
-import { Alert, Button, Skeleton } from 'antd';
+import { Alert, Button, Skeleton, Typography } from 'antd';
+import { ChallengeCodeForm } from './ChallengeCodeForm';
 import { TotpSetup } from './TotpSetup';
 import { isApiError } from '../api';
 import { startChallengeEnrollment } from '../endpoints';
 import { describeProblem } from '../phrases';
 import type { Challenge, TotpSecret } from '../types';
+import { useLockout } from '../use-lockout';
 
 interface EnrollmentStepProps {
   challenge: Challenge;
@@ -14,13 +16,21 @@ interface EnrollmentStepProps {
   locked: boolean;
 }
 
-/** Sign-in enrolment: fetches a fresh authenticator secret for the challenge and shows TotpSetup. */
+/**
+ * Sign-in enrolment: fetches a fresh authenticator secret for the challenge and shows
+ * TotpSetup. When the challenge also offers email, the server hands out the secret only
+ * after the emailed code (so a password alone cannot bind an authenticator): that code
+ * is asked first.
+ */
 export default function EnrollmentStep({ challenge, onVerify, onExpired, error, locked }: EnrollmentStepProps) {
+  const emailFirst = challenge.methods.includes('email');
   const [secret, setSecret] = useState<TotpSecret>();
   const [loadError, setLoadError] = useState<string>();
   const [attempt, setAttempt] = useState(0);
+  const [emailPassed, setEmailPassed] = useState(false);
 
   useEffect(() => {
+    if (emailFirst && !emailPassed) return;
     let current = true;
     setLoadError(undefined);
     startChallengeEnrollment(challenge.id).then(
@@ -30,14 +40,18 @@ export default function EnrollmentStep({ challenge, onVerify, onExpired, error, 
       (failure: unknown) => {
         if (!current) return;
         if (isApiError(failure, 'challenge_expired')) onExpired();
+        else if (isApiError(failure, 'email_code_required')) setEmailPassed(false);
         else setLoadError(describeProblem(failure, 'start_enrollment'));
       },
     );
     return () => {
       current = false;
     };
-  }, [challenge.id, attempt, onExpired]);
+  }, [challenge.id, attempt, onExpired, emailFirst, emailPassed]);
 
+  if (emailFirst && !emailPassed && !secret) {
+    return <EmailBeforeEnrollment challenge={challenge} onPassed={setSecret} onExpired={onExpired} locked={locked} />;
+  }
   if (loadError) {
     return (
       <Alert
@@ -54,4 +68,43 @@ export default function EnrollmentStep({ challenge, onVerify, onExpired, error, 
   }
   if (!secret) return <Skeleton active paragraph={{ rows: 6 }} />;
   return <TotpSetup secret={secret.secret} otpauthUri={secret.otpauthUri} onVerify={onVerify} error={error} disabled={locked} />;
+}
+
+interface EmailBeforeEnrollmentProps {
+  challenge: Challenge;
+  onPassed: (secret: TotpSecret) => void;
+  onExpired: () => void;
+  locked: boolean;
+}
+
+/** The emailed code that must pass before the authenticator secret is handed out; its answer is the secret. */
+function EmailBeforeEnrollment({ challenge, onPassed, onExpired, locked }: EmailBeforeEnrollmentProps) {
+  const [error, setError] = useState<string>();
+  const lockout = useLockout();
+
+  const verify = async (code: string): Promise<boolean> => {
+    setError(undefined);
+    try {
+      onPassed(await startChallengeEnrollment(challenge.id, code));
+      return true;
+    } catch (failure) {
+      if (isApiError(failure, 'challenge_expired')) onExpired();
+      else if (!lockout.lockOn(failure)) setError(describeProblem(failure));
+      return false;
+    }
+  };
+
+  return (
+    <>
+      <Typography.Paragraph>First confirm it is you with a code sent to your email address; then set up your authenticator app.</Typography.Paragraph>
+      <ChallengeCodeForm
+        challenge={challenge}
+        method="email"
+        onVerify={verify}
+        onSendError={(failure) => setError(describeProblem(failure, 'send_code'))}
+        locked={locked || lockout.locked}
+      />
+      {(lockout.message ?? error) && <Alert type="error" showIcon style={{ marginTop: 16 }} message={lockout.message ?? error} role="alert" />}
+    </>
+  );
 }
