@@ -255,15 +255,12 @@ export async function openPage(browser: Browser, server: E2eServer): Promise<E2e
 }
 
 /**
- * Runs axe-core on the whole document (an open dialog included) and fails on any violation
- * of impact serious or critical, naming the rules and their first targets.
+ * Waits (up to 3 s) until no finite animation runs: a dialog that is still zooming in may
+ * not take a click yet, as a person would see. Looping ones (spinners, skeletons) never
+ * settle, and Ant Design's click ripple (.ant-wave, 2 s, an overlay of its own) changes
+ * nothing: both are left out.
  */
-export async function expectAccessible(page: Page, where: string): Promise<void> {
-  const loaded = await page.evaluate(() => typeof (window as any).axe === 'object');
-  if (!loaded) await page.addScriptTag({ url: new URL(AXE_ROUTE, page.url()).toString() });
-  // Animations (dialogs, popovers) settle first so colours are measured at their final values.
-  // Looping ones (spinners, skeletons) never settle, and Ant Design's click ripple (.ant-wave,
-  // 2 s, an overlay of its own) changes no content colour: both are left out.
+export async function waitForAnimations(page: Page): Promise<void> {
   await page
     .waitForFunction(
       () =>
@@ -276,6 +273,17 @@ export async function expectAccessible(page: Page, where: string): Promise<void>
       { timeout: 3_000, polling: 50 },
     )
     .catch(() => {});
+}
+
+/**
+ * Runs axe-core on the whole document (an open dialog included) and fails on any violation
+ * of impact serious or critical, naming the rules and their first targets.
+ */
+export async function expectAccessible(page: Page, where: string): Promise<void> {
+  const loaded = await page.evaluate(() => typeof (window as any).axe === 'object');
+  if (!loaded) await page.addScriptTag({ url: new URL(AXE_ROUTE, page.url()).toString() });
+  // Animations (dialogs, popovers) settle first so colours are measured at their final values.
+  await waitForAnimations(page);
   const violations = await page.evaluate(async () => {
     const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
     return (result.violations as Array<{ id: string; impact: string; help: string; nodes: Array<{ target: unknown[] }> }>).map((v) => ({
