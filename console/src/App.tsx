@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { App as AntApp, Button, ConfigProvider, Result, Spin } from 'antd';
 import { isApiError, setUnauthenticatedListener } from './api';
 import { fetchSession } from './endpoints';
@@ -76,10 +76,27 @@ function SessionGate() {
   }
 }
 
+const REDUCED_MOTION = '(prefers-reduced-motion: reduce)';
+
+/** True while the browser asks for reduced motion (it may change while the page is open). */
+function usePrefersReducedMotion(): boolean {
+  const [reduced, setReduced] = useState(() => window.matchMedia(REDUCED_MOTION).matches);
+  useEffect(() => {
+    const query = window.matchMedia(REDUCED_MOTION);
+    const update = () => setReduced(query.matches);
+    query.addEventListener('change', update);
+    return () => query.removeEventListener('change', update);
+  }, []);
+  return reduced;
+}
+
 /** The console: theme, message/modal context, and either the login page or the signed-in shell. */
 export function App() {
+  const reducedMotion = usePrefersReducedMotion();
+  // WCAG 2.3.3: a browser that asks for reduced motion gets no dialog zooms or slides.
+  const theme = useMemo(() => (reducedMotion ? { ...consoleTheme, token: { ...consoleTheme.token, motion: false } } : consoleTheme), [reducedMotion]);
   return (
-    <ConfigProvider theme={consoleTheme}>
+    <ConfigProvider theme={theme}>
       <AntApp>
         <SessionGate />
       </AntApp>

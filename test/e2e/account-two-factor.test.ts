@@ -15,7 +15,6 @@ import {
   totp,
   typeCode,
   useBrowserSuite,
-  waitForAnimations,
 } from '../support/browser.js';
 
 /** Settings → Account → "Two-Factor Authentication" in a real browser (seed: "Activate 2FA", "Deactivate 2FA"). */
@@ -157,8 +156,6 @@ describe.skipIf(browserSkipReason)("console: the account's own two-factor authen
     await cardAgain.getByRole('button', { name: 'Deactivate' }).click();
     const deactivate = page.getByRole('dialog', { name: 'Deactivate two-factor authentication' });
     await deactivate.waitFor();
-    // A click while the dialog still zooms in was seen to be lost on a loaded CI machine.
-    await waitForAnimations(page);
     await deactivate.getByLabel('Password', { exact: true }).fill(PASSWORD);
     // Ant Design draws the radio buttons as labels over invisible inputs: click the label, as a person does.
     await deactivate.getByRole('radio', { name: 'Recovery code' }).locator('xpath=ancestor::label').click();

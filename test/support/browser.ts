@@ -255,12 +255,12 @@ export async function openPage(browser: Browser, server: E2eServer): Promise<E2e
 }
 
 /**
- * Waits (up to 3 s) until no finite animation runs: a dialog that is still zooming in may
- * not take a click yet, as a person would see. Looping ones (spinners, skeletons) never
+ * Waits (up to 3 s) until no finite animation runs. The contexts ask for reduced motion,
+ * which turns Ant Design's dialog motion off (console/src/App.tsx); looping ones (spinners, skeletons) never
  * settle, and Ant Design's click ripple (.ant-wave, 2 s, an overlay of its own) changes
  * nothing: both are left out.
  */
-export async function waitForAnimations(page: Page): Promise<void> {
+async function waitForAnimations(page: Page): Promise<void> {
   await page
     .waitForFunction(
       () =>
