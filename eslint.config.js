@@ -37,6 +37,21 @@ const LAYERS = [
 /** Packages that tie code to a runtime or framework: domain/ imports none of them. */
 const NOT_IN_DOMAIN = ['node:*', 'fastify', '@fastify/*', 'kysely', 'pg', 'better-sqlite3', 'nodemailer', 'pino', '@node-rs/*'];
 
+/** What store/schema.ts says about tables: rows stop at the store, which maps them to camelCase types. */
+const ROW_TYPES = [
+  'Database',
+  'AccountRow',
+  'SuperAppRow',
+  'WorkspaceRow',
+  'ChallengeRow',
+  'EmailCodeRow',
+  'SessionRow',
+  'TotpFactorRow',
+  'DeviceRow',
+  'AuditEventRow',
+  'NewAuditEvent',
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'console/dist/**', 'node_modules/**', 'reports/**', 'coverage/**', 'bench/results/**', '.stryker-tmp/**'] },
   js.configs.recommended,
@@ -62,6 +77,30 @@ export default tseslint.config(
       'import-x/no-restricted-paths': ['error', { zones: LAYERS }],
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       'no-console': 'error',
+    },
+  },
+  {
+    files: ['src/services/**/*.ts', 'src/http/**/*.ts', 'src/cli/**/*.ts', 'src/runtime.ts', 'src/main.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/store/schema.js'],
+              importNames: ROW_TYPES,
+              message: 'Rows stop at the store: use the camelCase types its modules return (Db, Tx and DatabaseConnection are fine).',
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression[callee.property.name=/^(selectFrom|selectNoFrom|updateTable|insertInto|deleteFrom|replaceInto)$/]',
+          message: 'Queries live in store/: call a store function.',
+        },
+      ],
     },
   },
   {

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { type Config, ConfigError, loadConfig } from '../config.js';
-import type { Role } from '../store/tenants.js';
 import { openRuntime, type Runtime } from '../runtime.js';
 import {
   addMember,
@@ -34,6 +33,12 @@ function oneOf<T extends string>(flags: Flags, name: string, allowed: readonly T
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !allowed.includes(value as T)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}`);
   return value as T;
+}
+
+/** A required flag that must be one of `allowed`. */
+function needOneOf<T extends string>(flags: Flags, name: string, allowed: readonly T[]): T {
+  need(flags, name);
+  return oneOf(flags, name, allowed)!;
 }
 
 function bool(flags: Flags, name: string): boolean | undefined {
@@ -75,7 +80,7 @@ const COMMANDS: Record<string, { flags: string[]; booleans?: string[]; run: Comm
       addMember(rt.deps, {
         workspaceId: need(f, 'workspace'),
         email: need(f, 'email'),
-        role: oneOf(f, 'role', ['admin', 'developer'] as const) ?? (need(f, 'role') as Role),
+        role: needOneOf(f, 'role', ['admin', 'developer'] as const),
       }),
   },
   'account create': {

@@ -7,7 +7,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyRequest } from 'fastify';
 import type { Deps } from '../services/deps.js';
 import { requireSession } from '../services/sessions.js';
-import { toSecondFactorMethods } from '../store/sessions.js';
 import { createOriginCheck } from './origin-check.js';
 import { securityHeaders } from './security-headers.js';
 import { handleError, sendProblem } from './problems.js';
@@ -102,9 +101,9 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ht
     return {
       accountId: ctx.account.id,
       sessionId: ctx.sessionId,
-      authenticatedAt: ctx.session.authenticated_at,
+      authenticatedAt: ctx.session.authenticatedAt,
       context: requestContext(request, cookiePolicy),
-      secondFactorMethods: toSecondFactorMethods(ctx.session),
+      secondFactorMethods: ctx.session.secondFactorMethods,
       workspaceId: ctx.workspace.id,
     };
   });

@@ -1,12 +1,11 @@
-import type { Transaction } from 'kysely';
 import { AppError } from '../domain/errors.js';
 import { REAUTHENTICATION_WINDOW_SECONDS } from '../domain/limits.js';
 import type { ChallengeMethod } from '../domain/policy.js';
-import { findAccountById } from '../store/accounts.js';
+import { type AccountRecord, findAccountById } from '../store/accounts.js';
 import { countUnusedRecoveryCodes, deleteRecoveryCodes } from '../store/recovery-codes.js';
-import type { AccountRow, Database } from '../store/schema.js';
+import type { Tx } from '../store/schema.js';
 import { deleteSessionsOfAccount, forgetSessionSecondFactors, markSessionAuthenticated } from '../store/sessions.js';
-import { listSuperAppsOfAccount, toTwoFactorPolicy } from '../store/tenants.js';
+import { listSuperAppsOfAccount } from '../store/tenants.js';
 import { deleteTotpFactor, findTotpFactor } from '../store/totp-factors.js';
 import { recordAudit } from './audit.js';
 import type { Deps, RequestContext } from './deps.js';
@@ -56,7 +55,7 @@ export async function reauthenticate(deps: Deps, actor: Actor, password: string)
   return now;
 }
 
-async function accountOrThrow(deps: Deps, accountId: string): Promise<AccountRow> {
+async function accountOrThrow(deps: Deps, accountId: string): Promise<AccountRecord> {
   const account = await findAccountById(deps.db, accountId);
   if (!account) throw new AppError('unauthenticated');
   return account;
@@ -65,7 +64,7 @@ async function accountOrThrow(deps: Deps, accountId: string): Promise<AccountRow
 /** Super apps of the account that forbid deactivation, and every policy (for the status view). */
 async function superAppPolicies(deps: Deps, accountId: string) {
   const rows = await listSuperAppsOfAccount(deps.db, accountId);
-  const policies = rows.map((row) => ({ superApp: { id: row.id, name: row.name }, ...toTwoFactorPolicy(row) }));
+  const policies = rows.map((row) => ({ superApp: { id: row.id, name: row.name }, ...row.policy }));
   const forbiddenBy = policies.filter((p) => !p.allowDeactivation).map((p) => p.superApp);
   return { policies, forbiddenBy };
 }
@@ -78,7 +77,7 @@ export async function getTwoFactorStatus(deps: Deps, accountId: string) {
   return {
     active,
     method: active ? ('totp' as const) : null,
-    activatedAt: active ? factor.activated_at : null,
+    activatedAt: active ? factor.activatedAt : null,
     recoveryCodesRemaining: active ? await countUnusedRecoveryCodes(deps.db, accountId) : 0,
     deactivation: { allowed: forbiddenBy.length === 0, forbiddenBy },
     superAppPolicies: policies,
@@ -114,7 +113,7 @@ async function assertDeactivationAllowed(deps: Deps, accountId: string): Promise
     throw new AppError('deactivation_not_allowed', { superApp: first, forbiddenBy }, `${first.name} does not allow deactivating two-factor authentication`);
 }
 
-async function activeAccountOrThrow(deps: Deps, accountId: string): Promise<AccountRow> {
+async function activeAccountOrThrow(deps: Deps, accountId: string): Promise<AccountRecord> {
   const account = await accountOrThrow(deps, accountId);
   const factor = await findTotpFactor(deps.db, accountId);
   if (factor?.status !== 'active') throw new AppError('two_factor_not_active');
@@ -141,11 +140,11 @@ export async function sendDeactivationEmailCode(deps: Deps, actor: Actor): Promi
  */
 async function withVerifiedIdentity<T>(
   deps: Deps,
-  account: AccountRow,
+  account: AccountRecord,
   password: string,
   proof: SecondFactorProof,
   actor: Actor,
-  change: (tx: Transaction<Database>) => Promise<T>,
+  change: (tx: Tx) => Promise<T>,
 ): Promise<T> {
   await verifyPassword(deps, account.email, password, actor.context);
   await markSessionAuthenticated(deps.db, actor.sessionId, deps.clock.now().toISOString());

@@ -1,25 +1,13 @@
-import { listAuditEventsOfAccount, listAuditEventsOfSuperApp } from '../store/audit-events.js';
-import type { AuditEventRow } from '../store/schema.js';
+import { type AuditEvent, listAuditEventsOfAccount, listAuditEventsOfSuperApp } from '../store/audit-events.js';
 import type { AuditEventType } from './audit.js';
 import type { Deps } from './deps.js';
 
 /** How many events one page of the audit log holds at most. */
 export const AUDIT_PAGE_LIMIT = 200;
 
-function toAuditView(row: AuditEventRow) {
-  return {
-    id: row.id,
-    // Only recordAudit writes the table, always with an AuditEventType.
-    type: row.type as AuditEventType,
-    accountId: row.account_id,
-    actorAccountId: row.actor_account_id,
-    superAppId: row.super_app_id,
-    workspaceId: row.workspace_id,
-    ip: row.ip,
-    userAgent: row.user_agent,
-    details: JSON.parse(row.details) as Record<string, unknown>,
-    createdAt: row.created_at,
-  };
+function toAuditView(event: AuditEvent) {
+  // Only recordAudit writes the table, always with an AuditEventType.
+  return { ...event, type: event.type as AuditEventType, details: JSON.parse(event.details) as Record<string, unknown> };
 }
 
 /** The account's own 2FA events, newest first. */

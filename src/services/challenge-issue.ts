@@ -4,7 +4,7 @@ import { CHALLENGE_TTL_SECONDS } from '../domain/limits.js';
 import type { ChallengeMethod, LoginDecision, SecondFactorReason } from '../domain/policy.js';
 import { addSeconds } from '../domain/ports.js';
 import { type ChallengePurpose, insertChallenge } from '../store/challenges.js';
-import type { AccountRow } from '../store/schema.js';
+import type { AccountRecord } from '../store/accounts.js';
 import type { MembershipView, SuperApp } from '../store/tenants.js';
 import type { Deps } from './deps.js';
 
@@ -22,7 +22,7 @@ export interface ChallengeView {
 
 /** A challenge to open: whose, for which workspace and super app, what it asks, what it is for. */
 export interface ChallengeRequest {
-  account: Pick<AccountRow, 'id' | 'email'>;
+  account: Pick<AccountRecord, 'id' | 'email'>;
   workspace: MembershipView['workspace'];
   /** The super app whose rule the challenge satisfies (the workspace's, or a step-up target). */
   superApp: SuperApp;

@@ -1,9 +1,9 @@
 import { sha256Hex } from '../adapters/tokens.js';
 import { AppError } from '../domain/errors.js';
 import type { ChallengeMethod } from '../domain/policy.js';
-import { challengeMethods } from '../store/challenges.js';
-import type { ChallengeRow, Db } from '../store/schema.js';
-import { deleteSession, findSessionById, toSecondFactorMethods } from '../store/sessions.js';
+import type { Challenge } from '../store/challenges.js';
+import type { Db } from '../store/schema.js';
+import { deleteSession, findSessionById } from '../store/sessions.js';
 import type { Deps } from './deps.js';
 import { createSession } from './sessions.js';
 
@@ -17,28 +17,28 @@ import { createSession } from './sessions.js';
  * 410 `challenge_expired` unless a switch or step-up challenge is completed by the session
  * that asked for it (its cookie), so a leaked challenge id elevates nobody else's session.
  */
-export function assertChallengeOwner(challenge: ChallengeRow, sessionToken: string | undefined): void {
-  if (challenge.session_id === null) return;
-  if (!sessionToken || sessionToken.length > 200 || sha256Hex(sessionToken) !== challenge.session_id) throw new AppError('challenge_expired');
+export function assertChallengeOwner(challenge: Challenge, sessionToken: string | undefined): void {
+  if (challenge.sessionId === null) return;
+  if (!sessionToken || sessionToken.length > 200 || sha256Hex(sessionToken) !== challenge.sessionId) throw new AppError('challenge_expired');
 }
 
 /** True when the challenge offers email as well as enrolment and its emailed code has not been passed yet. */
-export function needsEmailBeforeEnrollment(challenge: ChallengeRow): boolean {
-  const methods = challengeMethods(challenge);
-  return methods.includes('totp_enrollment') && methods.includes('email') && challenge.email_passed_at === null;
+export function needsEmailBeforeEnrollment(challenge: Challenge): boolean {
+  const methods = challenge.methods;
+  return methods.includes('totp_enrollment') && methods.includes('email') && challenge.emailPassedAt === null;
 }
 
 /**
  * 403 `email_code_required` for enrolment while the challenge's emailed code is pending:
  * the password alone never enrols an authenticator when the mailbox could have been asked.
  */
-export function assertEnrollmentAllowed(challenge: ChallengeRow, method: ChallengeMethod): void {
+export function assertEnrollmentAllowed(challenge: Challenge, method: ChallengeMethod): void {
   if (method === 'totp_enrollment' && needsEmailBeforeEnrollment(challenge)) throw new AppError('email_code_required');
 }
 
 /** Says in a code email what the code is for. */
 export function describeChallengeForEmail(
-  challenge: ChallengeRow,
+  challenge: Challenge,
   workspace: { name: string; superApp: { name: string } } | undefined,
   superAppName: string | undefined,
 ): string {
@@ -53,21 +53,21 @@ export function describeChallengeForEmail(
  * be live) by one with its methods plus `method`, its password time and its absolute
  * deadline, in the challenge's workspace. Returns the new cookie token.
  */
-export async function createSessionForChallenge(deps: Deps, tx: Db, challenge: ChallengeRow, method: ChallengeMethod): Promise<string> {
-  const base = { accountId: challenge.account_id, workspaceId: challenge.workspace_id };
-  if (challenge.session_id === null) return createSession(deps, tx, { ...base, secondFactorMethods: [method] });
-  const origin = await findSessionById(tx, challenge.session_id);
+export async function createSessionForChallenge(deps: Deps, tx: Db, challenge: Challenge, method: ChallengeMethod): Promise<string> {
+  const base = { accountId: challenge.accountId, workspaceId: challenge.workspaceId };
+  if (challenge.sessionId === null) return createSession(deps, tx, { ...base, secondFactorMethods: [method] });
+  const origin = await findSessionById(tx, challenge.sessionId);
   const now = deps.clock.now();
-  const idleDeadline = origin ? Date.parse(origin.last_seen_at) + deps.sessionIdleSeconds * 1000 : 0;
-  if (!origin || origin.account_id !== challenge.account_id || origin.expires_at <= now.toISOString() || idleDeadline <= now.getTime()) {
+  const idleDeadline = origin ? Date.parse(origin.lastSeenAt) + deps.sessionIdleSeconds * 1000 : 0;
+  if (!origin || origin.accountId !== challenge.accountId || origin.expiresAt <= now.toISOString() || idleDeadline <= now.getTime()) {
     throw new AppError('challenge_expired');
   }
   // The delete is the claim: the asking session is replaced once.
   if (!(await deleteSession(tx, origin.id))) throw new AppError('challenge_expired');
   return createSession(deps, tx, {
     ...base,
-    secondFactorMethods: [...toSecondFactorMethods(origin), method],
-    authenticatedAt: origin.authenticated_at,
-    expiresAt: origin.expires_at,
+    secondFactorMethods: [...origin.secondFactorMethods, method],
+    authenticatedAt: origin.authenticatedAt,
+    expiresAt: origin.expiresAt,
   });
 }

@@ -2,17 +2,9 @@ import { sha256Hex } from '../adapters/tokens.js';
 import { AppError } from '../domain/errors.js';
 import { CHALLENGE_MAX_FAILURES } from '../domain/limits.js';
 import type { ChallengeMethod } from '../domain/policy.js';
-import { type Account, findAccountById, toAccount } from '../store/accounts.js';
-import {
-  challengeMethods,
-  completeChallenge,
-  findChallengeById,
-  killChallenge,
-  markChallengeEmailPassed,
-  reserveChallengeAttempt,
-} from '../store/challenges.js';
-import type { Transaction } from 'kysely';
-import type { AccountRow, ChallengeRow, Database } from '../store/schema.js';
+import { type Account, type AccountRecord, findAccountById, toAccount } from '../store/accounts.js';
+import { type Challenge, completeChallenge, findChallengeById, killChallenge, markChallengeEmailPassed, reserveChallengeAttempt } from '../store/challenges.js';
+import type { Tx } from '../store/schema.js';
 import { findSuperAppById, listMembershipsOfAccount, type MembershipView } from '../store/tenants.js';
 import { recordAudit } from './audit.js';
 import {
@@ -55,19 +47,19 @@ export interface VerifyResult {
 }
 
 interface OpenChallenge {
-  challenge: ChallengeRow;
-  account: AccountRow;
+  challenge: Challenge;
+  account: AccountRecord;
 }
 
 /** The open, unexpired challenge the token names, with its account; 410 `challenge_expired` otherwise. */
 async function findOpenChallenge(deps: Deps, token: string, method?: ChallengeMethod): Promise<OpenChallenge> {
   const challenge = token.length <= 200 ? await findChallengeById(deps.db, sha256Hex(token)) : undefined;
   const spent = challenge !== undefined && challenge.failures >= CHALLENGE_MAX_FAILURES;
-  if (!challenge || spent || challenge.status !== 'open' || challenge.expires_at <= deps.clock.now().toISOString()) {
+  if (!challenge || spent || challenge.status !== 'open' || challenge.expiresAt <= deps.clock.now().toISOString()) {
     throw new AppError('challenge_expired');
   }
-  if (method !== undefined && !challengeMethods(challenge).includes(method)) throw new AppError('method_not_allowed');
-  const account = await findAccountById(deps.db, challenge.account_id);
+  if (method !== undefined && !challenge.methods.includes(method)) throw new AppError('method_not_allowed');
+  const account = await findAccountById(deps.db, challenge.accountId);
   if (!account) throw new AppError('challenge_expired');
   return { challenge, account };
 }
@@ -77,10 +69,10 @@ export async function sendChallengeEmailCode(deps: Deps, token: string, context:
   const { challenge, account } = await findOpenChallenge(deps, token, 'email');
   assertSecondFactorUnlocked(deps, account);
   const memberships = await listMembershipsOfAccount(deps.db, account.id);
-  const workspace = memberships.find((m) => m.workspace.id === challenge.workspace_id)?.workspace;
-  const target = challenge.super_app_id === null ? undefined : await findSuperAppById(deps.db, challenge.super_app_id);
+  const workspace = memberships.find((m) => m.workspace.id === challenge.workspaceId)?.workspace;
+  const target = challenge.superAppId === null ? undefined : await findSuperAppById(deps.db, challenge.superAppId);
   const forWhat = describeChallengeForEmail(challenge, workspace, target?.name);
-  return sendEmailCode(deps, account, { purpose: 'login', challengeId: challenge.id, workspaceId: challenge.workspace_id, forWhat }, context);
+  return sendEmailCode(deps, account, { purpose: 'login', challengeId: challenge.id, workspaceId: challenge.workspaceId, forWhat }, context);
 }
 
 /**
@@ -97,8 +89,8 @@ export async function startChallengeEnrollment(deps: Deps, token: string, code?:
 /** Checks and uses up the challenge's emailed code and marks it passed, so enrolment may follow. */
 async function passEmailBeforeEnrollment(
   deps: Deps,
-  challenge: ChallengeRow,
-  account: AccountRow,
+  challenge: Challenge,
+  account: AccountRecord,
   code: string | undefined,
   context: RequestContext | null,
 ): Promise<void> {
@@ -151,8 +143,8 @@ export async function verifyChallenge(
     await recordAudit(deps, tx, {
       type: 'second_factor.succeeded',
       accountId: account.id,
-      workspaceId: challenge.workspace_id,
-      superAppId: challenge.super_app_id,
+      workspaceId: challenge.workspaceId,
+      superAppId: challenge.superAppId,
       context,
       details: { method: input.method, purpose: challenge.purpose },
     });
@@ -160,13 +152,13 @@ export async function verifyChallenge(
       await recordAudit(deps, tx, {
         type: 'two_factor.activated',
         accountId: account.id,
-        workspaceId: challenge.workspace_id,
+        workspaceId: challenge.workspaceId,
         context,
         details: { during: 'login' },
       });
     }
     if (input.method === 'recovery_code') {
-      await recordAudit(deps, tx, { type: 'recovery_code.used', accountId: account.id, workspaceId: challenge.workspace_id, context });
+      await recordAudit(deps, tx, { type: 'recovery_code.used', accountId: account.id, workspaceId: challenge.workspaceId, context });
     }
     return { ok: true as const, sessionToken, device, recoveryCodes: used.recoveryCodes };
   });
@@ -176,7 +168,7 @@ export async function verifyChallenge(
   if (input.method === 'totp_enrollment') void sendSecurityNotice(deps, account.email, 'activated');
   if (input.method === 'recovery_code') void sendSecurityNotice(deps, account.email, 'recovery_code_used');
   if (outcome.device) noticeNewDevice(deps, account.email, outcome.device, context);
-  const workspace = (await listMembershipsOfAccount(deps.db, account.id)).find((m) => m.workspace.id === challenge.workspace_id)!.workspace;
+  const workspace = (await listMembershipsOfAccount(deps.db, account.id)).find((m) => m.workspace.id === challenge.workspaceId)!.workspace;
   return {
     status: 'authenticated',
     account: toAccount(account),
@@ -195,9 +187,9 @@ export async function verifyChallenge(
  */
 async function consumeChallengeProof(
   deps: Deps,
-  tx: Transaction<Database>,
-  challenge: ChallengeRow,
-  account: AccountRow,
+  tx: Tx,
+  challenge: Challenge,
+  account: AccountRecord,
   input: VerifyInput,
 ): Promise<{ recoveryCodes?: string[] } | { hints: Record<string, unknown>; outcome?: ProofOutcome }> {
   if (input.method === 'totp_enrollment') {
@@ -216,8 +208,8 @@ async function consumeChallengeProof(
 /** Answers a wrong code: 429 when this attempt locked the account, else 401 with the challenge's attempts left and the code's `hints`. */
 async function failVerification(
   deps: Deps,
-  challenge: ChallengeRow,
-  account: AccountRow,
+  challenge: Challenge,
+  account: AccountRecord,
   attempt: SecondFactorAttempt,
   challengeAttempts: number,
   method: ChallengeMethod,
@@ -228,7 +220,7 @@ async function failVerification(
   if (challengeAttempts >= CHALLENGE_MAX_FAILURES) await killChallenge(deps.db, challenge.id);
   const lockSeconds = await recordSecondFactorFailure(deps, account, attempt, context, {
     method,
-    workspaceId: challenge.workspace_id,
+    workspaceId: challenge.workspaceId,
     purpose: challenge.purpose,
     ...(proofOutcome && { outcome: proofOutcome }),
   });

@@ -1,4 +1,5 @@
 import { generateRecoveryCode } from '../domain/codes.js';
+import { anySuperAppExists } from '../store/tenants.js';
 import type { Deps } from './deps.js';
 import { addMember, addSuperAppAdmin, createAccount, createSuperApp, createWorkspace } from './operator.js';
 
@@ -9,8 +10,7 @@ export const DEMO_EMAIL = 'admin@example.com';
  * account with a random password; returns the credentials (to print once) or null.
  */
 export async function seedDemoIfEmpty(deps: Deps) {
-  const any = await deps.db.selectFrom('super_apps').select('id').limit(1).executeTakeFirst();
-  if (any) return null;
+  if (await anySuperAppExists(deps.db)) return null;
   // 16 random letters and digits in groups of four: easy to read off a terminal, ~79 bits.
   const password = generateRecoveryCode(deps.random);
   const superApp = await createSuperApp(deps, 'Acme Super App');

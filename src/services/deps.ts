@@ -1,10 +1,9 @@
-import type { Kysely } from 'kysely';
 import type { Mailer } from '../adapters/mailer.js';
 import type { PasswordHasher } from '../adapters/password-hasher.js';
 import type { SecretBox } from '../adapters/secret-box.js';
 import { generateToken } from '../adapters/tokens.js';
 import type { Clock, Random } from '../domain/ports.js';
-import type { Database } from '../store/schema.js';
+import type { DatabaseConnection } from '../store/schema.js';
 
 /** Where a request came from, for the audit log. */
 export interface RequestContext {
@@ -23,7 +22,7 @@ export interface Logger {
 
 /** Everything a service needs, passed as one object (STYLE: layering, rule 3). */
 export interface Deps {
-  db: Kysely<Database>;
+  db: DatabaseConnection;
   clock: Clock;
   random: Random;
   mailer: Mailer;

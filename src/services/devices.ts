@@ -55,7 +55,7 @@ function seenSince(deps: Pick<Deps, 'clock'>): string {
 async function devicesOf(deps: Deps, db: Db, cookies: readonly string[] | undefined): Promise<Array<DeviceWithAccount & { token: string }>> {
   const tokens = tokensOf(deps, cookies);
   const rows = await findLiveDevices(db, tokens.map(sha256Hex), seenSince(deps));
-  const byHash = new Map(rows.map((row) => [row.token_hash, row]));
+  const byHash = new Map(rows.map((row) => [row.tokenHash, row]));
   return tokens.flatMap((token) => {
     const row = byHash.get(sha256Hex(token));
     return row ? [{ ...row, token }] : [];
@@ -70,7 +70,7 @@ async function devicesOf(deps: Deps, db: Db, cookies: readonly string[] | undefi
 export async function findDeviceForEmail(deps: Deps, cookies: readonly string[] | undefined, email: string): Promise<DeviceWithAccount | undefined> {
   if (!cookies || cookies.length === 0) return undefined;
   const key = emailKey(email);
-  return (await devicesOf(deps, deps.db, cookies)).find((device) => device.email_key === key);
+  return (await devicesOf(deps, deps.db, cookies)).find((device) => device.emailKey === key);
 }
 
 /** A device cookie to set after a sign-in; `newDevice` when the owner should hear of it. */
@@ -95,8 +95,8 @@ export async function rememberDevice(deps: Deps, tx: Db, accountId: string, cont
   const now = deps.clock.now().toISOString();
   const seen = { now, ip: context?.ip ?? null, userAgent: context?.userAgent?.slice(0, 512) ?? null };
   const live = await devicesOf(deps, tx, context?.deviceCookies);
-  const known = live.find((device) => device.account_id === accountId);
-  const others = live.filter((device) => device.account_id !== accountId).map((device) => entry(deps, device.token));
+  const known = live.find((device) => device.accountId === accountId);
+  const others = live.filter((device) => device.accountId !== accountId).map((device) => entry(deps, device.token));
   if (known) {
     await touchDevice(tx, known.id, seen);
     return { cookie: [entry(deps, known.token), ...others].slice(0, DEVICE_COOKIE_ACCOUNTS).join(SEPARATOR), newDevice: false };
@@ -105,12 +105,12 @@ export async function rememberDevice(deps: Deps, tx: Db, accountId: string, cont
   const token = generateToken(deps.random);
   await insertDevice(tx, {
     id: newId(deps),
-    account_id: accountId,
-    token_hash: sha256Hex(token),
+    accountId,
+    tokenHash: sha256Hex(token),
     ip: seen.ip,
-    user_agent: seen.userAgent,
-    created_at: now,
-    last_seen_at: now,
+    userAgent: seen.userAgent,
+    createdAt: now,
+    lastSeenAt: now,
   });
   await pruneDevicesOfAccount(tx, accountId, MAX_DEVICES_PER_ACCOUNT);
   return { cookie: [entry(deps, token), ...others].slice(0, DEVICE_COOKIE_ACCOUNTS).join(SEPARATOR), newDevice: hadDevices };
@@ -126,16 +126,16 @@ export function noticeNewDevice(deps: Deps, email: string, device: RememberedDev
 
 /** The account's known devices for `GET /account/devices`, the requesting browser marked `current`. */
 export async function listDevices(deps: Deps, accountId: string, cookies: readonly string[]) {
-  const current = (await devicesOf(deps, deps.db, cookies)).find((device) => device.account_id === accountId);
+  const current = (await devicesOf(deps, deps.db, cookies)).find((device) => device.accountId === accountId);
   const rows = await listDevicesOfAccount(deps.db, accountId, seenSince(deps));
   return {
-    devices: rows.map((row) => ({
-      id: row.id,
-      firstSeenAt: row.created_at,
-      lastSeenAt: row.last_seen_at,
-      ip: row.ip,
-      userAgent: row.user_agent,
-      current: row.id === current?.id,
+    devices: rows.map((device) => ({
+      id: device.id,
+      firstSeenAt: device.createdAt,
+      lastSeenAt: device.lastSeenAt,
+      ip: device.ip,
+      userAgent: device.userAgent,
+      current: device.id === current?.id,
     })),
   };
 }

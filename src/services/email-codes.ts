@@ -2,9 +2,8 @@ import { generateEmailCode, maskEmail } from '../domain/codes.js';
 import { AppError } from '../domain/errors.js';
 import { EMAIL_CODE_RESEND_SECONDS, EMAIL_CODE_TTL_SECONDS, EMAIL_CODES_PER_HOUR, EMAIL_CODES_PER_IP_PER_HOUR } from '../domain/limits.js';
 import { addSeconds } from '../domain/ports.js';
-import { claimEmailCodeSend, findAccountById, releaseEmailCodeSend } from '../store/accounts.js';
+import { type AccountRecord, claimEmailCodeSend, findAccountById, releaseEmailCodeSend } from '../store/accounts.js';
 import { deleteEmailCode, listEmailCodeTimesSince, type EmailCodePurpose, replaceEmailCode } from '../store/email-codes.js';
-import type { AccountRow } from '../store/schema.js';
 import { recordAudit } from './audit.js';
 import { type Deps, newId, type RequestContext } from './deps.js';
 import { countEmailSendFromIp } from './throttle.js';
@@ -35,7 +34,7 @@ function secondsUntil(deps: Pick<Deps, 'clock'>, instant: Date): number {
  * When delivery fails the code and the cooldown are undone and 503 `mail_delivery_failed`
  * is thrown, so the user can simply try again.
  */
-export async function sendEmailCode(deps: Deps, account: AccountRow, request: EmailCodeRequest, context: RequestContext | null): Promise<EmailCodeSent> {
+export async function sendEmailCode(deps: Deps, account: AccountRecord, request: EmailCodeRequest, context: RequestContext | null): Promise<EmailCodeSent> {
   const now = deps.clock.now();
   const hourAgo = addSeconds(now, -3600).toISOString();
   const recent = await listEmailCodeTimesSince(deps.db, account.id, hourAgo);
@@ -44,7 +43,7 @@ export async function sendEmailCode(deps: Deps, account: AccountRow, request: Em
     const oldest = new Date(recent[recent.length - EMAIL_CODES_PER_HOUR]!);
     throw new AppError('too_many_codes', { retryAfterSeconds: secondsUntil(deps, addSeconds(oldest, 3600)) });
   }
-  const previous = (await findAccountById(deps.db, account.id))?.email_code_sent_at ?? null;
+  const previous = (await findAccountById(deps.db, account.id))?.emailCodeSentAt ?? null;
   const stamp = now.toISOString();
   if (!(await claimEmailCodeSend(deps.db, account.id, stamp, addSeconds(now, -EMAIL_CODE_RESEND_SECONDS).toISOString()))) {
     const last = previous ? new Date(previous) : now;

@@ -2,9 +2,8 @@ import { generateToken } from '../adapters/tokens.js';
 import { normalizePassword } from '../domain/password-policy.js';
 import { AppError } from '../domain/errors.js';
 import { decideLogin } from '../domain/policy.js';
-import { type Account, findAccountByEmail, toAccount } from '../store/accounts.js';
-import type { AccountRow } from '../store/schema.js';
-import { findSuperAppById, listMembershipsOfAccount, type MembershipView, toTwoFactorPolicy } from '../store/tenants.js';
+import { type Account, type AccountRecord, findAccountByEmail, toAccount } from '../store/accounts.js';
+import { findSuperAppById, listMembershipsOfAccount, type MembershipView } from '../store/tenants.js';
 import { hasActiveTotpFactor } from '../store/totp-factors.js';
 import { type ChallengeView, openChallenge } from './challenge-issue.js';
 import type { Deps, RequestContext } from './deps.js';
@@ -42,12 +41,12 @@ function dummyHash(deps: Deps): Promise<string> {
  * earlier wrong passwords impose a wait: those of the email and IP, or, from a known
  * device of the account (its `mpp_device` cookie), those of that device alone.
  */
-export async function verifyPassword(deps: Deps, email: string, password: string, context: RequestContext | null): Promise<AccountRow> {
+export async function verifyPassword(deps: Deps, email: string, password: string, context: RequestContext | null): Promise<AccountRecord> {
   const device = await findDeviceForEmail(deps, context?.deviceCookies, email);
   // Reserved before the hash: the attempt is counted as a failure until it proves right.
   await reservePasswordAttempt(deps, email, context, device?.id);
   const account = await findAccountByEmail(deps.db, email);
-  const matches = await deps.hasher.verify(account?.password_hash ?? (await dummyHash(deps)), normalizePassword(password));
+  const matches = await deps.hasher.verify(account?.passwordHash ?? (await dummyHash(deps)), normalizePassword(password));
   if (!account || !matches) throw new AppError('invalid_credentials');
   await releasePasswordAttempt(deps, email, context, device?.id);
   return account;
@@ -71,7 +70,7 @@ export async function login(deps: Deps, input: LoginInput, context: RequestConte
   const { workspace } = membership;
   const superApp = await findSuperAppById(deps.db, workspace.superApp.id);
   if (!superApp) throw new AppError('not_a_member');
-  const decision = decideLogin({ ownTotpActive: await hasActiveTotpFactor(deps.db, account.id), policy: toTwoFactorPolicy(superApp) });
+  const decision = decideLogin({ ownTotpActive: await hasActiveTotpFactor(deps.db, account.id), policy: superApp.policy });
 
   if (decision.kind === 'authenticated') {
     const { sessionToken, device } = await deps.db.transaction().execute(async (tx) => ({

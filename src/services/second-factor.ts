@@ -7,6 +7,7 @@ import { matchTotpStep } from '../domain/totp.js';
 import {
   claimTotpStep,
   clearSecondFactorFailures,
+  type AccountRecord,
   findAccountById,
   lockSecondFactor,
   reserveSecondFactorAttempt as reserveAttemptRow,
@@ -14,7 +15,7 @@ import {
 import { consumeEmailCode, type EmailCodePurpose, findLiveEmailCode, recordEmailCodeFailure } from '../store/email-codes.js';
 import { consumeRecoveryCode } from '../store/recovery-codes.js';
 import { bumpThrottle } from '../store/throttles.js';
-import type { AccountRow, Db } from '../store/schema.js';
+import type { Db } from '../store/schema.js';
 import { findTotpFactor } from '../store/totp-factors.js';
 import { recordAudit } from './audit.js';
 import type { Deps, RequestContext } from './deps.js';
@@ -49,8 +50,8 @@ function assertUnlocked(deps: Pick<Deps, 'clock'>, until: string | null): void {
 }
 
 /** Throws 429 `too_many_attempts` while the account's second-factor verification is locked. */
-export function assertSecondFactorUnlocked(deps: Pick<Deps, 'clock'>, account: AccountRow): void {
-  assertUnlocked(deps, account.second_factor_locked_until);
+export function assertSecondFactorUnlocked(deps: Pick<Deps, 'clock'>, account: AccountRecord): void {
+  assertUnlocked(deps, account.secondFactorLockedUntil);
 }
 
 /** A reserved attempt: its place among consecutive attempts, and the lock it started (seconds, 0: none). */
@@ -66,11 +67,11 @@ export interface SecondFactorAttempt {
  * clears count and lock again. On PostgreSQL the reservation also holds the account row,
  * so one account's verifications run one after another.
  */
-export async function reserveSecondFactorAttempt(deps: Deps, tx: Db, account: AccountRow): Promise<SecondFactorAttempt> {
+export async function reserveSecondFactorAttempt(deps: Deps, tx: Db, account: AccountRecord): Promise<SecondFactorAttempt> {
   const now = deps.clock.now();
   const attempt = await reserveAttemptRow(tx, account.id, now.toISOString());
   if (attempt === null) {
-    assertUnlocked(deps, (await findAccountById(tx, account.id))?.second_factor_locked_until ?? null);
+    assertUnlocked(deps, (await findAccountById(tx, account.id))?.secondFactorLockedUntil ?? null);
     throw new AppError('too_many_attempts', { retryAfterSeconds: 1 });
   }
   const lockSeconds = secondFactorLockSeconds(attempt);
@@ -82,7 +83,7 @@ export async function reserveSecondFactorAttempt(deps: Deps, tx: Db, account: Ac
 export async function findActiveTotpKey(deps: Pick<Deps, 'secretBox'>, db: Db, accountId: string): Promise<Uint8Array | null> {
   const factor = await findTotpFactor(db, accountId);
   if (!factor || factor.status !== 'active') return null;
-  return deps.secretBox.open(factor.secret_sealed, accountId);
+  return deps.secretBox.open(factor.secretSealed, accountId);
 }
 
 /**
@@ -96,7 +97,7 @@ export type ProofOutcome = 'accepted' | 'wrong' | 'replayed';
  * claim, recovery code or email code compare-and-set): 'accepted' for exactly one caller.
  * Call inside the transaction that makes the change the proof authorises.
  */
-export async function consumeSecondFactorProof(deps: Deps, db: Db, account: AccountRow, proof: SecondFactorProof): Promise<ProofOutcome> {
+export async function consumeSecondFactorProof(deps: Deps, db: Db, account: AccountRecord, proof: SecondFactorProof): Promise<ProofOutcome> {
   const now = deps.clock.now();
   if (proof.method === 'totp') {
     const key = await findActiveTotpKey(deps, db, account.id);
@@ -104,7 +105,7 @@ export async function consumeSecondFactorProof(deps: Deps, db: Db, account: Acco
     if (step === null) return 'wrong';
     if (await claimTotpStep(db, account.id, step)) return 'accepted';
     // Refused: a replay only when this very step was the last one used; an older unused step is just too old.
-    return (await findAccountById(db, account.id))?.totp_last_step === step ? 'replayed' : 'wrong';
+    return (await findAccountById(db, account.id))?.totpLastStep === step ? 'replayed' : 'wrong';
   }
   if (proof.method === 'recovery_code') {
     const hash = recoveryCodeHash(proof.code);
@@ -113,8 +114,8 @@ export async function consumeSecondFactorProof(deps: Deps, db: Db, account: Acco
   const scope = proof.emailScope;
   if (!scope) return 'wrong';
   const row = await findLiveEmailCode(db, { accountId: account.id, ...scope });
-  if (!row || row.expires_at <= now.toISOString()) return 'wrong';
-  if (!deps.secretBox.macMatches(proof.code, row.code_hash)) {
+  if (!row || row.expiresAt <= now.toISOString()) return 'wrong';
+  if (!deps.secretBox.macMatches(proof.code, row.codeHash)) {
     await recordEmailCodeFailure(db, row.id, EMAIL_CODE_MAX_FAILURES);
     return 'wrong';
   }
@@ -129,7 +130,7 @@ export async function consumeSecondFactorProof(deps: Deps, db: Db, account: Acco
  */
 export async function recordSecondFactorFailure(
   deps: Deps,
-  account: AccountRow,
+  account: AccountRecord,
   attempt: SecondFactorAttempt,
   context: RequestContext | null,
   details: { method: string; workspaceId: string | null; purpose?: string; outcome?: ProofOutcome },
@@ -161,7 +162,7 @@ export async function recordSecondFactorFailure(
  * Emails the owner that an authenticator code was used again, unless they were told so in
  * the last hour: the first replay of each hour claims the notice with one atomic counter.
  */
-async function noticeReplay(deps: Deps, account: AccountRow): Promise<void> {
+async function noticeReplay(deps: Deps, account: AccountRecord): Promise<void> {
   const now = deps.clock.now();
   const count = await bumpThrottle(deps.db, `notice:replayed:${account.id}`, now.toISOString(), addSeconds(now, -REPLAY_NOTICE_INTERVAL_SECONDS).toISOString());
   if (count === 1) void sendSecurityNotice(deps, account.email, 'totp_replayed');

@@ -1,4 +1,4 @@
-import { resealTotpFactor } from '../store/totp-factors.js';
+import { listSealedTotpSecrets, resealTotpFactor } from '../store/totp-factors.js';
 import type { Deps } from './deps.js';
 
 /**
@@ -11,21 +11,15 @@ export async function rotateTotpSecrets(deps: Deps, batchSize = 500) {
   let scanned = 0;
   let after = '';
   for (;;) {
-    const rows = await deps.db
-      .selectFrom('totp_factors')
-      .select(['account_id', 'secret_sealed'])
-      .where('account_id', '>', after)
-      .orderBy('account_id')
-      .limit(batchSize)
-      .execute();
+    const rows = await listSealedTotpSecrets(deps.db, after, batchSize);
     if (rows.length === 0) break;
     for (const row of rows) {
       scanned += 1;
-      if (deps.secretBox.isCurrent(row.secret_sealed)) continue;
-      const plain = deps.secretBox.open(row.secret_sealed, row.account_id);
-      if (await resealTotpFactor(deps.db, row.account_id, row.secret_sealed, deps.secretBox.seal(plain, row.account_id))) rotated += 1;
+      if (deps.secretBox.isCurrent(row.secretSealed)) continue;
+      const plain = deps.secretBox.open(row.secretSealed, row.accountId);
+      if (await resealTotpFactor(deps.db, row.accountId, row.secretSealed, deps.secretBox.seal(plain, row.accountId))) rotated += 1;
     }
-    after = rows[rows.length - 1]!.account_id;
+    after = rows[rows.length - 1]!.accountId;
   }
   return { scanned, rotated };
 }

@@ -3,8 +3,8 @@ import { AppError } from '../domain/errors.js';
 import type { ChallengeMethod } from '../domain/policy.js';
 import { addSeconds } from '../domain/ports.js';
 import type { Account } from '../store/accounts.js';
-import type { Db, SessionRow } from '../store/schema.js';
-import { deleteSession, findSessionView, insertSession, touchSession } from '../store/sessions.js';
+import type { Db } from '../store/schema.js';
+import { deleteSession, findSessionView, insertSession, type Session, touchSession } from '../store/sessions.js';
 import { listAdministeredSuperApps, listMembershipsOfAccount, type MembershipView } from '../store/tenants.js';
 import type { Deps } from './deps.js';
 
@@ -14,7 +14,7 @@ const TOUCH_INTERVAL_SECONDS = 60;
 /** A live session with its account and current workspace. */
 export interface SessionContext {
   sessionId: string;
-  session: SessionRow;
+  session: Session;
   account: Account;
   workspace: MembershipView['workspace'];
 }
@@ -55,22 +55,17 @@ export async function requireSession(deps: Deps, token: string | undefined): Pro
   const id = sha256Hex(token);
   const view = await findSessionView(deps.db, id);
   if (!view) throw new AppError('unauthenticated');
-  const { email, name, role, workspace_name: workspaceName, super_app_id: superAppId, super_app_name: superAppName, ...session } = view;
+  const { session } = view;
   const now = deps.clock.now();
-  const idleDeadline = addSeconds(new Date(session.last_seen_at), deps.sessionIdleSeconds);
-  if (session.expires_at <= now.toISOString() || idleDeadline <= now) {
+  const idleDeadline = addSeconds(new Date(session.lastSeenAt), deps.sessionIdleSeconds);
+  if (session.expiresAt <= now.toISOString() || idleDeadline <= now) {
     await deleteSession(deps.db, id);
     throw new AppError('unauthenticated');
   }
-  if (now.getTime() - Date.parse(session.last_seen_at) >= TOUCH_INTERVAL_SECONDS * 1000) {
+  if (now.getTime() - Date.parse(session.lastSeenAt) >= TOUCH_INTERVAL_SECONDS * 1000) {
     await touchSession(deps.db, id, now.toISOString());
   }
-  return {
-    sessionId: id,
-    session,
-    account: { id: session.account_id, email, name },
-    workspace: { id: session.workspace_id, name: workspaceName, role, superApp: { id: superAppId, name: superAppName } },
-  };
+  return { sessionId: id, ...view };
 }
 
 /** Ends the session the token names (no error when there is none). */
@@ -87,7 +82,7 @@ export async function describeSession(deps: Deps, ctx: SessionContext) {
     account: ctx.account,
     workspace: ctx.workspace,
     workspaces: (await listMembershipsOfAccount(deps.db, ctx.account.id)).map((m) => m.workspace),
-    secondFactorVerified: ctx.session.second_factor_verified === 1,
+    secondFactorVerified: ctx.session.secondFactorVerified,
     administeredSuperApps: await listAdministeredSuperApps(deps.db, ctx.account.id),
   };
 }

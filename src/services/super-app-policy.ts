@@ -1,7 +1,7 @@
 import { AppError } from '../domain/errors.js';
 import { isValidTwoFactorPolicy, type TwoFactorPolicy } from '../domain/policy.js';
 import { deleteSingleFactorSessionsOfSuperApp } from '../store/sessions.js';
-import { findSuperAppById, isSuperAppAdmin, toTwoFactorPolicy, updateTwoFactorPolicy } from '../store/tenants.js';
+import { findSuperAppById, isSuperAppAdmin, updateTwoFactorPolicy } from '../store/tenants.js';
 import { hasActiveTotpFactor } from '../store/totp-factors.js';
 import { type Actor, assertRecentAuthentication } from './account-two-factor.js';
 import { recordAudit } from './audit.js';
@@ -17,7 +17,7 @@ export async function assertSuperAppAdmin(deps: Deps, superAppId: string, accoun
 export async function getTwoFactorPolicy(deps: Deps, superAppId: string): Promise<TwoFactorPolicy> {
   const row = await findSuperAppById(deps.db, superAppId);
   if (!row) throw new AppError('not_found');
-  return toTwoFactorPolicy(row);
+  return row.policy;
 }
 
 /**

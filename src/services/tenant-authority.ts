@@ -1,7 +1,6 @@
 import { AppError } from '../domain/errors.js';
 import { decideLogin, type LoginDecision, satisfiesLoginDecision, type TwoFactorPolicy } from '../domain/policy.js';
-import { findSuperAppById, findWorkspaceById, isSuperAppAdmin, listMembershipsOfAccount, type SuperApp, toTwoFactorPolicy } from '../store/tenants.js';
-import type { WorkspaceRow } from '../store/schema.js';
+import { findSuperAppById, findWorkspaceById, isSuperAppAdmin, listMembershipsOfAccount, type SuperApp, type Workspace } from '../store/tenants.js';
 import { hasActiveTotpFactor } from '../store/totp-factors.js';
 import type { Actor } from './account-two-factor.js';
 import type { Deps } from './deps.js';
@@ -23,7 +22,7 @@ export interface SuperAppRule {
 export async function findSuperAppRule(deps: Deps, accountId: string, superAppId: string): Promise<SuperAppRule | undefined> {
   const row = await findSuperAppById(deps.db, superAppId);
   if (!row) return undefined;
-  const policy = toTwoFactorPolicy(row);
+  const policy = row.policy;
   const decision = decideLogin({ ownTotpActive: await hasActiveTotpFactor(deps.db, accountId), policy });
   return { superApp: { id: row.id, name: row.name }, policy, decision };
 }
@@ -75,7 +74,7 @@ export async function authorizeSuperAppAdmin(deps: Deps, actor: Actor, superAppI
 
 /** A workspace the caller may act on, and whether the caller administers its super app. */
 export interface WorkspaceAccess {
-  workspace: WorkspaceRow;
+  workspace: Workspace;
   superAppAdmin: boolean;
   rule: SuperAppRule;
 }
@@ -93,12 +92,12 @@ export async function authorizeWorkspace(
 ): Promise<WorkspaceAccess> {
   const workspace = await findWorkspaceById(deps.db, workspaceId);
   if (!workspace) throw new AppError('forbidden');
-  const superAppAdmin = await isSuperAppAdmin(deps.db, workspace.super_app_id, actor.accountId);
+  const superAppAdmin = await isSuperAppAdmin(deps.db, workspace.superAppId, actor.accountId);
   if (!superAppAdmin) {
     const membership = (await listMembershipsOfAccount(deps.db, actor.accountId)).find((m) => m.workspace.id === workspaceId);
     if (options.superAppAdminOnly || membership?.workspace.role !== 'admin') throw new AppError('forbidden');
   }
-  const rule = await assertSuperAppAuthority(deps, actor, workspace.super_app_id);
+  const rule = await assertSuperAppAuthority(deps, actor, workspace.superAppId);
   if (options.adminAction) assertAdminSecondFactor(actor);
   return { workspace, superAppAdmin, rule };
 }

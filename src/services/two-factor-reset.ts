@@ -3,7 +3,7 @@ import { clearSecondFactorFailures, findAccountById } from '../store/accounts.js
 import { deleteRecoveryCodes } from '../store/recovery-codes.js';
 import { deleteDevicesOfAccount } from '../store/devices.js';
 import { deleteSessionsOfAccount } from '../store/sessions.js';
-import { isSuperAppAdmin, listSuperAppsOfAccount, type SuperApp, toTwoFactorPolicy } from '../store/tenants.js';
+import { isSuperAppAdmin, listSuperAppsOfAccount, type SuperApp } from '../store/tenants.js';
 import { deleteTotpFactor } from '../store/totp-factors.js';
 import { recordAudit } from './audit.js';
 import type { Deps, RequestContext } from './deps.js';
@@ -21,7 +21,7 @@ export interface ResetBy {
  * account-wide, so one tenant's admin must not undo another tenant's rule.
  */
 export async function assertResetAllowedAcrossTenants(deps: Deps, memberAccountId: string, adminAccountId: string): Promise<void> {
-  const forbidding = (await listSuperAppsOfAccount(deps.db, memberAccountId)).filter((row) => !toTwoFactorPolicy(row).allowDeactivation);
+  const forbidding = (await listSuperAppsOfAccount(deps.db, memberAccountId)).filter((row) => !row.policy.allowDeactivation);
   const others: SuperApp[] = [];
   for (const row of forbidding) {
     if (!(await isSuperAppAdmin(deps.db, row.id, adminAccountId))) others.push({ id: row.id, name: row.name });
@@ -48,7 +48,7 @@ export async function resetTwoFactor(deps: Deps, accountId: string, by: ResetBy)
   const reset = await deps.db.transaction().execute(async (tx) => {
     // The delete is the claim: of two concurrent resets, one removes the factor.
     const hadFactor = await deleteTotpFactor(tx, account.id, 'active');
-    const locked = ((await findAccountById(tx, account.id))?.second_factor_locked_until ?? '') > nowIso;
+    const locked = ((await findAccountById(tx, account.id))?.secondFactorLockedUntil ?? '') > nowIso;
     await clearSecondFactorFailures(tx, account.id);
     if (!hadFactor && !locked) return false;
     await deleteTotpFactor(tx, account.id);

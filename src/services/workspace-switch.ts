@@ -1,6 +1,6 @@
 import { AppError } from '../domain/errors.js';
 import { type Account, findAccountById, toAccount } from '../store/accounts.js';
-import { deleteSession, findSessionById, toSecondFactorMethods } from '../store/sessions.js';
+import { deleteSession, findSessionById } from '../store/sessions.js';
 import { listMembershipsOfAccount, type MembershipView } from '../store/tenants.js';
 import { type Actor, assertRecentAuthentication } from './account-two-factor.js';
 import { type ChallengeView, openChallenge } from './challenge-issue.js';
@@ -44,11 +44,11 @@ async function replaceSession(deps: Deps, sessionId: string, workspaceId: string
     // The delete is the claim: of two concurrent switches of one session, one wins.
     if (!origin || !(await deleteSession(tx, sessionId))) throw new AppError('unauthenticated');
     return createSession(deps, tx, {
-      accountId: origin.account_id,
+      accountId: origin.accountId,
       workspaceId,
-      secondFactorMethods: toSecondFactorMethods(origin),
-      authenticatedAt: origin.authenticated_at,
-      expiresAt: origin.expires_at,
+      secondFactorMethods: origin.secondFactorMethods,
+      authenticatedAt: origin.authenticatedAt,
+      expiresAt: origin.expiresAt,
     });
   });
 }

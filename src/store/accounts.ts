@@ -13,8 +13,34 @@ export function emailKey(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export function toAccount(row: Pick<AccountRow, 'id' | 'email' | 'name'>): Account {
-  return { id: row.id, email: row.email, name: row.name };
+/** An account with what verifying it needs: the password hash and the second-factor counters. */
+export interface AccountRecord extends Account {
+  passwordHash: string;
+  /** Highest TOTP step ever accepted (replay guard). */
+  totpLastStep: number | null;
+  secondFactorFailures: number;
+  secondFactorLockedUntil: string | null;
+  /** When the last email code was sent (resend cooldown). */
+  emailCodeSentAt: string | null;
+  createdAt: string;
+}
+
+export function toAccount(account: Account): Account {
+  return { id: account.id, email: account.email, name: account.name };
+}
+
+function toAccountRecord(row: AccountRow): AccountRecord {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    passwordHash: row.password_hash,
+    totpLastStep: row.totp_last_step,
+    secondFactorFailures: row.second_factor_failures,
+    secondFactorLockedUntil: row.second_factor_locked_until,
+    emailCodeSentAt: row.email_code_sent_at,
+    createdAt: row.created_at,
+  };
 }
 
 export async function insertAccount(db: Db, row: { id: string; email: string; name: string; passwordHash: string; now: string }): Promise<void> {
@@ -34,14 +60,16 @@ export async function insertAccount(db: Db, row: { id: string; email: string; na
     .execute();
 }
 
-export async function findAccountByEmail(db: Db, email: string): Promise<AccountRow | undefined> {
-  return db.selectFrom('accounts').selectAll().where('email_key', '=', emailKey(email)).executeTakeFirst();
+export async function findAccountByEmail(db: Db, email: string): Promise<AccountRecord | undefined> {
+  const row = await db.selectFrom('accounts').selectAll().where('email_key', '=', emailKey(email)).executeTakeFirst();
+  return row && toAccountRecord(row);
 }
 
 const accountByIdQuery = reusableQuery((db: Db, id: string) => db.selectFrom('accounts').selectAll().where('id', '=', id));
 
-export async function findAccountById(db: Db, id: string): Promise<AccountRow | undefined> {
-  return (await accountByIdQuery(db, id)).rows[0];
+export async function findAccountById(db: Db, id: string): Promise<AccountRecord | undefined> {
+  const row = (await accountByIdQuery(db, id)).rows[0];
+  return row && toAccountRecord(row);
 }
 
 /**

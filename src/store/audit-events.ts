@@ -1,13 +1,56 @@
-import type { AuditEventRow, Db, NewAuditEvent } from './schema.js';
+import type { AuditEventRow, Db } from './schema.js';
+
+/** One audit event; `details` is a JSON object of facts (never a code, secret or password). */
+export interface AuditEvent {
+  id: string;
+  type: string;
+  accountId: string | null;
+  actorAccountId: string | null;
+  superAppId: string | null;
+  workspaceId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  details: string;
+  createdAt: string;
+}
+
+function toAuditEvent(row: AuditEventRow): AuditEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    accountId: row.account_id,
+    actorAccountId: row.actor_account_id,
+    superAppId: row.super_app_id,
+    workspaceId: row.workspace_id,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    details: row.details,
+    createdAt: row.created_at,
+  };
+}
 
 /** Appends one event; the table is never updated or deleted from. */
-export async function insertAuditEvent(db: Db, event: NewAuditEvent): Promise<void> {
-  await db.insertInto('audit_events').values(event).execute();
+export async function insertAuditEvent(db: Db, event: AuditEvent): Promise<void> {
+  await db
+    .insertInto('audit_events')
+    .values({
+      id: event.id,
+      type: event.type,
+      account_id: event.accountId,
+      actor_account_id: event.actorAccountId,
+      super_app_id: event.superAppId,
+      workspace_id: event.workspaceId,
+      ip: event.ip,
+      user_agent: event.userAgent,
+      details: event.details,
+      created_at: event.createdAt,
+    })
+    .execute();
 }
 
 /** The account's own events, newest first. */
-export async function listAuditEventsOfAccount(db: Db, accountId: string, limit: number): Promise<AuditEventRow[]> {
-  return db
+export async function listAuditEventsOfAccount(db: Db, accountId: string, limit: number): Promise<AuditEvent[]> {
+  const rows = await db
     .selectFrom('audit_events')
     .selectAll()
     .where('account_id', '=', accountId)
@@ -15,6 +58,7 @@ export async function listAuditEventsOfAccount(db: Db, accountId: string, limit:
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();
+  return rows.map(toAuditEvent);
 }
 
 /**
@@ -23,9 +67,9 @@ export async function listAuditEventsOfAccount(db: Db, accountId: string, limit:
  * lock…) of accounts in its workspaces, and every 2FA reset of those accounts, whoever
  * reset it (a reset removes the factor everywhere) — never what its members did in another tenant.
  */
-export async function listAuditEventsOfSuperApp(db: Db, superAppId: string, limit: number): Promise<AuditEventRow[]> {
+export async function listAuditEventsOfSuperApp(db: Db, superAppId: string, limit: number): Promise<AuditEvent[]> {
   const workspacesOfSuperApp = db.selectFrom('workspaces').select('id').where('super_app_id', '=', superAppId);
-  return db
+  const rows = await db
     .selectFrom('audit_events')
     .selectAll()
     .where((eb) =>
@@ -47,4 +91,5 @@ export async function listAuditEventsOfSuperApp(db: Db, superAppId: string, limi
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();
+  return rows.map(toAuditEvent);
 }

@@ -1,12 +1,61 @@
 import type { ChallengeMethod, SecondFactorReason } from '../domain/policy.js';
 import { reusableQuery } from './reusable-query.js';
-import type { ChallengePurpose, ChallengeRow, ChallengeStatus, Db } from './schema.js';
+import type { ChallengeKind, ChallengePurpose, ChallengeRow, ChallengeStatus, Db } from './schema.js';
+
+/** A login, switch or step-up challenge as services see it (its id is the hash of the client's token). */
+export interface Challenge {
+  id: string;
+  accountId: string;
+  workspaceId: string;
+  kind: ChallengeKind;
+  methods: ChallengeMethod[];
+  primaryMethod: ChallengeMethod;
+  reason: SecondFactorReason;
+  purpose: ChallengePurpose;
+  /** Switch and step-up: the session (hash) that asked; only it may complete the challenge. */
+  sessionId: string | null;
+  /** Step-up: the super app the session gains authority over. */
+  superAppId: string | null;
+  /** When the emailed code was passed before enrolment (email-first rule). */
+  emailPassedAt: string | null;
+  failures: number;
+  status: ChallengeStatus;
+  expiresAt: string;
+  createdAt: string;
+}
+
+const METHODS: readonly ChallengeMethod[] = ['totp', 'email', 'recovery_code', 'totp_enrollment'];
+
+/** Second-factor methods from a comma-separated column (unknown words are dropped). */
+export function parseMethods(column: string): ChallengeMethod[] {
+  return column.split(',').filter((m): m is ChallengeMethod => (METHODS as readonly string[]).includes(m));
+}
+
+function toChallenge(row: ChallengeRow): Challenge {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    workspaceId: row.workspace_id,
+    kind: row.kind,
+    methods: parseMethods(row.methods),
+    primaryMethod: row.primary_method,
+    reason: row.reason,
+    purpose: row.purpose,
+    sessionId: row.session_id,
+    superAppId: row.super_app_id,
+    emailPassedAt: row.email_passed_at,
+    failures: row.failures,
+    status: row.status,
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
+  };
+}
 
 export interface NewChallenge {
   id: string;
   accountId: string;
   workspaceId: string;
-  kind: 'second_factor_required' | 'enrollment_required';
+  kind: ChallengeKind;
   methods: ChallengeMethod[];
   primaryMethod: ChallengeMethod;
   reason: SecondFactorReason;
@@ -20,7 +69,6 @@ export interface NewChallenge {
 }
 
 /** What a challenge is for: a sign-in, a workspace switch, or a step-up into a super app. */
-
 export type { ChallengePurpose };
 
 export async function insertChallenge(db: Db, c: NewChallenge): Promise<void> {
@@ -46,12 +94,9 @@ export async function insertChallenge(db: Db, c: NewChallenge): Promise<void> {
 
 const challengeByIdQuery = reusableQuery((db: Db, id: string) => db.selectFrom('challenges').selectAll().where('id', '=', id));
 
-export async function findChallengeById(db: Db, id: string): Promise<ChallengeRow | undefined> {
-  return (await challengeByIdQuery(db, id)).rows[0];
-}
-
-export function challengeMethods(row: ChallengeRow): ChallengeMethod[] {
-  return row.methods.split(',') as ChallengeMethod[];
+export async function findChallengeById(db: Db, id: string): Promise<Challenge | undefined> {
+  const row = (await challengeByIdQuery(db, id)).rows[0];
+  return row && toChallenge(row);
 }
 
 /**

@@ -1,12 +1,35 @@
 import type { Db, DeviceRow } from './schema.js';
 
+/** A browser that completed a sign-in, bound to one account; only its token's SHA-256 is kept. */
+export interface Device {
+  id: string;
+  accountId: string;
+  tokenHash: string;
+  ip: string | null;
+  userAgent: string | null;
+  createdAt: string;
+  lastSeenAt: string;
+}
+
 /** A device with the email key of its account. */
-export type DeviceWithAccount = DeviceRow & { email_key: string };
+export type DeviceWithAccount = Device & { emailKey: string };
+
+function toDevice(row: DeviceRow): Device {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    tokenHash: row.token_hash,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+  };
+}
 
 /** The devices whose tokens hash to one of `tokenHashes`, seen since `seenSince`, with their accounts' email keys. */
 export async function findLiveDevices(db: Db, tokenHashes: readonly string[], seenSince: string): Promise<DeviceWithAccount[]> {
   if (tokenHashes.length === 0) return [];
-  return db
+  const rows = await db
     .selectFrom('devices')
     .innerJoin('accounts', 'accounts.id', 'devices.account_id')
     .selectAll('devices')
@@ -14,10 +37,22 @@ export async function findLiveDevices(db: Db, tokenHashes: readonly string[], se
     .where('devices.token_hash', 'in', [...tokenHashes])
     .where('devices.last_seen_at', '>', seenSince)
     .execute();
+  return rows.map(({ email_key: emailKey, ...row }) => ({ ...toDevice(row), emailKey }));
 }
 
-export async function insertDevice(db: Db, row: DeviceRow): Promise<void> {
-  await db.insertInto('devices').values(row).execute();
+export async function insertDevice(db: Db, device: Device): Promise<void> {
+  await db
+    .insertInto('devices')
+    .values({
+      id: device.id,
+      account_id: device.accountId,
+      token_hash: device.tokenHash,
+      ip: device.ip,
+      user_agent: device.userAgent,
+      created_at: device.createdAt,
+      last_seen_at: device.lastSeenAt,
+    })
+    .execute();
 }
 
 /** A known device signed in again: when and from where it was last seen. */
@@ -43,8 +78,8 @@ export async function pruneDevicesOfAccount(db: Db, accountId: string, keep: num
 }
 
 /** The account's devices seen since `seenSince`, most recently seen first. */
-export async function listDevicesOfAccount(db: Db, accountId: string, seenSince: string): Promise<DeviceRow[]> {
-  return db
+export async function listDevicesOfAccount(db: Db, accountId: string, seenSince: string): Promise<Device[]> {
+  const rows = await db
     .selectFrom('devices')
     .selectAll()
     .where('account_id', '=', accountId)
@@ -52,6 +87,7 @@ export async function listDevicesOfAccount(db: Db, accountId: string, seenSince:
     .orderBy('last_seen_at', 'desc')
     .orderBy('id')
     .execute();
+  return rows.map(toDevice);
 }
 
 /** Forgets every device of the account; returns how many. */

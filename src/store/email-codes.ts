@@ -1,8 +1,34 @@
 import type { Db, EmailCodePurpose, EmailCodeRow, EmailCodeStatus } from './schema.js';
 
 /** What an email code proves: a login challenge, or consent to deactivate 2FA. */
-
 export type { EmailCodePurpose };
+
+/** A code emailed to an account; only its HMAC is kept. */
+export interface EmailCode {
+  id: string;
+  accountId: string;
+  purpose: EmailCodePurpose;
+  challengeId: string | null;
+  codeHash: string;
+  failures: number;
+  status: EmailCodeStatus;
+  expiresAt: string;
+  createdAt: string;
+}
+
+function toEmailCode(row: EmailCodeRow): EmailCode {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    purpose: row.purpose,
+    challengeId: row.challenge_id,
+    codeHash: row.code_hash,
+    failures: row.failures,
+    status: row.status,
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
+  };
+}
 
 interface CodeScope {
   accountId: string;
@@ -50,8 +76,9 @@ export async function replaceEmailCode(db: Db, scope: CodeScope, code: { id: str
 }
 
 /** The newest code of the scope that is still live (it may have expired by time). */
-export async function findLiveEmailCode(db: Db, scope: CodeScope): Promise<EmailCodeRow | undefined> {
-  return scoped(db, scope).selectAll().where('status', '=', 'live').orderBy('created_at', 'desc').executeTakeFirst();
+export async function findLiveEmailCode(db: Db, scope: CodeScope): Promise<EmailCode | undefined> {
+  const row = await scoped(db, scope).selectAll().where('status', '=', 'live').orderBy('created_at', 'desc').executeTakeFirst();
+  return row && toEmailCode(row);
 }
 
 /** Uses a live, unexpired code; false when another request already used or killed it. */

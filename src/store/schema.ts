@@ -184,6 +184,10 @@ export interface DeviceTable {
 
 /** A database handle or an open transaction; store functions accept either. */
 export type Db = Kysely<Database> | Transaction<Database>;
+/** The database itself (it opens transactions). */
+export type DatabaseConnection = Kysely<Database>;
+/** An open transaction (a change that must be all or nothing). */
+export type Tx = Transaction<Database>;
 
 export type AccountRow = Selectable<AccountTable>;
 export type SuperAppRow = Selectable<SuperAppTable>;

@@ -1,12 +1,46 @@
 import type { ChallengeMethod } from '../domain/policy.js';
+import type { Account } from './accounts.js';
+import { parseMethods } from './challenges.js';
 import { reusableQuery } from './reusable-query.js';
 import type { Db, SessionRow } from './schema.js';
+import type { MembershipView } from './tenants.js';
 
-const METHODS: readonly ChallengeMethod[] = ['totp', 'email', 'recovery_code', 'totp_enrollment'];
+/** A signed-in browser: whose, in which workspace, which second factors it passed and when it dies. */
+export interface Session {
+  /** SHA-256 of the cookie token. */
+  id: string;
+  accountId: string;
+  workspaceId: string;
+  /** True once any second factor was passed (sessions older than per-method tracking have no methods listed). */
+  secondFactorVerified: boolean;
+  /** The second-factor methods this session passed (empty: the password alone). */
+  secondFactorMethods: ChallengeMethod[];
+  /** When the password was last proven. */
+  authenticatedAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  createdAt: string;
+}
 
-/** The second-factor methods a session row passed (unknown words are dropped). */
-export function toSecondFactorMethods(row: Pick<SessionRow, 'second_factor_methods'>): ChallengeMethod[] {
-  return row.second_factor_methods.split(',').filter((m): m is ChallengeMethod => (METHODS as readonly string[]).includes(m));
+/** A session with its account and its workspace membership. */
+export interface SessionView {
+  session: Session;
+  account: Account;
+  workspace: MembershipView['workspace'];
+}
+
+function toSession(row: SessionRow): Session {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    workspaceId: row.workspace_id,
+    secondFactorVerified: row.second_factor_verified === 1,
+    secondFactorMethods: parseMethods(row.second_factor_methods),
+    authenticatedAt: row.authenticated_at,
+    lastSeenAt: row.last_seen_at,
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
+  };
 }
 
 /**
@@ -71,20 +105,28 @@ const sessionViewQuery = reusableQuery((db: Db, id: string) =>
 );
 
 /** A session with its account and its workspace membership, in one query (the hot path of every request). */
-export async function findSessionView(db: Db, id: string) {
-  return (await sessionViewQuery(db, id)).rows[0];
+export async function findSessionView(db: Db, id: string): Promise<SessionView | undefined> {
+  const row = (await sessionViewQuery(db, id)).rows[0];
+  if (!row) return undefined;
+  const { email, name, role, workspace_name: workspaceName, super_app_id: superAppId, super_app_name: superAppName, ...session } = row;
+  return {
+    session: toSession(session),
+    account: { id: session.account_id, email, name },
+    workspace: { id: session.workspace_id, name: workspaceName, role, superApp: { id: superAppId, name: superAppName } },
+  };
 }
 
-/** The session row the id names, without joins (challenge completion re-reads its origin session). */
-export async function findSessionById(db: Db, id: string): Promise<SessionRow | undefined> {
-  return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+/** The session the id names, without joins (challenge completion re-reads its origin session). */
+export async function findSessionById(db: Db, id: string): Promise<Session | undefined> {
+  const row = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toSession(row);
 }
 
 /** Removes `methods` from the second factors the session passed (its authenticator was turned off). */
 export async function forgetSessionSecondFactors(db: Db, id: string, methods: readonly ChallengeMethod[]): Promise<void> {
   const row = await findSessionById(db, id);
   if (!row) return;
-  const kept = toSecondFactorMethods(row).filter((m) => !methods.includes(m));
+  const kept = row.secondFactorMethods.filter((m) => !methods.includes(m));
   await db
     .updateTable('sessions')
     .set({ second_factor_methods: kept.join(','), second_factor_verified: kept.length > 0 ? 1 : 0 })

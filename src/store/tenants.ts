@@ -1,6 +1,6 @@
 import type { TwoFactorPolicy } from '../domain/policy.js';
 import { reusableQuery } from './reusable-query.js';
-import type { Db, Role, SuperAppRow, WorkspaceRow } from './schema.js';
+import type { Db, Role, SuperAppRow } from './schema.js';
 
 export interface SuperApp {
   id: string;
@@ -9,18 +9,35 @@ export interface SuperApp {
 
 export type { Role };
 
+/** A super app with its two-factor rule. */
+export interface SuperAppWithPolicy extends SuperApp {
+  policy: TwoFactorPolicy;
+  createdAt: string;
+}
+
+export interface Workspace {
+  id: string;
+  superAppId: string;
+  name: string;
+  createdAt: string;
+}
+
 /** A workspace with the account's role in it and its super app. */
 export interface MembershipView {
   workspace: { id: string; name: string; role: Role; superApp: SuperApp };
 }
 
-export function toTwoFactorPolicy(row: SuperAppRow): TwoFactorPolicy {
+function toTwoFactorPolicy(row: SuperAppRow): TwoFactorPolicy {
   return {
     required: row.two_factor_required === 1,
     primaryMethod: row.primary_method === 'email' ? 'email' : 'totp',
     secondaryMethod: row.secondary_method === 'email' || row.secondary_method === 'totp' ? row.secondary_method : null,
     allowDeactivation: row.allow_deactivation === 1,
   };
+}
+
+function toSuperAppWithPolicy(row: SuperAppRow): SuperAppWithPolicy {
+  return { id: row.id, name: row.name, policy: toTwoFactorPolicy(row), createdAt: row.created_at };
 }
 
 export async function insertSuperApp(db: Db, row: { id: string; name: string; now: string }): Promise<void> {
@@ -30,8 +47,14 @@ export async function insertSuperApp(db: Db, row: { id: string; name: string; no
     .execute();
 }
 
-export async function findSuperAppById(db: Db, id: string): Promise<SuperAppRow | undefined> {
-  return db.selectFrom('super_apps').selectAll().where('id', '=', id).executeTakeFirst();
+export async function findSuperAppById(db: Db, id: string): Promise<SuperAppWithPolicy | undefined> {
+  const row = await db.selectFrom('super_apps').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toSuperAppWithPolicy(row);
+}
+
+/** True when at least one super app exists (the demo seeds an empty database only). */
+export async function anySuperAppExists(db: Db): Promise<boolean> {
+  return (await db.selectFrom('super_apps').select('id').limit(1).executeTakeFirst()) !== undefined;
 }
 
 export async function updateTwoFactorPolicy(db: Db, superAppId: string, policy: TwoFactorPolicy): Promise<void> {
@@ -84,8 +107,9 @@ export async function insertWorkspace(db: Db, row: { id: string; superAppId: str
   await db.insertInto('workspaces').values({ id: row.id, super_app_id: row.superAppId, name: row.name, created_at: row.now }).execute();
 }
 
-export async function findWorkspaceById(db: Db, id: string): Promise<WorkspaceRow | undefined> {
-  return db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
+export async function findWorkspaceById(db: Db, id: string): Promise<Workspace | undefined> {
+  const row = await db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && { id: row.id, superAppId: row.super_app_id, name: row.name, createdAt: row.created_at };
 }
 
 /** Adds or changes a membership. */
@@ -119,9 +143,9 @@ export async function listMembershipsOfAccount(db: Db, accountId: string): Promi
   }));
 }
 
-/** Distinct super apps whose workspaces the account belongs to, with their rows. */
-export async function listSuperAppsOfAccount(db: Db, accountId: string): Promise<SuperAppRow[]> {
-  return db
+/** Distinct super apps whose workspaces the account belongs to, with their rules, by name. */
+export async function listSuperAppsOfAccount(db: Db, accountId: string): Promise<SuperAppWithPolicy[]> {
+  const rows = await db
     .selectFrom('super_apps')
     .selectAll()
     .where('id', 'in', (eb) =>
@@ -133,6 +157,7 @@ export async function listSuperAppsOfAccount(db: Db, accountId: string): Promise
     )
     .orderBy('name')
     .execute();
+  return rows.map(toSuperAppWithPolicy);
 }
 
 /** Members of a workspace with whether their own authenticator is active. */

@@ -1,10 +1,49 @@
 import { reusableQuery } from './reusable-query.js';
-import type { Db, TotpFactorRow } from './schema.js';
+import type { Db, TotpFactorRow, TotpFactorStatus } from './schema.js';
+
+/** An account's authenticator secret, sealed; pending until a first code confirms it. */
+export interface TotpFactor {
+  accountId: string;
+  /** AES-256-GCM sealed key (adapters/secret-box.ts). */
+  secretSealed: string;
+  status: TotpFactorStatus;
+  /** Pending secrets only: when the activation lapses. */
+  pendingExpiresAt: string | null;
+  /** The login challenge a pending secret was created in (enrolment), else null. */
+  challengeId: string | null;
+  activatedAt: string | null;
+  createdAt: string;
+}
+
+function toTotpFactor(row: TotpFactorRow): TotpFactor {
+  return {
+    accountId: row.account_id,
+    secretSealed: row.secret_sealed,
+    status: row.status,
+    pendingExpiresAt: row.pending_expires_at,
+    challengeId: row.challenge_id,
+    activatedAt: row.activated_at,
+    createdAt: row.created_at,
+  };
+}
 
 const totpFactorQuery = reusableQuery((db: Db, accountId: string) => db.selectFrom('totp_factors').selectAll().where('account_id', '=', accountId));
 
-export async function findTotpFactor(db: Db, accountId: string): Promise<TotpFactorRow | undefined> {
-  return (await totpFactorQuery(db, accountId)).rows[0];
+export async function findTotpFactor(db: Db, accountId: string): Promise<TotpFactor | undefined> {
+  const row = (await totpFactorQuery(db, accountId)).rows[0];
+  return row && toTotpFactor(row);
+}
+
+/** Up to `limit` sealed secrets of accounts whose ids sort after `afterAccountId`, in id order (key rotation pages through them). */
+export async function listSealedTotpSecrets(db: Db, afterAccountId: string, limit: number): Promise<{ accountId: string; secretSealed: string }[]> {
+  const rows = await db
+    .selectFrom('totp_factors')
+    .select(['account_id', 'secret_sealed'])
+    .where('account_id', '>', afterAccountId)
+    .orderBy('account_id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ accountId: row.account_id, secretSealed: row.secret_sealed }));
 }
 
 /** True when the account's own authenticator is active. */

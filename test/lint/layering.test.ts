@@ -59,6 +59,24 @@ describe('layering rules', () => {
       "import { emailKey } from '../../src/store/accounts.js';\nexport const k = emailKey;\n",
       'import-x/no-restricted-paths',
     ],
+    [
+      'a service taking a database row',
+      'src/services/fixture.ts',
+      "import type { AccountRow } from '../store/schema.js';\nexport const f = (row: AccountRow) => row.id;\n",
+      'no-restricted-imports',
+    ],
+    [
+      'a service building a query',
+      'src/services/fixture.ts',
+      "import type { Deps } from './deps.js';\nexport const f = (deps: Deps) => deps.db.selectFrom('accounts').selectAll().execute();\n",
+      'no-restricted-syntax',
+    ],
+    [
+      'HTTP code building a query',
+      'src/http/fixture.ts',
+      "import type { Deps } from '../services/deps.js';\nexport const f = (deps: Deps) => deps.db.deleteFrom('sessions').execute();\n",
+      'no-restricted-syntax',
+    ],
     ['an unused import', 'src/services/fixture.ts', "import { newId } from './deps.js';\nexport const x = 1;\n", '@typescript-eslint/no-unused-vars'],
   ])('reports %s', async (_name, filePath, code, rule) => {
     expect(await rulesBroken(filePath, code)).toContain(rule);
@@ -69,7 +87,7 @@ describe('layering rules', () => {
     expect(
       await rulesBroken(
         'src/services/fixture.ts',
-        "import { emailKey } from '../store/accounts.js';\nimport { addSeconds } from '../domain/ports.js';\nexport const x = [emailKey, addSeconds];\n",
+        "import { emailKey } from '../store/accounts.js';\nimport { addSeconds } from '../domain/ports.js';\nimport type { Tx } from '../store/schema.js';\nexport const x = [emailKey, addSeconds];\nexport type T = Tx;\n",
       ),
     ).toEqual([]);
   });

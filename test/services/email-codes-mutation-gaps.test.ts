@@ -3,6 +3,7 @@ import { EMAIL_CODES_PER_IP_PER_HOUR } from '../../src/domain/limits.js';
 import { sendEmailCode } from '../../src/services/email-codes.js';
 import { describeEachDialect } from '../support/database.js';
 import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
+import { findAccountByEmail } from '../../src/store/accounts.js';
 
 /**
  * Email-code rules that mutation testing found unpinned (src/services/email-codes.ts,
@@ -26,7 +27,7 @@ describeEachDialect('email code details (%s)', (dialect) => {
     return response.body.challenge.id;
   }
   const sendCode = async (): Promise<ApiResponse> => h.api('POST', `/api/v1/auth/challenges/${await challenge()}/email-code`);
-  const accountRow = () => h.deps.db.selectFrom('accounts').selectAll().where('email_key', '=', ALICE).executeTakeFirstOrThrow();
+  const accountRow = async () => (await findAccountByEmail(h.deps.db, ALICE))!;
 
   // Mutations caught: the cap's Retry-After counted from another code than the oldest of the
   // hour, or from the wrong end of the hour; the cap lifting a second early or late.

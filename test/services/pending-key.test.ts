@@ -4,6 +4,7 @@ import { resetAccountTwoFactor } from '../../src/services/operator.js';
 import { consumeSecondFactorProof, findActiveTotpKey } from '../../src/services/second-factor.js';
 import { describeEachDialect } from '../support/database.js';
 import { createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
+import { findAccountByEmail } from '../../src/store/accounts.js';
 
 /**
  * A pending authenticator key (activation started, not confirmed) proves nothing: only an
@@ -30,7 +31,7 @@ describeEachDialect('a pending authenticator key (%s)', (dialect) => {
     return decodeTotpKey(started.body.secret);
   }
 
-  const accountRow = () => h.deps.db.selectFrom('accounts').selectAll().where('email_key', '=', ALICE).executeTakeFirstOrThrow();
+  const accountRow = async () => (await findAccountByEmail(h.deps.db, ALICE))!;
 
   it('is not an active key, and its current code does not pass the TOTP check', async () => {
     const cookie = await aliceSession();

@@ -2,6 +2,7 @@ import { afterEach, expect, it } from 'vitest';
 import { consumeSecondFactorProof, recoveryCodeHash } from '../../src/services/second-factor.js';
 import { describeEachDialect } from '../support/database.js';
 import { createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
+import { findAccountByEmail } from '../../src/store/accounts.js';
 
 /**
  * Second-factor details that mutation testing found unpinned (src/services/second-factor.ts):
@@ -103,7 +104,7 @@ describeEachDialect('second-factor details (%s)', (dialect) => {
   it('an email proof without the scope it was sent for proves nothing', async () => {
     const { cookie } = await aliceWithTotp();
     expect((await h.api('POST', '/api/v1/account/two-factor/deactivation/email-code', { cookie })).status).toBe(202);
-    const account = await h.deps.db.selectFrom('accounts').selectAll().where('email_key', '=', ALICE).executeTakeFirstOrThrow();
+    const account = (await findAccountByEmail(h.deps.db, ALICE))!;
     const code = h.mailer.lastCode(ALICE);
     expect(await consumeSecondFactorProof(h.deps, h.deps.db, account, { method: 'email', code })).toBe('wrong');
     expect(

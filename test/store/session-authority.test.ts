@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { insertChallenge, markChallengeEmailPassed, findChallengeById } from '../../src/store/challenges.js';
-import { deleteSession, findSessionById, insertSession, toSecondFactorMethods } from '../../src/store/sessions.js';
+import { deleteSession, findSessionById, insertSession } from '../../src/store/sessions.js';
 import { createTestDatabase, describeEachDialect, type TestDatabase } from '../support/database.js';
 import { insertAccount } from '../../src/store/accounts.js';
 import { insertSuperApp, insertWorkspace, upsertMembership } from '../../src/store/tenants.js';
@@ -35,13 +35,13 @@ describeEachDialect('session authority columns (%s)', (dialect) => {
     });
     await insertSession(db, { id: 's2', accountId: 'acc', workspaceId: 'ws', secondFactorMethods: [], expiresAt: LATER, now: NOW });
     const first = (await findSessionById(db, 's1'))!;
-    expect(toSecondFactorMethods(first)).toEqual(['email', 'totp']);
-    expect(first.second_factor_verified).toBe(1);
-    expect(first.authenticated_at).toBe('2026-11-27T09:50:00.000Z');
+    expect(first.secondFactorMethods).toEqual(['email', 'totp']);
+    expect(first.secondFactorVerified).toBe(true);
+    expect(first.authenticatedAt).toBe('2026-11-27T09:50:00.000Z');
     const second = (await findSessionById(db, 's2'))!;
-    expect(toSecondFactorMethods(second)).toEqual([]);
-    expect(second.second_factor_verified).toBe(0);
-    expect(second.authenticated_at).toBe(NOW);
+    expect(second.secondFactorMethods).toEqual([]);
+    expect(second.secondFactorVerified).toBe(false);
+    expect(second.authenticatedAt).toBe(NOW);
   });
 
   it('deleting a session is a claim: true once, then false', async () => {
@@ -65,10 +65,10 @@ describeEachDialect('session authority columns (%s)', (dialect) => {
     };
     await insertChallenge(db, { ...base, id: 'login' });
     await insertChallenge(db, { ...base, id: 'step', purpose: 'step_up', sessionId: 's1', superAppId: 'sa' });
-    expect(await findChallengeById(db, 'login')).toMatchObject({ purpose: 'login', session_id: null, super_app_id: null, email_passed_at: null });
-    expect(await findChallengeById(db, 'step')).toMatchObject({ purpose: 'step_up', session_id: 's1', super_app_id: 'sa' });
+    expect(await findChallengeById(db, 'login')).toMatchObject({ purpose: 'login', sessionId: null, superAppId: null, emailPassedAt: null });
+    expect(await findChallengeById(db, 'step')).toMatchObject({ purpose: 'step_up', sessionId: 's1', superAppId: 'sa' });
     expect(await markChallengeEmailPassed(db, 'step', NOW)).toBe(true);
-    expect((await findChallengeById(db, 'step'))!.email_passed_at).toBe(NOW);
+    expect((await findChallengeById(db, 'step'))!.emailPassedAt).toBe(NOW);
     await db.updateTable('challenges').set({ status: 'done' }).where('id', '=', 'login').execute();
     expect(await markChallengeEmailPassed(db, 'login', NOW)).toBe(false);
   });
