@@ -49,6 +49,7 @@ const ROW_TYPES = [
   'TotpFactorRow',
   'DeviceRow',
   'AuditEventRow',
+  'WebAuthnCredentialRow',
   'NewAuditEvent',
 ];
 

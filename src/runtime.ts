@@ -7,6 +7,7 @@ import { createSecretBox } from './adapters/secret-box.js';
 import { systemClock, systemRandom } from './adapters/system.js';
 import type { Config } from './config.js';
 import type { Clock } from './domain/ports.js';
+import { relyingPartyFor } from './domain/webauthn.js';
 import type { Deps } from './services/deps.js';
 import { type DatabaseHandle, openDatabase } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
@@ -82,6 +83,7 @@ export async function openRuntime(config: Config, overrides: RuntimeOverrides = 
     logger,
     sessionIdleSeconds: config.sessionIdleSeconds,
     sessionAbsoluteSeconds: config.sessionAbsoluteSeconds,
+    relyingParty: relyingPartyFor(config.publicUrl, config.port),
   };
   return {
     deps,

@@ -1,5 +1,9 @@
 /** A login challenge lives this long (SPEC: challenges expire after 5 minutes). */
 export const CHALLENGE_TTL_SECONDS = 5 * 60;
+/** A WebAuthn challenge (registration or assertion) must be answered within 5 minutes, once. */
+export const WEBAUTHN_CHALLENGE_TTL_SECONDS = 5 * 60;
+/** Passkeys and security keys one account may register. */
+export const WEBAUTHN_MAX_CREDENTIALS = 20;
 /** Wrong codes that end a challenge: it survives four, the fifth kills it. */
 export const CHALLENGE_MAX_FAILURES = 5;
 /** A pending authenticator secret must be confirmed within 10 minutes. */

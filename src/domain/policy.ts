@@ -1,8 +1,14 @@
 /** Second-factor methods a super app can choose (SPEC: super app 2FA). */
 export type PolicyMethod = 'totp' | 'email';
 
-/** Methods a login challenge can offer. `totp_enrollment` sets up an authenticator during login. */
-export type ChallengeMethod = 'totp' | 'email' | 'recovery_code' | 'totp_enrollment';
+/** Methods a login challenge can offer. `totp_enrollment` sets up an authenticator during login; `webauthn` is a passkey or security key. */
+export type ChallengeMethod = 'totp' | 'email' | 'recovery_code' | 'totp_enrollment' | 'webauthn';
+
+/** The account's own second factors: an active authenticator app, passkeys or security keys. */
+export interface OwnSecondFactors {
+  totp: boolean;
+  webauthn: boolean;
+}
 
 /** A super app's 2FA policy for logins into its workspaces. */
 export interface TwoFactorPolicy {
@@ -38,16 +44,22 @@ export function isValidTwoFactorPolicy(policy: TwoFactorPolicy): boolean {
   return policy.secondaryMethod !== policy.primaryMethod;
 }
 
+/** The methods of the account's own factors: passkeys first (phishing-resistant), then the authenticator, recovery codes last; empty when it has none. */
+export function ownFactorMethods(own: OwnSecondFactors): ChallengeMethod[] {
+  if (!own.totp && !own.webauthn) return [];
+  return [...(own.webauthn ? (['webauthn'] as const) : []), ...(own.totp ? (['totp'] as const) : []), 'recovery_code'];
+}
+
 /**
- * The second-factor rule of SPEC "The two kinds of 2FA": the account's own authenticator
- * wins (recovery codes as fallback); otherwise a super app that requires 2FA imposes its
+ * The second-factor rule of SPEC "The two kinds of 2FA": the account's own factors win
+ * (passkeys first, then the authenticator, recovery codes as fallback); otherwise a super app that requires 2FA imposes its
  * methods, primary first, where `totp` for an account without one means enrolment;
  * otherwise the password alone signs in.
  */
-export function decideLogin(input: { ownTotpActive: boolean; policy: TwoFactorPolicy }): LoginDecision {
-  if (input.ownTotpActive) {
-    return { kind: 'second_factor_required', methods: ['totp', 'recovery_code'], primaryMethod: 'totp', reason: 'account_two_factor' };
-  }
+export function decideLogin(input: { ownTotpActive: boolean; ownWebAuthn?: boolean; policy: TwoFactorPolicy }): LoginDecision {
+  const own = ownFactorMethods({ totp: input.ownTotpActive, webauthn: input.ownWebAuthn === true });
+  const [first] = own;
+  if (first) return { kind: 'second_factor_required', methods: own, primaryMethod: first, reason: 'account_two_factor' };
   const { policy } = input;
   if (!policy.required) return { kind: 'authenticated' };
   const asChallengeMethod = (m: PolicyMethod): ChallengeMethod => (m === 'totp' ? 'totp_enrollment' : 'email');

@@ -12,6 +12,7 @@ import { securityHeaders } from './security-headers.js';
 import { handleError, sendProblem } from './problems.js';
 import { registerAccountRoutes } from './routes/account.js';
 import { registerAuthRoutes } from './routes/auth.js';
+import { registerPasskeyRoutes } from './routes/passkeys.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerTenantRoutes } from './routes/tenants.js';
 import { cookiePolicyFor, readSessionToken, requestContext } from './session-cookie.js';
@@ -144,6 +145,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ht
   registerHealthRoutes(app);
   registerAuthRoutes(app);
   registerAccountRoutes(app);
+  registerPasskeyRoutes(app);
   registerTenantRoutes(app);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   if (options.benchRoutes) app.get('/bench/baseline', { schema: { hide: true } }, async () => ({ ok: true }));

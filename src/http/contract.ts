@@ -21,7 +21,7 @@ export const Role = Type.Enum(['admin', 'developer']);
 /** A workspace with the account's role in it and its super app. */
 export const WorkspaceView = Type.Object({ id: Type.String(), name: Type.String(), role: Role, superApp: SuperAppRef });
 
-export const ChallengeMethod = Type.Enum(['totp', 'email', 'recovery_code', 'totp_enrollment']);
+export const ChallengeMethod = Type.Enum(['totp', 'email', 'recovery_code', 'totp_enrollment', 'webauthn']);
 export const PolicyMethod = Type.Enum(['totp', 'email']);
 
 /** An open challenge; `id` is its bearer token, valid until `expiresAt`. */
@@ -80,11 +80,78 @@ const PolicyFields = {
 };
 export const PolicyView = Type.Object(PolicyFields, { description: "The super app's two-factor policy" });
 
+/** A passkey or security key of the account (never its key material). */
+export const PasskeyView = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  createdAt: DateTime,
+  lastUsedAt: Nullable(DateTime),
+});
+export const Passkeys = Type.Object(
+  { passkeys: Type.Array(PasskeyView, { description: 'Oldest first' }) },
+  { description: "The account's passkeys and security keys" },
+);
+export const Passkey = Type.Object({ passkey: PasskeyView }, { description: 'The passkey or security key' });
+export const PasskeyAdded = Type.Object(
+  {
+    passkey: PasskeyView,
+    recoveryCodes: Type.Optional(Type.Array(Type.String(), { description: 'Only when this is the first second factor of the account: 10 codes, shown once' })),
+  },
+  { description: 'The passkey or security key was added' },
+);
+
+const Base64Url = Type.String({ description: 'base64url' });
+const CredentialDescriptor = Type.Object({
+  id: Base64Url,
+  type: Type.String({ description: '`public-key`' }),
+  transports: Type.Optional(Type.Array(Type.String())),
+});
+/** `PublicKeyCredentialCreationOptionsJSON` (WebAuthn Level 3 §5.4) for `navigator.credentials.create()` (e.g. `@simplewebauthn/browser` `startRegistration`). */
+export const WebAuthnCreationOptions = Type.Object({
+  challenge: Base64Url,
+  rp: Type.Object({ name: Type.String(), id: Type.Optional(Type.String()) }),
+  user: Type.Object({ id: Base64Url, name: Type.String(), displayName: Type.String() }),
+  pubKeyCredParams: Type.Array(Type.Object({ alg: Type.Integer({ description: 'COSE algorithm' }), type: Type.String({ description: '`public-key`' }) })),
+  timeout: Type.Optional(Type.Integer({ description: 'Milliseconds' })),
+  excludeCredentials: Type.Optional(Type.Array(CredentialDescriptor)),
+  authenticatorSelection: Type.Optional(
+    Type.Object({
+      authenticatorAttachment: Type.Optional(Type.String()),
+      residentKey: Type.Optional(Type.String()),
+      requireResidentKey: Type.Optional(Type.Boolean()),
+      userVerification: Type.Optional(Type.String()),
+    }),
+  ),
+  hints: Type.Optional(Type.Array(Type.String())),
+  attestation: Type.Optional(Type.String()),
+  attestationFormats: Type.Optional(Type.Array(Type.String())),
+  extensions: Type.Optional(Type.Object({ credProps: Type.Optional(Type.Boolean()) })),
+});
+/** `PublicKeyCredentialRequestOptionsJSON` (WebAuthn Level 3 §5.5) for `navigator.credentials.get()` (e.g. `@simplewebauthn/browser` `startAuthentication`). */
+export const WebAuthnRequestOptions = Type.Object({
+  challenge: Base64Url,
+  timeout: Type.Optional(Type.Integer({ description: 'Milliseconds' })),
+  rpId: Type.Optional(Type.String()),
+  allowCredentials: Type.Optional(Type.Array(CredentialDescriptor)),
+  userVerification: Type.Optional(Type.String()),
+  hints: Type.Optional(Type.Array(Type.String())),
+});
+export const PasskeyRegistrationOptions = Type.Object(
+  { options: WebAuthnCreationOptions, expiresAt: DateTime },
+  { description: 'Options for the browser to create a credential; answer them once, before `expiresAt`' },
+);
+export const PasskeyRequestOptions = Type.Object(
+  { options: WebAuthnRequestOptions, expiresAt: DateTime },
+  { description: 'Options for the browser to sign with a passkey or security key; answer them once, before `expiresAt`' },
+);
+
 export const TwoFactorStatus = Type.Object(
   {
-    active: Type.Boolean(),
+    active: Type.Boolean({ description: 'True when the account has any second factor (an authenticator app or a passkey)' }),
     method: Nullable(Type.Literal('totp')),
+    methods: Type.Array(Type.Enum(['totp', 'webauthn']), { description: 'The second factors the account has' }),
     activatedAt: Nullable(DateTime),
+    passkeys: Type.Array(PasskeyView, { description: 'Passkeys and security keys, oldest first' }),
     recoveryCodesRemaining: Type.Integer(),
     deactivation: Type.Object({ allowed: Type.Boolean(), forbiddenBy: Type.Array(SuperAppRef) }),
     superAppPolicies: Type.Array(Type.Object({ superApp: SuperAppRef, ...PolicyFields })),
@@ -120,6 +187,10 @@ export const AuditEventType = Type.Enum([
   'recovery_codes.regenerated',
   'email_code.sent',
   'policy.changed',
+  'passkey.added',
+  'passkey.renamed',
+  'passkey.removed',
+  'passkey.sign_counter_regressed',
 ]);
 export const AuditEvent = Type.Object({
   id: Type.String(),

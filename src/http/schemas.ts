@@ -15,12 +15,53 @@ const PolicyMethod = Type.Union([Type.Literal('totp'), Type.Literal('email')]);
 
 export const LoginBody = Type.Object({ email: Email, password: Password, workspaceId: Type.Optional(Id) }, strict);
 
-export const VerifyBody = Type.Object(
+/** base64url text of at most `maxLength` characters (WebAuthn JSON fields). */
+const Base64Url = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '^[A-Za-z0-9_-]+={0,2}$' });
+const CredentialCommon = {
+  id: Base64Url(1400),
+  rawId: Base64Url(1400),
+  type: Type.Literal('public-key'),
+  clientExtensionResults: Type.Object({}, { additionalProperties: true }),
+  authenticatorAttachment: Type.Optional(Type.Union([Type.String({ maxLength: 32 }), Type.Null()])),
+};
+
+/** A passkey's answer to `navigator.credentials.get()` as JSON (`AuthenticationResponseJSON`, WebAuthn Level 3 §5.1). */
+export const WebAuthnAssertion = Type.Object(
   {
-    method: Type.Union([Type.Literal('totp'), Type.Literal('email'), Type.Literal('recovery_code'), Type.Literal('totp_enrollment')]),
-    code: Code,
+    ...CredentialCommon,
+    response: Type.Object({
+      clientDataJSON: Base64Url(4096),
+      authenticatorData: Base64Url(4096),
+      signature: Base64Url(2048),
+      userHandle: Type.Optional(Type.Union([Type.String({ maxLength: 1024 }), Type.Null()])),
+    }),
   },
-  strict,
+  { ...strict, description: 'The credential from navigator.credentials.get(), as JSON' },
+);
+
+/** A new credential from `navigator.credentials.create()` as JSON (`RegistrationResponseJSON`, WebAuthn Level 3 §5.1). */
+export const WebAuthnAttestation = Type.Object(
+  {
+    ...CredentialCommon,
+    response: Type.Object({
+      clientDataJSON: Base64Url(4096),
+      attestationObject: Base64Url(12000),
+      authenticatorData: Type.Optional(Base64Url(4096)),
+      transports: Type.Optional(Type.Array(Type.String({ maxLength: 32 }), { maxItems: 10 })),
+      publicKeyAlgorithm: Type.Optional(Type.Integer()),
+      publicKey: Type.Optional(Base64Url(4096)),
+    }),
+  },
+  { ...strict, description: 'The credential from navigator.credentials.create(), as JSON' },
+);
+
+const CodeMethod = Type.Union([Type.Literal('totp'), Type.Literal('email'), Type.Literal('recovery_code'), Type.Literal('totp_enrollment')]);
+export const VerifyBody = Type.Union(
+  [
+    Type.Object({ method: CodeMethod, code: Code }, strict),
+    Type.Object({ method: Type.Literal('webauthn'), credential: WebAuthnAssertion }, { ...strict, description: 'A passkey or security key' }),
+  ],
+  { description: 'A code, or (method `webauthn`) the assertion answering the options of POST …/webauthn' },
 );
 
 export const ChallengeParams = Type.Object({ id: Id }, strict);
@@ -30,14 +71,26 @@ export const MemberParams = Type.Object({ id: Id, accountId: Id }, strict);
 
 export const ActivationVerifyBody = Type.Object({ code: Code }, strict);
 
-export const DeactivationBody = Type.Object(
-  {
-    password: Password,
-    method: Type.Union([Type.Literal('totp'), Type.Literal('email'), Type.Literal('recovery_code')]),
-    code: Code,
-  },
-  strict,
+export const DeactivationBody = Type.Union(
+  [
+    Type.Object(
+      {
+        password: Password,
+        method: Type.Union([Type.Literal('totp'), Type.Literal('email'), Type.Literal('recovery_code')]),
+        code: Code,
+      },
+      strict,
+    ),
+    Type.Object({ password: Password, method: Type.Literal('webauthn'), credential: WebAuthnAssertion }, strict),
+  ],
+  { description: 'The password and a code, or (method `webauthn`) an assertion answering POST …/deactivation/webauthn' },
 );
+
+/** A passkey's name as its owner calls it ("Work laptop", "YubiKey 5"). */
+export const PasskeyName = Type.String({ minLength: 1, maxLength: 64, pattern: PRINTABLE });
+export const PasskeyRegistrationBody = Type.Object({ name: PasskeyName, credential: WebAuthnAttestation }, strict);
+export const PasskeyRenameBody = Type.Object({ name: PasskeyName }, strict);
+export const PasskeyParams = Type.Object({ id: Id }, strict);
 
 /** Enrolment during a challenge that also offers email: the emailed code comes first. */
 export const EnrollmentBody = Type.Object({ code: Type.Optional(Code) }, strict);
@@ -46,7 +99,13 @@ export const SwitchWorkspaceBody = Type.Object({ workspaceId: Id }, strict);
 
 export const ReauthenticateBody = Type.Object({ password: Password }, strict);
 
-export const RegenerateBody = Type.Object({ password: Password, code: Code }, strict);
+export const RegenerateBody = Type.Union(
+  [
+    Type.Object({ password: Password, code: Code }, strict),
+    Type.Object({ password: Password, method: Type.Literal('webauthn'), credential: WebAuthnAssertion }, strict),
+  ],
+  { description: 'The password and an authenticator code, or (method `webauthn`) an assertion answering POST /api/v1/account/two-factor/webauthn' },
+);
 
 export const PolicyBody = Type.Object(
   {

@@ -7,14 +7,17 @@ import type { Tx } from '../store/schema.js';
 import { deleteSessionsOfAccount, forgetSessionSecondFactors, markSessionAuthenticated } from '../store/sessions.js';
 import { listSuperAppsOfAccount } from '../store/tenants.js';
 import { deleteTotpFactor, findTotpFactor } from '../store/totp-factors.js';
+import { deleteWebAuthnCredentialsOfAccount, listWebAuthnCredentials } from '../store/webauthn-credentials.js';
 import { recordAudit } from './audit.js';
 import type { Deps, RequestContext } from './deps.js';
 import { type EmailCodeSent, sendEmailCode } from './email-codes.js';
 import { verifyPassword } from './login.js';
 import { sendSecurityNotice } from './notifications.js';
 import { issueRecoveryCodes } from './recovery-codes.js';
-import { parseProof, type SecondFactorProof } from './second-factor/proof.js';
+import { hasOwnSecondFactor } from './second-factor/factors.js';
+import { parseProof, type SecondFactorProof, type WebAuthnAssertion, type WebAuthnScope } from './second-factor/proof.js';
 import { assertSecondFactorUnlocked, rejectSecondFactor, verifySecondFactor } from './second-factor/verify.js';
+import { createWebAuthnRequestOptions } from './second-factor/webauthn.js';
 import { createPendingTotp, type PendingTotp } from './totp-setup.js';
 
 /** The caller: the signed-in account and its session id (hash). */
@@ -62,15 +65,28 @@ async function superAppPolicies(deps: Deps, accountId: string) {
   return { policies, forbiddenBy };
 }
 
-/** `GET /api/v1/account/two-factor`. */
+/** The view of a passkey: never its key material or credential id. */
+export function toPasskeyView(credential: { id: string; name: string; createdAt: string; lastUsedAt: string | null }) {
+  return { id: credential.id, name: credential.name, createdAt: credential.createdAt, lastUsedAt: credential.lastUsedAt };
+}
+
+/**
+ * `GET /api/v1/account/two-factor`: `active` when the account has any second factor;
+ * `method` and `activatedAt` describe the authenticator app (null without one), `passkeys`
+ * the passkeys and security keys.
+ */
 export async function getTwoFactorStatus(deps: Deps, accountId: string) {
   const factor = await findTotpFactor(deps.db, accountId);
-  const active = factor?.status === 'active';
+  const totp = factor?.status === 'active';
+  const passkeys = (await listWebAuthnCredentials(deps.db, accountId)).map(toPasskeyView);
+  const active = totp || passkeys.length > 0;
   const { policies, forbiddenBy } = await superAppPolicies(deps, accountId);
   return {
     active,
-    method: active ? ('totp' as const) : null,
-    activatedAt: active ? factor.activatedAt : null,
+    method: totp ? ('totp' as const) : null,
+    methods: [...(totp ? (['totp'] as const) : []), ...(passkeys.length > 0 ? (['webauthn'] as const) : [])],
+    activatedAt: totp ? factor.activatedAt : null,
+    passkeys,
     recoveryCodesRemaining: active ? await countUnusedRecoveryCodes(deps.db, accountId) : 0,
     deactivation: { allowed: forbiddenBy.length === 0, forbiddenBy },
     superAppPolicies: policies,
@@ -88,7 +104,7 @@ export async function startActivation(deps: Deps, actor: Actor): Promise<Pending
  * once). Wrong codes count towards the account's lockout, as at any other second-factor step.
  */
 export async function verifyActivation(deps: Deps, actor: Actor, code: string): Promise<string[]> {
-  const proof = parseProof('totp_enrollment', code, { enrollmentChallengeId: null });
+  const proof = parseProof('totp_enrollment', { code }, { enrollmentChallengeId: null });
   const account = await accountOrThrow(deps, actor.accountId);
   const outcome = await deps.db.transaction().execute(async (tx) => {
     const verification = await verifySecondFactor(deps, tx, account, proof);
@@ -112,11 +128,21 @@ async function assertDeactivationAllowed(deps: Deps, accountId: string): Promise
     throw new AppError('deactivation_not_allowed', { superApp: first, forbiddenBy }, `${first.name} does not allow deactivating two-factor authentication`);
 }
 
+/** The account, or 409 `two_factor_not_active` when it has no second factor (neither an authenticator nor a passkey). */
 async function activeAccountOrThrow(deps: Deps, accountId: string): Promise<AccountRecord> {
   const account = await accountOrThrow(deps, accountId);
-  const factor = await findTotpFactor(deps.db, accountId);
-  if (factor?.status !== 'active') throw new AppError('two_factor_not_active');
+  if (!(await hasOwnSecondFactor(deps.db, accountId))) throw new AppError('two_factor_not_active');
   return account;
+}
+
+/** The scope of an identity check in Settings (deactivation, recovery codes) with a passkey. */
+const IDENTITY_WEBAUTHN_SCOPE: WebAuthnScope = { purpose: 'identity', challengeId: null };
+
+/** Request options for proving identity in Settings with a passkey (5 minutes, once); 400 `method_not_allowed` without one. */
+export async function startIdentityWebAuthn(deps: Deps, actor: Actor) {
+  const account = await activeAccountOrThrow(deps, actor.accountId);
+  assertSecondFactorUnlocked(deps, account);
+  return createWebAuthnRequestOptions(deps, account.id, IDENTITY_WEBAUTHN_SCOPE);
 }
 
 /** Sends the email code that can prove identity for deactivation. */
@@ -156,29 +182,38 @@ async function withVerifiedIdentity<T>(
   throw await rejectSecondFactor(deps, account, outcome.failure, { context: actor.context, workspaceId: null, purpose: 'identity' });
 }
 
-/** Turns the account's 2FA off after password + a code; ends its other sessions. */
-export async function deactivateTwoFactor(
-  deps: Deps,
-  actor: Actor,
-  input: { password: string; method: 'totp' | 'email' | 'recovery_code'; code: string },
-): Promise<void> {
-  const proof = parseProof(input.method, input.code, { emailScope: { purpose: 'deactivation', challengeId: null } });
+/** Password plus a code, or plus a passkey's assertion. */
+export type IdentityInput = { password: string } & (
+  { method: 'totp' | 'email' | 'recovery_code'; code: string } | { method: 'webauthn'; credential: WebAuthnAssertion }
+);
+
+/**
+ * Turns the account's 2FA off after password + a second factor: the authenticator, every
+ * passkey and the recovery codes go; its other sessions end.
+ */
+export async function deactivateTwoFactor(deps: Deps, actor: Actor, input: IdentityInput): Promise<void> {
+  const proof = parseProof(input.method, input, { emailScope: { purpose: 'deactivation', challengeId: null }, webAuthnScope: IDENTITY_WEBAUTHN_SCOPE });
   const account = await activeAccountOrThrow(deps, actor.accountId);
   await assertDeactivationAllowed(deps, account.id);
   await withVerifiedIdentity(deps, account, input.password, proof, actor, async (tx) => {
     await deleteTotpFactor(tx, account.id);
+    await deleteWebAuthnCredentialsOfAccount(tx, account.id);
     await deleteRecoveryCodes(tx, account.id);
     await deleteSessionsOfAccount(tx, account.id, actor.sessionId);
-    // The authenticator is gone, so codes from it no longer count for any super app's rule.
-    await forgetSessionSecondFactors(tx, actor.sessionId, ['totp', 'recovery_code', 'totp_enrollment']);
+    // The factors are gone, so proofs from them no longer count for any super app's rule.
+    await forgetSessionSecondFactors(tx, actor.sessionId, ['totp', 'recovery_code', 'totp_enrollment', 'webauthn']);
     await recordAudit(deps, tx, { type: 'two_factor.deactivated', accountId: account.id, context: actor.context, details: { method: input.method } });
   });
   void sendSecurityNotice(deps, account.email, 'deactivated');
 }
 
-/** New recovery codes after password + a current authenticator code; the old ones die. */
-export async function regenerateRecoveryCodes(deps: Deps, actor: Actor, input: { password: string; code: string }): Promise<string[]> {
-  const proof = parseProof('totp', input.code);
+/** New recovery codes after password + a current authenticator code or a passkey; the old ones die. */
+export async function regenerateRecoveryCodes(
+  deps: Deps,
+  actor: Actor,
+  input: { password: string; code: string } | { password: string; method: 'webauthn'; credential: WebAuthnAssertion },
+): Promise<string[]> {
+  const proof = 'credential' in input ? parseProof('webauthn', input, { webAuthnScope: IDENTITY_WEBAUTHN_SCOPE }) : parseProof('totp', input);
   const account = await activeAccountOrThrow(deps, actor.accountId);
   const codes = await withVerifiedIdentity(deps, account, input.password, proof, actor, async (tx) => {
     const issued = await issueRecoveryCodes(deps, tx, account.id);

@@ -14,7 +14,11 @@ export type AuditEventType =
   | 'recovery_code.used'
   | 'recovery_codes.regenerated'
   | 'email_code.sent'
-  | 'policy.changed';
+  | 'policy.changed'
+  | 'passkey.added'
+  | 'passkey.renamed'
+  | 'passkey.removed'
+  | 'passkey.sign_counter_regressed';
 
 export interface AuditInput {
   type: AuditEventType;

@@ -18,14 +18,13 @@ import type { Deps, RequestContext } from './deps.js';
 import { type EmailCodeSent, sendEmailCode } from './email-codes.js';
 import { sendSecurityNotice } from './notifications.js';
 import { issueRecoveryCodes } from './recovery-codes.js';
-import { parseProof } from './second-factor/proof.js';
+import { parseProof, type WebAuthnAssertion } from './second-factor/proof.js';
 import { assertSecondFactorUnlocked, rejectSecondFactor, type SecondFactorFailure, verifySecondFactor } from './second-factor/verify.js';
+import { createWebAuthnRequestOptions } from './second-factor/webauthn.js';
 import { createPendingTotp, type PendingTotp } from './totp-setup.js';
 
-export interface VerifyInput {
-  method: ChallengeMethod;
-  code: string;
-}
+/** A verify body: a code for the code methods, the assertion (`credential`) for `webauthn`. */
+export type VerifyInput = { method: Exclude<ChallengeMethod, 'webauthn'>; code: string } | { method: 'webauthn'; credential: WebAuthnAssertion };
 
 export interface VerifyResult {
   status: 'authenticated';
@@ -68,6 +67,16 @@ export async function sendChallengeEmailCode(deps: Deps, token: string, context:
 }
 
 /**
+ * Request options for the challenge's passkeys (POST …/webauthn): a new WebAuthn challenge
+ * bound to this login challenge, 5 minutes, answered once; an earlier one dies.
+ */
+export async function startChallengeWebAuthn(deps: Deps, token: string): Promise<Awaited<ReturnType<typeof createWebAuthnRequestOptions>>> {
+  const { challenge, account } = await findOpenChallenge(deps, token, 'webauthn');
+  assertSecondFactorUnlocked(deps, account);
+  return createWebAuthnRequestOptions(deps, account.id, { purpose: 'login', challengeId: challenge.id });
+}
+
+/**
  * Starts authenticator enrolment during a login that requires one (POST …/enrollment).
  * When email is among the challenge's methods, its emailed `code` must be passed first
  * (403 `email_code_required` without it; wrong codes count like any other).
@@ -87,7 +96,7 @@ async function passEmailBeforeEnrollment(
   context: RequestContext | null,
 ): Promise<void> {
   if (code === undefined) throw new AppError('email_code_required');
-  const proof = parseProof('email', code, { emailScope: { purpose: 'login', challengeId: challenge.id } });
+  const proof = parseProof('email', { code }, { emailScope: { purpose: 'login', challengeId: challenge.id } });
   const now = deps.clock.now().toISOString();
   const outcome = await deps.db.transaction().execute(async (tx) => {
     const challengeAttempts = await reserveChallengeAttempt(tx, challenge.id, now, CHALLENGE_MAX_FAILURES);
@@ -116,9 +125,10 @@ export async function verifyChallenge(
   const { challenge, account } = await findOpenChallenge(deps, token, input.method);
   assertChallengeOwner(challenge, sessionToken);
   assertEnrollmentAllowed(challenge, input.method);
-  const proof = parseProof(input.method, input.code, {
+  const proof = parseProof(input.method, input, {
     emailScope: { purpose: 'login', challengeId: challenge.id },
     enrollmentChallengeId: challenge.id,
+    webAuthnScope: { purpose: 'login', challengeId: challenge.id },
   });
   const now = deps.clock.now().toISOString();
 

@@ -3,6 +3,7 @@ import type { PasswordHasher } from '../adapters/password-hasher.js';
 import type { SecretBox } from '../adapters/secret-box.js';
 import { generateToken } from '../adapters/tokens.js';
 import type { Clock, Random } from '../domain/ports.js';
+import type { RelyingParty } from '../domain/webauthn.js';
 import type { DatabaseConnection } from '../store/schema.js';
 
 /** Where a request came from, for the audit log. */
@@ -31,6 +32,8 @@ export interface Deps {
   logger: Logger;
   sessionIdleSeconds: number;
   sessionAbsoluteSeconds: number;
+  /** WebAuthn relying party id and origins, from PUBLIC_URL (domain/relying-party.ts). */
+  relyingParty: RelyingParty;
 }
 
 /** Current time as the ISO text the store compares. */

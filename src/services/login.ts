@@ -4,11 +4,11 @@ import { AppError } from '../domain/errors.js';
 import { decideLogin } from '../domain/policy.js';
 import { type Account, type AccountRecord, findAccountByEmail, toAccount } from '../store/accounts.js';
 import { findSuperAppById, listMembershipsOfAccount, type MembershipView } from '../store/tenants.js';
-import { hasActiveTotpFactor } from '../store/totp-factors.js';
 import { type ChallengeView, openChallenge } from './challenge-issue.js';
 import type { Deps, RequestContext } from './deps.js';
 import { releasePasswordAttempt, reservePasswordAttempt } from './throttle.js';
 import { createSession } from './sessions.js';
+import { findOwnSecondFactors } from './second-factor/factors.js';
 import { findDeviceForEmail, noticeNewDevice, rememberDevice } from './devices.js';
 
 export interface LoginInput {
@@ -70,7 +70,8 @@ export async function login(deps: Deps, input: LoginInput, context: RequestConte
   const { workspace } = membership;
   const superApp = await findSuperAppById(deps.db, workspace.superApp.id);
   if (!superApp) throw new AppError('not_a_member');
-  const decision = decideLogin({ ownTotpActive: await hasActiveTotpFactor(deps.db, account.id), policy: superApp.policy });
+  const own = await findOwnSecondFactors(deps.db, account.id);
+  const decision = decideLogin({ ownTotpActive: own.totp, ownWebAuthn: own.webauthn, policy: superApp.policy });
 
   if (decision.kind === 'authenticated') {
     const { sessionToken, device } = await deps.db.transaction().execute(async (tx) => ({

@@ -2,7 +2,17 @@ import type { Deps } from './deps.js';
 
 /** Security notices sent to an account; none carries a code or secret. */
 export type SecurityNotice =
-  'activated' | 'deactivated' | 'recovery_codes_regenerated' | 'recovery_code_used' | 'reset' | 'locked' | 'new_sign_in' | 'totp_replayed';
+  | 'activated'
+  | 'deactivated'
+  | 'recovery_codes_regenerated'
+  | 'recovery_code_used'
+  | 'reset'
+  | 'locked'
+  | 'new_sign_in'
+  | 'totp_replayed'
+  | 'passkey_added'
+  | 'passkey_removed'
+  | 'passkey_sign_counter_regressed';
 
 const NOTICES: Record<SecurityNotice, { subject: string; body: string }> = {
   activated: {
@@ -23,6 +33,15 @@ const NOTICES: Record<SecurityNotice, { subject: string; body: string }> = {
   totp_replayed: {
     subject: 'A code from your authenticator was used again',
     body: 'Someone entered a code from your authenticator app that had already been used. Each code works once; if you did not enter it twice yourself, someone may be watching your codes.',
+  },
+  passkey_added: {
+    subject: 'A passkey or security key was added',
+    body: 'A passkey or security key was added to your account; it can now be used as your second factor.',
+  },
+  passkey_removed: { subject: 'A passkey or security key was removed', body: 'A passkey or security key was removed from your account.' },
+  passkey_sign_counter_regressed: {
+    subject: 'A passkey or security key may have been copied',
+    body: 'A sign-in with one of your passkeys or security keys was refused because its signature counter went back, which happens when a key was cloned. Remove that key in Settings and add a new one.',
   },
   locked: {
     subject: 'Second-factor verification was locked',

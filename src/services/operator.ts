@@ -13,10 +13,10 @@ import {
   type Role,
   upsertMembership,
 } from '../store/tenants.js';
-import { hasActiveTotpFactor } from '../store/totp-factors.js';
 import { resetTwoFactor } from './account-two-factor.js';
 import { type Deps, newId, nowIso } from './deps.js';
 import { getTwoFactorPolicy, setTwoFactorPolicy } from './super-app-policy.js';
+import { hasOwnSecondFactor } from './second-factor/factors.js';
 import { findSuperAppRule } from './tenant-authority.js';
 
 /** Operator tasks behind the CLI (API.md "CLI"). Each returns the JSON the CLI prints. */
@@ -108,7 +108,7 @@ export async function showAccount(deps: Deps, email: string) {
     id: account.id,
     email: account.email,
     name: account.name,
-    twoFactorActive: await hasActiveTotpFactor(deps.db, account.id),
+    twoFactorActive: await hasOwnSecondFactor(deps.db, account.id),
     workspaces: memberships.map((m) => m.workspace),
     superApps,
   };

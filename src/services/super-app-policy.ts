@@ -2,10 +2,10 @@ import { AppError } from '../domain/errors.js';
 import { isValidTwoFactorPolicy, type TwoFactorPolicy } from '../domain/policy.js';
 import { deleteSingleFactorSessionsOfSuperApp } from '../store/sessions.js';
 import { findSuperAppById, isSuperAppAdmin, updateTwoFactorPolicy } from '../store/tenants.js';
-import { hasActiveTotpFactor } from '../store/totp-factors.js';
 import { type Actor, assertRecentAuthentication } from './account-two-factor.js';
 import { recordAudit } from './audit.js';
 import type { Deps, RequestContext } from './deps.js';
+import { hasOwnSecondFactor } from './second-factor/factors.js';
 import { authorizeSuperAppAdmin } from './tenant-authority.js';
 
 /** 403 `forbidden` unless the account administers the super app (also when it does not exist, to not reveal ids). */
@@ -63,7 +63,7 @@ export async function readTwoFactorPolicyAsAdmin(deps: Deps, actor: Actor, super
 export async function changeTwoFactorPolicyAsAdmin(deps: Deps, actor: Actor, superAppId: string, policy: TwoFactorPolicy): Promise<TwoFactorPolicy> {
   const rule = await authorizeSuperAppAdmin(deps, actor, superAppId, { adminAction: true });
   assertRecentAuthentication(deps, actor);
-  if (policy.required && !rule.policy.required && !(await hasActiveTotpFactor(deps.db, actor.accountId))) {
+  if (policy.required && !rule.policy.required && !(await hasOwnSecondFactor(deps.db, actor.accountId))) {
     throw new AppError(
       'admin_second_factor_required',
       { ownTwoFactorRequired: true },

@@ -1,9 +1,9 @@
 import { AppError } from '../domain/errors.js';
 import { decideLogin, type LoginDecision, satisfiesLoginDecision, type TwoFactorPolicy } from '../domain/policy.js';
 import { findSuperAppById, findWorkspaceById, isSuperAppAdmin, listMembershipsOfAccount, type SuperApp, type Workspace } from '../store/tenants.js';
-import { hasActiveTotpFactor } from '../store/totp-factors.js';
 import type { Actor } from './account-two-factor.js';
 import type { Deps } from './deps.js';
+import { findOwnSecondFactors } from './second-factor/factors.js';
 
 /**
  * SPEC "Authority is bounded by the tenant's rule": a session acts on super app X (its
@@ -18,12 +18,13 @@ export interface SuperAppRule {
   decision: LoginDecision;
 }
 
-/** X's rule for the account (own authenticator if active, else X's policy); undefined when X does not exist. */
+/** X's rule for the account (its own factors if it has any, else X's policy); undefined when X does not exist. */
 export async function findSuperAppRule(deps: Deps, accountId: string, superAppId: string): Promise<SuperAppRule | undefined> {
   const row = await findSuperAppById(deps.db, superAppId);
   if (!row) return undefined;
   const policy = row.policy;
-  const decision = decideLogin({ ownTotpActive: await hasActiveTotpFactor(deps.db, accountId), policy });
+  const own = await findOwnSecondFactors(deps.db, accountId);
+  const decision = decideLogin({ ownTotpActive: own.totp, ownWebAuthn: own.webauthn, policy });
   return { superApp: { id: row.id, name: row.name }, policy, decision };
 }
 

@@ -5,6 +5,7 @@ import { deleteDevicesOfAccount } from '../store/devices.js';
 import { deleteSessionsOfAccount } from '../store/sessions.js';
 import { isSuperAppAdmin, listSuperAppsOfAccount, type SuperApp } from '../store/tenants.js';
 import { deleteTotpFactor } from '../store/totp-factors.js';
+import { deleteWebAuthnCredentialsOfAccount } from '../store/webauthn-credentials.js';
 import { recordAudit } from './audit.js';
 import type { Deps, RequestContext } from './deps.js';
 import { sendSecurityNotice } from './notifications.js';
@@ -36,10 +37,10 @@ export async function assertResetAllowedAcrossTenants(deps: Deps, memberAccountI
 }
 
 /**
- * Removes the account's 2FA for someone who lost their authenticator: factor, recovery
+ * Removes the account's 2FA for someone who lost their authenticator: factor, passkeys, recovery
  * codes, lock and sessions go in one transaction; the account is emailed who reset it and
  * when. Returns false (and changes, mails and records nothing) when there was nothing to
- * reset: no active authenticator and no lock.
+ * reset: no active authenticator, no passkey and no lock.
  */
 export async function resetTwoFactor(deps: Deps, accountId: string, by: ResetBy): Promise<boolean> {
   const account = await findAccountById(deps.db, accountId);
@@ -47,7 +48,9 @@ export async function resetTwoFactor(deps: Deps, accountId: string, by: ResetBy)
   const nowIso = deps.clock.now().toISOString();
   const reset = await deps.db.transaction().execute(async (tx) => {
     // The delete is the claim: of two concurrent resets, one removes the factor.
-    const hadFactor = await deleteTotpFactor(tx, account.id, 'active');
+    const hadAuthenticator = await deleteTotpFactor(tx, account.id, 'active');
+    const passkeysRemoved = await deleteWebAuthnCredentialsOfAccount(tx, account.id);
+    const hadFactor = hadAuthenticator || passkeysRemoved > 0;
     const locked = ((await findAccountById(tx, account.id))?.secondFactorLockedUntil ?? '') > nowIso;
     await clearSecondFactorFailures(tx, account.id);
     if (!hadFactor && !locked) return false;
@@ -61,7 +64,7 @@ export async function resetTwoFactor(deps: Deps, accountId: string, by: ResetBy)
       actorAccountId: by.admin?.accountId ?? null,
       superAppId: by.admin?.superApp.id ?? null,
       context: by.context,
-      details: { by: by.admin ? 'super_app_admin' : 'operator', hadAuthenticator: hadFactor },
+      details: { by: by.admin ? 'super_app_admin' : 'operator', hadAuthenticator, passkeysRemoved },
     });
     return true;
   });

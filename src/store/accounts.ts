@@ -144,3 +144,16 @@ export async function claimEmailCodeSend(db: Db, accountId: string, now: string,
 export async function releaseEmailCodeSend(db: Db, accountId: string, stamped: string, previous: string | null): Promise<void> {
   await db.updateTable('accounts').set({ email_code_sent_at: previous }).where('id', '=', accountId).where('email_code_sent_at', '=', stamped).execute();
 }
+
+/**
+ * Takes the account row's write lock for the rest of the transaction (a no-op UPDATE), so
+ * changes to its set of second factors run one after another: two removals of its last two
+ * passkeys cannot both see the other one still there. SQLite transactions are serial anyway.
+ */
+export async function lockAccountFactors(db: Db, accountId: string): Promise<void> {
+  await db
+    .updateTable('accounts')
+    .set((eb) => ({ email_key: eb.ref('email_key') }))
+    .where('id', '=', accountId)
+    .execute();
+}

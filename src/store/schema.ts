@@ -9,6 +9,8 @@ export type ChallengePurpose = 'login' | 'switch' | 'step_up';
 export type ChallengeStatus = 'open' | 'done' | 'dead';
 export type EmailCodePurpose = 'login' | 'deactivation';
 export type EmailCodeStatus = 'live' | 'used' | 'dead' | 'replaced';
+/** What a WebAuthn challenge was sent for: adding a credential, a login challenge's assertion, or an identity check in Settings. */
+export type WebAuthnChallengePurpose = 'registration' | 'login' | 'identity';
 
 /**
  * Tables as the database holds them. Times are ISO-8601 UTC strings of fixed width
@@ -29,6 +31,8 @@ export interface Database {
   audit_events: AuditEventTable;
   throttles: ThrottleTable;
   devices: DeviceTable;
+  webauthn_credentials: WebAuthnCredentialTable;
+  webauthn_challenges: WebAuthnChallengeTable;
 }
 
 export interface SuperAppTable {
@@ -182,6 +186,34 @@ export interface DeviceTable {
   last_seen_at: string;
 }
 
+/** A passkey or security key: its COSE public key and credential id (base64url), last sign counter and transports. */
+export interface WebAuthnCredentialTable {
+  id: string;
+  account_id: string;
+  credential_id: string;
+  public_key: string;
+  /** uint32 as the authenticator last reported it; bigint (PostgreSQL answers it as text). */
+  sign_count: number | string;
+  /** Comma-separated AuthenticatorTransport values ('' when unknown). */
+  transports: string;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+/** A WebAuthn challenge sent to the browser, kept as its SHA-256; claimed once via `used_at`. */
+export interface WebAuthnChallengeTable {
+  id: string;
+  account_id: string;
+  purpose: WebAuthnChallengePurpose;
+  /** `login`: the login challenge (its hash) the assertion belongs to. */
+  challenge_id: string | null;
+  challenge_hash: string;
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+}
+
 /** A database handle or an open transaction; store functions accept either. */
 export type Db = Kysely<Database> | Transaction<Database>;
 /** The database itself (it opens transactions). */
@@ -198,4 +230,5 @@ export type SessionRow = Selectable<SessionTable>;
 export type TotpFactorRow = Selectable<TotpFactorTable>;
 export type DeviceRow = Selectable<DeviceTable>;
 export type AuditEventRow = Selectable<AuditEventTable>;
+export type WebAuthnCredentialRow = Selectable<WebAuthnCredentialTable>;
 export type NewAuditEvent = Insertable<AuditEventTable>;

@@ -160,15 +160,25 @@ export async function listSuperAppsOfAccount(db: Db, accountId: string): Promise
   return rows.map(toSuperAppWithPolicy);
 }
 
-/** Members of a workspace with whether their own authenticator is active. */
+/** Members of a workspace with whether their own two-factor authentication is on (an active authenticator or a passkey). */
 export async function listWorkspaceMembers(db: Db, workspaceId: string) {
   const rows = await db
     .selectFrom('memberships')
     .innerJoin('accounts', 'accounts.id', 'memberships.account_id')
     .leftJoin('totp_factors', (join) => join.onRef('totp_factors.account_id', '=', 'accounts.id').on('totp_factors.status', '=', 'active'))
     .select(['accounts.id', 'accounts.email', 'accounts.name', 'memberships.role', 'totp_factors.status'])
+    .select((eb) =>
+      eb
+        .exists(eb.selectFrom('webauthn_credentials').select('webauthn_credentials.id').whereRef('webauthn_credentials.account_id', '=', 'accounts.id'))
+        .as('has_passkey'),
+    )
     .where('memberships.workspace_id', '=', workspaceId)
     .orderBy('accounts.email_key')
     .execute();
-  return rows.map((r) => ({ account: { id: r.id, email: r.email, name: r.name }, role: r.role, twoFactorActive: r.status === 'active' }));
+  return rows.map((r) => ({
+    account: { id: r.id, email: r.email, name: r.name },
+    role: r.role,
+    // EXISTS answers 0/1 on SQLite and a boolean on PostgreSQL.
+    twoFactorActive: r.status === 'active' || Boolean(r.has_passkey),
+  }));
 }

@@ -107,7 +107,7 @@ describeEachDialect('second-factor details (%s)', (dialect) => {
     expect((await h.api('POST', '/api/v1/account/two-factor/deactivation/email-code', { cookie })).status).toBe(202);
     const account = (await findAccountByEmail(h.deps.db, ALICE))!;
     const code = h.mailer.lastCode(ALICE);
-    expect(() => parseProof('email', code)).toThrow(expect.objectContaining({ code: 'method_not_allowed' }));
+    expect(() => parseProof('email', { code })).toThrow(expect.objectContaining({ code: 'method_not_allowed' }));
     const asLogin = { method: 'email', code, scope: { purpose: 'login', challengeId: null } } as const;
     expect(await emailCodeMethod.check(h.deps, h.deps.db, account, asLogin)).toEqual({ accepted: false, hint: {} });
     const asDeactivation = { method: 'email', code, scope: { purpose: 'deactivation', challengeId: null } } as const;

@@ -10,6 +10,7 @@ import { createSecretBox } from '../../src/adapters/secret-box.js';
 import { systemClock, systemRandom } from '../../src/adapters/system.js';
 import type { TwoFactorPolicy } from '../../src/domain/policy.js';
 import { decodeTotpKey, generateTotpCode } from '../../src/domain/totp.js';
+import { relyingPartyFor } from '../../src/domain/webauthn.js';
 import { buildApp, type HttpApp } from '../../src/http/app.js';
 import type { Deps } from '../../src/services/deps.js';
 import { addMember, addSuperAppAdmin, createAccount, createSuperApp, createWorkspace, updatePolicy } from '../../src/services/operator.js';
@@ -120,9 +121,12 @@ export async function startE2eServer(): Promise<E2eServer> {
     logger: silentLogger,
     sessionIdleSeconds: 30 * 60,
     sessionAbsoluteSeconds: 12 * 3600,
+    relyingParty: relyingPartyFor(undefined, 0),
   };
   const app = await buildApp(deps, { consoleDir: CONSOLE_DIR });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  // Passkeys need the page at http://localhost:PORT (an IP address is no relying party id).
+  deps.relyingParty = relyingPartyFor(undefined, Number(new URL(address).port));
 
   const api: E2eServer['api'] = async (method, url, { body, cookie } = {}) => {
     const response = await app.inject({

@@ -3,6 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { createSecretBox } from '../../src/adapters/secret-box.js';
 import { systemRandom } from '../../src/adapters/system.js';
 import { decodeTotpKey, generateTotpCode } from '../../src/domain/totp.js';
+import { relyingPartyFor } from '../../src/domain/webauthn.js';
 import { buildApp, type HttpApp } from '../../src/http/app.js';
 import type { Deps } from '../../src/services/deps.js';
 import { addMember, addSuperAppAdmin, createAccount, createSuperApp, createWorkspace, updatePolicy } from '../../src/services/operator.js';
@@ -75,6 +76,7 @@ export async function createHarness(
     logger: silentLogger,
     sessionIdleSeconds: 30 * 60,
     sessionAbsoluteSeconds: 12 * 3600,
+    relyingParty: relyingPartyFor(options.publicUrl, 3000),
   };
   const app = await buildApp(deps, { publicUrl: options.publicUrl, trustProxy: options.trustProxy });
   const contractViolations: string[] = [];

@@ -107,7 +107,7 @@ export function registerAccountRoutes(app: HttpApp): void {
     {
       schema: {
         operationId: 'deactivateTwoFactor',
-        summary: 'Turn two-factor authentication off with the password and a code',
+        summary: 'Turn two-factor authentication off (authenticator, passkeys, recovery codes) with the password and a code or a passkey',
         tags,
         security,
         body: DeactivationBody,
@@ -130,7 +130,7 @@ export function registerAccountRoutes(app: HttpApp): void {
     {
       schema: {
         operationId: 'regenerateRecoveryCodes',
-        summary: 'New recovery codes with the password and an authenticator code',
+        summary: 'New recovery codes with the password and an authenticator code or a passkey',
         tags,
         security,
         body: RegenerateBody,

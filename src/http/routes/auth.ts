@@ -1,11 +1,11 @@
 import { DEVICE_COOKIE_MAX_AGE_SECONDS } from '../../domain/limits.js';
 import { reauthenticate } from '../../services/account-two-factor.js';
 import { login } from '../../services/login.js';
-import { sendChallengeEmailCode, startChallengeEnrollment, verifyChallenge } from '../../services/challenges.js';
+import { sendChallengeEmailCode, startChallengeEnrollment, startChallengeWebAuthn, verifyChallenge } from '../../services/challenges.js';
 import { describeSession, endSession } from '../../services/sessions.js';
 import { switchWorkspace } from '../../services/workspace-switch.js';
 import type { HttpApp } from '../http-app.js';
-import { EmailCodeSent, NoContent, PendingTotp, Reauthenticated, SessionView, SignInStep, VerifyResult } from '../contract.js';
+import { EmailCodeSent, NoContent, PasskeyRequestOptions, PendingTotp, Reauthenticated, SessionView, SignInStep, VerifyResult } from '../contract.js';
 import { responsesOf, securityOf } from '../responses.js';
 import { ChallengeParams, EnrollmentBody, LoginBody, ReauthenticateBody, SwitchWorkspaceBody, VerifyBody } from '../schemas.js';
 import { clearSessionCookie, readSessionToken, requestContext, setDeviceCookie, setSessionCookie } from '../session-cookie.js';
@@ -68,6 +68,27 @@ export function registerAuthRoutes(app: HttpApp): void {
     },
   );
 
+  app.post(
+    '/api/v1/auth/challenges/:id/webauthn',
+    {
+      schema: {
+        operationId: 'startChallengeWebAuthn',
+        summary: 'Request options for a challenge that offers `webauthn` (a passkey or security key)',
+        description: 'Answer them once, before `expiresAt`, with verify `{ method: "webauthn", credential }`; asking again replaces them.',
+        tags,
+        security: securityOf('public'),
+        params: ChallengeParams,
+        response: responsesOf({
+          method: 'POST',
+          access: 'public',
+          ok: { 200: PasskeyRequestOptions },
+          problems: ['method_not_allowed', 'challenge_expired', 'too_many_attempts'],
+        }),
+      },
+    },
+    async (request) => startChallengeWebAuthn(deps, request.params.id),
+  );
+
   // The body is optional (only a challenge that also offers email needs `code`): none counts as `{}`.
   const emptyBodyAsObject = async (request: { body: unknown }) => {
     request.body ??= {};
@@ -102,8 +123,9 @@ export function registerAuthRoutes(app: HttpApp): void {
     {
       schema: {
         operationId: 'verifyChallenge',
-        summary: 'Pass a challenge with a code',
-        description: 'A new session cookie. Challenges of a workspace switch or step-up need the session cookie that asked.',
+        summary: 'Pass a challenge with a code or a passkey',
+        description:
+          'A new session cookie. Challenges of a workspace switch or step-up need the session cookie that asked. Method `webauthn` sends `credential`, the assertion answering POST …/webauthn.',
         tags,
         security: securityOf('optional_session'),
         params: ChallengeParams,

@@ -11,8 +11,14 @@ export interface FailureHint {
   codeAlreadyUsed?: true;
 }
 
+/** Something about a refused proof the audit log must record (never told to the client): a passkey's sign counter went back. */
+export interface SecondFactorAlarm {
+  type: 'passkey.sign_counter_regressed';
+  details: Record<string, unknown>;
+}
+
 /** What checking one proof found; an accepted proof is used up. */
-export type Check = { accepted: true } | { accepted: false; hint: FailureHint };
+export type Check = { accepted: true } | { accepted: false; hint: FailureHint; alarm?: SecondFactorAlarm };
 
 /**
  * One second-factor method: checks a proof of its kind for the account inside `tx` and,

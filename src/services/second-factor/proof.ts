@@ -2,6 +2,7 @@ import { isSixDigitCode, normalizeRecoveryCode } from '../../domain/codes.js';
 import { AppError } from '../../domain/errors.js';
 import type { ChallengeMethod } from '../../domain/policy.js';
 import type { EmailCodePurpose } from '../../store/email-codes.js';
+import type { WebAuthnChallengePurpose } from '../../store/webauthn-challenges.js';
 
 /** What an emailed code was sent for: its purpose and, for a login, the challenge. */
 export interface EmailScope {
@@ -9,29 +10,84 @@ export interface EmailScope {
   challengeId: string | null;
 }
 
+/** What a WebAuthn assertion's challenge was issued for: a login challenge (its id), or an identity check in Settings (null). */
+export interface WebAuthnScope {
+  purpose: Exclude<WebAuthnChallengePurpose, 'registration'>;
+  challengeId: string | null;
+}
+
+/** Fields of a credential's JSON form (`PublicKeyCredential#toJSON()`, base64url), as the HTTP schema admits them. */
+interface CredentialJson {
+  id: string;
+  rawId: string;
+  type: 'public-key';
+  clientExtensionResults: object;
+  authenticatorAttachment?: string | null | undefined;
+}
+
+/** A passkey's or security key's answer to `navigator.credentials.get()`, as JSON. */
+export interface WebAuthnAssertion extends CredentialJson {
+  response: { clientDataJSON: string; authenticatorData: string; signature: string; userHandle?: string | null | undefined };
+}
+
+/** A new credential from `navigator.credentials.create()`, as JSON. */
+export interface WebAuthnAttestation extends CredentialJson {
+  response: {
+    clientDataJSON: string;
+    attestationObject: string;
+    authenticatorData?: string | undefined;
+    transports?: string[] | undefined;
+    publicKeyAlgorithm?: number | undefined;
+    publicKey?: string | undefined;
+  };
+}
+
+/** `platform` or `cross-platform`; anything else is dropped. */
+export function authenticatorAttachmentOf(credential: CredentialJson): 'platform' | 'cross-platform' | undefined {
+  const value = credential.authenticatorAttachment;
+  return value === 'platform' || value === 'cross-platform' ? value : undefined;
+}
+
 /**
  * A proof of the second factor, parsed once where it enters: the method, a code of the
- * right shape, and what the code is bound to (the email it was sent for, the pending key).
+ * right shape or an assertion, and what it is bound to (the email it was sent for, the
+ * pending key, the WebAuthn challenge's scope).
  */
 export type SecondFactorProof =
   | { method: 'totp'; code: string }
   | { method: 'recovery_code'; code: string }
   | { method: 'email'; code: string; scope: EmailScope }
   /** The first code of a pending authenticator key: created in the login challenge `challengeId`, or in Settings (null). */
-  | { method: 'totp_enrollment'; code: string; challengeId: string | null };
+  | { method: 'totp_enrollment'; code: string; challengeId: string | null }
+  | { method: 'webauthn'; assertion: WebAuthnAssertion; scope: WebAuthnScope };
 
 /** What a proof may be bound to; the flow knows it, the client does not send it. */
 export interface ProofBinding {
   emailScope?: EmailScope;
   /** Enrolment: the challenge the pending key belongs to (null: Settings). */
   enrollmentChallengeId?: string | null;
+  webAuthnScope?: WebAuthnScope;
+}
+
+/** What the client sent: a `code` for the code methods, a `credential` (assertion) for `webauthn`. */
+export interface ProofAnswer {
+  code?: string | undefined;
+  credential?: WebAuthnAssertion | undefined;
 }
 
 /**
- * Parses `code` for `method` into a proof; 400 `invalid_request` when the code has the
- * wrong shape (it then costs no attempt) or the flow has nothing to bind it to.
+ * Parses the answer for `method` into a proof; 400 `invalid_request` when the code has the
+ * wrong shape or the field the method needs is missing (it then costs no attempt), 400
+ * `method_not_allowed` when the flow has nothing to bind it to.
  */
-export function parseProof(method: ChallengeMethod, code: string, binding: ProofBinding = {}): SecondFactorProof {
+export function parseProof(method: ChallengeMethod, answer: ProofAnswer, binding: ProofBinding = {}): SecondFactorProof {
+  if (method === 'webauthn') {
+    if (answer.credential === undefined) throw new AppError('invalid_request', {}, 'A passkey answer needs `credential`');
+    if (!binding.webAuthnScope) throw new AppError('method_not_allowed');
+    return { method, assertion: answer.credential, scope: binding.webAuthnScope };
+  }
+  const { code } = answer;
+  if (code === undefined) throw new AppError('invalid_request', {}, 'This method needs `code`');
   if (method === 'recovery_code') {
     if (normalizeRecoveryCode(code) === null) throw new AppError('invalid_request', {}, 'A recovery code has 16 letters and digits');
     return { method, code };

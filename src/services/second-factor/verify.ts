@@ -14,11 +14,12 @@ import { recordAudit } from '../audit.js';
 import type { Deps, RequestContext } from '../deps.js';
 import { sendSecurityNotice } from '../notifications.js';
 import { emailCodeMethod } from './email-code.js';
-import type { Check, FailureHint } from './method.js';
+import type { Check, FailureHint, SecondFactorAlarm } from './method.js';
 import { pendingTotpMethod } from './pending-totp.js';
 import type { SecondFactorProof } from './proof.js';
 import { recoveryCodeMethod } from './recovery-code.js';
 import { totpMethod } from './totp.js';
+import { webAuthnMethod } from './webauthn.js';
 
 /** Throws 429 `too_many_attempts` while second-factor verification is locked until `until`. */
 function assertUnlocked(deps: Pick<Deps, 'clock'>, until: string | null): void {
@@ -38,6 +39,8 @@ export interface SecondFactorFailure {
   failures: number;
   lockSeconds: number;
   hint: FailureHint;
+  /** Recorded in the audit log when the failure is booked; never sent to the client. */
+  alarm?: SecondFactorAlarm;
 }
 
 /** The outcome of one verification: the proof was accepted and used up, or it failed (already counted). */
@@ -53,6 +56,8 @@ function check(deps: Deps, tx: Db, account: AccountRecord, proof: SecondFactorPr
       return emailCodeMethod.check(deps, tx, account, proof);
     case 'totp_enrollment':
       return pendingTotpMethod.check(deps, tx, account, proof);
+    case 'webauthn':
+      return webAuthnMethod.check(deps, tx, account, proof);
   }
 }
 
@@ -75,7 +80,10 @@ export async function verifySecondFactor(deps: Deps, tx: Db, account: AccountRec
   const lockSeconds = secondFactorLockSeconds(failures);
   if (lockSeconds > 0) await lockSecondFactor(tx, account.id, addSeconds(now, lockSeconds).toISOString());
   const result = await check(deps, tx, account, proof);
-  if (!result.accepted) return { ok: false, failure: { method: proof.method, failures, lockSeconds, hint: result.hint } };
+  if (!result.accepted) {
+    const failure: SecondFactorFailure = { method: proof.method, failures, lockSeconds, hint: result.hint };
+    return { ok: false, failure: result.alarm ? { ...failure, alarm: result.alarm } : failure };
+  }
   await clearSecondFactorFailures(tx, account.id);
   return { ok: true };
 }
@@ -91,7 +99,8 @@ export interface FailureContext {
 /**
  * Books a failure after its transaction committed, the same way in every flow: an audit
  * event (`second_factor.replayed` for an authenticator code used again, and then an email to
- * the owner at most once an hour); when it started a lock, an audit event and one email.
+ * the owner at most once an hour), the alarm if any (a passkey's sign counter went back: an
+ * event and an email); when it started a lock, an audit event and one email.
  * Returns the answer to throw: 429 `too_many_attempts` when it locked, else 401
  * `invalid_code` with the hint.
  */
@@ -105,6 +114,17 @@ export async function rejectSecondFactor(deps: Deps, account: AccountRecord, fai
     details: { method: failure.method, purpose: where.purpose, consecutiveFailures: failure.failures },
   });
   if (replayed) await noticeReplay(deps, account);
+  if (failure.alarm) {
+    await recordAudit(deps, deps.db, {
+      type: failure.alarm.type,
+      accountId: account.id,
+      workspaceId: where.workspaceId,
+      context: where.context,
+      details: failure.alarm.details,
+    });
+    deps.logger.warn({ accountId: account.id, ...failure.alarm.details }, 'passkey sign counter went back: the key may have been cloned');
+    void sendSecurityNotice(deps, account.email, 'passkey_sign_counter_regressed');
+  }
   if (failure.lockSeconds > 0) {
     await recordAudit(deps, deps.db, {
       type: 'second_factor.locked',
