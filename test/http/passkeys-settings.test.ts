@@ -196,6 +196,15 @@ describeEachDialect('passkeys in Settings (%s)', (dialect) => {
     expect(renewed.body.recoveryCodes).not.toEqual(recoveryCodes);
   });
 
+  it('identity options expire after 5 minutes', async () => {
+    const { cookie } = await alice();
+    const { authenticator } = await addPasskey(h, cookie, 'Phone');
+    const late = await identityAssertion(cookie, authenticator);
+    h.clock.advanceSeconds(301);
+    const body = { password: PASSWORD, method: 'webauthn', credential: late };
+    expectProblem(await h.api('POST', '/api/v1/account/two-factor/recovery-codes', { cookie, body }), 401, 'invalid_code');
+  });
+
   it('identity options need a passkey', async () => {
     const { cookie } = await alice();
     expectProblem(await h.api('POST', IDENTITY_OPTIONS, { cookie }), 409, 'two_factor_not_active');
