@@ -10,8 +10,9 @@ Server
 
 Tenants
   super-app create --name NAME
-  super-app policy --super-app ID [--required true|false] [--primary totp|email]
-                   [--secondary totp|email|none] [--allow-deactivation true|false]
+  super-app policy --super-app ID [--required true|false] [--primary totp|email|webauthn]
+                   [--secondary totp|email|webauthn|none] [--allow-deactivation true|false]
+                   [--phishing-resistant-only true|false]
   super-app add-admin --super-app ID --email EMAIL
   workspace create --super-app ID --name NAME
   member add --workspace ID --email EMAIL --role admin|developer

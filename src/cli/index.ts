@@ -57,14 +57,16 @@ const COMMANDS: Record<string, { flags: string[]; booleans?: string[]; run: Comm
   'secrets rotate': { flags: [], run: async (rt) => rotateTotpSecrets(rt.deps) },
   'super-app create': { flags: ['name'], run: (rt, f) => createSuperApp(rt.deps, need(f, 'name')) },
   'super-app policy': {
-    flags: ['super-app', 'required', 'primary', 'secondary', 'allow-deactivation'],
+    flags: ['super-app', 'required', 'primary', 'secondary', 'allow-deactivation', 'phishing-resistant-only'],
     run: async (rt, f) => {
-      const secondary = oneOf(f, 'secondary', ['totp', 'email', 'none'] as const);
+      const primary = oneOf(f, 'primary', ['totp', 'email', 'webauthn'] as const);
+      const secondary = oneOf(f, 'secondary', ['totp', 'email', 'webauthn', 'none'] as const);
       const changes = {
         ...(bool(f, 'required') !== undefined && { required: bool(f, 'required')! }),
-        ...(oneOf(f, 'primary', ['totp', 'email'] as const) && { primaryMethod: oneOf(f, 'primary', ['totp', 'email'] as const)! }),
+        ...(primary !== undefined && { primaryMethod: primary }),
         ...(secondary !== undefined && { secondaryMethod: secondary === 'none' ? null : secondary }),
         ...(bool(f, 'allow-deactivation') !== undefined && { allowDeactivation: bool(f, 'allow-deactivation')! }),
+        ...(bool(f, 'phishing-resistant-only') !== undefined && { phishingResistantOnly: bool(f, 'phishing-resistant-only')! }),
       };
       return { ...(await updatePolicy(rt.deps, need(f, 'super-app'), changes)) };
     },

@@ -1,8 +1,14 @@
-/** Second-factor methods a super app can choose (SPEC: super app 2FA). */
-export type PolicyMethod = 'totp' | 'email';
+/** Second-factor methods a super app can choose (SPEC: super app 2FA; `webauthn`: passkeys and security keys). */
+export type PolicyMethod = 'totp' | 'email' | 'webauthn';
 
-/** Methods a login challenge can offer. `totp_enrollment` sets up an authenticator during login; `webauthn` is a passkey or security key. */
-export type ChallengeMethod = 'totp' | 'email' | 'recovery_code' | 'totp_enrollment' | 'webauthn';
+/**
+ * Methods a login challenge can offer. `totp_enrollment` sets up an authenticator during
+ * login; `webauthn` is a passkey or security key, `webauthn_enrollment` adds one during login.
+ */
+export type ChallengeMethod = 'totp' | 'email' | 'recovery_code' | 'totp_enrollment' | 'webauthn' | 'webauthn_enrollment';
+
+/** Methods that set a factor up during login (enrolment). */
+export const ENROLLMENT_METHODS: readonly ChallengeMethod[] = ['totp_enrollment', 'webauthn_enrollment'];
 
 /** The account's own second factors: an active authenticator app, passkeys or security keys. */
 export interface OwnSecondFactors {
@@ -16,6 +22,8 @@ export interface TwoFactorPolicy {
   primaryMethod: PolicyMethod;
   secondaryMethod: PolicyMethod | null;
   allowDeactivation: boolean;
+  /** Only passkeys and security keys count (NIST SP 800-63B phishing resistance): for logins, switches and step-ups, whatever factors the account has. */
+  phishingResistantOnly: boolean;
 }
 
 /** The policy of a super app that has never been configured: 2FA optional, authenticator first. */
@@ -24,6 +32,7 @@ export const DEFAULT_TWO_FACTOR_POLICY: TwoFactorPolicy = Object.freeze({
   primaryMethod: 'totp',
   secondaryMethod: null,
   allowDeactivation: true,
+  phishingResistantOnly: false,
 });
 
 /** Why a login asks for a second factor. */
@@ -39,9 +48,21 @@ export type LoginDecision =
       reason: SecondFactorReason;
     };
 
-/** True when the policy is coherent: the secondary method, if any, differs from the primary. */
+/**
+ * Why the policy is not coherent, or null when it is: the secondary method, if any, differs
+ * from the primary; phishing-resistant only means `webauthn` alone, with 2FA required.
+ */
+export function findTwoFactorPolicyProblem(policy: TwoFactorPolicy): string | null {
+  if (policy.secondaryMethod === policy.primaryMethod) return 'The secondary method must differ from the primary method';
+  if (policy.phishingResistantOnly && (!policy.required || policy.primaryMethod !== 'webauthn' || policy.secondaryMethod !== null)) {
+    return 'phishingResistantOnly needs required: true, primaryMethod webauthn and no secondary method';
+  }
+  return null;
+}
+
+/** True when the policy is coherent (`findTwoFactorPolicyProblem` finds nothing). */
 export function isValidTwoFactorPolicy(policy: TwoFactorPolicy): boolean {
-  return policy.secondaryMethod !== policy.primaryMethod;
+  return findTwoFactorPolicyProblem(policy) === null;
 }
 
 /** The methods of the account's own factors: passkeys first (phishing-resistant), then the authenticator, recovery codes last; empty when it has none. */
@@ -57,21 +78,31 @@ export function ownFactorMethods(own: OwnSecondFactors): ChallengeMethod[] {
  * otherwise the password alone signs in.
  */
 export function decideLogin(input: { ownTotpActive: boolean; ownWebAuthn?: boolean; policy: TwoFactorPolicy }): LoginDecision {
-  const own = ownFactorMethods({ totp: input.ownTotpActive, webauthn: input.ownWebAuthn === true });
+  const { policy } = input;
+  const ownWebAuthn = input.ownWebAuthn === true;
+  // Phishing-resistant only: a passkey, whatever else the account has; without one it adds one now.
+  if (policy.required && policy.phishingResistantOnly) {
+    return ownWebAuthn
+      ? { kind: 'second_factor_required', methods: ['webauthn'], primaryMethod: 'webauthn', reason: 'super_app_policy' }
+      : { kind: 'enrollment_required', methods: ['webauthn_enrollment'], primaryMethod: 'webauthn_enrollment', reason: 'super_app_policy' };
+  }
+  const own = ownFactorMethods({ totp: input.ownTotpActive, webauthn: ownWebAuthn });
   const [first] = own;
   if (first) return { kind: 'second_factor_required', methods: own, primaryMethod: first, reason: 'account_two_factor' };
-  const { policy } = input;
   if (!policy.required) return { kind: 'authenticated' };
-  const asChallengeMethod = (m: PolicyMethod): ChallengeMethod => (m === 'totp' ? 'totp_enrollment' : 'email');
+  // The account has no factor of its own: an authenticator or passkey method means enrolling one.
+  const asChallengeMethod = (m: PolicyMethod): ChallengeMethod => (m === 'totp' ? 'totp_enrollment' : m === 'webauthn' ? 'webauthn_enrollment' : 'email');
   const methods = [policy.primaryMethod, policy.secondaryMethod].filter((m): m is PolicyMethod => m !== null).map(asChallengeMethod);
   const primaryMethod = asChallengeMethod(policy.primaryMethod);
-  const kind = primaryMethod === 'totp_enrollment' ? 'enrollment_required' : 'second_factor_required';
+  const kind = ENROLLMENT_METHODS.includes(primaryMethod) ? 'enrollment_required' : 'second_factor_required';
   return { kind, methods: [...new Set(methods)], primaryMethod, reason: 'super_app_policy' };
 }
 
-/** What a proof shows: enrolling an authenticator proves it as much as a code from it. */
+/** What a proof shows: enrolling an authenticator (a passkey) proves it as much as a code from it (an assertion). */
 function provenBy(method: ChallengeMethod): ChallengeMethod[] {
-  return method === 'totp' || method === 'totp_enrollment' ? ['totp', 'totp_enrollment'] : [method];
+  if (method === 'totp' || method === 'totp_enrollment') return ['totp', 'totp_enrollment'];
+  if (method === 'webauthn' || method === 'webauthn_enrollment') return ['webauthn', 'webauthn_enrollment'];
+  return [method];
 }
 
 /**

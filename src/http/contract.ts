@@ -21,8 +21,8 @@ export const Role = Type.Enum(['admin', 'developer']);
 /** A workspace with the account's role in it and its super app. */
 export const WorkspaceView = Type.Object({ id: Type.String(), name: Type.String(), role: Role, superApp: SuperAppRef });
 
-export const ChallengeMethod = Type.Enum(['totp', 'email', 'recovery_code', 'totp_enrollment', 'webauthn']);
-export const PolicyMethod = Type.Enum(['totp', 'email']);
+export const ChallengeMethod = Type.Enum(['totp', 'email', 'recovery_code', 'totp_enrollment', 'webauthn', 'webauthn_enrollment']);
+export const PolicyMethod = Type.Enum(['totp', 'email', 'webauthn']);
 
 /** An open challenge; `id` is its bearer token, valid until `expiresAt`. */
 export const ChallengeView = Type.Object({
@@ -77,6 +77,7 @@ const PolicyFields = {
   primaryMethod: PolicyMethod,
   secondaryMethod: Nullable(PolicyMethod),
   allowDeactivation: Type.Boolean(),
+  phishingResistantOnly: Type.Boolean({ description: 'Only passkeys and security keys count, for logins, switches and step-ups' }),
 };
 export const PolicyView = Type.Object(PolicyFields, { description: "The super app's two-factor policy" });
 

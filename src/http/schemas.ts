@@ -11,7 +11,7 @@ export const Password = Type.String({ minLength: 1, maxLength: 1024, pattern: '^
 export const Email = Type.String({ minLength: 3, maxLength: 254, pattern: PRINTABLE });
 /** Ids and tokens are base64url. */
 export const Id = Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' });
-const PolicyMethod = Type.Union([Type.Literal('totp'), Type.Literal('email')]);
+const PolicyMethod = Type.Union([Type.Literal('totp'), Type.Literal('email'), Type.Literal('webauthn')]);
 
 export const LoginBody = Type.Object({ email: Email, password: Password, workspaceId: Type.Optional(Id) }, strict);
 
@@ -55,11 +55,18 @@ export const WebAuthnAttestation = Type.Object(
   { ...strict, description: 'The credential from navigator.credentials.create(), as JSON' },
 );
 
+/** A passkey's name as its owner calls it ("Work laptop", "YubiKey 5"). */
+export const PasskeyName = Type.String({ minLength: 1, maxLength: 64, pattern: PRINTABLE });
+
 const CodeMethod = Type.Union([Type.Literal('totp'), Type.Literal('email'), Type.Literal('recovery_code'), Type.Literal('totp_enrollment')]);
 export const VerifyBody = Type.Union(
   [
     Type.Object({ method: CodeMethod, code: Code }, strict),
     Type.Object({ method: Type.Literal('webauthn'), credential: WebAuthnAssertion }, { ...strict, description: 'A passkey or security key' }),
+    Type.Object(
+      { method: Type.Literal('webauthn_enrollment'), credential: WebAuthnAttestation, name: Type.Optional(PasskeyName) },
+      { ...strict, description: 'A new passkey answering POST …/webauthn-enrollment' },
+    ),
   ],
   { description: 'A code, or (method `webauthn`) the assertion answering the options of POST …/webauthn' },
 );
@@ -86,8 +93,6 @@ export const DeactivationBody = Type.Union(
   { description: 'The password and a code, or (method `webauthn`) an assertion answering POST …/deactivation/webauthn' },
 );
 
-/** A passkey's name as its owner calls it ("Work laptop", "YubiKey 5"). */
-export const PasskeyName = Type.String({ minLength: 1, maxLength: 64, pattern: PRINTABLE });
 export const PasskeyRegistrationBody = Type.Object({ name: PasskeyName, credential: WebAuthnAttestation }, strict);
 export const PasskeyRenameBody = Type.Object({ name: PasskeyName }, strict);
 export const PasskeyParams = Type.Object({ id: Id }, strict);
@@ -113,6 +118,7 @@ export const PolicyBody = Type.Object(
     primaryMethod: PolicyMethod,
     secondaryMethod: Type.Union([PolicyMethod, Type.Null()]),
     allowDeactivation: Type.Boolean(),
+    phishingResistantOnly: Type.Optional(Type.Boolean({ description: 'Left out: unchanged' })),
   },
   strict,
 );

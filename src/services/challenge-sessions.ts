@@ -1,6 +1,6 @@
 import { sha256Hex } from '../adapters/tokens.js';
 import { AppError } from '../domain/errors.js';
-import type { ChallengeMethod } from '../domain/policy.js';
+import { type ChallengeMethod, ENROLLMENT_METHODS } from '../domain/policy.js';
 import type { Challenge } from '../store/challenges.js';
 import type { Db } from '../store/schema.js';
 import { deleteSession, findSessionById } from '../store/sessions.js';
@@ -22,18 +22,18 @@ export function assertChallengeOwner(challenge: Challenge, sessionToken: string 
   if (!sessionToken || sessionToken.length > 200 || sha256Hex(sessionToken) !== challenge.sessionId) throw new AppError('challenge_expired');
 }
 
-/** True when the challenge offers email as well as enrolment and its emailed code has not been passed yet. */
+/** True when the challenge offers email as well as an enrolment (authenticator or passkey) and its emailed code has not been passed yet. */
 export function needsEmailBeforeEnrollment(challenge: Challenge): boolean {
   const methods = challenge.methods;
-  return methods.includes('totp_enrollment') && methods.includes('email') && challenge.emailPassedAt === null;
+  return methods.some((m) => ENROLLMENT_METHODS.includes(m)) && methods.includes('email') && challenge.emailPassedAt === null;
 }
 
 /**
  * 403 `email_code_required` for enrolment while the challenge's emailed code is pending:
- * the password alone never enrols an authenticator when the mailbox could have been asked.
+ * the password alone never enrols an authenticator or passkey when the mailbox could have been asked.
  */
 export function assertEnrollmentAllowed(challenge: Challenge, method: ChallengeMethod): void {
-  if (method === 'totp_enrollment' && needsEmailBeforeEnrollment(challenge)) throw new AppError('email_code_required');
+  if (ENROLLMENT_METHODS.includes(method) && needsEmailBeforeEnrollment(challenge)) throw new AppError('email_code_required');
 }
 
 /** Says in a code email what the code is for. */

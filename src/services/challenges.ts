@@ -18,13 +18,18 @@ import type { Deps, RequestContext } from './deps.js';
 import { type EmailCodeSent, sendEmailCode } from './email-codes.js';
 import { sendSecurityNotice } from './notifications.js';
 import { issueRecoveryCodes } from './recovery-codes.js';
-import { parseProof, type WebAuthnAssertion } from './second-factor/proof.js';
+import { findOwnSecondFactors } from './second-factor/factors.js';
+import { createPasskeyCreationOptions } from './second-factor/pending-passkey.js';
+import { parseProof, type WebAuthnAssertion, type WebAuthnAttestation } from './second-factor/proof.js';
 import { assertSecondFactorUnlocked, rejectSecondFactor, type SecondFactorFailure, verifySecondFactor } from './second-factor/verify.js';
 import { createWebAuthnRequestOptions } from './second-factor/webauthn.js';
 import { createPendingTotp, type PendingTotp } from './totp-setup.js';
 
 /** A verify body: a code for the code methods, the assertion (`credential`) for `webauthn`. */
-export type VerifyInput = { method: Exclude<ChallengeMethod, 'webauthn'>; code: string } | { method: 'webauthn'; credential: WebAuthnAssertion };
+export type VerifyInput =
+  | { method: Exclude<ChallengeMethod, 'webauthn' | 'webauthn_enrollment'>; code: string }
+  | { method: 'webauthn'; credential: WebAuthnAssertion }
+  | { method: 'webauthn_enrollment'; credential: WebAuthnAttestation; name?: string | undefined };
 
 export interface VerifyResult {
   status: 'authenticated';
@@ -74,6 +79,18 @@ export async function startChallengeWebAuthn(deps: Deps, token: string): Promise
   const { challenge, account } = await findOpenChallenge(deps, token, 'webauthn');
   assertSecondFactorUnlocked(deps, account);
   return createWebAuthnRequestOptions(deps, account.id, { purpose: 'login', challengeId: challenge.id });
+}
+
+/**
+ * Creation options for adding a passkey during a login that asks for one (POST
+ * …/webauthn-enrollment), bound to this challenge, 5 minutes, once. When email is among the
+ * challenge's methods, its emailed `code` must be passed first, as for authenticator enrolment.
+ */
+export async function startChallengePasskeyEnrollment(deps: Deps, token: string, code?: string, context: RequestContext | null = null) {
+  const { challenge, account } = await findOpenChallenge(deps, token, 'webauthn_enrollment');
+  assertSecondFactorUnlocked(deps, account);
+  if (needsEmailBeforeEnrollment(challenge)) await passEmailBeforeEnrollment(deps, challenge, account, code, context);
+  return createPasskeyCreationOptions(deps, account, { challengeId: challenge.id });
 }
 
 /**
@@ -129,17 +146,22 @@ export async function verifyChallenge(
     emailScope: { purpose: 'login', challengeId: challenge.id },
     enrollmentChallengeId: challenge.id,
     webAuthnScope: { purpose: 'login', challengeId: challenge.id },
+    passkeyEnrollmentChallengeId: challenge.id,
   });
+  const enrolsPasskey = input.method === 'webauthn_enrollment';
   const now = deps.clock.now().toISOString();
 
   const outcome = await deps.db.transaction().execute(async (tx) => {
     const challengeAttempts = await reserveChallengeAttempt(tx, challenge.id, now, CHALLENGE_MAX_FAILURES);
     if (challengeAttempts === null) throw new AppError('challenge_expired');
+    const hadFactor = enrolsPasskey ? Object.values(await findOwnSecondFactors(tx, account.id)).some(Boolean) : true;
     const verification = await verifySecondFactor(deps, tx, account, proof);
     // A wrong code commits the reservations: the attempt stays counted.
     if (!verification.ok) return { ok: false as const, failure: verification.failure, challengeAttempts };
     if (!(await completeChallenge(tx, challenge.id, now))) throw new AppError('challenge_expired');
-    const recoveryCodes = input.method === 'totp_enrollment' ? await issueRecoveryCodes(deps, tx, account.id) : undefined;
+    // Recovery codes come with the first factor of any kind (an authenticator enrolment always answers them).
+    const issueCodes = input.method === 'totp_enrollment' || (enrolsPasskey && !hadFactor);
+    const recoveryCodes = issueCodes ? await issueRecoveryCodes(deps, tx, account.id) : undefined;
     const sessionToken = await createSessionForChallenge(deps, tx, challenge, input.method);
     // A login is a full sign-in from this browser: it becomes (or stays) a known device.
     const device = challenge.purpose === 'login' ? await rememberDevice(deps, tx, account.id, context) : undefined;
@@ -151,15 +173,17 @@ export async function verifyChallenge(
       context,
       details: { method: input.method, purpose: challenge.purpose },
     });
-    if (input.method === 'totp_enrollment') {
+    if (input.method === 'totp_enrollment' || (enrolsPasskey && !hadFactor)) {
       await recordAudit(deps, tx, {
         type: 'two_factor.activated',
         accountId: account.id,
         workspaceId: challenge.workspaceId,
         context,
-        details: { during: 'login' },
+        details: enrolsPasskey ? { during: 'login', method: 'webauthn' } : { during: 'login' },
       });
     }
+    if (enrolsPasskey)
+      await recordAudit(deps, tx, { type: 'passkey.added', accountId: account.id, workspaceId: challenge.workspaceId, context, details: { during: 'login' } });
     if (input.method === 'recovery_code') {
       await recordAudit(deps, tx, { type: 'recovery_code.used', accountId: account.id, workspaceId: challenge.workspaceId, context });
     }
@@ -168,6 +192,7 @@ export async function verifyChallenge(
 
   if (!outcome.ok) return failVerification(deps, challenge, account, outcome.failure, outcome.challengeAttempts, context);
   if (input.method === 'totp_enrollment') void sendSecurityNotice(deps, account.email, 'activated');
+  if (enrolsPasskey) void sendSecurityNotice(deps, account.email, 'passkey_added');
   if (input.method === 'recovery_code') void sendSecurityNotice(deps, account.email, 'recovery_code_used');
   if (outcome.device) noticeNewDevice(deps, account.email, outcome.device, context);
   const workspace = (await listMembershipsOfAccount(deps.db, account.id)).find((m) => m.workspace.id === challenge.workspaceId)!.workspace;

@@ -1,5 +1,5 @@
 import { AppError } from '../domain/errors.js';
-import { isValidTwoFactorPolicy, type TwoFactorPolicy } from '../domain/policy.js';
+import { findTwoFactorPolicyProblem, type TwoFactorPolicy } from '../domain/policy.js';
 import { deleteSingleFactorSessionsOfSuperApp } from '../store/sessions.js';
 import { findSuperAppById, isSuperAppAdmin, updateTwoFactorPolicy } from '../store/tenants.js';
 import { type Actor, assertRecentAuthentication } from './account-two-factor.js';
@@ -22,7 +22,7 @@ export async function getTwoFactorPolicy(deps: Deps, superAppId: string): Promis
 
 /**
  * Replaces the super app's policy after checking it is coherent (400 `invalid_request`
- * when the secondary method equals the primary). `actorAccountId` null: the operator CLI.
+ * when the secondary method equals the primary, or phishing-resistant only is not `webauthn` alone). `actorAccountId` null: the operator CLI.
  */
 export async function setTwoFactorPolicy(
   deps: Deps,
@@ -30,7 +30,8 @@ export async function setTwoFactorPolicy(
   policy: TwoFactorPolicy,
   by: { actorAccountId: string | null; context: RequestContext | null; keepSessionId?: string },
 ): Promise<TwoFactorPolicy> {
-  if (!isValidTwoFactorPolicy(policy)) throw new AppError('invalid_request', {}, 'The secondary method must differ from the primary method');
+  const problem = findTwoFactorPolicyProblem(policy);
+  if (problem !== null) throw new AppError('invalid_request', {}, problem);
   const before = await getTwoFactorPolicy(deps, superAppId);
   await deps.db.transaction().execute(async (tx) => {
     await updateTwoFactorPolicy(tx, superAppId, policy);
@@ -57,12 +58,19 @@ export async function readTwoFactorPolicyAsAdmin(deps: Deps, actor: Actor, super
 /**
  * `PUT …/two-factor-policy`: an admin whose session satisfies the super app's rule and
  * passed a second factor, with a recent password. Switching a requirement on also needs the
- * admin's own authenticator (as large code hosts require), else 403
+ * admin's own second factor (as large code hosts require), else 403
  * `admin_second_factor_required` with `ownTwoFactorRequired`.
  */
-export async function changeTwoFactorPolicyAsAdmin(deps: Deps, actor: Actor, superAppId: string, policy: TwoFactorPolicy): Promise<TwoFactorPolicy> {
+export async function changeTwoFactorPolicyAsAdmin(
+  deps: Deps,
+  actor: Actor,
+  superAppId: string,
+  input: Omit<TwoFactorPolicy, 'phishingResistantOnly'> & { phishingResistantOnly?: boolean | undefined },
+): Promise<TwoFactorPolicy> {
   const rule = await authorizeSuperAppAdmin(deps, actor, superAppId, { adminAction: true });
   assertRecentAuthentication(deps, actor);
+  // Clients that predate the field leave it as it is.
+  const policy: TwoFactorPolicy = { ...input, phishingResistantOnly: input.phishingResistantOnly ?? rule.policy.phishingResistantOnly };
   if (policy.required && !rule.policy.required && !(await hasOwnSecondFactor(deps.db, actor.accountId))) {
     throw new AppError(
       'admin_second_factor_required',

@@ -24,7 +24,7 @@ export interface Challenge {
   createdAt: string;
 }
 
-const METHODS: readonly ChallengeMethod[] = ['totp', 'email', 'recovery_code', 'totp_enrollment', 'webauthn'];
+const METHODS: readonly ChallengeMethod[] = ['totp', 'email', 'recovery_code', 'totp_enrollment', 'webauthn', 'webauthn_enrollment'];
 
 /** Second-factor methods from a comma-separated column (unknown words are dropped). */
 export function parseMethods(column: string): ChallengeMethod[] {

@@ -42,6 +42,8 @@ export interface SuperAppTable {
   primary_method: PolicyMethod;
   secondary_method: PolicyMethod | null;
   allow_deactivation: number;
+  /** 1: only passkeys and security keys count (migration 0006). */
+  phishing_resistant_only: Generated<number>;
   created_at: string;
 }
 

@@ -30,9 +30,10 @@ export interface MembershipView {
 function toTwoFactorPolicy(row: SuperAppRow): TwoFactorPolicy {
   return {
     required: row.two_factor_required === 1,
-    primaryMethod: row.primary_method === 'email' ? 'email' : 'totp',
-    secondaryMethod: row.secondary_method === 'email' || row.secondary_method === 'totp' ? row.secondary_method : null,
+    primaryMethod: row.primary_method === 'email' || row.primary_method === 'webauthn' ? row.primary_method : 'totp',
+    secondaryMethod: row.secondary_method === 'email' || row.secondary_method === 'totp' || row.secondary_method === 'webauthn' ? row.secondary_method : null,
     allowDeactivation: row.allow_deactivation === 1,
+    phishingResistantOnly: row.phishing_resistant_only === 1,
   };
 }
 
@@ -65,6 +66,7 @@ export async function updateTwoFactorPolicy(db: Db, superAppId: string, policy: 
       primary_method: policy.primaryMethod,
       secondary_method: policy.secondaryMethod,
       allow_deactivation: policy.allowDeactivation ? 1 : 0,
+      phishing_resistant_only: policy.phishingResistantOnly ? 1 : 0,
     })
     .where('id', '=', superAppId)
     .execute();

@@ -43,7 +43,7 @@ const MATRIX: Row[] = [
 ];
 
 function policy(required: boolean, primaryMethod: PolicyMethod, secondaryMethod: PolicyMethod | null, allowDeactivation = true): TwoFactorPolicy {
-  return { required, primaryMethod, secondaryMethod, allowDeactivation };
+  return { required, primaryMethod, secondaryMethod, allowDeactivation, phishingResistantOnly: false };
 }
 
 describe('decideLogin', () => {

@@ -3,13 +3,22 @@ import { type ChallengeMethod, decideLogin, type LoginDecision, satisfiesLoginDe
 
 /** `satisfiesLoginDecision`: which passed second factors meet a super app's rule for an account (issue 11). */
 
-const OWN_TOTP = decideLogin({ ownTotpActive: true, policy: { required: true, primaryMethod: 'email', secondaryMethod: null, allowDeactivation: true } });
+const OWN_TOTP = decideLogin({
+  ownTotpActive: true,
+  policy: { required: true, primaryMethod: 'email', secondaryMethod: null, allowDeactivation: true, phishingResistantOnly: false },
+});
 const EMAIL_THEN_TOTP = decideLogin({
   ownTotpActive: false,
-  policy: { required: true, primaryMethod: 'email', secondaryMethod: 'totp', allowDeactivation: true },
+  policy: { required: true, primaryMethod: 'email', secondaryMethod: 'totp', allowDeactivation: true, phishingResistantOnly: false },
 });
-const TOTP_ONLY = decideLogin({ ownTotpActive: false, policy: { required: true, primaryMethod: 'totp', secondaryMethod: null, allowDeactivation: true } });
-const EMAIL_ONLY = decideLogin({ ownTotpActive: false, policy: { required: true, primaryMethod: 'email', secondaryMethod: null, allowDeactivation: true } });
+const TOTP_ONLY = decideLogin({
+  ownTotpActive: false,
+  policy: { required: true, primaryMethod: 'totp', secondaryMethod: null, allowDeactivation: true, phishingResistantOnly: false },
+});
+const EMAIL_ONLY = decideLogin({
+  ownTotpActive: false,
+  policy: { required: true, primaryMethod: 'email', secondaryMethod: null, allowDeactivation: true, phishingResistantOnly: false },
+});
 const NOTHING: LoginDecision = { kind: 'authenticated' };
 
 const CASES: Array<[name: string, decision: LoginDecision, passed: ChallengeMethod[], expected: boolean]> = [

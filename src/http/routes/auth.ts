@@ -1,11 +1,27 @@
 import { DEVICE_COOKIE_MAX_AGE_SECONDS } from '../../domain/limits.js';
 import { reauthenticate } from '../../services/account-two-factor.js';
 import { login } from '../../services/login.js';
-import { sendChallengeEmailCode, startChallengeEnrollment, startChallengeWebAuthn, verifyChallenge } from '../../services/challenges.js';
+import {
+  sendChallengeEmailCode,
+  startChallengeEnrollment,
+  startChallengePasskeyEnrollment,
+  startChallengeWebAuthn,
+  verifyChallenge,
+} from '../../services/challenges.js';
 import { describeSession, endSession } from '../../services/sessions.js';
 import { switchWorkspace } from '../../services/workspace-switch.js';
 import type { HttpApp } from '../http-app.js';
-import { EmailCodeSent, NoContent, PasskeyRequestOptions, PendingTotp, Reauthenticated, SessionView, SignInStep, VerifyResult } from '../contract.js';
+import {
+  EmailCodeSent,
+  NoContent,
+  PasskeyRegistrationOptions,
+  PasskeyRequestOptions,
+  PendingTotp,
+  Reauthenticated,
+  SessionView,
+  SignInStep,
+  VerifyResult,
+} from '../contract.js';
 import { responsesOf, securityOf } from '../responses.js';
 import { ChallengeParams, EnrollmentBody, LoginBody, ReauthenticateBody, SwitchWorkspaceBody, VerifyBody } from '../schemas.js';
 import { clearSessionCookie, readSessionToken, requestContext, setDeviceCookie, setSessionCookie } from '../session-cookie.js';
@@ -119,6 +135,30 @@ export function registerAuthRoutes(app: HttpApp): void {
   );
 
   app.post(
+    '/api/v1/auth/challenges/:id/webauthn-enrollment',
+    {
+      schema: {
+        operationId: 'startChallengePasskeyEnrollment',
+        summary: 'Creation options to add a passkey during a challenge that offers `webauthn_enrollment`',
+        description:
+          'When the challenge also offers `email`, the emailed `code` comes first. Answer with verify `{ method: "webauthn_enrollment", credential, name? }`.',
+        tags,
+        security: securityOf('public'),
+        params: ChallengeParams,
+        body: EnrollmentBody,
+        response: responsesOf({
+          method: 'POST',
+          access: 'public',
+          ok: { 200: PasskeyRegistrationOptions },
+          problems: ['method_not_allowed', 'challenge_expired', 'email_code_required', 'invalid_code', 'too_many_attempts', 'passkey_limit_reached'],
+        }),
+      },
+      preValidation: emptyBodyAsObject,
+    },
+    async (request) => startChallengePasskeyEnrollment(deps, request.params.id, request.body?.code, requestContext(request, cookies)),
+  );
+
+  app.post(
     '/api/v1/auth/challenges/:id/verify',
     {
       schema: {
@@ -143,6 +183,8 @@ export function registerAuthRoutes(app: HttpApp): void {
             'challenge_expired',
             'activation_expired',
             'too_many_attempts',
+            'already_exists',
+            'passkey_limit_reached',
           ],
         }),
       },

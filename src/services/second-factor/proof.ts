@@ -59,7 +59,9 @@ export type SecondFactorProof =
   | { method: 'email'; code: string; scope: EmailScope }
   /** The first code of a pending authenticator key: created in the login challenge `challengeId`, or in Settings (null). */
   | { method: 'totp_enrollment'; code: string; challengeId: string | null }
-  | { method: 'webauthn'; assertion: WebAuthnAssertion; scope: WebAuthnScope };
+  | { method: 'webauthn'; assertion: WebAuthnAssertion; scope: WebAuthnScope }
+  /** A new passkey registered during the login challenge `challengeId` (a phishing-resistant or passkey policy). */
+  | { method: 'webauthn_enrollment'; attestation: WebAuthnAttestation; name: string; challengeId: string };
 
 /** What a proof may be bound to; the flow knows it, the client does not send it. */
 export interface ProofBinding {
@@ -67,13 +69,22 @@ export interface ProofBinding {
   /** Enrolment: the challenge the pending key belongs to (null: Settings). */
   enrollmentChallengeId?: string | null;
   webAuthnScope?: WebAuthnScope;
+  /** Passkey enrolment: the login challenge the registration options belong to. */
+  passkeyEnrollmentChallengeId?: string;
 }
 
 /** What the client sent: a `code` for the code methods, a `credential` (assertion) for `webauthn`. */
 export interface ProofAnswer {
   code?: string | undefined;
-  credential?: WebAuthnAssertion | undefined;
+  credential?: WebAuthnAssertion | WebAuthnAttestation | undefined;
+  /** Passkey enrolment: what to call the new passkey. */
+  name?: string | undefined;
 }
+
+const isAttestation = (credential: WebAuthnAssertion | WebAuthnAttestation): credential is WebAuthnAttestation => 'attestationObject' in credential.response;
+
+/** The name a passkey enrolled at login gets when the client sends none. */
+export const DEFAULT_PASSKEY_NAME = 'Passkey';
 
 /**
  * Parses the answer for `method` into a proof; 400 `invalid_request` when the code has the
@@ -82,9 +93,17 @@ export interface ProofAnswer {
  */
 export function parseProof(method: ChallengeMethod, answer: ProofAnswer, binding: ProofBinding = {}): SecondFactorProof {
   if (method === 'webauthn') {
-    if (answer.credential === undefined) throw new AppError('invalid_request', {}, 'A passkey answer needs `credential`');
+    if (answer.credential === undefined || isAttestation(answer.credential))
+      throw new AppError('invalid_request', {}, 'A passkey answer needs `credential`, an assertion');
     if (!binding.webAuthnScope) throw new AppError('method_not_allowed');
     return { method, assertion: answer.credential, scope: binding.webAuthnScope };
+  }
+  if (method === 'webauthn_enrollment') {
+    if (answer.credential === undefined || !isAttestation(answer.credential))
+      throw new AppError('invalid_request', {}, 'Adding a passkey needs `credential`, a new credential');
+    if (binding.passkeyEnrollmentChallengeId === undefined) throw new AppError('method_not_allowed');
+    const name = answer.name?.trim() || DEFAULT_PASSKEY_NAME;
+    return { method, attestation: answer.credential, name, challengeId: binding.passkeyEnrollmentChallengeId };
   }
   const { code } = answer;
   if (code === undefined) throw new AppError('invalid_request', {}, 'This method needs `code`');

@@ -15,6 +15,7 @@ import type { Deps, RequestContext } from '../deps.js';
 import { sendSecurityNotice } from '../notifications.js';
 import { emailCodeMethod } from './email-code.js';
 import type { Check, FailureHint, SecondFactorAlarm } from './method.js';
+import { pendingPasskeyMethod } from './pending-passkey.js';
 import { pendingTotpMethod } from './pending-totp.js';
 import type { SecondFactorProof } from './proof.js';
 import { recoveryCodeMethod } from './recovery-code.js';
@@ -58,6 +59,8 @@ function check(deps: Deps, tx: Db, account: AccountRecord, proof: SecondFactorPr
       return pendingTotpMethod.check(deps, tx, account, proof);
     case 'webauthn':
       return webAuthnMethod.check(deps, tx, account, proof);
+    case 'webauthn_enrollment':
+      return pendingPasskeyMethod.check(deps, tx, account, proof);
   }
 }
 

@@ -7,9 +7,14 @@ import type { Kysely } from 'kysely';
  * (comma-separated), the name its owner gave it, and when it was created and last used.
  * A WebAuthn challenge (registration, or an assertion for a login challenge or an identity
  * check) is stored only as the SHA-256 of the value sent to the browser, lives 5 minutes
- * and is claimed once (`used_at`).
+ * and is claimed once (`used_at`). A super app may accept passkeys only
+ * (`phishing_resistant_only`); existing ones do not.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .alterTable('super_apps')
+    .addColumn('phishing_resistant_only', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema
     .createTable('webauthn_credentials')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -40,4 +45,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('webauthn_challenges').ifExists().execute();
   await db.schema.dropTable('webauthn_credentials').ifExists().execute();
+  await db.schema.alterTable('super_apps').dropColumn('phishing_resistant_only').execute();
 }
