@@ -5,7 +5,7 @@ import { secondFactorSession } from '../support/authority.js';
 
 const BOB = 'bob@example.com';
 const SAM = 'sam@example.com';
-const OPEN_POLICY = { required: false, primaryMethod: 'totp', secondaryMethod: null, allowDeactivation: true };
+const OPEN_POLICY = { required: false, primaryMethod: 'totp', secondaryMethod: null, allowDeactivation: true, phishingResistantOnly: false };
 const STRICT_POLICY = { ...OPEN_POLICY, allowDeactivation: false };
 
 describeEachDialect('deactivation under super app policies (%s)', (dialect) => {

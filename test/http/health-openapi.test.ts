@@ -76,6 +76,7 @@ describeEachDialect('health and OpenAPI (%s)', (dialect) => {
     expect(requiredSets(bodyOf('post', '/api/v1/auth/challenges/{id}/verify'))).toEqual([
       expect.arrayContaining(['method', 'code']),
       expect.arrayContaining(['method', 'credential']),
+      expect.arrayContaining(['method', 'credential']),
     ]);
     expect(requiredSets(bodyOf('post', '/api/v1/account/two-factor/deactivation'))).toEqual([
       expect.arrayContaining(['password', 'method', 'code']),
