@@ -71,10 +71,10 @@ async function operatorFlow(cli: Cli): Promise<void> {
 
   const policyArgs = ['--required', 'true', '--primary', 'email', '--secondary', 'totp', '--allow-deactivation', 'false', '--json'];
   const policy = ok(await cli(['super-app', 'policy', '--super-app', superApp.id, ...policyArgs]));
-  expect(policy).toEqual({ required: true, primaryMethod: 'email', secondaryMethod: 'totp', allowDeactivation: false });
+  expect(policy).toEqual({ required: true, primaryMethod: 'email', secondaryMethod: 'totp', allowDeactivation: false, phishingResistantOnly: false });
 
   const partly = ok(await cli(['super-app', 'policy', '--super-app', superApp.id, '--secondary', 'none', '--json']));
-  expect(partly).toEqual({ required: true, primaryMethod: 'email', secondaryMethod: null, allowDeactivation: false });
+  expect(partly).toEqual({ required: true, primaryMethod: 'email', secondaryMethod: null, allowDeactivation: false, phishingResistantOnly: false });
 
   const shown = ok(await cli(['account', 'show', '--email', 'ALICE@Example.com', '--json']));
   expect(shown).toMatchObject({ id: account.id, email: 'alice@example.com', twoFactorActive: false });
