@@ -3,6 +3,7 @@ import * as initial from './migrations/0001-initial.js';
 import * as throttles from './migrations/0002-throttles.js';
 import * as sessionAuthority from './migrations/0003-session-authority.js';
 import * as devices from './migrations/0004-devices.js';
+import * as retention from './migrations/0005-retention.js';
 import type { Database } from './schema.js';
 
 /** Migrations as code, in order; names are stable once released. */
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-throttles': throttles,
   '0003-session-authority': sessionAuthority,
   '0004-devices': devices,
+  '0005-retention': retention,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -29,6 +29,7 @@ export interface Database {
   audit_events: AuditEventTable;
   throttles: ThrottleTable;
   devices: DeviceTable;
+  maintenance_leases: MaintenanceLeaseTable;
 }
 
 export interface SuperAppTable {
@@ -180,6 +181,13 @@ export interface DeviceTable {
   user_agent: string | null;
   created_at: string;
   last_seen_at: string;
+}
+
+/** Who runs the maintenance job on SQLite until when (one row per job; PostgreSQL uses an advisory lock). */
+export interface MaintenanceLeaseTable {
+  name: string;
+  holder: string;
+  expires_at: string;
 }
 
 /** A database handle or an open transaction; store functions accept either. */
