@@ -20,6 +20,7 @@ const ConfigSchema = Type.Object({
   SESSION_IDLE_MINUTES: Type.Integer({ minimum: 1 }),
   SESSION_ABSOLUTE_HOURS: Type.Integer({ minimum: 1 }),
   TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 })),
+  AUDIT_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 36500 }),
 });
 
 type RawConfig = Static<typeof ConfigSchema>;
@@ -46,6 +47,8 @@ export interface Config {
    * `true`: the client IP is then the right-most address not written by a trusted proxy.
    */
   trustProxy: false | number | string;
+  /** Audit events older than this many days are deleted by the maintenance job. */
+  auditRetentionDays: number;
 }
 
 /** Thrown with every configuration problem at once. */
@@ -65,9 +68,10 @@ const DEFAULTS: Record<string, string> = {
   LOG_LEVEL: 'info',
   SESSION_IDLE_MINUTES: '30',
   SESSION_ABSOLUTE_HOURS: '12',
+  AUDIT_RETENTION_DAYS: '400',
 };
 
-const INTEGER_KEYS = new Set(['PORT', 'DATABASE_POOL_MAX', 'SESSION_IDLE_MINUTES', 'SESSION_ABSOLUTE_HOURS']);
+const INTEGER_KEYS = new Set(['PORT', 'DATABASE_POOL_MAX', 'SESSION_IDLE_MINUTES', 'SESSION_ABSOLUTE_HOURS', 'AUDIT_RETENTION_DAYS']);
 
 /** One readable line per bad variable (a union's many errors become "must be one of …"); values are not echoed. */
 function describeProblems(raw: Record<string, unknown>): string[] {
@@ -150,5 +154,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sessionIdleSeconds: c.SESSION_IDLE_MINUTES * 60,
     sessionAbsoluteSeconds: c.SESSION_ABSOLUTE_HOURS * 3600,
     trustProxy: parseTrustProxy(c.TRUST_PROXY),
+    auditRetentionDays: c.AUDIT_RETENTION_DAYS,
   });
 }
