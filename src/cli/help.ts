@@ -7,6 +7,9 @@ Server
   serve [--port N] [--host H] [--no-demo]   Migrate, seed a demo tenant on an empty database, serve the API and console
   migrate                                    Apply database migrations
   secrets rotate                             Re-encrypt every TOTP secret under SECRET_KEY (old keys in SECRET_KEY_PREVIOUS)
+  maintenance run                            Delete expired challenges, email codes, sessions, pending activations,
+                                             throttles, and audit events older than AUDIT_RETENTION_DAYS; prints
+                                             the count per table (serve also runs this every 10 minutes)
 
 Tenants
   super-app create --name NAME
@@ -27,6 +30,6 @@ Options
 
 Configuration comes from the environment: PORT, HOST, DATA_DIR, DATABASE_URL,
 DATABASE_POOL_MAX, SECRET_KEY, SECRET_KEY_PREVIOUS, PUBLIC_URL, SMTP_URL, MAIL_FROM,
-LOG_LEVEL, SESSION_IDLE_MINUTES, SESSION_ABSOLUTE_HOURS, TRUST_PROXY.
+LOG_LEVEL, SESSION_IDLE_MINUTES, SESSION_ABSOLUTE_HOURS, TRUST_PROXY, AUDIT_RETENTION_DAYS.
 Exit status: 0 success, 1 refused operation, 2 bad usage.
 `;

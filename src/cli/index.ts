@@ -13,6 +13,7 @@ import {
   showAccount,
   updatePolicy,
 } from '../services/operator.js';
+import { MAINTENANCE_TABLES, runMaintenance } from '../services/maintenance.js';
 import { rotateTotpSecrets } from '../services/secret-rotation.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { HELP } from './help.js';
@@ -51,10 +52,18 @@ function readPasswordFromStdin(): string {
   return text.replace(/\r?\n$/, '');
 }
 
+/** `maintenance run`: rows deleted per table, or that another process is running the job. */
+async function maintenanceRun(rt: Runtime, config: Config): Promise<Record<string, unknown>> {
+  const report = await runMaintenance({ ...rt.deps, dialect: rt.database.dialect }, { auditRetentionDays: config.auditRetentionDays });
+  if (!report.ran) return { ran: false, reason: 'another process is running maintenance now; nothing was deleted' };
+  return { ran: true, ...Object.fromEntries(MAINTENANCE_TABLES.map((table) => [table, report.deleted[table]])) };
+}
+
 /** Each command: its flags (all strings unless listed as boolean) and what it does. */
 const COMMANDS: Record<string, { flags: string[]; booleans?: string[]; run: Command }> = {
   migrate: { flags: [], run: async (rt) => ({ applied: await migrateToLatest(rt.database.db) }) },
   'secrets rotate': { flags: [], run: async (rt) => rotateTotpSecrets(rt.deps) },
+  'maintenance run': { flags: [], run: (rt, _f, config) => maintenanceRun(rt, config) },
   'super-app create': { flags: ['name'], run: (rt, f) => createSuperApp(rt.deps, need(f, 'name')) },
   'super-app policy': {
     flags: ['super-app', 'required', 'primary', 'secondary', 'allow-deactivation'],

@@ -6,6 +6,7 @@ import { buildApp } from '../http/app.js';
 import { openRuntime } from '../runtime.js';
 import { seedDemoIfEmpty } from '../services/demo.js';
 import { prepareLogin } from '../services/login.js';
+import { scheduleMaintenance } from '../services/maintenance.js';
 import { EXIT_OK, type Output, reportError, UsageError } from './output.js';
 
 /** Where `npm run build` puts the console, relative to the compiled server. */
@@ -13,8 +14,9 @@ export const CONSOLE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '
 
 /**
  * `mpp-2fa serve`: migrate, seed a demo tenant on an empty database (credentials printed
- * once), listen, and on SIGTERM/SIGINT stop accepting, finish in-flight requests and close
- * the database. Resolves with the exit code once stopped.
+ * once), listen, run the maintenance job every 10 minutes (services/maintenance.ts), and on
+ * SIGTERM/SIGINT stop the job after its current batch, stop accepting, finish in-flight
+ * requests and close the database. Resolves with the exit code once stopped.
  */
 export async function serve(args: string[], config: Config, out: Output): Promise<number> {
   let values;
@@ -42,6 +44,7 @@ export async function serve(args: string[], config: Config, out: Output): Promis
     benchRoutes: values.bench === true,
   });
   const address = await app.listen({ port, host });
+  const maintenance = scheduleMaintenance({ ...runtime.deps, dialect: runtime.database.dialect }, { auditRetentionDays: config.auditRetentionDays });
   const url = config.publicUrl ?? address.replace('://127.0.0.1', '://localhost');
 
   const lines = [`mpp-2fa is serving the console at ${url}`, `Database: ${runtime.database.dialect === 'sqlite' ? config.databaseUrl : 'PostgreSQL'}`];
@@ -63,7 +66,7 @@ export async function serve(args: string[], config: Config, out: Output): Promis
       if (stopping) return;
       stopping = true;
       runtime.logger.info({ signal }, 'shutting down');
-      await app.close();
+      await Promise.all([maintenance.stop(), app.close()]);
       await runtime.close();
       resolve(EXIT_OK);
     };
