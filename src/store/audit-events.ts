@@ -29,7 +29,7 @@ function toAuditEvent(row: AuditEventRow): AuditEvent {
   };
 }
 
-/** Appends one event; the table is never updated or deleted from. */
+/** Appends one event; events are never updated, and deleted only once older than the retention (store/retention.ts). */
 export async function insertAuditEvent(db: Db, event: AuditEvent): Promise<void> {
   await db
     .insertInto('audit_events')
