@@ -1,5 +1,6 @@
 import { addSeconds } from '../domain/ports.js';
 import type { DialectName } from '../store/database.js';
+import type { Db } from '../store/schema.js';
 import {
   deleteAuditEventsBefore,
   deleteExpiredChallenges,
@@ -57,8 +58,7 @@ function zeroCounts(): MaintenanceCounts {
 /** One bounded delete, by what it removes; each returns how many rows went. */
 type Batch = { table: MaintenanceTable; run: (limit: number) => Promise<number> };
 
-function batchesAt(deps: MaintenanceDeps, now: Date, auditRetentionDays: number): Batch[] {
-  const { db } = deps;
+function batchesAt(db: Db, now: Date, auditRetentionDays: number): Batch[] {
   const iso = (seconds: number) => addSeconds(now, -seconds).toISOString();
   const nowIso = now.toISOString();
   const grace = iso(RETENTION_GRACE_SECONDS);
@@ -90,10 +90,10 @@ export async function runMaintenance(deps: MaintenanceDeps, options: Maintenance
   const batchSize = options.batchSize ?? MAINTENANCE_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('batchSize must be a positive integer');
   const lease = { holder: newId(deps), now: () => deps.clock.now(), seconds: LEASE_SECONDS };
-  const locked = await withMaintenanceLock(deps.db, deps.dialect, lease, async (keepAlive) => {
+  const locked = await withMaintenanceLock(deps.db, deps.dialect, lease, async (db, keepAlive) => {
     const deleted = zeroCounts();
     const batches = zeroCounts();
-    for (const batch of batchesAt(deps, deps.clock.now(), options.auditRetentionDays)) {
+    for (const batch of batchesAt(db, deps.clock.now(), options.auditRetentionDays)) {
       for (;;) {
         if (options.signal?.aborted) return { deleted, batches };
         const count = await batch.run(batchSize);

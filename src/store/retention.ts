@@ -99,8 +99,11 @@ export interface MaintenanceLease {
   seconds: number;
 }
 
-/** What `withMaintenanceLock` gives its job: `keepAlive` renews a lease (false: it was lost, stop). */
-export type LockedJob<T> = (keepAlive: () => Promise<boolean>) => Promise<T>;
+/**
+ * What `withMaintenanceLock` gives its job: the handle to delete through (on PostgreSQL the
+ * connection that holds the lock) and `keepAlive`, which renews a lease (false: it was lost, stop).
+ */
+export type LockedJob<T> = (db: Kysely<Database>, keepAlive: () => Promise<boolean>) => Promise<T>;
 
 function leaseEnd(lease: MaintenanceLease): string {
   return new Date(lease.now().getTime() + lease.seconds * 1000).toISOString();
@@ -137,9 +140,11 @@ export async function releaseMaintenanceLease(db: Db, holder: string): Promise<v
 
 /**
  * Runs `job` only when no other process runs it: `{ acquired: false }` at once otherwise.
- * PostgreSQL: `pg_try_advisory_xact_lock` in a transaction that holds nothing else, open
- * while the job's own short transactions run on other pooled connections; ending it (or
- * losing the connection, or the process) frees the lock. SQLite: several processes may
+ * PostgreSQL: a session-level `pg_try_advisory_lock` on one pooled connection, which the job
+ * then deletes through, each statement committing on its own; it is unlocked at the end,
+ * and a lost connection or process frees it too. (The `_xact_` variant would keep a
+ * transaction open on a second connection for the whole run: idle in transaction, and a
+ * deadlock with `DATABASE_POOL_MAX=1`.) SQLite: several processes may
  * share the file, so a lease row claimed by one atomic upsert and renewed by the job; a
  * crashed holder's lease lapses after `lease.seconds`. The only dialect branch outside
  * database.ts: the two engines have no common lock primitive.
@@ -151,15 +156,19 @@ export async function withMaintenanceLock<T>(
   job: LockedJob<T>,
 ): Promise<{ acquired: true; value: T } | { acquired: false }> {
   if (dialect === 'postgres') {
-    return db.transaction().execute(async (tx) => {
-      const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(${sql.lit(ADVISORY_LOCK_KEY)}) AS locked`.execute(tx);
+    return db.connection().execute(async (connection) => {
+      const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(${sql.lit(ADVISORY_LOCK_KEY)}) AS locked`.execute(connection);
       if (rows[0]?.locked !== true) return { acquired: false as const };
-      return { acquired: true as const, value: await job(async () => true) };
+      try {
+        return { acquired: true as const, value: await job(connection, async () => true) };
+      } finally {
+        await sql`SELECT pg_advisory_unlock(${sql.lit(ADVISORY_LOCK_KEY)})`.execute(connection);
+      }
     });
   }
   if (!(await claimMaintenanceLease(db, lease))) return { acquired: false };
   try {
-    return { acquired: true, value: await job(() => renewMaintenanceLease(db, lease)) };
+    return { acquired: true, value: await job(db, () => renewMaintenanceLease(db, lease)) };
   } finally {
     await releaseMaintenanceLease(db, lease.holder);
   }

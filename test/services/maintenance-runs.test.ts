@@ -119,6 +119,13 @@ describeEachDialect('maintenance runs (%s)', (dialect) => {
     expect(await runMaintenance(second, RETENTION)).toMatchObject({ ran: true, deleted: { sessions: 1 } });
   });
 
+  it('runs on a pool of one connection (the lock and the deletes share it)', async () => {
+    await insertSessions(database.handle.db, [{ id: 'expired', expiresAt: at(clock, -60) }]);
+    const single = openDatabase({ url: database.url, poolMax: 1 });
+    others.push(single);
+    expect(await runMaintenance(depsFor(single, clock), RETENTION)).toMatchObject({ ran: true, deleted: { sessions: 1 } });
+  }, 10_000);
+
   it('the lock is given back when a run fails', async () => {
     const lease = { holder: 'failing-process', now: () => clock.now(), seconds: 600 };
     await expect(
@@ -154,7 +161,7 @@ describeEachDialect('maintenance runs (%s)', (dialect) => {
   it('the lock holds past the first lease end while the job keeps it alive, and no lease row is left afterwards', async () => {
     const { db } = database.handle;
     const lease = { holder: 'me', now: () => clock.now(), seconds: 600 };
-    await withMaintenanceLock(db, dialect, lease, async (keepAlive) => {
+    await withMaintenanceLock(db, dialect, lease, async (_db, keepAlive) => {
       clock.advanceSeconds(500);
       expect(await keepAlive()).toBe(true);
       clock.advanceSeconds(500); // past the first lease's end, within the renewed one
