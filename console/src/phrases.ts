@@ -70,6 +70,9 @@ export const PHRASES = {
     two_factor_not_active_member: 'This member has no two-factor authentication to reset.',
     two_factor_not_active_step_up: 'This super app asks for no second factor: activate two-factor authentication for your account first.',
     challenge_expired_step_up: 'This verification expired; start it again.',
+    resend_too_soon_countdown: 'A code was sent less than a minute ago; you can send another in {{seconds}} s.',
+    resend_too_soon_sent_here: 'We sent a code to {{sentTo}} less than a minute ago: enter it below. You can send another in {{seconds}} s.',
+    resend_too_soon_earlier_attempt: 'A code sent for an earlier sign-in attempt does not work for this one.',
   },
   failed: {
     default: 'Something went wrong. Please try again.',

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import {
+  BROWSER_SKIP_SUFFIX,
+  browserSkipReason,
+  expectAccessible,
+  expectSignedIn,
+  screenshot,
+  submitPassword,
+  typeCode,
+  useBrowserSuite,
+} from '../support/browser.js';
+
+const isEmailCodeCall = (url: string) => /\/api\/v1\/auth\/challenges\/[^/]+\/email-code$/.test(new URL(url).pathname);
+
+/** The second sign-in step when it cannot go on as asked: a refused resend, a dead challenge, a reload. */
+describe.skipIf(browserSkipReason)('console: the code step never claims what did not happen' + BROWSER_SKIP_SUFFIX, () => {
+  const suite = useBrowserSuite();
+  const { open } = suite;
+
+  it('after a resend_too_soon refusal, Send code says a code was sent less than a minute ago with the countdown, not that one was sent', async () => {
+    const { workspaceId } = await suite.server.tenant('Cooldown Super App', 'Cooldown Workspace', {
+      required: true,
+      primaryMethod: 'email',
+      secondaryMethod: null,
+    });
+    const max = await suite.server.account(workspaceId, 'max@example.com', 'Max Planck', 'developer');
+    const { page } = await open();
+
+    // A first attempt sends a code, then the user goes back and signs in again within the minute.
+    await submitPassword(page, max.email);
+    const first = page.waitForResponse((r) => isEmailCodeCall(r.url()));
+    await page.getByRole('button', { name: 'Send code' }).click();
+    expect((await first).status()).toBe(202);
+    await suite.server.smtp.waitForMail(max.email, 1);
+    await page.getByRole('button', { name: 'Back to log in' }).click();
+    await submitPassword(page, max.email);
+    await page.getByRole('heading', { level: 1, name: 'Two-factor authentication' }).waitFor();
+
+    const refused = page.waitForResponse((r) => isEmailCodeCall(r.url()));
+    await page.getByRole('button', { name: 'Send code' }).click();
+    const answer = await refused;
+    expect(answer.status()).toBe(429);
+    expect((await answer.json()).code).toBe('resend_too_soon');
+
+    const hint = page.locator('.send-code .field-hint');
+    await expect.poll(() => hint.innerText()).toMatch(/^A code was sent less than a minute ago; you can send another in \d+ s\./);
+    expect(await hint.innerText()).toContain('A code sent for an earlier sign-in attempt does not work for this one.');
+    expect(await page.locator('.second-factor').innerText()).not.toContain('We sent');
+    const resend = page.getByRole('button', { name: /Resend code \(\d+s\)$/ });
+    await resend.waitFor();
+    expect(await resend.isDisabled()).toBe(true);
+    // The countdown in the sentence follows the button's.
+    const seconds = Number((await hint.innerText()).match(/another in (\d+) s/)![1]);
+    expect(seconds).toBeGreaterThan(0);
+    expect(seconds).toBeLessThanOrEqual(60);
+    expect(suite.server.smtp.to(max.email)).toHaveLength(1);
+    await expectAccessible(page, 'login, resend refused');
+    await screenshot(page, '26-login-resend-too-soon');
+  });
+
+  it('after switching methods and back, the email step still shows the code it sent and accepts it', async () => {
+    const { workspaceId } = await suite.server.tenant('Switch Super App', 'Switch Workspace', {
+      required: true,
+      primaryMethod: 'email',
+      secondaryMethod: 'totp',
+    });
+    const nia = await suite.server.account(workspaceId, 'nia@example.com', 'Nia Long', 'developer');
+    const { page } = await open();
+
+    await submitPassword(page, nia.email);
+    await page.getByRole('button', { name: 'Send code' }).click();
+    await suite.server.smtp.waitForMail(nia.email, 1);
+    await page.getByText('We sent a 6-digit code to').waitFor();
+    await page.getByRole('button', { name: 'Use another method' }).click();
+    await page.getByRole('button', { name: 'Set up authenticator app' }).click();
+    await page.getByRole('button', { name: 'Use another method' }).click();
+    await page.getByRole('button', { name: 'Email verification code' }).click();
+
+    // The code sent a moment ago for this attempt is still the one to type.
+    await page.getByText('We sent a 6-digit code to').waitFor();
+    expect(await page.getByRole('button', { name: /Resend code \(\d+s\)$/ }).isDisabled()).toBe(true);
+    await typeCode(page, suite.server.smtp.lastCode(nia.email));
+    await expectSignedIn(page, 'Nia');
+  });
+});
