@@ -6,8 +6,10 @@ import {
   expectSignedIn,
   screenshot,
   submitPassword,
+  totp,
   typeCode,
   useBrowserSuite,
+  wrongTotp,
 } from '../support/browser.js';
 
 const isEmailCodeCall = (url: string) => /\/api\/v1\/auth\/challenges\/[^/]+\/email-code$/.test(new URL(url).pathname);
@@ -81,5 +83,42 @@ describe.skipIf(browserSkipReason)('console: the code step never claims what did
     expect(await page.getByRole('button', { name: /Resend code \(\d+s\)$/ }).isDisabled()).toBe(true);
     await typeCode(page, suite.server.smtp.lastCode(nia.email));
     await expectSignedIn(page, 'Nia');
+  });
+
+  it('after the fifth wrong code the boxes are disabled and "Sign in again" leads back with the true reason', async () => {
+    const { workspaceId } = await suite.server.tenant('Spent Super App', 'Spent Workspace');
+    const ola = await suite.server.account(workspaceId, 'ola@example.com', 'Ola Nordmann', 'admin');
+    const { secret } = await suite.server.activateTotp(ola.email);
+    const { page } = await open();
+
+    await submitPassword(page, ola.email);
+    await page.getByText('Your account has two-factor authentication turned on.').waitFor();
+    for (let left = 4; left >= 0; left -= 1) {
+      const refused = page.waitForResponse((r) => /\/verify$/.test(new URL(r.url()).pathname));
+      await typeCode(page, wrongTotp(secret));
+      const answer = await refused;
+      expect(answer.status()).toBe(401);
+      expect((await answer.json()).attemptsRemaining).toBe(left);
+    }
+
+    const dead = page.getByRole('alert').filter({ hasText: 'No attempts left' });
+    await dead.waitFor();
+    expect(await dead.innerText()).toContain('Sign in again to get a new attempt.');
+    expect(await dead.innerText()).not.toContain('expired');
+    const boxes = page.locator('.code-input input');
+    expect(await boxes.count()).toBe(6);
+    for (const box of await boxes.all()) expect(await box.isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Verify' }).isDisabled()).toBe(true);
+    await expectAccessible(page, 'login, no attempts left');
+    await screenshot(page, '27-login-no-attempts-left');
+
+    await page.getByRole('button', { name: 'Sign in again' }).click();
+    const notice = page.getByRole('alert').filter({ hasText: 'wrong codes' });
+    await notice.waitFor();
+    expect(await notice.innerText()).not.toContain('expired');
+    expect(await page.getByLabel('Email').inputValue()).toBe(ola.email);
+    await submitPassword(page, ola.email);
+    await typeCode(page, totp(secret, 30));
+    await expectSignedIn(page, 'Ola');
   });
 });
