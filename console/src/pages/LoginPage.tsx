@@ -33,8 +33,6 @@ export function LoginPage({ onAuthenticated }: { onAuthenticated: (options: { ch
   };
   const restart = useCallback((notice?: string) => setStep({ kind: 'password', notice }), []);
 
-  const wide = step.kind === 'challenge' && step.challenge.methods.includes('totp_enrollment');
-
   return (
     <main className="login-page">
       <section className="login-brand" aria-label="About Mini Program Platform">
@@ -64,8 +62,9 @@ export function LoginPage({ onAuthenticated }: { onAuthenticated: (options: { ch
         <p style={{ margin: 0, fontSize: 13 }}>© Mini Program Platform</p>
       </section>
       <div className="login-main">
-        <div style={{ width: '100%', maxWidth: wide ? 640 : 440 }}>
-          <Card className={`login-card${wide ? ' wide' : ''}`} variant="borderless" style={{ boxShadow: '0 12px 40px rgba(16, 42, 122, 0.10)' }}>
+        {/* One width for every step (password, code, enrolment, recovery codes): the card never jumps. */}
+        <div className="login-column">
+          <Card className="login-card" variant="borderless" style={{ boxShadow: '0 12px 40px rgba(16, 42, 122, 0.10)' }}>
             {step.kind === 'password' && (
               <>
                 <div className="brand card-brand" style={{ marginBottom: 24 }}>
