@@ -69,6 +69,8 @@ describe.skipIf(browserSkipReason)('console: logging in with a second factor' + 
     const qr = page.getByTestId('totp-qr');
     await qr.locator('canvas').waitFor();
     expect(decodeQr(await screenshot(qr, '22-enrolment-qr'))).toBe(pending.otpauthUri);
+    // The pointer still rests where "Log in" was, which is now the link itself: come from elsewhere, as a hover does.
+    await page.mouse.move(0, 0);
     await page.getByRole('button', { name: "Can't scan the QR code?" }).hover();
     const key = page.getByTestId('totp-secret');
     await key.waitFor();
