@@ -4,7 +4,9 @@ import {
   BROWSER_SKIP_SUFFIX,
   browserSkipReason,
   expectAccessible,
+  expectOnOneLineEach,
   expectSignedIn,
+  openAccountSettings,
   screenshot,
   submitPassword,
   totp,
@@ -81,5 +83,26 @@ describe.skipIf(browserSkipReason)('console: a 390 px phone and steady layouts' 
     await typeCode(page, totp(pending.secret));
     await page.getByTestId('recovery-codes').waitFor();
     expect(await cardWidth()).toBe(passwordWidth);
+  });
+
+  it('recovery codes stay whole, one code per line, after Activate in Settings on a phone', async () => {
+    const { workspaceId } = await suite.server.tenant('Narrow Super App', 'Narrow Workspace');
+    const tia = await suite.server.account(workspaceId, 'tia@example.com', 'Tia Dalma', 'admin');
+    const { page } = await open();
+    await page.setViewportSize(PHONE);
+
+    await submitPassword(page, tia.email);
+    await expectSignedIn(page, 'Tia');
+    const card = await openAccountSettings(page);
+    const activation = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/account/two-factor/activation');
+    await card.getByRole('button', { name: 'Activate', exact: true }).click();
+    const pending = (await (await activation).json()) as { secret: string };
+    const dialog = page.getByRole('dialog', { name: 'Activate two-factor authentication' });
+    await typeCode(dialog, totp(pending.secret));
+    const codes = page.getByRole('dialog', { name: 'Two-factor authentication is on' }).getByTestId('recovery-codes');
+    await codes.waitFor();
+    await expectOnOneLineEach(codes.locator('li'), 10);
+    expect(await sidewaysOverflow(page)).toBe(0);
+    await screenshot(page, '62-settings-recovery-codes-phone');
   });
 });
