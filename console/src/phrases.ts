@@ -102,6 +102,7 @@ export const PHRASES = {
     challenge_ended_expired_description: 'Sign in again to get a new attempt.',
     challenge_ended_expired_step_up_title: 'This verification expired',
     challenge_ended_expired_step_up_description: 'Start it again to get a new attempt.',
+    sign_in_interrupted: 'Your sign-in attempt was interrupted. Sign in again to continue.',
     own_second_factor_title: 'Activate your own two-factor authentication first',
     own_second_factor_description:
       "Changing a super app's policy or resetting a member's two-factor authentication needs a session that passed a second factor.",

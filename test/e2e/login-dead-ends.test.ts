@@ -121,4 +121,31 @@ describe.skipIf(browserSkipReason)('console: the code step never claims what did
     await typeCode(page, totp(secret, 30));
     await expectSignedIn(page, 'Ola');
   });
+
+  it('reloading during the code step says the sign-in attempt was interrupted, with the email kept', async () => {
+    const { workspaceId } = await suite.server.tenant('Reload Super App', 'Reload Workspace');
+    const pia = await suite.server.account(workspaceId, 'pia@example.com', 'Pia Fox', 'admin');
+    const { secret } = await suite.server.activateTotp(pia.email);
+    const { page } = await open();
+
+    await submitPassword(page, pia.email);
+    await page.getByText('Your account has two-factor authentication turned on.').waitFor();
+    await page.reload();
+
+    const notice = page.getByRole('alert').filter({ hasText: 'interrupted' });
+    await notice.waitFor();
+    expect((await notice.innerText()).trim()).toBe('Your sign-in attempt was interrupted. Sign in again to continue.');
+    expect(await page.getByLabel('Email').inputValue()).toBe(pia.email);
+    await expectAccessible(page, 'login after a reload during the code step');
+    await screenshot(page, '28-login-interrupted');
+
+    await submitPassword(page, pia.email);
+    await typeCode(page, totp(secret, 30));
+    await expectSignedIn(page, 'Pia');
+    // Signed in: a later visit to the login page starts clean.
+    await page.getByRole('button', { name: /Pia/ }).click();
+    await page.getByRole('menuitem', { name: 'Log out' }).click();
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+    expect(await page.getByText('interrupted').count()).toBe(0);
+  });
 });

@@ -3,6 +3,8 @@ import { Card, Skeleton, Typography } from 'antd';
 import { AppstoreFilled, LockFilled, MobileOutlined, SafetyCertificateFilled } from '@ant-design/icons';
 import { PasswordForm } from '../components/PasswordForm';
 import { SecondFactorStep } from '../components/SecondFactorStep';
+import { phrase } from '../phrases';
+import { forgetSignInAtCodeStep, readInterruptedSignIn, rememberSignInAtCodeStep } from '../sign-in-memory';
 import type { Challenge, LoginResult, VerifyResult } from '../types';
 
 const RecoveryCodes = lazy(() => import('../components/RecoveryCodes').then((m) => ({ default: m.RecoveryCodes })));
@@ -11,12 +13,22 @@ type Step = { kind: 'password'; notice?: string } | { kind: 'challenge'; challen
 
 /** Log in: password, then whatever second factor the server asks for, then (after enrolment) recovery codes. */
 export function LoginPage({ onAuthenticated }: { onAuthenticated: (options: { chooseWorkspace: boolean }) => void }) {
-  const [step, setStep] = useState<Step>({ kind: 'password' });
-  const [email, setEmail] = useState<string>();
+  // A reload (or a navigation away) during the code step loses the challenge: say so, with the email kept.
+  const [interrupted] = useState(readInterruptedSignIn);
+  const [step, setStep] = useState<Step>(() => (interrupted ? { kind: 'password', notice: phrase('notice.sign_in_interrupted') } : { kind: 'password' }));
+  const [email, setEmail] = useState<string | undefined>(interrupted);
   // A login into the workspace this browser used last goes straight there; otherwise the
   // console offers the workspace picker once signed in.
   const remembered = useRef(false);
-  const done = () => onAuthenticated({ chooseWorkspace: !remembered.current });
+  const done = () => {
+    forgetSignInAtCodeStep();
+    onAuthenticated({ chooseWorkspace: !remembered.current });
+  };
+
+  useEffect(() => {
+    if (step.kind === 'challenge' && email) rememberSignInAtCodeStep(email);
+    else forgetSignInAtCodeStep();
+  }, [step.kind, email]);
 
   useEffect(() => {
     document.title = 'Log in · Mini Program Platform';
