@@ -103,6 +103,9 @@ export const PHRASES = {
     challenge_ended_expired_step_up_title: 'This verification expired',
     challenge_ended_expired_step_up_description: 'Start it again to get a new attempt.',
     sign_in_interrupted: 'Your sign-in attempt was interrupted. Sign in again to continue.',
+    activation_same_key: 'This is the key shown before: an entry you already scanned still works.',
+    activation_new_key:
+      'This is a new key: the one shown before expired, so an entry you already scanned will not work. Remove it from your authenticator app.',
     own_second_factor_title: 'Activate your own two-factor authentication first',
     own_second_factor_description:
       "Changing a super app's policy or resetting a member's two-factor authentication needs a session that passed a second factor.",

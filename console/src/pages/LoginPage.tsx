@@ -3,6 +3,7 @@ import { Card, Skeleton, Typography } from 'antd';
 import { AppstoreFilled, LockFilled, MobileOutlined, SafetyCertificateFilled } from '@ant-design/icons';
 import { PasswordForm } from '../components/PasswordForm';
 import { SecondFactorStep } from '../components/SecondFactorStep';
+import { useFocusOnMount } from '../focus';
 import { phrase } from '../phrases';
 import { forgetSignInAtCodeStep, readInterruptedSignIn, rememberSignInAtCodeStep } from '../sign-in-memory';
 import type { Challenge, LoginResult, VerifyResult } from '../types';
@@ -104,20 +105,26 @@ export function LoginPage({ onAuthenticated }: { onAuthenticated: (options: { ch
               </>
             )}
             {step.kind === 'challenge' && <SecondFactorStep challenge={step.challenge} onAuthenticated={afterVerify} onRestart={restart} />}
-            {step.kind === 'recovery-codes' && (
-              <>
-                <Typography.Title level={1} style={{ fontSize: 22, marginBottom: 12 }}>
-                  Two-factor authentication is on
-                </Typography.Title>
-                <Suspense fallback={<Skeleton active />}>
-                  <RecoveryCodes codes={step.codes} accountEmail={email} onDone={done} />
-                </Suspense>
-              </>
-            )}
+            {step.kind === 'recovery-codes' && <RecoveryCodesStep codes={step.codes} email={email} onDone={done} />}
           </Card>
           <p className="login-footer">Protected by two-factor authentication · NIST SP 800-63B</p>
         </div>
       </div>
     </main>
+  );
+}
+
+/** After enrolling during login: the one-time recovery codes. Its heading takes the focus the code boxes had. */
+function RecoveryCodesStep({ codes, email, onDone }: { codes: string[]; email?: string; onDone: () => void }) {
+  const heading = useFocusOnMount<HTMLHeadingElement>(true);
+  return (
+    <>
+      <Typography.Title level={1} ref={heading} tabIndex={-1} className="focus-target" style={{ fontSize: 22, marginBottom: 12 }}>
+        Two-factor authentication is on
+      </Typography.Title>
+      <Suspense fallback={<Skeleton active />}>
+        <RecoveryCodes codes={codes} accountEmail={email} onDone={onDone} />
+      </Suspense>
+    </>
   );
 }
