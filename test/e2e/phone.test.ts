@@ -62,7 +62,7 @@ describe.skipIf(browserSkipReason)('console: a 390 px phone and steady layouts' 
     await expectWithinWidth(reset, PHONE.width);
     expect(await reset.isEnabled()).toBe(true);
     await expectAccessible(page, 'members page on a phone');
-    await screenshot(page, '60-members-phone', 'members-phone');
+    await screenshot(page, '60-members-phone');
   });
 
   it('the login card keeps one width from the password to enrolment and the recovery codes', async () => {
