@@ -158,6 +158,7 @@ const ProblemExtras = {
   methods: Type.Optional(Type.Array(ChallengeMethod, { description: 'Methods that would satisfy the super app' })),
   ownTwoFactorRequired: Type.Optional(Type.Boolean()),
   clockDriftSeconds: Type.Optional(Type.Integer({ description: 'Positive: the phone is ahead' })),
+  codeAlreadyUsed: Type.Optional(Type.Literal(true, { description: 'The authenticator code was right but was used already; wait for the next one' })),
   pendingMigrations: Type.Optional(Type.Array(Type.String())),
 };
 

@@ -13,16 +13,9 @@ import { type EmailCodeSent, sendEmailCode } from './email-codes.js';
 import { verifyPassword } from './login.js';
 import { sendSecurityNotice } from './notifications.js';
 import { issueRecoveryCodes } from './recovery-codes.js';
-import {
-  assertCodeShape,
-  assertSecondFactorUnlocked,
-  consumeSecondFactorProof,
-  recordSecondFactorFailure,
-  recordSecondFactorSuccess,
-  reserveSecondFactorAttempt,
-  type SecondFactorProof,
-} from './second-factor.js';
-import { activatePendingTotp, createPendingTotp, type PendingTotp } from './totp-setup.js';
+import { parseProof, type SecondFactorProof } from './second-factor/proof.js';
+import { assertSecondFactorUnlocked, rejectSecondFactor, verifySecondFactor } from './second-factor/verify.js';
+import { createPendingTotp, type PendingTotp } from './totp-setup.js';
 
 /** The caller: the signed-in account and its session id (hash). */
 export interface Actor {
@@ -90,19 +83,25 @@ export async function startActivation(deps: Deps, actor: Actor): Promise<Pending
   return createPendingTotp(deps, await accountOrThrow(deps, actor.accountId), null);
 }
 
-/** Confirms activation with a code; returns the recovery codes (shown once). */
+/**
+ * Confirms activation with the pending key's first code; returns the recovery codes (shown
+ * once). Wrong codes count towards the account's lockout, as at any other second-factor step.
+ */
 export async function verifyActivation(deps: Deps, actor: Actor, code: string): Promise<string[]> {
-  assertCodeShape('totp', code);
+  const proof = parseProof('totp_enrollment', code, { enrollmentChallengeId: null });
   const account = await accountOrThrow(deps, actor.accountId);
-  const codes = await deps.db.transaction().execute(async (tx) => {
-    const issued = await activatePendingTotp(deps, tx, account, code, null);
+  const outcome = await deps.db.transaction().execute(async (tx) => {
+    const verification = await verifySecondFactor(deps, tx, account, proof);
+    if (!verification.ok) return verification;
+    const codes = await issueRecoveryCodes(deps, tx, account.id);
     // Sessions elsewhere signed in with the password alone; from now on a sign-in needs the authenticator.
     await deleteSessionsOfAccount(tx, account.id, actor.sessionId);
     await recordAudit(deps, tx, { type: 'two_factor.activated', accountId: account.id, context: actor.context });
-    return issued;
+    return { ok: true as const, codes };
   });
+  if (!outcome.ok) throw await rejectSecondFactor(deps, account, outcome.failure, { context: actor.context, workspaceId: null, purpose: 'activation' });
   void sendSecurityNotice(deps, account.email, 'activated');
-  return codes;
+  return outcome.codes;
 }
 
 /** Refuses with 403 `deactivation_not_allowed` (naming the first super app) when a policy forbids it. */
@@ -149,33 +148,23 @@ async function withVerifiedIdentity<T>(
   await verifyPassword(deps, account.email, password, actor.context);
   await markSessionAuthenticated(deps.db, actor.sessionId, deps.clock.now().toISOString());
   const outcome = await deps.db.transaction().execute(async (tx) => {
-    const attempt = await reserveSecondFactorAttempt(deps, tx, account);
-    const proofOutcome = await consumeSecondFactorProof(deps, tx, account, proof);
-    if (proofOutcome !== 'accepted') return { ok: false as const, attempt, proofOutcome };
-    await recordSecondFactorSuccess(tx, account.id);
+    const verification = await verifySecondFactor(deps, tx, account, proof);
+    if (!verification.ok) return verification;
     return { ok: true as const, value: await change(tx) };
   });
   if (outcome.ok) return outcome.value;
-  const lockSeconds = await recordSecondFactorFailure(deps, account, outcome.attempt, actor.context, {
-    method: proof.method,
-    workspaceId: null,
-    purpose: 'identity',
-    outcome: outcome.proofOutcome,
-  });
-  if (lockSeconds > 0) throw new AppError('too_many_attempts', { retryAfterSeconds: lockSeconds });
-  throw new AppError('invalid_code');
+  throw await rejectSecondFactor(deps, account, outcome.failure, { context: actor.context, workspaceId: null, purpose: 'identity' });
 }
 
 /** Turns the account's 2FA off after password + a code; ends its other sessions. */
 export async function deactivateTwoFactor(
   deps: Deps,
   actor: Actor,
-  input: { password: string; method: SecondFactorProof['method']; code: string },
+  input: { password: string; method: 'totp' | 'email' | 'recovery_code'; code: string },
 ): Promise<void> {
-  assertCodeShape(input.method, input.code);
+  const proof = parseProof(input.method, input.code, { emailScope: { purpose: 'deactivation', challengeId: null } });
   const account = await activeAccountOrThrow(deps, actor.accountId);
   await assertDeactivationAllowed(deps, account.id);
-  const proof: SecondFactorProof = { method: input.method, code: input.code, emailScope: { purpose: 'deactivation', challengeId: null } };
   await withVerifiedIdentity(deps, account, input.password, proof, actor, async (tx) => {
     await deleteTotpFactor(tx, account.id);
     await deleteRecoveryCodes(tx, account.id);
@@ -189,9 +178,9 @@ export async function deactivateTwoFactor(
 
 /** New recovery codes after password + a current authenticator code; the old ones die. */
 export async function regenerateRecoveryCodes(deps: Deps, actor: Actor, input: { password: string; code: string }): Promise<string[]> {
-  assertCodeShape('totp', input.code);
+  const proof = parseProof('totp', input.code);
   const account = await activeAccountOrThrow(deps, actor.accountId);
-  const codes = await withVerifiedIdentity(deps, account, input.password, { method: 'totp', code: input.code }, actor, async (tx) => {
+  const codes = await withVerifiedIdentity(deps, account, input.password, proof, actor, async (tx) => {
     const issued = await issueRecoveryCodes(deps, tx, account.id);
     await recordAudit(deps, tx, { type: 'recovery_codes.regenerated', accountId: account.id, context: actor.context });
     return issued;

@@ -4,7 +4,6 @@ import { CHALLENGE_MAX_FAILURES } from '../domain/limits.js';
 import type { ChallengeMethod } from '../domain/policy.js';
 import { type Account, type AccountRecord, findAccountById, toAccount } from '../store/accounts.js';
 import { type Challenge, completeChallenge, findChallengeById, killChallenge, markChallengeEmailPassed, reserveChallengeAttempt } from '../store/challenges.js';
-import type { Tx } from '../store/schema.js';
 import { findSuperAppById, listMembershipsOfAccount, type MembershipView } from '../store/tenants.js';
 import { recordAudit } from './audit.js';
 import {
@@ -18,17 +17,10 @@ import { noticeNewDevice, rememberDevice } from './devices.js';
 import type { Deps, RequestContext } from './deps.js';
 import { type EmailCodeSent, sendEmailCode } from './email-codes.js';
 import { sendSecurityNotice } from './notifications.js';
-import {
-  assertCodeShape,
-  assertSecondFactorUnlocked,
-  consumeSecondFactorProof,
-  type ProofOutcome,
-  recordSecondFactorFailure,
-  recordSecondFactorSuccess,
-  reserveSecondFactorAttempt,
-  type SecondFactorAttempt,
-} from './second-factor.js';
-import { createPendingTotp, activatePendingTotp, type PendingTotp } from './totp-setup.js';
+import { issueRecoveryCodes } from './recovery-codes.js';
+import { parseProof } from './second-factor/proof.js';
+import { assertSecondFactorUnlocked, rejectSecondFactor, type SecondFactorFailure, verifySecondFactor } from './second-factor/verify.js';
+import { createPendingTotp, type PendingTotp } from './totp-setup.js';
 
 export interface VerifyInput {
   method: ChallengeMethod;
@@ -95,25 +87,24 @@ async function passEmailBeforeEnrollment(
   context: RequestContext | null,
 ): Promise<void> {
   if (code === undefined) throw new AppError('email_code_required');
-  assertCodeShape('email', code);
+  const proof = parseProof('email', code, { emailScope: { purpose: 'login', challengeId: challenge.id } });
   const now = deps.clock.now().toISOString();
   const outcome = await deps.db.transaction().execute(async (tx) => {
-    const attempt = await reserveSecondFactorAttempt(deps, tx, account);
     const challengeAttempts = await reserveChallengeAttempt(tx, challenge.id, now, CHALLENGE_MAX_FAILURES);
     if (challengeAttempts === null) throw new AppError('challenge_expired');
-    const proof = { method: 'email' as const, code, emailScope: { purpose: 'login' as const, challengeId: challenge.id } };
-    if ((await consumeSecondFactorProof(deps, tx, account, proof)) !== 'accepted') return { ok: false as const, attempt, challengeAttempts };
+    const verification = await verifySecondFactor(deps, tx, account, proof);
+    if (!verification.ok) return { ok: false as const, failure: verification.failure, challengeAttempts };
     if (!(await markChallengeEmailPassed(tx, challenge.id, now))) throw new AppError('challenge_expired');
-    await recordSecondFactorSuccess(tx, account.id);
     return { ok: true as const };
   });
-  if (!outcome.ok) await failVerification(deps, challenge, account, outcome.attempt, outcome.challengeAttempts, 'email', context);
+  if (!outcome.ok) await failVerification(deps, challenge, account, outcome.failure, outcome.challengeAttempts, context);
 }
 
 /**
- * Second factor of a login. Checks the code, uses it up, closes the challenge and creates
- * a new session in one transaction, so a code or challenge wins once even under races.
- * Wrong codes count against the challenge (dead at 5) and the account's lockout.
+ * Second factor of a login, switch or step-up. Checks the code, uses it up, closes the
+ * challenge and creates a new session in one transaction, so a code or challenge wins once
+ * even under races. Wrong codes count against the challenge (dead at 5) and the account's
+ * lockout.
  */
 export async function verifyChallenge(
   deps: Deps,
@@ -125,18 +116,20 @@ export async function verifyChallenge(
   const { challenge, account } = await findOpenChallenge(deps, token, input.method);
   assertChallengeOwner(challenge, sessionToken);
   assertEnrollmentAllowed(challenge, input.method);
-  assertCodeShape(input.method, input.code);
+  const proof = parseProof(input.method, input.code, {
+    emailScope: { purpose: 'login', challengeId: challenge.id },
+    enrollmentChallengeId: challenge.id,
+  });
   const now = deps.clock.now().toISOString();
 
   const outcome = await deps.db.transaction().execute(async (tx) => {
-    const attempt = await reserveSecondFactorAttempt(deps, tx, account);
     const challengeAttempts = await reserveChallengeAttempt(tx, challenge.id, now, CHALLENGE_MAX_FAILURES);
     if (challengeAttempts === null) throw new AppError('challenge_expired');
-    const used = await consumeChallengeProof(deps, tx, challenge, account, input);
+    const verification = await verifySecondFactor(deps, tx, account, proof);
     // A wrong code commits the reservations: the attempt stays counted.
-    if ('hints' in used) return { ok: false as const, attempt, challengeAttempts, hints: used.hints, proofOutcome: used.outcome };
+    if (!verification.ok) return { ok: false as const, failure: verification.failure, challengeAttempts };
     if (!(await completeChallenge(tx, challenge.id, now))) throw new AppError('challenge_expired');
-    await recordSecondFactorSuccess(tx, account.id);
+    const recoveryCodes = input.method === 'totp_enrollment' ? await issueRecoveryCodes(deps, tx, account.id) : undefined;
     const sessionToken = await createSessionForChallenge(deps, tx, challenge, input.method);
     // A login is a full sign-in from this browser: it becomes (or stays) a known device.
     const device = challenge.purpose === 'login' ? await rememberDevice(deps, tx, account.id, context) : undefined;
@@ -160,11 +153,10 @@ export async function verifyChallenge(
     if (input.method === 'recovery_code') {
       await recordAudit(deps, tx, { type: 'recovery_code.used', accountId: account.id, workspaceId: challenge.workspaceId, context });
     }
-    return { ok: true as const, sessionToken, device, recoveryCodes: used.recoveryCodes };
+    return { ok: true as const, sessionToken, device, recoveryCodes };
   });
 
-  if (!outcome.ok)
-    return failVerification(deps, challenge, account, outcome.attempt, outcome.challengeAttempts, input.method, context, outcome.hints, outcome.proofOutcome);
+  if (!outcome.ok) return failVerification(deps, challenge, account, outcome.failure, outcome.challengeAttempts, context);
   if (input.method === 'totp_enrollment') void sendSecurityNotice(deps, account.email, 'activated');
   if (input.method === 'recovery_code') void sendSecurityNotice(deps, account.email, 'recovery_code_used');
   if (outcome.device) noticeNewDevice(deps, account.email, outcome.device, context);
@@ -179,51 +171,20 @@ export async function verifyChallenge(
   };
 }
 
-/**
- * Uses up the code of a verify request inside `tx`: enrolment activates the pending
- * authenticator (and yields recovery codes), other methods consume their proof. A wrong
- * code comes back as `hints` for the answer (activation's `clockDriftSeconds`); any other
- * enrolment failure is thrown as itself, which also undoes the reserved attempts.
- */
-async function consumeChallengeProof(
-  deps: Deps,
-  tx: Tx,
-  challenge: Challenge,
-  account: AccountRecord,
-  input: VerifyInput,
-): Promise<{ recoveryCodes?: string[] } | { hints: Record<string, unknown>; outcome?: ProofOutcome }> {
-  if (input.method === 'totp_enrollment') {
-    try {
-      return { recoveryCodes: await activatePendingTotp(deps, tx, account, input.code, challenge.id) };
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'invalid_code') return { hints: error.extra };
-      throw error;
-    }
-  }
-  const proof = { method: input.method, code: input.code, emailScope: { purpose: 'login' as const, challengeId: challenge.id } };
-  const outcome = await consumeSecondFactorProof(deps, tx, account, proof);
-  return outcome === 'accepted' ? {} : { hints: {}, outcome };
-}
-
-/** Answers a wrong code: 429 when this attempt locked the account, else 401 with the challenge's attempts left and the code's `hints`. */
+/** Answers a wrong code: 429 when this attempt locked the account, else 401 with the hint and the challenge's attempts left. */
 async function failVerification(
   deps: Deps,
   challenge: Challenge,
   account: AccountRecord,
-  attempt: SecondFactorAttempt,
+  failure: SecondFactorFailure,
   challengeAttempts: number,
-  method: ChallengeMethod,
   context: RequestContext | null,
-  hints: Record<string, unknown> = {},
-  proofOutcome?: ProofOutcome,
 ): Promise<never> {
   if (challengeAttempts >= CHALLENGE_MAX_FAILURES) await killChallenge(deps.db, challenge.id);
-  const lockSeconds = await recordSecondFactorFailure(deps, account, attempt, context, {
-    method,
+  throw await rejectSecondFactor(deps, account, failure, {
+    context,
     workspaceId: challenge.workspaceId,
     purpose: challenge.purpose,
-    ...(proofOutcome && { outcome: proofOutcome }),
+    extra: { attemptsRemaining: Math.max(0, CHALLENGE_MAX_FAILURES - challengeAttempts) },
   });
-  if (lockSeconds > 0) throw new AppError('too_many_attempts', { retryAfterSeconds: lockSeconds });
-  throw new AppError('invalid_code', { ...hints, attemptsRemaining: Math.max(0, CHALLENGE_MAX_FAILURES - challengeAttempts) });
 }

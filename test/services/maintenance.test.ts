@@ -165,7 +165,7 @@ describe('throttle key families', () => {
   it('every throttle key the services write belongs to a family retention knows (a new family would otherwise be kept forever)', () => {
     const dir = join(ROOT, 'src', 'services');
     const written = new Set<string>();
-    for (const file of readdirSync(dir)) {
+    for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts'))) {
       const source = readFileSync(join(dir, file), 'utf8');
       if (!source.includes('store/throttles.js')) continue;
       for (const match of source.matchAll(/`([a-z]+(?::[a-z]+)+:)\$\{/g)) written.add(match[1]!);

@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { decodeTotpKey } from '../../src/domain/totp.js';
 import { resetAccountTwoFactor } from '../../src/services/operator.js';
-import { consumeSecondFactorProof, findActiveTotpKey } from '../../src/services/second-factor.js';
+import { findActiveTotpKey, totpMethod } from '../../src/services/second-factor/totp.js';
 import { describeEachDialect } from '../support/database.js';
 import { createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 import { findAccountByEmail } from '../../src/store/accounts.js';
@@ -40,7 +40,7 @@ describeEachDialect('a pending authenticator key (%s)', (dialect) => {
 
     expect(await findActiveTotpKey(h.deps, h.deps.db, account.id)).toBeNull();
     for (const offset of [-30, 0, 30]) {
-      expect(await consumeSecondFactorProof(h.deps, h.deps.db, account, { method: 'totp', code: h.totp(key, offset) })).toBe('wrong');
+      expect(await totpMethod.check(h.deps, h.deps.db, account, { method: 'totp', code: h.totp(key, offset) })).toEqual({ accepted: false, hint: {} });
     }
     // Nothing was used up: the same code still confirms the activation.
     expect((await h.api('POST', '/api/v1/account/two-factor/activation/verify', { cookie, body: { code: h.totp(key) } })).status).toBe(200);

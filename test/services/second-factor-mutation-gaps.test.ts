@@ -1,11 +1,13 @@
 import { afterEach, expect, it } from 'vitest';
-import { consumeSecondFactorProof, recoveryCodeHash } from '../../src/services/second-factor.js';
+import { emailCodeMethod } from '../../src/services/second-factor/email-code.js';
+import { parseProof } from '../../src/services/second-factor/proof.js';
+import { recoveryCodeHash } from '../../src/services/second-factor/recovery-code.js';
 import { describeEachDialect } from '../support/database.js';
 import { createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 import { findAccountByEmail } from '../../src/store/accounts.js';
 
 /**
- * Second-factor details that mutation testing found unpinned (src/services/second-factor.ts):
+ * Second-factor details that mutation testing found unpinned (now src/services/second-factor/):
  * what a failure and a lock write to the audit log and the server log, the messages of
  * malformed codes (which cost no attempt), and an email proof without its scope.
  */
@@ -100,15 +102,15 @@ describeEachDialect('second-factor details (%s)', (dialect) => {
     expect(recoveryCodeHash('')).toBeNull();
   });
 
-  // Mutation caught: `if (!scope) return false` inverted (then no scoped proof would pass either).
-  it('an email proof without the scope it was sent for proves nothing', async () => {
+  it('an email code proves only what it was sent for; a flow with nothing to bind it to refuses it', async () => {
     const { cookie } = await aliceWithTotp();
     expect((await h.api('POST', '/api/v1/account/two-factor/deactivation/email-code', { cookie })).status).toBe(202);
     const account = (await findAccountByEmail(h.deps.db, ALICE))!;
     const code = h.mailer.lastCode(ALICE);
-    expect(await consumeSecondFactorProof(h.deps, h.deps.db, account, { method: 'email', code })).toBe('wrong');
-    expect(
-      await consumeSecondFactorProof(h.deps, h.deps.db, account, { method: 'email', code, emailScope: { purpose: 'deactivation', challengeId: null } }),
-    ).toBe('accepted');
+    expect(() => parseProof('email', code)).toThrow(expect.objectContaining({ code: 'method_not_allowed' }));
+    const asLogin = { method: 'email', code, scope: { purpose: 'login', challengeId: null } } as const;
+    expect(await emailCodeMethod.check(h.deps, h.deps.db, account, asLogin)).toEqual({ accepted: false, hint: {} });
+    const asDeactivation = { method: 'email', code, scope: { purpose: 'deactivation', challengeId: null } } as const;
+    expect(await emailCodeMethod.check(h.deps, h.deps.db, account, asDeactivation)).toEqual({ accepted: true });
   });
 });

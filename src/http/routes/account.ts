@@ -72,7 +72,7 @@ export function registerAccountRoutes(app: HttpApp): void {
           method: 'POST',
           access: 'session',
           ok: { 200: ActivationVerified },
-          problems: ['invalid_code', 'no_pending_activation', 'two_factor_already_active', 'activation_expired'],
+          problems: ['invalid_code', 'too_many_attempts', 'no_pending_activation', 'two_factor_already_active', 'activation_expired'],
         }),
       },
     },
