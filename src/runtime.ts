@@ -82,6 +82,7 @@ export async function openRuntime(config: Config, overrides: RuntimeOverrides = 
     logger,
     sessionIdleSeconds: config.sessionIdleSeconds,
     sessionAbsoluteSeconds: config.sessionAbsoluteSeconds,
+    publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
   };
   return {
     deps,

@@ -61,6 +61,8 @@ function serverOf(publicUrl: string | undefined): { url: string; description: st
 const API_TAGS = [
   { name: 'auth', description: 'Login, second factor, logout and the current session' },
   { name: 'account two-factor', description: "The signed-in account's own two-factor authentication, devices and audit log" },
+  { name: 'account', description: "The signed-in account's password, sessions and known browsers" },
+  { name: 'password reset', description: 'Forgot password: an emailed single-use link, never a way around the second factor' },
   { name: 'super app', description: "A super app's two-factor policy, audit log and step-up" },
   { name: 'workspace', description: 'Workspace members and their two-factor authentication' },
   { name: 'health', description: 'Liveness and readiness' },

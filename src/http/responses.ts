@@ -27,7 +27,7 @@ const SESSION_CODES: ErrorCode[] = ['unauthenticated'];
 const UNSAFE_METHOD_CODES: ErrorCode[] = ['invalid_request', 'cross_origin_request', 'payload_too_large', 'unsupported_media_type'];
 
 export interface ResponsesInput<R extends Record<number, TSchema>> {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   access: Access;
   /** Success bodies by status. */
   ok: R;

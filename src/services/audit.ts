@@ -14,7 +14,10 @@ export type AuditEventType =
   | 'recovery_code.used'
   | 'recovery_codes.regenerated'
   | 'email_code.sent'
-  | 'policy.changed';
+  | 'policy.changed'
+  | 'password.changed'
+  | 'password_reset.requested'
+  | 'password.reset';
 
 export interface AuditInput {
   type: AuditEventType;

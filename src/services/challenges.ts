@@ -130,7 +130,7 @@ export async function verifyChallenge(
     if (!verification.ok) return { ok: false as const, failure: verification.failure, challengeAttempts };
     if (!(await completeChallenge(tx, challenge.id, now))) throw new AppError('challenge_expired');
     const recoveryCodes = input.method === 'totp_enrollment' ? await issueRecoveryCodes(deps, tx, account.id) : undefined;
-    const sessionToken = await createSessionForChallenge(deps, tx, challenge, input.method);
+    const sessionToken = await createSessionForChallenge(deps, tx, challenge, input.method, context);
     // A login is a full sign-in from this browser: it becomes (or stays) a known device.
     const device = challenge.purpose === 'login' ? await rememberDevice(deps, tx, account.id, context) : undefined;
     await recordAudit(deps, tx, {

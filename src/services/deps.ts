@@ -31,6 +31,8 @@ export interface Deps {
   logger: Logger;
   sessionIdleSeconds: number;
   sessionAbsoluteSeconds: number;
+  /** Where the console is reached (links in emails); `PUBLIC_URL`, else http://localhost and the port. */
+  publicUrl?: string;
 }
 
 /** Current time as the ISO text the store compares. */

@@ -74,7 +74,7 @@ export async function login(deps: Deps, input: LoginInput, context: RequestConte
 
   if (decision.kind === 'authenticated') {
     const { sessionToken, device } = await deps.db.transaction().execute(async (tx) => ({
-      sessionToken: await createSession(deps, tx, { accountId: account.id, workspaceId: workspace.id, secondFactorMethods: [] }),
+      sessionToken: await createSession(deps, tx, { accountId: account.id, workspaceId: workspace.id, secondFactorMethods: [], context }),
       device: await rememberDevice(deps, tx, account.id, context),
     }));
     noticeNewDevice(deps, account.email, device, context);

@@ -5,6 +5,7 @@ import {
   deleteAuditEventsBefore,
   deleteExpiredChallenges,
   deleteExpiredEmailCodes,
+  deleteExpiredPasswordResets,
   deleteExpiredSessions,
   deleteLapsedPendingTotpFactors,
   deleteStaleThrottles,
@@ -44,7 +45,7 @@ export interface MaintenanceOptions {
 }
 
 /** What the job deletes, by what it is (camelCase of the table, `pendingActivations` for `totp_factors`). */
-export const MAINTENANCE_TABLES = ['challenges', 'emailCodes', 'sessions', 'pendingActivations', 'throttles', 'auditEvents'] as const;
+export const MAINTENANCE_TABLES = ['challenges', 'emailCodes', 'sessions', 'pendingActivations', 'passwordResets', 'throttles', 'auditEvents'] as const;
 export type MaintenanceTable = (typeof MAINTENANCE_TABLES)[number];
 export type MaintenanceCounts = Record<MaintenanceTable, number>;
 
@@ -52,7 +53,7 @@ export type MaintenanceCounts = Record<MaintenanceTable, number>;
 export type MaintenanceReport = { ran: true; deleted: MaintenanceCounts; batches: MaintenanceCounts } | { ran: false };
 
 function zeroCounts(): MaintenanceCounts {
-  return { challenges: 0, emailCodes: 0, sessions: 0, pendingActivations: 0, throttles: 0, auditEvents: 0 };
+  return { challenges: 0, emailCodes: 0, sessions: 0, pendingActivations: 0, passwordResets: 0, throttles: 0, auditEvents: 0 };
 }
 
 /** One bounded delete, by what it removes; each returns how many rows went. */
@@ -69,6 +70,8 @@ function batchesAt(db: Db, now: Date, auditRetentionDays: number): Batch[] {
     // An expired session is refused either way (401 `unauthenticated`); idle ones wait for their absolute deadline.
     { table: 'sessions', run: (limit) => deleteExpiredSessions(db, nowIso, limit) },
     { table: 'pendingActivations', run: (limit) => deleteLapsedPendingTotpFactors(db, grace, nowIso, limit) },
+    // A lapsed link is refused either way (410 `password_reset_expired`).
+    { table: 'passwordResets', run: (limit) => deleteExpiredPasswordResets(db, grace, limit) },
     ...THROTTLE_FAMILIES.map((family): Batch => ({
       table: 'throttles',
       run: (limit) =>

@@ -2,7 +2,16 @@ import type { Deps } from './deps.js';
 
 /** Security notices sent to an account; none carries a code or secret. */
 export type SecurityNotice =
-  'activated' | 'deactivated' | 'recovery_codes_regenerated' | 'recovery_code_used' | 'reset' | 'locked' | 'new_sign_in' | 'totp_replayed';
+  | 'activated'
+  | 'deactivated'
+  | 'recovery_codes_regenerated'
+  | 'recovery_code_used'
+  | 'reset'
+  | 'locked'
+  | 'new_sign_in'
+  | 'totp_replayed'
+  | 'password_changed'
+  | 'password_reset';
 
 const NOTICES: Record<SecurityNotice, { subject: string; body: string }> = {
   activated: {
@@ -23,6 +32,14 @@ const NOTICES: Record<SecurityNotice, { subject: string; body: string }> = {
   totp_replayed: {
     subject: 'A code from your authenticator was used again',
     body: 'Someone entered a code from your authenticator app that had already been used. Each code works once; if you did not enter it twice yourself, someone may be watching your codes.',
+  },
+  password_changed: {
+    subject: 'Your password was changed',
+    body: 'The password of your account was changed. Other browsers and devices were signed out.',
+  },
+  password_reset: {
+    subject: 'Your password was reset',
+    body: 'The password of your account was reset with an emailed link. Every browser and device was signed out.',
   },
   locked: {
     subject: 'Second-factor verification was locked',

@@ -7,6 +7,7 @@ import {
   PASSWORD_MAX_DELAY_SECONDS_ACCOUNT,
   PASSWORD_MAX_DELAY_SECONDS_DEVICE,
   PASSWORD_MAX_DELAY_SECONDS_IP,
+  PASSWORD_RESET_WINDOW_SECONDS,
   REPLAY_NOTICE_INTERVAL_SECONDS,
   throttleDelaySeconds,
 } from '../domain/limits.js';
@@ -32,6 +33,8 @@ export const THROTTLE_FAMILIES: readonly { prefix: string; windowSeconds: number
     maxDelaySeconds: Math.max(PASSWORD_MAX_DELAY_SECONDS_ACCOUNT, PASSWORD_MAX_DELAY_SECONDS_IP, PASSWORD_MAX_DELAY_SECONDS_DEVICE),
   },
   { prefix: 'email:ip:', windowSeconds: EMAIL_SEND_WINDOW_SECONDS, maxDelaySeconds: 0 },
+  // services/account-security.ts `requestPasswordReset`: one link a minute (`email:reset:wait:`) and five an hour (`email:reset:hour:`) per email.
+  { prefix: 'email:reset:', windowSeconds: PASSWORD_RESET_WINDOW_SECONDS, maxDelaySeconds: 0 },
   // services/second-factor.ts `noticeReplay`: at most one replay notice per interval.
   { prefix: 'notice:replayed:', windowSeconds: REPLAY_NOTICE_INTERVAL_SECONDS, maxDelaySeconds: 0 },
 ];

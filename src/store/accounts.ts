@@ -144,3 +144,8 @@ export async function claimEmailCodeSend(db: Db, accountId: string, now: string,
 export async function releaseEmailCodeSend(db: Db, accountId: string, stamped: string, previous: string | null): Promise<void> {
   await db.updateTable('accounts').set({ email_code_sent_at: previous }).where('id', '=', accountId).where('email_code_sent_at', '=', stamped).execute();
 }
+
+/** Replaces the account's password hash. */
+export async function updatePasswordHash(db: Db, accountId: string, passwordHash: string): Promise<void> {
+  await db.updateTable('accounts').set({ password_hash: passwordHash }).where('id', '=', accountId).execute();
+}

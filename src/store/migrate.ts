@@ -4,6 +4,7 @@ import * as throttles from './migrations/0002-throttles.js';
 import * as sessionAuthority from './migrations/0003-session-authority.js';
 import * as devices from './migrations/0004-devices.js';
 import * as retention from './migrations/0005-retention.js';
+import * as accountSecurity from './migrations/0006-account-security.js';
 import type { Database } from './schema.js';
 
 /** Migrations as code, in order; names are stable once released. */
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-session-authority': sessionAuthority,
   '0004-devices': devices,
   '0005-retention': retention,
+  '0006-account-security': accountSecurity,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

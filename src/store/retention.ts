@@ -29,6 +29,14 @@ export async function deleteExpiredEmailCodes(db: Db, before: string, limit: num
 }
 
 /** Sessions whose absolute deadline `expires_at` is at or before `before`. */
+/** Deletes up to `limit` password-reset links that expired at or before `before`; returns how many. */
+export async function deleteExpiredPasswordResets(db: Db, before: string, limit: number): Promise<number> {
+  const expired = (eb: ExpressionBuilder<Database, 'password_resets'>) => eb('password_resets.expires_at', '<=', before);
+  const batch = db.selectFrom('password_resets').select('password_resets.id').where(expired).limit(limit);
+  const result = await db.deleteFrom('password_resets').where('password_resets.id', 'in', batch).where(expired).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 export async function deleteExpiredSessions(db: Db, before: string, limit: number): Promise<number> {
   const expired = (eb: ExpressionBuilder<Database, 'sessions'>) => eb('sessions.expires_at', '<=', before);
   const batch = db.selectFrom('sessions').select('sessions.id').where(expired).limit(limit);

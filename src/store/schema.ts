@@ -29,6 +29,7 @@ export interface Database {
   audit_events: AuditEventTable;
   throttles: ThrottleTable;
   devices: DeviceTable;
+  password_resets: PasswordResetTable;
   maintenance_leases: MaintenanceLeaseTable;
 }
 
@@ -149,6 +150,9 @@ export interface SessionTable {
   last_seen_at: string;
   expires_at: string;
   created_at: string;
+  /** Where the session was opened (null for sessions older than migration 0006). */
+  ip: Generated<string | null>;
+  user_agent: Generated<string | null>;
 }
 
 export interface AuditEventTable {
@@ -190,6 +194,17 @@ export interface MaintenanceLeaseTable {
   expires_at: string;
 }
 
+export type PasswordResetStatus = 'live' | 'used' | 'replaced';
+
+/** A password-reset link: the SHA-256 of its token, single use, short-lived. */
+export interface PasswordResetTable {
+  id: string;
+  account_id: string;
+  status: PasswordResetStatus;
+  expires_at: string;
+  created_at: string;
+}
+
 /** A database handle or an open transaction; store functions accept either. */
 export type Db = Kysely<Database> | Transaction<Database>;
 /** The database itself (it opens transactions). */
@@ -205,5 +220,6 @@ export type EmailCodeRow = Selectable<EmailCodeTable>;
 export type SessionRow = Selectable<SessionTable>;
 export type TotpFactorRow = Selectable<TotpFactorTable>;
 export type DeviceRow = Selectable<DeviceTable>;
+export type PasswordResetRow = Selectable<PasswordResetTable>;
 export type AuditEventRow = Selectable<AuditEventTable>;
 export type NewAuditEvent = Insertable<AuditEventTable>;

@@ -47,7 +47,9 @@ describeEachDialect('mpp-2fa maintenance run (%s)', (dialect) => {
       const result = await cli(['maintenance', 'run']);
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toBe(
-        ['ran: true', 'challenges: 1', 'emailCodes: 0', 'sessions: 2', 'pendingActivations: 0', 'throttles: 1', 'auditEvents: 1', ''].join('\n'),
+        ['ran: true', 'challenges: 1', 'emailCodes: 0', 'sessions: 2', 'pendingActivations: 0', 'passwordResets: 0', 'throttles: 1', 'auditEvents: 1', ''].join(
+          '\n',
+        ),
       );
       expect(await remaining(database.handle.db)).toMatchObject({ challenges: ['live'], sessions: ['live'], throttles: [], auditEvents: ['recent'] });
     },
@@ -59,9 +61,27 @@ describeEachDialect('mpp-2fa maintenance run (%s)', (dialect) => {
     async () => {
       const result = await cli(['maintenance', 'run', '--json'], { AUDIT_RETENTION_DAYS: '1' });
       expect(result.code, result.stderr).toBe(0);
-      expect(result.json()).toEqual({ ran: true, challenges: 1, emailCodes: 0, sessions: 2, pendingActivations: 0, throttles: 1, auditEvents: 2 });
+      expect(result.json()).toEqual({
+        ran: true,
+        challenges: 1,
+        emailCodes: 0,
+        sessions: 2,
+        pendingActivations: 0,
+        passwordResets: 0,
+        throttles: 1,
+        auditEvents: 2,
+      });
       const again = await cli(['maintenance', 'run', '--json']);
-      expect(again.json()).toEqual({ ran: true, challenges: 0, emailCodes: 0, sessions: 0, pendingActivations: 0, throttles: 0, auditEvents: 0 });
+      expect(again.json()).toEqual({
+        ran: true,
+        challenges: 0,
+        emailCodes: 0,
+        sessions: 0,
+        pendingActivations: 0,
+        passwordResets: 0,
+        throttles: 0,
+        auditEvents: 0,
+      });
     },
     STEP_TIMEOUT_MS,
   );

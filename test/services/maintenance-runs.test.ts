@@ -14,6 +14,7 @@ import {
   insertAuditEvents,
   insertChallenges,
   insertEmailCodes,
+  insertPasswordResets,
   insertSessions,
   insertThrottles,
   insertTotpFactor,
@@ -91,6 +92,10 @@ describeEachDialect('maintenance runs (%s)', (dialect) => {
     for (const accountId of ['acc', ...range(24, 'x').map((_, i) => `acc-${i + 2}`)]) {
       await insertTotpFactor(db, { accountId, status: 'pending', pendingExpiresAt: at(clock, -2 * DAY), now: at(clock, -2 * DAY) });
     }
+    await insertPasswordResets(
+      db,
+      range(25, 'r').map((id) => ({ id, status: 'live' as const, expiresAt: at(clock, -2 * DAY) })),
+    );
     await insertThrottles(
       db,
       range(25, 'password:ip:t').map((key) => ({ key, count: 3, windowStartedAt: at(clock, -DAY), lastAt: at(clock, -DAY) })),
@@ -103,10 +108,10 @@ describeEachDialect('maintenance runs (%s)', (dialect) => {
     const otherFamilies = THROTTLE_FAMILIES.length - 1; // one short batch each: nothing of theirs to delete
     expect(report).toEqual({
       ran: true,
-      deleted: { challenges: 25, emailCodes: 25, sessions: 25, pendingActivations: 25, throttles: 25, auditEvents: 25 },
-      batches: { challenges: 3, emailCodes: 3, sessions: 3, pendingActivations: 3, throttles: 3 + otherFamilies, auditEvents: 3 },
+      deleted: { challenges: 25, emailCodes: 25, sessions: 25, pendingActivations: 25, passwordResets: 25, throttles: 25, auditEvents: 25 },
+      batches: { challenges: 3, emailCodes: 3, sessions: 3, pendingActivations: 3, passwordResets: 3, throttles: 3 + otherFamilies, auditEvents: 3 },
     });
-    expect(await remaining(db)).toEqual({ challenges: [], emailCodes: [], sessions: [], totpFactors: [], throttles: [], auditEvents: [] });
+    expect(await remaining(db)).toEqual({ challenges: [], emailCodes: [], sessions: [], totpFactors: [], passwordResets: [], throttles: [], auditEvents: [] });
   });
 
   it('a run while another process holds the lock deletes nothing and says so; the next run goes ahead', async () => {
@@ -186,7 +191,7 @@ describeEachDialect('maintenance runs (%s)', (dialect) => {
     expect(logger.lines).toEqual([
       {
         level: 'info',
-        obj: { deleted: { challenges: 0, emailCodes: 0, sessions: 1, pendingActivations: 0, throttles: 0, auditEvents: 0 } },
+        obj: { deleted: { challenges: 0, emailCodes: 0, sessions: 1, pendingActivations: 0, passwordResets: 0, throttles: 0, auditEvents: 0 } },
         msg: expect.any(String),
       },
     ]);

@@ -14,6 +14,7 @@ import {
   insertAuditEvents,
   insertChallenges,
   insertEmailCodes,
+  insertPasswordResets,
   insertSessions,
   insertThrottles,
   insertTotpFactor,
@@ -63,6 +64,18 @@ describeEachDialect('maintenance deletes only what expired (%s)', (dialect) => {
     const report = await run();
     expect(report).toMatchObject({ ran: true, deleted: { emailCodes: 3 } });
     expect((await remaining(database.handle.db)).emailCodes).toEqual(['live', 'used-2h-ago']);
+  });
+
+  it('deletes password-reset links a day past their expiry, used or not; keeps live ones and those that expired within the day', async () => {
+    await insertPasswordResets(database.handle.db, [
+      { id: 'live', status: 'live', expiresAt: at(clock, 20 * 60) },
+      { id: 'used-2h-ago', status: 'used', expiresAt: at(clock, -2 * HOUR) },
+      { id: 'replaced-25h-ago', status: 'replaced', expiresAt: at(clock, -25 * HOUR) },
+      { id: 'live-but-expired-2d-ago', status: 'live', expiresAt: at(clock, -2 * DAY) },
+    ]);
+    const report = await run();
+    expect(report).toMatchObject({ ran: true, deleted: { passwordResets: 2 } });
+    expect((await remaining(database.handle.db)).passwordResets).toEqual(['live', 'used-2h-ago']);
   });
 
   it('deletes sessions past their absolute deadline; keeps live ones, idle ones included', async () => {
@@ -154,8 +167,8 @@ describeEachDialect('maintenance deletes only what expired (%s)', (dialect) => {
     const report = await run();
     expect(report).toEqual({
       ran: true,
-      deleted: { challenges: 0, emailCodes: 0, sessions: 0, pendingActivations: 0, throttles: 0, auditEvents: 0 },
-      batches: { challenges: 1, emailCodes: 1, sessions: 1, pendingActivations: 1, throttles: THROTTLE_FAMILIES.length, auditEvents: 1 },
+      deleted: { challenges: 0, emailCodes: 0, sessions: 0, pendingActivations: 0, passwordResets: 0, throttles: 0, auditEvents: 0 },
+      batches: { challenges: 1, emailCodes: 1, sessions: 1, pendingActivations: 1, passwordResets: 1, throttles: THROTTLE_FAMILIES.length, auditEvents: 1 },
     });
     expect((await remaining(database.handle.db)).sessions).toEqual(['live']);
   });
@@ -170,7 +183,15 @@ describe('throttle key families', () => {
       if (!source.includes('store/throttles.js')) continue;
       for (const match of source.matchAll(/`([a-z]+(?::[a-z]+)+:)\$\{/g)) written.add(match[1]!);
     }
-    expect([...written].sort()).toEqual(['email:ip:', 'notice:replayed:', 'password:account:', 'password:device:', 'password:ip:']);
+    expect([...written].sort()).toEqual([
+      'email:ip:',
+      'email:reset:hour:',
+      'email:reset:wait:',
+      'notice:replayed:',
+      'password:account:',
+      'password:device:',
+      'password:ip:',
+    ]);
     for (const prefix of written) expect(THROTTLE_FAMILIES.some((family) => prefix.startsWith(family.prefix))).toBe(true);
   });
 });

@@ -111,6 +111,23 @@ export async function insertEmailCodes(db: Db, rows: { id: string; status: Email
   );
 }
 
+export async function insertPasswordResets(db: Db, rows: { id: string; status: 'live' | 'used' | 'replaced'; expiresAt: string }[]): Promise<void> {
+  await insertInSlices(rows, (slice) =>
+    db
+      .insertInto('password_resets')
+      .values(
+        slice.map((r) => ({
+          id: r.id,
+          account_id: 'acc',
+          status: r.status,
+          expires_at: r.expiresAt,
+          created_at: addSeconds(new Date(r.expiresAt), -1800).toISOString(),
+        })),
+      )
+      .execute(),
+  );
+}
+
 export async function insertSessions(db: Db, rows: { id: string; expiresAt: string; lastSeenAt?: string }[]): Promise<void> {
   await insertInSlices(rows, (slice) =>
     db
@@ -175,6 +192,7 @@ export async function remaining(db: Db) {
     emailCodes: await ids(db.selectFrom('email_codes').select('id').execute()),
     sessions: await ids(db.selectFrom('sessions').select('id').execute()),
     totpFactors: await ids(db.selectFrom('totp_factors').select('account_id as id').execute()),
+    passwordResets: await ids(db.selectFrom('password_resets').select('id').execute()),
     throttles: await ids(db.selectFrom('throttles').select('key as id').execute()),
     auditEvents: await ids(db.selectFrom('audit_events').select('id').execute()),
   };
