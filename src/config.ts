@@ -21,6 +21,9 @@ const ConfigSchema = Type.Object({
   SESSION_ABSOLUTE_HOURS: Type.Integer({ minimum: 1 }),
   TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 })),
   AUDIT_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 36500 }),
+  /** Long enough that it cannot be guessed: 32 or more characters of a token alphabet. */
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 32, maxLength: 256, pattern: '^[A-Za-z0-9._~+/=-]+$' })),
+  METRICS_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
 });
 
 type RawConfig = Static<typeof ConfigSchema>;
@@ -49,6 +52,10 @@ export interface Config {
   trustProxy: false | number | string;
   /** Audit events older than this many days are deleted by the maintenance job. */
   auditRetentionDays: number;
+  /** `GET /metrics` on the public port for this bearer token; unset: not served there. */
+  metricsToken: string | undefined;
+  /** `/metrics` alone on this port (on HOST), without a token; unset: no such listener. */
+  metricsPort: number | undefined;
 }
 
 /** Thrown with every configuration problem at once. */
@@ -71,7 +78,7 @@ const DEFAULTS: Record<string, string> = {
   AUDIT_RETENTION_DAYS: '400',
 };
 
-const INTEGER_KEYS = new Set(['PORT', 'DATABASE_POOL_MAX', 'SESSION_IDLE_MINUTES', 'SESSION_ABSOLUTE_HOURS', 'AUDIT_RETENTION_DAYS']);
+const INTEGER_KEYS = new Set(['PORT', 'DATABASE_POOL_MAX', 'SESSION_IDLE_MINUTES', 'SESSION_ABSOLUTE_HOURS', 'AUDIT_RETENTION_DAYS', 'METRICS_PORT']);
 
 /** One readable line per bad variable (a union's many errors become "must be one of …"); values are not echoed. */
 function describeProblems(raw: Record<string, unknown>): string[] {
@@ -155,5 +162,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sessionAbsoluteSeconds: c.SESSION_ABSOLUTE_HOURS * 3600,
     trustProxy: parseTrustProxy(c.TRUST_PROXY),
     auditRetentionDays: c.AUDIT_RETENTION_DAYS,
+    metricsToken: c.METRICS_TOKEN,
+    metricsPort: c.METRICS_PORT,
   });
 }

@@ -17,6 +17,7 @@ import { registerTenantRoutes } from './routes/tenants.js';
 import { cookiePolicyFor, readSessionToken, requestContext } from './session-cookie.js';
 
 import type { HttpApp } from './http-app.js';
+import { type MetricsSource, registerMetricsRoute } from './metrics.js';
 
 export type { HttpApp };
 
@@ -30,6 +31,8 @@ export interface AppOptions {
   trustProxy?: false | number | string;
   /** Registers `GET /bench/baseline`, a trivial JSON route for benchmarks. */
   benchRoutes?: boolean;
+  /** `GET /metrics` for `Authorization: Bearer <token>` (METRICS_TOKEN); absent: no such route. */
+  metrics?: { source: MetricsSource; token: string } | undefined;
 }
 
 /** Request bodies above this are refused with 413; every legitimate body is far smaller. */
@@ -143,6 +146,14 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ht
     },
   });
 
+  if (deps.metrics) {
+    const { metrics } = deps;
+    app.addHook('onResponse', (request, reply, done) => {
+      metrics.httpRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    });
+  }
+  if (options.metrics) registerMetricsRoute(app, options.metrics.source, options.metrics.token);
   registerHealthRoutes(app);
   registerAuthRoutes(app);
   registerAccountRoutes(app);
@@ -154,7 +165,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ht
   const hasConsole = indexHtml !== undefined && existsSync(indexHtml);
   if (hasConsole) await app.register(fastifyStatic, { root: options.consoleDir!, wildcard: false, index: ['index.html'] });
   app.setNotFoundHandler(async (request, reply) => {
-    const isPage = request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/healthz');
+    const isPage = request.method === 'GET' && !['/api/', '/healthz', '/metrics'].some((prefix) => request.url.startsWith(prefix));
     if (hasConsole && isPage) return reply.type('text/html; charset=utf-8').sendFile('index.html');
     return sendProblem(reply, 'not_found');
   });

@@ -2,7 +2,7 @@ import type { Mailer } from '../adapters/mailer.js';
 import type { PasswordHasher } from '../adapters/password-hasher.js';
 import type { SecretBox } from '../adapters/secret-box.js';
 import { generateToken } from '../adapters/tokens.js';
-import type { Clock, Random } from '../domain/ports.js';
+import type { Clock, Metrics, Random } from '../domain/ports.js';
 import type { DatabaseConnection } from '../store/schema.js';
 
 /** Where a request came from, for the audit log. */
@@ -31,6 +31,8 @@ export interface Deps {
   logger: Logger;
   sessionIdleSeconds: number;
   sessionAbsoluteSeconds: number;
+  /** Counters for operators (`GET /metrics`); absent: nothing is counted. */
+  metrics?: Metrics;
   /** Where the console is reached (links in emails); `PUBLIC_URL`, else http://localhost and the port. */
   publicUrl?: string;
 }

@@ -63,6 +63,18 @@ export async function prepareLogin(deps: Deps): Promise<void> {
  * No session of any kind exists before the second factor passes.
  */
 export async function login(deps: Deps, input: LoginInput, context: RequestContext | null): Promise<LoginResult> {
+  try {
+    const result = await signIn(deps, input, context);
+    deps.metrics?.login(result.status);
+    return result;
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'invalid_credentials') deps.metrics?.login('invalid_credentials');
+    if (error instanceof AppError && error.code === 'too_many_attempts') deps.metrics?.login('throttled');
+    throw error;
+  }
+}
+
+async function signIn(deps: Deps, input: LoginInput, context: RequestContext | null): Promise<LoginResult> {
   const account = await verifyPassword(deps, input.email, input.password, context);
   const memberships = await listMembershipsOfAccount(deps.db, account.id);
   const membership = input.workspaceId === undefined ? memberships[0] : memberships.find((m) => m.workspace.id === input.workspaceId);

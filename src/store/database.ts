@@ -18,6 +18,8 @@ export interface DatabaseHandle {
   file?: string;
   /** Closes the pool or file. */
   close(): Promise<void>;
+  /** PostgreSQL: connections of the pool, open, idle and waited for. */
+  poolUse?: () => { total: number; idle: number; waiting: number };
 }
 
 export interface DatabaseOptions {
@@ -64,7 +66,8 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolMax ?? 10 });
     pool.on('error', options.onConnectionError ?? (() => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    const poolUse = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
+    return { db, dialect: 'postgres', close: () => db.destroy(), poolUse };
   }
   const file = options.url.replace(/^sqlite:\/\//, '');
   if (file !== ':memory:') createOwnerOnly(file);

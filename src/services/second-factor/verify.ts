@@ -69,14 +69,19 @@ export async function verifySecondFactor(deps: Deps, tx: Db, account: AccountRec
   const now = deps.clock.now();
   const failures = await reserveAttemptRow(tx, account.id, now.toISOString());
   if (failures === null) {
+    deps.metrics?.secondFactor(proof.method, 'refused_locked');
     assertUnlocked(deps, (await findAccountById(tx, account.id))?.secondFactorLockedUntil ?? null);
     throw new AppError('too_many_attempts', { retryAfterSeconds: 1 });
   }
   const lockSeconds = secondFactorLockSeconds(failures);
   if (lockSeconds > 0) await lockSecondFactor(tx, account.id, addSeconds(now, lockSeconds).toISOString());
   const result = await check(deps, tx, account, proof);
-  if (!result.accepted) return { ok: false, failure: { method: proof.method, failures, lockSeconds, hint: result.hint } };
+  if (!result.accepted) {
+    deps.metrics?.secondFactor(proof.method, result.hint.codeAlreadyUsed ? 'replayed' : 'wrong');
+    return { ok: false, failure: { method: proof.method, failures, lockSeconds, hint: result.hint } };
+  }
   await clearSecondFactorFailures(tx, account.id);
+  deps.metrics?.secondFactor(proof.method, 'accepted');
   return { ok: true };
 }
 
@@ -113,6 +118,7 @@ export async function rejectSecondFactor(deps: Deps, account: AccountRecord, fai
       details: { consecutiveFailures: failure.failures, lockSeconds: failure.lockSeconds },
     });
     deps.logger.warn({ accountId: account.id, failures: failure.failures }, 'second-factor verification locked');
+    deps.metrics?.lockout();
     void sendSecurityNotice(deps, account.email, 'locked');
     return new AppError('too_many_attempts', { retryAfterSeconds: failure.lockSeconds });
   }
