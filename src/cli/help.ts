@@ -10,6 +10,9 @@ Server
   maintenance run                            Delete expired challenges, email codes, sessions, pending activations,
                                              throttles, and audit events older than AUDIT_RETENTION_DAYS; prints
                                              the count per table (serve also runs this every 10 minutes)
+  audit export [--super-app ID] [--since ISO] [--format jsonl|csv]
+                                             Stream audit events, oldest first, to stdout (any size, constant
+                                             memory); one super app's as its admins see them
 
 Tenants
   super-app create --name NAME
