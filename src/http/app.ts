@@ -55,6 +55,15 @@ function redactUrl(url: string): string {
   return url.replace(/\/challenges\/[^/?]+/, '/challenges/:id');
 }
 
+/**
+ * Files under assets/ carry a content hash in their names: a new build has new names, so
+ * browsers may keep them for a year without asking. index.html must be revalidated, so a
+ * new build is picked up on the next visit.
+ */
+function cacheControlOf(path: string): string {
+  return /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache';
+}
+
 /** The OpenAPI `servers` entry: PUBLIC_URL, or the host that serves the document. */
 function serverOf(publicUrl: string | undefined): { url: string; description: string } {
   if (publicUrl) return { url: publicUrl.replace(/\/+$/, ''), description: 'PUBLIC_URL' };
@@ -163,7 +172,16 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ht
 
   const indexHtml = options.consoleDir ? join(options.consoleDir, 'index.html') : undefined;
   const hasConsole = indexHtml !== undefined && existsSync(indexHtml);
-  if (hasConsole) await app.register(fastifyStatic, { root: options.consoleDir!, wildcard: false, index: ['index.html'] });
+  if (hasConsole) {
+    await app.register(fastifyStatic, {
+      root: options.consoleDir!,
+      wildcard: false,
+      index: ['index.html'],
+      // The build writes .br and .gz beside each file (console/vite.config.ts).
+      preCompressed: true,
+      setHeaders: (response, path) => response.header('cache-control', cacheControlOf(path)),
+    });
+  }
   app.setNotFoundHandler(async (request, reply) => {
     const isPage = request.method === 'GET' && !['/api/', '/healthz', '/metrics'].some((prefix) => request.url.startsWith(prefix));
     if (hasConsole && isPage) return reply.type('text/html; charset=utf-8').sendFile('index.html');
