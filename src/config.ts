@@ -20,6 +20,10 @@ const ConfigSchema = Type.Object({
   SESSION_IDLE_MINUTES: Type.Integer({ minimum: 1 }),
   SESSION_ABSOLUTE_HOURS: Type.Integer({ minimum: 1 }),
   TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 })),
+  AUDIT_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 36500 }),
+  /** Long enough that it cannot be guessed: 32 or more characters of a token alphabet. */
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 32, maxLength: 256, pattern: '^[A-Za-z0-9._~+/=-]+$' })),
+  METRICS_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
 });
 
 type RawConfig = Static<typeof ConfigSchema>;
@@ -46,6 +50,12 @@ export interface Config {
    * `true`: the client IP is then the right-most address not written by a trusted proxy.
    */
   trustProxy: false | number | string;
+  /** Audit events older than this many days are deleted by the maintenance job. */
+  auditRetentionDays: number;
+  /** `GET /metrics` on the public port for this bearer token; unset: not served there. */
+  metricsToken: string | undefined;
+  /** `/metrics` alone on this port (on HOST), without a token; unset: no such listener. */
+  metricsPort: number | undefined;
 }
 
 /** Thrown with every configuration problem at once. */
@@ -65,9 +75,10 @@ const DEFAULTS: Record<string, string> = {
   LOG_LEVEL: 'info',
   SESSION_IDLE_MINUTES: '30',
   SESSION_ABSOLUTE_HOURS: '12',
+  AUDIT_RETENTION_DAYS: '400',
 };
 
-const INTEGER_KEYS = new Set(['PORT', 'DATABASE_POOL_MAX', 'SESSION_IDLE_MINUTES', 'SESSION_ABSOLUTE_HOURS']);
+const INTEGER_KEYS = new Set(['PORT', 'DATABASE_POOL_MAX', 'SESSION_IDLE_MINUTES', 'SESSION_ABSOLUTE_HOURS', 'AUDIT_RETENTION_DAYS', 'METRICS_PORT']);
 
 /** One readable line per bad variable (a union's many errors become "must be one of …"); values are not echoed. */
 function describeProblems(raw: Record<string, unknown>): string[] {
@@ -150,5 +161,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sessionIdleSeconds: c.SESSION_IDLE_MINUTES * 60,
     sessionAbsoluteSeconds: c.SESSION_ABSOLUTE_HOURS * 3600,
     trustProxy: parseTrustProxy(c.TRUST_PROXY),
+    auditRetentionDays: c.AUDIT_RETENTION_DAYS,
+    metricsToken: c.METRICS_TOKEN,
+    metricsPort: c.METRICS_PORT,
   });
 }

@@ -3,6 +3,7 @@ import { pino, type Logger as PinoLogger } from 'pino';
 import { findFilesOpenToOthers, KEY_FILE_NAME, loadOrCreateKeyFile } from './adapters/key-file.js';
 import { createOutboxMailer, createSmtpMailer, type Mailer } from './adapters/mailer.js';
 import { createArgon2Hasher, type PasswordHasher } from './adapters/password-hasher.js';
+import { createPrometheusMetrics, type PrometheusMetrics } from './adapters/metrics.js';
 import { createSecretBox } from './adapters/secret-box.js';
 import { systemClock, systemRandom } from './adapters/system.js';
 import type { Config } from './config.js';
@@ -16,6 +17,8 @@ export interface Runtime {
   deps: Deps;
   database: DatabaseHandle;
   logger: PinoLogger;
+  /** A server's Prometheus metrics (`serve`); the other commands count nothing. */
+  metrics?: PrometheusMetrics;
   close(): Promise<void>;
 }
 
@@ -60,6 +63,22 @@ function warnAboutOpenFiles(config: Config, databaseFile: string | undefined, lo
   if (open.length > 0) logger.warn({ files: open }, 'these files can be read by other users of this machine; make them owner-only (chmod 600)');
 }
 
+/** The mailer, counting what it sends and what fails (`mpp2fa_emails_total`). */
+function countedMailer(mailer: Mailer, metrics: PrometheusMetrics): Mailer {
+  return {
+    async send(message) {
+      try {
+        await mailer.send(message);
+        metrics.email('sent');
+      } catch (error) {
+        metrics.email('failed');
+        throw error;
+      }
+    },
+    close: () => mailer.close(),
+  };
+}
+
 /** Composition root: configuration → adapters → services' dependencies. */
 export async function openRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const logger = overrides.logger ?? pino({ level: config.logLevel });
@@ -73,11 +92,13 @@ export async function openRuntime(config: Config, overrides: RuntimeOverrides = 
   const secretKeys = secretKeysFor(config);
   warnAboutOpenFiles(config, database.file, logger);
   const mailer = overrides.mailer ?? createMailer(config, logger);
+  const metrics = overrides.server ? createPrometheusMetrics({ poolUse: database.poolUse }) : undefined;
   const deps: Deps = {
     db: database.db,
     clock: overrides.clock ?? systemClock,
     random: systemRandom,
-    mailer,
+    mailer: metrics ? countedMailer(mailer, metrics) : mailer,
+    ...(metrics && { metrics }),
     hasher: overrides.hasher ?? createArgon2Hasher(),
     secretBox: createSecretBox(secretKeys),
     logger,
@@ -89,6 +110,7 @@ export async function openRuntime(config: Config, overrides: RuntimeOverrides = 
     deps,
     database,
     logger,
+    ...(metrics && { metrics }),
     async close() {
       mailer.close();
       await database.close();

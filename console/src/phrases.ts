@@ -70,6 +70,9 @@ export const PHRASES = {
     two_factor_not_active_member: 'This member has no two-factor authentication to reset.',
     two_factor_not_active_step_up: 'This super app asks for no second factor: activate two-factor authentication for your account first.',
     challenge_expired_step_up: 'This verification expired; start it again.',
+    resend_too_soon_countdown: 'A code was sent less than a minute ago; you can send another in {{seconds}} s.',
+    resend_too_soon_sent_here: 'We sent a code to {{sentTo}} less than a minute ago: enter it below. You can send another in {{seconds}} s.',
+    resend_too_soon_earlier_attempt: 'A code sent for an earlier sign-in attempt does not work for this one.',
   },
   failed: {
     default: 'Something went wrong. Please try again.',
@@ -91,6 +94,18 @@ export const PHRASES = {
     activation_expired_description: 'The QR code is valid for 10 minutes. Start again to get a new one, and remove the old entry from your authenticator app.',
     super_app_second_factor_title: '{{superApp}} requires two-factor authentication',
     super_app_second_factor_description: 'This session has not passed the second factor {{superApp}} asks for. Verify to manage it.',
+    challenge_ended_attempts_title: 'No attempts left',
+    challenge_ended_attempts_description: 'Too many wrong codes were entered for this sign-in attempt. Sign in again to get a new attempt.',
+    challenge_ended_attempts_step_up_description: 'Too many wrong codes were entered for this verification. Start it again to get a new attempt.',
+    challenge_ended_attempts_restart: 'Your last sign-in attempt ended after too many wrong codes. Enter your password to start a new one.',
+    challenge_ended_expired_title: 'This sign-in attempt expired',
+    challenge_ended_expired_description: 'Sign in again to get a new attempt.',
+    challenge_ended_expired_step_up_title: 'This verification expired',
+    challenge_ended_expired_step_up_description: 'Start it again to get a new attempt.',
+    sign_in_interrupted: 'Your sign-in attempt was interrupted. Sign in again to continue.',
+    activation_same_key: 'This is the key shown before: an entry you already scanned still works.',
+    activation_new_key:
+      'This is a new key: the one shown before expired, so an entry you already scanned will not work. Remove it from your authenticator app.',
     own_second_factor_title: 'Activate your own two-factor authentication first',
     own_second_factor_description:
       "Changing a super app's policy or resetting a member's two-factor authentication needs a session that passed a second factor.",

@@ -1,9 +1,13 @@
 import { useCallback, useEffect, useState } from 'react';
 
-/** Seconds left until a deadline, ticking once a second; `start(n)` sets a new deadline n seconds away. */
-export function useCountdown(): [secondsLeft: number, start: (seconds: number) => void] {
-  const [deadline, setDeadline] = useState(0);
-  const [now, setNow] = useState(() => Date.now());
+/**
+ * Seconds left until a deadline, ticking once a second; `start(n)` sets a new deadline n seconds away.
+ * `initialSeconds`: a wait already running when the component appears (0: none).
+ */
+export function useCountdown(initialSeconds = 0): [secondsLeft: number, start: (seconds: number) => void] {
+  const [mountedAt] = useState(() => Date.now());
+  const [deadline, setDeadline] = useState(() => (initialSeconds > 0 ? mountedAt + initialSeconds * 1000 : 0));
+  const [now, setNow] = useState(mountedAt);
 
   useEffect(() => {
     if (deadline <= Date.now()) return undefined;

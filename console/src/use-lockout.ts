@@ -33,10 +33,10 @@ const TOO_MANY_ATTEMPTS: readonly ProblemCode[] = ['too_many_attempts'];
 /**
  * The wait after a refusal: every form that sends a password or a code locks itself with
  * this hook while the server refuses attempts (`codes`, `too_many_attempts` unless told),
- * counting down the seconds the server gave.
+ * counting down the seconds the server gave; `initialSeconds` is a wait already running.
  */
-export function useLockout(codes: readonly ProblemCode[] = TOO_MANY_ATTEMPTS): Lockout {
-  const [secondsLeft, start] = useCountdown();
+export function useLockout(codes: readonly ProblemCode[] = TOO_MANY_ATTEMPTS, initialSeconds = 0): Lockout {
+  const [secondsLeft, start] = useCountdown(initialSeconds);
   const lockOn = useCallback(
     (error: unknown): boolean => {
       // isApiError with no codes matches any ApiError: an empty list must lock on nothing.

@@ -7,6 +7,12 @@ Server
   serve [--port N] [--host H] [--no-demo]   Migrate, seed a demo tenant on an empty database, serve the API and console
   migrate                                    Apply database migrations
   secrets rotate                             Re-encrypt every TOTP secret under SECRET_KEY (old keys in SECRET_KEY_PREVIOUS)
+  maintenance run                            Delete expired challenges, email codes, sessions, pending activations,
+                                             throttles, and audit events older than AUDIT_RETENTION_DAYS; prints
+                                             the count per table (serve also runs this every 10 minutes)
+  audit export [--super-app ID] [--since ISO] [--format jsonl|csv]
+                                             Stream audit events, oldest first, to stdout (any size, constant
+                                             memory); one super app's as its admins see them
 
 Tenants
   super-app create --name NAME
@@ -28,6 +34,7 @@ Options
 
 Configuration comes from the environment: PORT, HOST, DATA_DIR, DATABASE_URL,
 DATABASE_POOL_MAX, SECRET_KEY, SECRET_KEY_PREVIOUS, PUBLIC_URL, SMTP_URL, MAIL_FROM,
-LOG_LEVEL, SESSION_IDLE_MINUTES, SESSION_ABSOLUTE_HOURS, TRUST_PROXY.
+LOG_LEVEL, SESSION_IDLE_MINUTES, SESSION_ABSOLUTE_HOURS, TRUST_PROXY, AUDIT_RETENTION_DAYS,
+METRICS_TOKEN, METRICS_PORT.
 Exit status: 0 success, 1 refused operation, 2 bad usage.
 `;

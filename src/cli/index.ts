@@ -13,14 +13,17 @@ import {
   showAccount,
   updatePolicy,
 } from '../services/operator.js';
+import { MAINTENANCE_TABLES, runMaintenance } from '../services/maintenance.js';
 import { rotateTotpSecrets } from '../services/secret-rotation.js';
+import { exportAuditEvents } from '../services/audit-log.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { HELP } from './help.js';
 import { EXIT_OK, EXIT_USAGE, type Output, printResult, reportError, UsageError } from './output.js';
 import { serve } from './serve.js';
 
 type Flags = Record<string, string | boolean | undefined>;
-type Command = (rt: Runtime, flags: Flags, config: Config) => Promise<Record<string, unknown>>;
+/** A command answers one result to print, or a stream of text to write as it comes (exports). */
+type Command = (rt: Runtime, flags: Flags, config: Config) => Promise<Record<string, unknown> | AsyncIterable<string>>;
 
 function need(flags: Flags, name: string): string {
   const value = flags[name];
@@ -51,10 +54,29 @@ function readPasswordFromStdin(): string {
   return text.replace(/\r?\n$/, '');
 }
 
+/** `maintenance run`: rows deleted per table, or that another process is running the job. */
+async function maintenanceRun(rt: Runtime, config: Config): Promise<Record<string, unknown>> {
+  const report = await runMaintenance({ ...rt.deps, dialect: rt.database.dialect }, { auditRetentionDays: config.auditRetentionDays });
+  if (!report.ran) return { ran: false, reason: 'another process is running maintenance now; nothing was deleted' };
+  return { ran: true, ...Object.fromEntries(MAINTENANCE_TABLES.map((table) => [table, report.deleted[table]])) };
+}
+
 /** Each command: its flags (all strings unless listed as boolean) and what it does. */
 const COMMANDS: Record<string, { flags: string[]; booleans?: string[]; run: Command }> = {
   migrate: { flags: [], run: async (rt) => ({ applied: await migrateToLatest(rt.database.db) }) },
   'secrets rotate': { flags: [], run: async (rt) => rotateTotpSecrets(rt.deps) },
+  'maintenance run': { flags: [], run: (rt, _f, config) => maintenanceRun(rt, config) },
+  'audit export': {
+    flags: ['super-app', 'since', 'format'],
+    run: async (rt, f) => {
+      const since = f.since;
+      if (since !== undefined && (typeof since !== 'string' || Number.isNaN(Date.parse(since))))
+        throw new UsageError('--since must be an ISO 8601 date or time');
+      const format = oneOf(f, 'format', ['jsonl', 'csv'] as const) ?? 'jsonl';
+      const superAppId = typeof f['super-app'] === 'string' ? f['super-app'] : undefined;
+      return exportAuditEvents(rt.deps, { superAppId, since: since === undefined ? undefined : new Date(since).toISOString() }, format);
+    },
+  },
   'super-app create': { flags: ['name'], run: (rt, f) => createSuperApp(rt.deps, need(f, 'name')) },
   'super-app policy': {
     flags: ['super-app', 'required', 'primary', 'secondary', 'allow-deactivation', 'phishing-resistant-only'],
@@ -156,7 +178,13 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   }
   const runtime = await openRuntime(config, { logger: pino({ level: config.logLevel }, pino.destination(2)), migrate: name !== 'migrate' });
   try {
-    printResult(out, await command.run(runtime, flags, config));
+    const result = await command.run(runtime, flags, config);
+    if (Symbol.asyncIterator in result) {
+      const write = out.write ?? (async (text: string) => out.stdout(text));
+      for await (const chunk of result) await write(chunk);
+    } else {
+      printResult(out, result);
+    }
     return EXIT_OK;
   } catch (error) {
     return reportError(out, error);

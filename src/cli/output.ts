@@ -16,6 +16,8 @@ export class UsageError extends Error {
 export interface Output {
   json: boolean;
   stdout: (text: string) => void;
+  /** Writes and waits until the stream can take more (backpressure, for exports of any size); defaults to `stdout`. */
+  write?: (text: string) => Promise<void>;
   stderr: (text: string) => void;
 }
 

@@ -3,9 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
 import { buildApp } from '../http/app.js';
+import { startMetricsServer } from '../http/metrics.js';
 import { openRuntime } from '../runtime.js';
 import { seedDemoIfEmpty } from '../services/demo.js';
 import { prepareLogin } from '../services/login.js';
+import { scheduleMaintenance } from '../services/maintenance.js';
 import { EXIT_OK, type Output, reportError, UsageError } from './output.js';
 
 /** Where `npm run build` puts the console, relative to the compiled server. */
@@ -13,8 +15,9 @@ export const CONSOLE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '
 
 /**
  * `mpp-2fa serve`: migrate, seed a demo tenant on an empty database (credentials printed
- * once), listen, and on SIGTERM/SIGINT stop accepting, finish in-flight requests and close
- * the database. Resolves with the exit code once stopped.
+ * once), listen, run the maintenance job every 10 minutes (services/maintenance.ts), and on
+ * SIGTERM/SIGINT stop the job after its current batch, stop accepting, finish in-flight
+ * requests and close the database. Resolves with the exit code once stopped.
  */
 export async function serve(args: string[], config: Config, out: Output): Promise<number> {
   let values;
@@ -34,15 +37,21 @@ export async function serve(args: string[], config: Config, out: Output): Promis
   const runtime = await openRuntime(config, { server: true });
   const demo = values['no-demo'] ? null : await seedDemoIfEmpty(runtime.deps);
   await prepareLogin(runtime.deps);
+  const metricsSource = runtime.metrics && { contentType: runtime.metrics.registry.contentType, metrics: () => runtime.metrics!.registry.metrics() };
   const app = await buildApp(runtime.deps, {
     publicUrl: config.publicUrl,
+    metrics: metricsSource && config.metricsToken ? { source: metricsSource, token: config.metricsToken } : undefined,
     logger: runtime.logger.level === 'silent' ? false : { level: runtime.logger.level },
     consoleDir: CONSOLE_DIR,
     trustProxy: config.trustProxy,
     benchRoutes: values.bench === true,
   });
   const address = await app.listen({ port, host });
+  const metricsServer = metricsSource && config.metricsPort ? await startMetricsServer(metricsSource, config.metricsPort, host) : undefined;
+  const maintenance = scheduleMaintenance({ ...runtime.deps, dialect: runtime.database.dialect }, { auditRetentionDays: config.auditRetentionDays });
   const url = config.publicUrl ?? address.replace('://127.0.0.1', '://localhost');
+  // Links in emails (password reset) point where the console is actually served.
+  runtime.deps.publicUrl = url;
 
   const lines = [`mpp-2fa is serving the console at ${url}`, `Database: ${runtime.database.dialect === 'sqlite' ? config.databaseUrl : 'PostgreSQL'}`];
   if (demo) {
@@ -54,6 +63,8 @@ export async function serve(args: string[], config: Config, out: Output): Promis
       'This password is shown only once.',
     );
   }
+  if (metricsServer) lines.push(`Metrics: http://${host}:${config.metricsPort}/metrics`);
+  else if (config.metricsToken) lines.push(`Metrics: ${url}/metrics (Authorization: Bearer METRICS_TOKEN)`);
   if (!config.smtpUrl) lines.push(`Emails (verification codes, security notices) are written to ${join(config.dataDir, 'outbox')}`);
   out.stdout(values.json ? JSON.stringify({ url, demo }) + '\n' : lines.join('\n') + '\n');
 
@@ -63,7 +74,7 @@ export async function serve(args: string[], config: Config, out: Output): Promis
       if (stopping) return;
       stopping = true;
       runtime.logger.info({ signal }, 'shutting down');
-      await app.close();
+      await Promise.all([maintenance.stop(), app.close(), new Promise((done) => (metricsServer ? metricsServer.close(done) : done(undefined)))]);
       await runtime.close();
       resolve(EXIT_OK);
     };

@@ -73,3 +73,12 @@ export function throttleDelaySeconds(failures: number, freeFailures: number, max
   if (failures < freeFailures) return 0;
   return Math.min(2 ** (failures - freeFailures), maxDelaySeconds);
 }
+
+/** A password-reset link works this long, once, and only while it is the newest one. */
+export const PASSWORD_RESET_TTL_SECONDS = 30 * 60;
+/** A newer reset link for the same email may be sent after this long. */
+export const PASSWORD_RESET_RESEND_SECONDS = 60;
+/** Reset links are counted per email in windows of this length. */
+export const PASSWORD_RESET_WINDOW_SECONDS = 3600;
+/** Reset links one email may be sent per window (known or not: the counter is kept either way). */
+export const PASSWORD_RESETS_PER_EMAIL_PER_HOUR = 5;

@@ -18,6 +18,7 @@ import { registerTenantRoutes } from './routes/tenants.js';
 import { cookiePolicyFor, readSessionToken, requestContext } from './session-cookie.js';
 
 import type { HttpApp } from './http-app.js';
+import { type MetricsSource, registerMetricsRoute } from './metrics.js';
 
 export type { HttpApp };
 
@@ -31,6 +32,8 @@ export interface AppOptions {
   trustProxy?: false | number | string;
   /** Registers `GET /bench/baseline`, a trivial JSON route for benchmarks. */
   benchRoutes?: boolean;
+  /** `GET /metrics` for `Authorization: Bearer <token>` (METRICS_TOKEN); absent: no such route. */
+  metrics?: { source: MetricsSource; token: string } | undefined;
 }
 
 /** Request bodies above this are refused with 413; every legitimate body is far smaller. */
@@ -53,6 +56,15 @@ function redactUrl(url: string): string {
   return url.replace(/\/challenges\/[^/?]+/, '/challenges/:id');
 }
 
+/**
+ * Files under assets/ carry a content hash in their names: a new build has new names, so
+ * browsers may keep them for a year without asking. index.html must be revalidated, so a
+ * new build is picked up on the next visit.
+ */
+function cacheControlOf(path: string): string {
+  return /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache';
+}
+
 /** The OpenAPI `servers` entry: PUBLIC_URL, or the host that serves the document. */
 function serverOf(publicUrl: string | undefined): { url: string; description: string } {
   if (publicUrl) return { url: publicUrl.replace(/\/+$/, ''), description: 'PUBLIC_URL' };
@@ -62,6 +74,8 @@ function serverOf(publicUrl: string | undefined): { url: string; description: st
 const API_TAGS = [
   { name: 'auth', description: 'Login, second factor, logout and the current session' },
   { name: 'account two-factor', description: "The signed-in account's own two-factor authentication, devices and audit log" },
+  { name: 'account', description: "The signed-in account's password, sessions and known browsers" },
+  { name: 'password reset', description: 'Forgot password: an emailed single-use link, never a way around the second factor' },
   { name: 'super app', description: "A super app's two-factor policy, audit log and step-up" },
   { name: 'workspace', description: 'Workspace members and their two-factor authentication' },
   { name: 'health', description: 'Liveness and readiness' },
@@ -142,6 +156,14 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ht
     },
   });
 
+  if (deps.metrics) {
+    const { metrics } = deps;
+    app.addHook('onResponse', (request, reply, done) => {
+      metrics.httpRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    });
+  }
+  if (options.metrics) registerMetricsRoute(app, options.metrics.source, options.metrics.token);
   registerHealthRoutes(app);
   registerAuthRoutes(app);
   registerAccountRoutes(app);
@@ -152,9 +174,18 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ht
 
   const indexHtml = options.consoleDir ? join(options.consoleDir, 'index.html') : undefined;
   const hasConsole = indexHtml !== undefined && existsSync(indexHtml);
-  if (hasConsole) await app.register(fastifyStatic, { root: options.consoleDir!, wildcard: false, index: ['index.html'] });
+  if (hasConsole) {
+    await app.register(fastifyStatic, {
+      root: options.consoleDir!,
+      wildcard: false,
+      index: ['index.html'],
+      // The build writes .br and .gz beside each file (console/vite.config.ts).
+      preCompressed: true,
+      setHeaders: (response, path) => response.header('cache-control', cacheControlOf(path)),
+    });
+  }
   app.setNotFoundHandler(async (request, reply) => {
-    const isPage = request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/healthz');
+    const isPage = request.method === 'GET' && !['/api/', '/healthz', '/metrics'].some((prefix) => request.url.startsWith(prefix));
     if (hasConsole && isPage) return reply.type('text/html; charset=utf-8').sendFile('index.html');
     return sendProblem(reply, 'not_found');
   });

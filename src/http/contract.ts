@@ -176,6 +176,34 @@ export const DeviceView = Type.Object({
 });
 export const Devices = Type.Object({ devices: Type.Array(DeviceView) }, { description: 'Browsers that signed in, most recently seen first' });
 
+export const SessionListItem = Type.Object({
+  id: Type.String({ description: 'Stable while the session lives; not the cookie and not what the server stores' }),
+  workspace: Type.Object({ id: Type.String(), name: Type.String() }),
+  ip: Nullable(Type.String()),
+  userAgent: Nullable(Type.String()),
+  createdAt: DateTime,
+  lastSeenAt: DateTime,
+  secondFactorVerified: Type.Boolean(),
+  current: Type.Boolean({ description: 'The session asking' }),
+});
+export const AccountSessions = Type.Object(
+  { sessions: Type.Array(SessionListItem) },
+  { description: 'Where the account is signed in, most recently active first' },
+);
+export const SessionsEnded = Type.Object({ ended: Type.Integer({ minimum: 0 }) }, { description: 'How many other sessions ended' });
+export const PasswordResetAccepted = Type.Object(
+  { expiresInMinutes: Type.Integer() },
+  { description: 'The same answer whether or not the email has an account; a link goes out only if it has' },
+);
+export const PasswordResetView = Type.Object(
+  {
+    expiresAt: DateTime,
+    secondFactorRequired: Type.Boolean(),
+    methods: Type.Array(Type.Union([Type.Literal('totp'), Type.Literal('recovery_code')]), { description: 'What the reset needs besides the new password' }),
+  },
+  { description: 'The link still works' },
+);
+
 export const AuditEventType = Type.Enum([
   'two_factor.activated',
   'two_factor.deactivated',
@@ -192,6 +220,9 @@ export const AuditEventType = Type.Enum([
   'passkey.renamed',
   'passkey.removed',
   'passkey.sign_counter_regressed',
+  'password.changed',
+  'password_reset.requested',
+  'password.reset',
 ]);
 export const AuditEvent = Type.Object({
   id: Type.String(),

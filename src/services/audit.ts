@@ -18,7 +18,10 @@ export type AuditEventType =
   | 'passkey.added'
   | 'passkey.renamed'
   | 'passkey.removed'
-  | 'passkey.sign_counter_regressed';
+  | 'passkey.sign_counter_regressed'
+  | 'password.changed'
+  | 'password_reset.requested'
+  | 'password.reset';
 
 export interface AuditInput {
   type: AuditEventType;

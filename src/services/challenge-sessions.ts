@@ -4,7 +4,7 @@ import { type ChallengeMethod, ENROLLMENT_METHODS } from '../domain/policy.js';
 import type { Challenge } from '../store/challenges.js';
 import type { Db } from '../store/schema.js';
 import { deleteSession, findSessionById } from '../store/sessions.js';
-import type { Deps } from './deps.js';
+import type { Deps, RequestContext } from './deps.js';
 import { createSession } from './sessions.js';
 
 /**
@@ -53,8 +53,14 @@ export function describeChallengeForEmail(
  * be live) by one with its methods plus `method`, its password time and its absolute
  * deadline, in the challenge's workspace. Returns the new cookie token.
  */
-export async function createSessionForChallenge(deps: Deps, tx: Db, challenge: Challenge, method: ChallengeMethod): Promise<string> {
-  const base = { accountId: challenge.accountId, workspaceId: challenge.workspaceId };
+export async function createSessionForChallenge(
+  deps: Deps,
+  tx: Db,
+  challenge: Challenge,
+  method: ChallengeMethod,
+  context: RequestContext | null,
+): Promise<string> {
+  const base = { accountId: challenge.accountId, workspaceId: challenge.workspaceId, context };
   if (challenge.sessionId === null) return createSession(deps, tx, { ...base, secondFactorMethods: [method] });
   const origin = await findSessionById(tx, challenge.sessionId);
   const now = deps.clock.now();

@@ -162,7 +162,7 @@ export async function verifyChallenge(
     // Recovery codes come with the first factor of any kind (an authenticator enrolment always answers them).
     const issueCodes = input.method === 'totp_enrollment' || (enrolsPasskey && !hadFactor);
     const recoveryCodes = issueCodes ? await issueRecoveryCodes(deps, tx, account.id) : undefined;
-    const sessionToken = await createSessionForChallenge(deps, tx, challenge, input.method);
+    const sessionToken = await createSessionForChallenge(deps, tx, challenge, input.method, context);
     // A login is a full sign-in from this browser: it becomes (or stays) a known device.
     const device = challenge.purpose === 'login' ? await rememberDevice(deps, tx, account.id, context) : undefined;
     await recordAudit(deps, tx, {

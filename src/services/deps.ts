@@ -2,7 +2,7 @@ import type { Mailer } from '../adapters/mailer.js';
 import type { PasswordHasher } from '../adapters/password-hasher.js';
 import type { SecretBox } from '../adapters/secret-box.js';
 import { generateToken } from '../adapters/tokens.js';
-import type { Clock, Random } from '../domain/ports.js';
+import type { Clock, Metrics, Random } from '../domain/ports.js';
 import type { RelyingParty } from '../domain/webauthn.js';
 import type { DatabaseConnection } from '../store/schema.js';
 
@@ -34,6 +34,10 @@ export interface Deps {
   sessionAbsoluteSeconds: number;
   /** WebAuthn relying party id and origins, from PUBLIC_URL (domain/relying-party.ts). */
   relyingParty: RelyingParty;
+  /** Counters for operators (`GET /metrics`); absent: nothing is counted. */
+  metrics?: Metrics;
+  /** Where the console is reached (links in emails); `PUBLIC_URL`, else http://localhost and the port. */
+  publicUrl?: string;
 }
 
 /** Current time as the ISO text the store compares. */

@@ -124,9 +124,15 @@ export function noticeNewDevice(deps: Deps, email: string, device: RememberedDev
   void sendSecurityNotice(deps, email, 'new_sign_in', `From: ${context?.ip ?? 'unknown address'}\nBrowser: ${browser}`);
 }
 
+/** The known device of the account that the cookie names (this browser), or undefined. */
+export async function currentDeviceOf(deps: Deps, accountId: string, cookies: readonly string[] | undefined): Promise<DeviceWithAccount | undefined> {
+  if (!cookies || cookies.length === 0) return undefined;
+  return (await devicesOf(deps, deps.db, cookies)).find((device) => device.accountId === accountId);
+}
+
 /** The account's known devices for `GET /account/devices`, the requesting browser marked `current`. */
 export async function listDevices(deps: Deps, accountId: string, cookies: readonly string[]) {
-  const current = (await devicesOf(deps, deps.db, cookies)).find((device) => device.accountId === accountId);
+  const current = await currentDeviceOf(deps, accountId, cookies);
   const rows = await listDevicesOfAccount(deps.db, accountId, seenSince(deps));
   return {
     devices: rows.map((device) => ({

@@ -63,6 +63,18 @@ export async function prepareLogin(deps: Deps): Promise<void> {
  * No session of any kind exists before the second factor passes.
  */
 export async function login(deps: Deps, input: LoginInput, context: RequestContext | null): Promise<LoginResult> {
+  try {
+    const result = await signIn(deps, input, context);
+    deps.metrics?.login(result.status);
+    return result;
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'invalid_credentials') deps.metrics?.login('invalid_credentials');
+    if (error instanceof AppError && error.code === 'too_many_attempts') deps.metrics?.login('throttled');
+    throw error;
+  }
+}
+
+async function signIn(deps: Deps, input: LoginInput, context: RequestContext | null): Promise<LoginResult> {
   const account = await verifyPassword(deps, input.email, input.password, context);
   const memberships = await listMembershipsOfAccount(deps.db, account.id);
   const membership = input.workspaceId === undefined ? memberships[0] : memberships.find((m) => m.workspace.id === input.workspaceId);
@@ -75,7 +87,7 @@ export async function login(deps: Deps, input: LoginInput, context: RequestConte
 
   if (decision.kind === 'authenticated') {
     const { sessionToken, device } = await deps.db.transaction().execute(async (tx) => ({
-      sessionToken: await createSession(deps, tx, { accountId: account.id, workspaceId: workspace.id, secondFactorMethods: [] }),
+      sessionToken: await createSession(deps, tx, { accountId: account.id, workspaceId: workspace.id, secondFactorMethods: [], context }),
       device: await rememberDevice(deps, tx, account.id, context),
     }));
     noticeNewDevice(deps, account.email, device, context);

@@ -12,7 +12,9 @@ export type SecurityNotice =
   | 'totp_replayed'
   | 'passkey_added'
   | 'passkey_removed'
-  | 'passkey_sign_counter_regressed';
+  | 'passkey_sign_counter_regressed'
+  | 'password_changed'
+  | 'password_reset';
 
 const NOTICES: Record<SecurityNotice, { subject: string; body: string }> = {
   activated: {
@@ -42,6 +44,14 @@ const NOTICES: Record<SecurityNotice, { subject: string; body: string }> = {
   passkey_sign_counter_regressed: {
     subject: 'A passkey or security key may have been copied',
     body: 'A sign-in with one of your passkeys or security keys was refused because its signature counter went back, which happens when a key was cloned. Remove that key in Settings and add a new one.',
+  },
+  password_changed: {
+    subject: 'Your password was changed',
+    body: 'The password of your account was changed. Other browsers and devices were signed out.',
+  },
+  password_reset: {
+    subject: 'Your password was reset',
+    body: 'The password of your account was reset with an emailed link. Every browser and device was signed out.',
   },
   locked: {
     subject: 'Second-factor verification was locked',

@@ -6,7 +6,7 @@ import type { Account } from '../store/accounts.js';
 import type { Db } from '../store/schema.js';
 import { deleteSession, findSessionView, insertSession, type Session, touchSession } from '../store/sessions.js';
 import { listAdministeredSuperApps, listMembershipsOfAccount, type MembershipView } from '../store/tenants.js';
-import type { Deps } from './deps.js';
+import type { Deps, RequestContext } from './deps.js';
 
 /** Activity is written back at most this often, to keep reads cheap. */
 const TOUCH_INTERVAL_SECONDS = 60;
@@ -28,6 +28,8 @@ export interface NewSessionInput {
   /** A session that replaces another keeps its password time and absolute deadline. */
   authenticatedAt?: string;
   expiresAt?: string;
+  /** The request that opens it: its address and browser are shown in the account's session list. */
+  context?: RequestContext | null;
 }
 
 /** Creates a session (inside `db`, usually the transaction that passed the last factor); returns the cookie token. */
@@ -42,6 +44,8 @@ export async function createSession(deps: Deps, db: Db, input: NewSessionInput):
     expiresAt: input.expiresAt ?? addSeconds(now, deps.sessionAbsoluteSeconds).toISOString(),
     now: now.toISOString(),
     ...(input.authenticatedAt !== undefined && { authenticatedAt: input.authenticatedAt }),
+    ip: input.context?.ip ?? null,
+    userAgent: input.context?.userAgent?.slice(0, 512) ?? null,
   });
   return token;
 }

@@ -7,12 +7,37 @@ import {
   PASSWORD_MAX_DELAY_SECONDS_ACCOUNT,
   PASSWORD_MAX_DELAY_SECONDS_DEVICE,
   PASSWORD_MAX_DELAY_SECONDS_IP,
+  PASSWORD_RESET_WINDOW_SECONDS,
+  REPLAY_NOTICE_INTERVAL_SECONDS,
   throttleDelaySeconds,
 } from '../domain/limits.js';
 import { addSeconds } from '../domain/ports.js';
 import { emailKey } from '../store/accounts.js';
 import { bumpThrottle, clearThrottle, findThrottle, releaseThrottle, reserveThrottle } from '../store/throttles.js';
 import type { Deps, RequestContext } from './deps.js';
+
+/** Email sends are counted per IP in windows of this length. */
+const EMAIL_SEND_WINDOW_SECONDS = 3600;
+
+/**
+ * Every family of throttle keys, with how long one of its counters matters: a row whose
+ * window began `windowSeconds` ago or earlier is as good as absent (the next attempt
+ * starts a new window, and `findThrottle` no longer sees it), and `maxDelaySeconds` is the
+ * longest wait its count can impose after its last event. Retention deletes a counter only
+ * once both have passed; a key of a family missing here is never deleted.
+ */
+export const THROTTLE_FAMILIES: readonly { prefix: string; windowSeconds: number; maxDelaySeconds: number }[] = [
+  {
+    prefix: 'password:',
+    windowSeconds: PASSWORD_FAILURE_WINDOW_SECONDS,
+    maxDelaySeconds: Math.max(PASSWORD_MAX_DELAY_SECONDS_ACCOUNT, PASSWORD_MAX_DELAY_SECONDS_IP, PASSWORD_MAX_DELAY_SECONDS_DEVICE),
+  },
+  { prefix: 'email:ip:', windowSeconds: EMAIL_SEND_WINDOW_SECONDS, maxDelaySeconds: 0 },
+  // services/account-security.ts `requestPasswordReset`: one link a minute (`email:reset:wait:`) and five an hour (`email:reset:hour:`) per email.
+  { prefix: 'email:reset:', windowSeconds: PASSWORD_RESET_WINDOW_SECONDS, maxDelaySeconds: 0 },
+  // services/second-factor.ts `noticeReplay`: at most one replay notice per interval.
+  { prefix: 'notice:replayed:', windowSeconds: REPLAY_NOTICE_INTERVAL_SECONDS, maxDelaySeconds: 0 },
+];
 
 /**
  * Throttle keys of a password attempt: from a known device of the account (`deviceId`),
@@ -79,6 +104,6 @@ export async function releasePasswordAttempt(deps: Deps, email: string, context:
 export async function countEmailSendFromIp(deps: Deps, context: RequestContext | null, limit: number): Promise<void> {
   if (!context?.ip) return;
   const now = deps.clock.now();
-  const count = await bumpThrottle(deps.db, `email:ip:${context.ip}`, now.toISOString(), addSeconds(now, -3600).toISOString());
-  if (count > limit) throw new AppError('too_many_codes', { retryAfterSeconds: 3600 });
+  const count = await bumpThrottle(deps.db, `email:ip:${context.ip}`, now.toISOString(), addSeconds(now, -EMAIL_SEND_WINDOW_SECONDS).toISOString());
+  if (count > limit) throw new AppError('too_many_codes', { retryAfterSeconds: EMAIL_SEND_WINDOW_SECONDS });
 }

@@ -4,7 +4,7 @@ import { deleteSession, findSessionById } from '../store/sessions.js';
 import { listMembershipsOfAccount, type MembershipView } from '../store/tenants.js';
 import { type Actor, assertRecentAuthentication } from './account-two-factor.js';
 import { type ChallengeView, openChallenge } from './challenge-issue.js';
-import type { Deps } from './deps.js';
+import type { Deps, RequestContext } from './deps.js';
 import { createSession } from './sessions.js';
 import { findSuperAppRule, satisfiesSuperAppRule } from './tenant-authority.js';
 
@@ -29,7 +29,7 @@ export async function switchWorkspace(deps: Deps, actor: Actor, workspaceId: str
   if (!rule || !account) throw new AppError('not_a_member');
   const { decision } = rule;
   if (satisfiesSuperAppRule(actor, rule) || decision.kind === 'authenticated') {
-    const sessionToken = await replaceSession(deps, actor.sessionId, workspaceId);
+    const sessionToken = await replaceSession(deps, actor.sessionId, workspaceId, actor.context);
     return { status: 'authenticated', account: toAccount(account), workspace: target, sessionToken };
   }
   assertRecentAuthentication(deps, actor);
@@ -38,7 +38,7 @@ export async function switchWorkspace(deps: Deps, actor: Actor, workspaceId: str
 }
 
 /** Replaces the session by a new one in `workspaceId` with the same proofs and deadlines, in one transaction. */
-async function replaceSession(deps: Deps, sessionId: string, workspaceId: string): Promise<string> {
+async function replaceSession(deps: Deps, sessionId: string, workspaceId: string, context: RequestContext | null): Promise<string> {
   return deps.db.transaction().execute(async (tx) => {
     const origin = await findSessionById(tx, sessionId);
     // The delete is the claim: of two concurrent switches of one session, one wins.
@@ -49,6 +49,7 @@ async function replaceSession(deps: Deps, sessionId: string, workspaceId: string
       secondFactorMethods: origin.secondFactorMethods,
       authenticatedAt: origin.authenticatedAt,
       expiresAt: origin.expiresAt,
+      context,
     });
   });
 }

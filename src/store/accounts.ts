@@ -157,3 +157,8 @@ export async function lockAccountFactors(db: Db, accountId: string): Promise<voi
     .where('id', '=', accountId)
     .execute();
 }
+
+/** Replaces the account's password hash. */
+export async function updatePasswordHash(db: Db, accountId: string, passwordHash: string): Promise<void> {
+  await db.updateTable('accounts').set({ password_hash: passwordHash }).where('id', '=', accountId).execute();
+}

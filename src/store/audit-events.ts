@@ -1,4 +1,5 @@
-import type { AuditEventRow, Db } from './schema.js';
+import type { ExpressionBuilder } from 'kysely';
+import type { AuditEventRow, Database, Db } from './schema.js';
 
 /** One audit event; `details` is a JSON object of facts (never a code, secret or password). */
 export interface AuditEvent {
@@ -29,7 +30,7 @@ function toAuditEvent(row: AuditEventRow): AuditEvent {
   };
 }
 
-/** Appends one event; the table is never updated or deleted from. */
+/** Appends one event; events are never updated, and deleted only once older than the retention (store/retention.ts). */
 export async function insertAuditEvent(db: Db, event: AuditEvent): Promise<void> {
   await db
     .insertInto('audit_events')
@@ -68,28 +69,55 @@ export async function listAuditEventsOfAccount(db: Db, accountId: string, limit:
  * reset it (a reset removes the factor everywhere) — never what its members did in another tenant.
  */
 export async function listAuditEventsOfSuperApp(db: Db, superAppId: string, limit: number): Promise<AuditEvent[]> {
-  const workspacesOfSuperApp = db.selectFrom('workspaces').select('id').where('super_app_id', '=', superAppId);
   const rows = await db
     .selectFrom('audit_events')
     .selectAll()
-    .where((eb) =>
-      eb.or([
-        eb('super_app_id', '=', superAppId),
-        eb('workspace_id', 'in', workspacesOfSuperApp),
-        eb.and([
-          eb('type', '=', 'two_factor.reset'),
-          eb('account_id', 'in', eb.selectFrom('memberships').select('memberships.account_id').where('memberships.workspace_id', 'in', workspacesOfSuperApp)),
-        ]),
-        eb.and([
-          eb('workspace_id', 'is', null),
-          eb('super_app_id', 'is', null),
-          eb('account_id', 'in', eb.selectFrom('memberships').select('memberships.account_id').where('memberships.workspace_id', 'in', workspacesOfSuperApp)),
-        ]),
-      ]),
-    )
+    .where((eb) => ofSuperApp(db, eb, superAppId))
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();
+  return rows.map(toAuditEvent);
+}
+
+/** The events a super app's admins may read (see `listAuditEventsOfSuperApp`). */
+function ofSuperApp(db: Db, eb: ExpressionBuilder<Database, 'audit_events'>, superAppId: string) {
+  const workspacesOfSuperApp = db.selectFrom('workspaces').select('id').where('super_app_id', '=', superAppId);
+  const membersOfSuperApp = db.selectFrom('memberships').select('memberships.account_id').where('memberships.workspace_id', 'in', workspacesOfSuperApp);
+  return eb.or([
+    eb('super_app_id', '=', superAppId),
+    eb('workspace_id', 'in', workspacesOfSuperApp),
+    eb.and([eb('type', '=', 'two_factor.reset'), eb('account_id', 'in', membersOfSuperApp)]),
+    eb.and([eb('workspace_id', 'is', null), eb('super_app_id', 'is', null), eb('account_id', 'in', membersOfSuperApp)]),
+  ]);
+}
+
+/** Where an export page starts: after this event in (created_at, id) order. */
+export interface AuditCursor {
+  createdAt: string;
+  id: string;
+}
+
+/**
+ * Up to `limit` events oldest first, after `cursor`, created at or after `since`, of one
+ * super app when given (what its admins may read): one page of an export. Keyset paging,
+ * so each page costs the same however far the export has gone.
+ */
+export async function listAuditEventsPage(
+  db: Db,
+  filter: { superAppId?: string | undefined; since?: string | undefined },
+  cursor: AuditCursor | null,
+  limit: number,
+): Promise<AuditEvent[]> {
+  let query = db.selectFrom('audit_events').selectAll();
+  if (filter.superAppId !== undefined) {
+    const superAppId = filter.superAppId;
+    query = query.where((eb) => ofSuperApp(db, eb, superAppId));
+  }
+  if (filter.since !== undefined) query = query.where('created_at', '>=', filter.since);
+  if (cursor) {
+    query = query.where((eb) => eb.or([eb('created_at', '>', cursor.createdAt), eb.and([eb('created_at', '=', cursor.createdAt), eb('id', '>', cursor.id)])]));
+  }
+  const rows = await query.orderBy('created_at').orderBy('id').limit(limit).execute();
   return rows.map(toAuditEvent);
 }

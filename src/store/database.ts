@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, sql, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database, Db } from './schema.js';
 
@@ -18,6 +18,8 @@ export interface DatabaseHandle {
   file?: string;
   /** Closes the pool or file. */
   close(): Promise<void>;
+  /** PostgreSQL: connections of the pool, open, idle and waited for. */
+  poolUse?: () => { total: number; idle: number; waiting: number };
 }
 
 export interface DatabaseOptions {
@@ -63,8 +65,9 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolMax ?? 10 });
     pool.on('error', options.onConnectionError ?? (() => {}));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }) });
+    const poolUse = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
+    return { db, dialect: 'postgres', close: () => db.destroy(), poolUse };
   }
   const file = options.url.replace(/^sqlite:\/\//, '');
   if (file !== ':memory:') createOwnerOnly(file);
@@ -85,6 +88,53 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
       await db.destroy();
     },
   };
+}
+
+/** Statements PostgreSQL can prepare (utility statements such as BEGIN go as they are). */
+const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
+/** SQLSTATE of "cached plan must not change result type": a migration changed a table under a prepared `select *`. */
+const PLAN_CHANGED = '0A000';
+
+/**
+ * The pool, with every data statement sent as a named prepared statement: PostgreSQL then
+ * parses and plans each SQL text once per connection instead of on every query (planning
+ * was most of the database's time on our point queries). Each connection names each SQL
+ * text once; when a migration by another instance changes a table's
+ * columns under a prepared statement, that connection re-prepares it under a new name once
+ * and the query goes on.
+ */
+function withNamedStatements(pool: pg.Pool): PostgresPool {
+  const namesByClient = new WeakMap<pg.PoolClient, Map<string, string>>();
+  let next = 0;
+  const nameFor = (client: pg.PoolClient, sql: string) => {
+    let names = namesByClient.get(client);
+    if (!names) namesByClient.set(client, (names = new Map()));
+    let name = names.get(sql);
+    if (!name) {
+      next += 1;
+      name = `mpp${next.toString(36)}`;
+      names.set(sql, name);
+    }
+    return name;
+  };
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => ({
+    release: (error?: Error | boolean) => client.release(error),
+    query: ((sql: unknown, values?: readonly unknown[]) => {
+      if (typeof sql !== 'string' || !PREPARABLE.test(sql)) return (client.query as (...args: unknown[]) => unknown)(sql, values);
+      const run = () => client.query({ name: nameFor(client, sql), text: sql, values: values ? [...values] : [] });
+      return run().catch((error: { code?: string }) => {
+        if (error.code !== PLAN_CHANGED) throw error;
+        // The next name is new: this connection parses and plans the statement afresh.
+        namesByClient.get(client)?.delete(sql);
+        return run();
+      });
+    }) as PostgresPoolClient['query'],
+  });
+  const wrapped: PostgresPool = {
+    connect: async () => wrap(await pool.connect()),
+    end: () => pool.end(),
+  };
+  return wrapped;
 }
 
 /** How often the worker folds the write-ahead log back into the database file. */

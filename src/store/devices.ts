@@ -90,8 +90,16 @@ export async function listDevicesOfAccount(db: Db, accountId: string, seenSince:
   return rows.map(toDevice);
 }
 
-/** Forgets every device of the account; returns how many. */
-export async function deleteDevicesOfAccount(db: Db, accountId: string): Promise<number> {
-  const result = await db.deleteFrom('devices').where('account_id', '=', accountId).executeTakeFirst();
+/** Forgets every device of the account but `keepId`; returns how many. */
+export async function deleteDevicesOfAccount(db: Db, accountId: string, keepId?: string): Promise<number> {
+  let query = db.deleteFrom('devices').where('account_id', '=', accountId);
+  if (keepId) query = query.where('id', '!=', keepId);
+  const result = await query.executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/** Forgets one device of the account; false when the account has no such device. */
+export async function deleteDeviceOfAccount(db: Db, accountId: string, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('devices').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
 }

@@ -3,7 +3,9 @@ import * as initial from './migrations/0001-initial.js';
 import * as throttles from './migrations/0002-throttles.js';
 import * as sessionAuthority from './migrations/0003-session-authority.js';
 import * as devices from './migrations/0004-devices.js';
-import * as webauthn from './migrations/0006-webauthn.js';
+import * as retention from './migrations/0005-retention.js';
+import * as accountSecurity from './migrations/0006-account-security.js';
+import * as webauthn from './migrations/0007-webauthn.js';
 import type { Database } from './schema.js';
 
 /** Migrations as code, in order; names are stable once released. */
@@ -12,8 +14,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-throttles': throttles,
   '0003-session-authority': sessionAuthority,
   '0004-devices': devices,
-  // 0005 belongs to another change; names stay stable once released.
-  '0006-webauthn': webauthn,
+  '0005-retention': retention,
+  '0006-account-security': accountSecurity,
+  '0007-webauthn': webauthn,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -33,6 +33,8 @@ export interface Database {
   devices: DeviceTable;
   webauthn_credentials: WebAuthnCredentialTable;
   webauthn_challenges: WebAuthnChallengeTable;
+  password_resets: PasswordResetTable;
+  maintenance_leases: MaintenanceLeaseTable;
 }
 
 export interface SuperAppTable {
@@ -154,6 +156,9 @@ export interface SessionTable {
   last_seen_at: string;
   expires_at: string;
   created_at: string;
+  /** Where the session was opened (null for sessions older than migration 0006). */
+  ip: Generated<string | null>;
+  user_agent: Generated<string | null>;
 }
 
 export interface AuditEventTable {
@@ -216,6 +221,24 @@ export interface WebAuthnChallengeTable {
   created_at: string;
 }
 
+/** Who runs the maintenance job on SQLite until when (one row per job; PostgreSQL uses an advisory lock). */
+export interface MaintenanceLeaseTable {
+  name: string;
+  holder: string;
+  expires_at: string;
+}
+
+export type PasswordResetStatus = 'live' | 'used' | 'replaced';
+
+/** A password-reset link: the SHA-256 of its token, single use, short-lived. */
+export interface PasswordResetTable {
+  id: string;
+  account_id: string;
+  status: PasswordResetStatus;
+  expires_at: string;
+  created_at: string;
+}
+
 /** A database handle or an open transaction; store functions accept either. */
 export type Db = Kysely<Database> | Transaction<Database>;
 /** The database itself (it opens transactions). */
@@ -231,6 +254,7 @@ export type EmailCodeRow = Selectable<EmailCodeTable>;
 export type SessionRow = Selectable<SessionTable>;
 export type TotpFactorRow = Selectable<TotpFactorTable>;
 export type DeviceRow = Selectable<DeviceTable>;
+export type PasswordResetRow = Selectable<PasswordResetTable>;
 export type AuditEventRow = Selectable<AuditEventTable>;
 export type WebAuthnCredentialRow = Selectable<WebAuthnCredentialTable>;
 export type NewAuditEvent = Insertable<AuditEventTable>;

@@ -20,6 +20,9 @@ export interface Session {
   lastSeenAt: string;
   expiresAt: string;
   createdAt: string;
+  /** Where it was opened (null for sessions from before this was recorded). */
+  ip: string | null;
+  userAgent: string | null;
 }
 
 /** A session with its account and its workspace membership. */
@@ -40,6 +43,8 @@ function toSession(row: SessionRow): Session {
     lastSeenAt: row.last_seen_at,
     expiresAt: row.expires_at,
     createdAt: row.created_at,
+    ip: row.ip,
+    userAgent: row.user_agent,
   };
 }
 
@@ -57,6 +62,8 @@ export async function insertSession(
     expiresAt: string;
     now: string;
     authenticatedAt?: string;
+    ip?: string | null;
+    userAgent?: string | null;
   },
 ): Promise<void> {
   await db
@@ -71,6 +78,8 @@ export async function insertSession(
       last_seen_at: s.now,
       expires_at: s.expiresAt,
       created_at: s.now,
+      ip: s.ip ?? null,
+      user_agent: s.userAgent ?? null,
     })
     .execute();
 }
@@ -94,6 +103,8 @@ const sessionViewQuery = reusableQuery((db: Db, id: string) =>
       'sessions.last_seen_at',
       'sessions.expires_at',
       'sessions.created_at',
+      'sessions.ip',
+      'sessions.user_agent',
       'accounts.email',
       'accounts.name',
       'memberships.role',
@@ -167,4 +178,19 @@ export async function deleteSessionsOfAccount(db: Db, accountId: string, keepId?
   if (keepId) query = query.where('id', '!=', keepId);
   const result = await query.executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/** The account's sessions that have not passed `now`'s absolute deadline, with their workspaces, most recently active first. */
+export async function listSessionsOfAccount(db: Db, accountId: string, now: string): Promise<Array<Session & { workspaceName: string }>> {
+  const rows = await db
+    .selectFrom('sessions')
+    .innerJoin('workspaces', 'workspaces.id', 'sessions.workspace_id')
+    .selectAll('sessions')
+    .select('workspaces.name as workspace_name')
+    .where('sessions.account_id', '=', accountId)
+    .where('sessions.expires_at', '>', now)
+    .orderBy('sessions.last_seen_at', 'desc')
+    .orderBy('sessions.id')
+    .execute();
+  return rows.map(({ workspace_name: workspaceName, ...row }) => ({ ...toSession(row), workspaceName }));
 }

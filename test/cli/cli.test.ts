@@ -20,6 +20,8 @@ const API_COMMANDS = [
   'member add',
   'account reset-2fa',
   'account show',
+  'maintenance run',
+  'audit export',
 ];
 
 type Cli = (args: string[], options?: Omit<CliOptions, 'dataDir'>) => Promise<CliResult>;

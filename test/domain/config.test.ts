@@ -40,6 +40,10 @@ describe('loadConfig defaults', () => {
     expect(config.sessionAbsoluteSeconds).toBe(12 * 60 * 60);
   });
 
+  it('keeps audit events for 400 days', () => {
+    expect(config.auditRetentionDays).toBe(400);
+  });
+
   it('leaves the optional settings unset', () => {
     expect(config.secretKey).toBeUndefined();
     expect(config.previousSecretKeys).toEqual([]);
@@ -70,6 +74,7 @@ describe('loadConfig with values', () => {
       LOG_LEVEL: 'warn',
       SESSION_IDLE_MINUTES: '15',
       SESSION_ABSOLUTE_HOURS: '8',
+      AUDIT_RETENTION_DAYS: '90',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -84,6 +89,7 @@ describe('loadConfig with values', () => {
       logLevel: 'warn',
       sessionIdleSeconds: 15 * 60,
       sessionAbsoluteSeconds: 8 * 60 * 60,
+      auditRetentionDays: 90,
     });
   });
 
@@ -115,6 +121,11 @@ describe('loadConfig refuses invalid values', () => {
     ['LOG_LEVEL', 'INFO'],
     ['SESSION_IDLE_MINUTES', '0'],
     ['SESSION_ABSOLUTE_HOURS', 'twelve'],
+    ['AUDIT_RETENTION_DAYS', '0'],
+    ['AUDIT_RETENTION_DAYS', '-5'],
+    ['AUDIT_RETENTION_DAYS', '1.5'],
+    ['AUDIT_RETENTION_DAYS', 'forever'],
+    ['AUDIT_RETENTION_DAYS', '36501'],
   ])('%s=%j', (name, value) => {
     const error = configErrorFor({ [name]: value });
     expect(error.problems.some((p) => p.startsWith(name))).toBe(true);

@@ -5,6 +5,7 @@ import {
   browserSkipReason,
   decodeQr,
   expectAccessible,
+  expectOnOneLineEach,
   expectSignedIn,
   screenshot,
   submitPassword,
@@ -53,7 +54,7 @@ describe.skipIf(browserSkipReason)('console: logging in with a second factor' + 
     await expectAccessible(page, 'overview after an email-code login');
   });
 
-  it('enrols an authenticator during login when the super app requires one, then shows recovery codes', async () => {
+  it('enrols an authenticator during login when the super app requires one, then shows recovery codes, each whole on one line', async () => {
     const { workspaceId } = await suite.server.tenant('Totp Super App', 'Totp Workspace', { required: true, primaryMethod: 'totp', secondaryMethod: null });
     const gus = await suite.server.account(workspaceId, 'gus@example.com', 'Gus Grant', 'developer');
     const { page } = await open();
@@ -69,6 +70,8 @@ describe.skipIf(browserSkipReason)('console: logging in with a second factor' + 
     const qr = page.getByTestId('totp-qr');
     await qr.locator('canvas').waitFor();
     expect(decodeQr(await screenshot(qr, '22-enrolment-qr'))).toBe(pending.otpauthUri);
+    // The pointer still rests where "Log in" was, which is now the link itself: come from elsewhere, as a hover does.
+    await page.mouse.move(0, 0);
     await page.getByRole('button', { name: "Can't scan the QR code?" }).hover();
     const key = page.getByTestId('totp-secret');
     await key.waitFor();
@@ -81,6 +84,8 @@ describe.skipIf(browserSkipReason)('console: logging in with a second factor' + 
     await page.getByTestId('recovery-codes').waitFor();
     const codes = await page.getByTestId('recovery-codes').locator('li').allInnerTexts();
     expect(codes).toHaveLength(10);
+    // No code breaks at a dash into what reads as two codes ("yg47-ajdd-dzjd-" / "7ev2").
+    await expectOnOneLineEach(page.getByTestId('recovery-codes').locator('li'), 10);
     await expectAccessible(page, 'login, recovery codes after enrolment');
     await screenshot(page, '24-login-recovery-codes');
     await page.getByRole('checkbox', { name: 'I have saved my recovery codes' }).check();

@@ -330,6 +330,25 @@ export function decodeQr(png: Buffer): string {
   return found.data;
 }
 
+/**
+ * Fails unless there are `count` elements and each one's text sits on a single line, whole
+ * and unclipped (a recovery code broken at a dash reads as two codes).
+ */
+export async function expectOnOneLineEach(items: Locator, count: number): Promise<void> {
+  const layout = await items.evaluateAll((elements) =>
+    elements.map((element) => {
+      const range = document.createRange();
+      range.selectNodeContents(element);
+      const lines = new Set([...range.getClientRects()].filter((rect) => rect.width > 0).map((rect) => Math.round(rect.top)));
+      return { text: element.textContent ?? '', lines: lines.size, clipped: element.scrollWidth > element.clientWidth };
+    }),
+  );
+  expect(layout).toHaveLength(count);
+  expect(
+    layout.filter((item) => item.lines !== 1 || item.clipped).map((item) => `${item.text}: ${item.lines} lines${item.clipped ? ', clipped' : ''}`),
+  ).toEqual([]);
+}
+
 /** Saves text next to the screenshots (e.g. a downloaded file), for a human to look at. */
 export function saveResult(name: string, text: string): void {
   mkdirSync(RESULTS_DIR, { recursive: true });

@@ -9,6 +9,7 @@ import type { Deps } from '../../src/services/deps.js';
 import { addMember, addSuperAppAdmin, createAccount, createSuperApp, createWorkspace, updatePolicy } from '../../src/services/operator.js';
 import type { DialectName } from '../../src/store/database.js';
 import type { TwoFactorPolicy } from '../../src/domain/policy.js';
+import type { Metrics } from '../../src/domain/ports.js';
 import { FakeClock } from './clock.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { fastHasher } from './hasher.js';
@@ -61,7 +62,7 @@ function cookieFrom(response: LightMyRequestResponse): string | undefined {
 /** A real app on a fresh database of `dialect`, with a fake clock, memory mailer and fast argon2id. */
 export async function createHarness(
   dialect: DialectName,
-  options: { publicUrl?: string; mailer?: Mailer; trustProxy?: false | number | string } = {},
+  options: { publicUrl?: string; mailer?: Mailer; trustProxy?: false | number | string; metrics?: Metrics } = {},
 ): Promise<Harness> {
   const database = await createTestDatabase(dialect);
   const clock = new FakeClock();
@@ -77,6 +78,7 @@ export async function createHarness(
     sessionIdleSeconds: 30 * 60,
     sessionAbsoluteSeconds: 12 * 3600,
     relyingParty: relyingPartyFor(options.publicUrl, 3000),
+    ...(options.metrics && { metrics: options.metrics }),
   };
   const app = await buildApp(deps, { publicUrl: options.publicUrl, trustProxy: options.trustProxy });
   const contractViolations: string[] = [];

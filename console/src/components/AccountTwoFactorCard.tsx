@@ -1,8 +1,9 @@
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useCallback, useRef, useState } from 'react';
 import { Alert, Button, Card, Descriptions, Skeleton, Space, Typography } from 'antd';
 import { StatusTag } from './StatusTag';
 import { SuperAppPolicyList } from './SuperAppPolicyList';
 import { fetchAccountTwoFactor } from '../endpoints';
+import { focusIfLost } from '../focus';
 import { formatDate } from '../labels';
 import { describeProblem, phraseForProblem } from '../phrases';
 import { useResource } from '../use-resource';
@@ -52,10 +53,33 @@ export function AccountTwoFactorCard({ account }: { account: Account }) {
   const resource = useResource(fetchAccountTwoFactor, 'account-two-factor');
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const state = resource.data;
-  const close = () => setDialog(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const statusChanged = useRef(false);
+  const { reload } = resource;
+  // Stable: the dialogs start their request in an effect that depends on it.
+  const onStatusChanged = useCallback(() => {
+    statusChanged.current = true;
+    reload();
+  }, [reload]);
+  // After 2FA went on or off the button that opened the dialog is another one (Activate became
+  // Deactivate, or the reused element now reads so): the heading takes focus, as it does
+  // whenever focus was lost to the body.
+  const close = () => {
+    setDialog(null);
+    if (statusChanged.current) heading.current?.focus();
+    else focusIfLost(heading.current);
+    statusChanged.current = false;
+  };
 
   return (
-    <Card title={<h2 className="card-title">Two-Factor Authentication</h2>} extra={state && <StatusTag on={state.active} onText="On" offText="Off" />}>
+    <Card
+      title={
+        <h2 ref={heading} tabIndex={-1} className="card-title focus-target">
+          Two-Factor Authentication
+        </h2>
+      }
+      extra={state && <StatusTag on={state.active} onText="On" offText="Off" />}
+    >
       <Typography.Paragraph type="secondary" style={{ maxWidth: 720 }}>
         Two-factor authentication asks for a code from your authenticator app after your password, so a leaked password alone cannot open your account.
       </Typography.Paragraph>
@@ -101,8 +125,8 @@ export function AccountTwoFactorCard({ account }: { account: Account }) {
         </>
       )}
       <Suspense fallback={null}>
-        {dialog === 'activate' && <ActivateDialog accountEmail={account.email} onChanged={resource.reload} onClosed={close} />}
-        {dialog === 'deactivate' && <DeactivateDialog onChanged={resource.reload} onClosed={close} />}
+        {dialog === 'activate' && <ActivateDialog accountEmail={account.email} onChanged={onStatusChanged} onClosed={close} />}
+        {dialog === 'deactivate' && <DeactivateDialog onChanged={onStatusChanged} onClosed={close} />}
         {dialog === 'regenerate' && <RegenerateCodesDialog accountEmail={account.email} onChanged={resource.reload} onClosed={close} />}
       </Suspense>
     </Card>

@@ -3,6 +3,7 @@ import { Button, Input, Typography } from 'antd';
 import { CodeInput, CODE_LENGTH } from './CodeInput';
 import { SendCodeButton } from './SendCodeButton';
 import { sendChallengeEmailCode } from '../endpoints';
+import { phrase } from '../phrases';
 import { normalizeRecoveryCode, RECOVERY_CODE_PATTERN } from '../recovery-code';
 import type { Challenge } from '../types';
 
@@ -53,6 +54,8 @@ export function ChallengeCodeForm({ challenge, method, onVerify, onSendError, lo
         <div style={{ marginBottom: 20 }}>
           <SendCodeButton
             send={() => sendChallengeEmailCode(challenge.id)}
+            scope={challenge.id}
+            earlierCodeNote={phrase('detail.resend_too_soon_earlier_attempt')}
             sentToHint={challenge.sentTo}
             onError={onSendError}
             disabled={locked}

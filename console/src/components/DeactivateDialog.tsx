@@ -112,6 +112,7 @@ export default function DeactivateDialog({ onChanged, onClosed }: DeactivateDial
           <div style={{ marginBottom: 16 }}>
             <SendCodeButton
               send={sendDeactivationEmailCode}
+              scope="deactivation"
               onSent={() => setFocusKey((key) => key + 1)}
               onError={(failure) => setError(describeProblem(failure, 'send_code'))}
             />

@@ -3,6 +3,7 @@ import { Alert, Button, Skeleton, Typography } from 'antd';
 import { ChallengeCodeForm } from './ChallengeCodeForm';
 import { TotpSetup } from './TotpSetup';
 import { isApiError } from '../api';
+import { challengeEndOf, type ChallengeEnd } from '../challenge-end';
 import { startChallengeEnrollment } from '../endpoints';
 import { describeProblem } from '../phrases';
 import type { Challenge, TotpSecret } from '../types';
@@ -11,7 +12,8 @@ import { useLockout } from '../use-lockout';
 interface EnrollmentStepProps {
   challenge: Challenge;
   onVerify: (code: string) => Promise<boolean>;
-  onExpired: () => void;
+  /** The challenge can take no more codes (and why). */
+  onEnded: (reason: ChallengeEnd) => void;
   error?: string;
   locked: boolean;
 }
@@ -22,7 +24,7 @@ interface EnrollmentStepProps {
  * after the emailed code (so a password alone cannot bind an authenticator): that code
  * is asked first.
  */
-export default function EnrollmentStep({ challenge, onVerify, onExpired, error, locked }: EnrollmentStepProps) {
+export default function EnrollmentStep({ challenge, onVerify, onEnded, error, locked }: EnrollmentStepProps) {
   const emailFirst = challenge.methods.includes('email');
   const [secret, setSecret] = useState<TotpSecret>();
   const [loadError, setLoadError] = useState<string>();
@@ -39,7 +41,7 @@ export default function EnrollmentStep({ challenge, onVerify, onExpired, error, 
       },
       (failure: unknown) => {
         if (!current) return;
-        if (isApiError(failure, 'challenge_expired')) onExpired();
+        if (isApiError(failure, 'challenge_expired')) onEnded('expired');
         else if (isApiError(failure, 'email_code_required')) setEmailPassed(false);
         else setLoadError(describeProblem(failure, 'start_enrollment'));
       },
@@ -47,10 +49,10 @@ export default function EnrollmentStep({ challenge, onVerify, onExpired, error, 
     return () => {
       current = false;
     };
-  }, [challenge.id, attempt, onExpired, emailFirst, emailPassed]);
+  }, [challenge.id, attempt, onEnded, emailFirst, emailPassed]);
 
   if (emailFirst && !emailPassed && !secret) {
-    return <EmailBeforeEnrollment challenge={challenge} onPassed={setSecret} onExpired={onExpired} locked={locked} />;
+    return <EmailBeforeEnrollment challenge={challenge} onPassed={setSecret} onEnded={onEnded} locked={locked} />;
   }
   if (loadError) {
     return (
@@ -73,12 +75,12 @@ export default function EnrollmentStep({ challenge, onVerify, onExpired, error, 
 interface EmailBeforeEnrollmentProps {
   challenge: Challenge;
   onPassed: (secret: TotpSecret) => void;
-  onExpired: () => void;
+  onEnded: (reason: ChallengeEnd) => void;
   locked: boolean;
 }
 
 /** The emailed code that must pass before the authenticator secret is handed out; its answer is the secret. */
-function EmailBeforeEnrollment({ challenge, onPassed, onExpired, locked }: EmailBeforeEnrollmentProps) {
+function EmailBeforeEnrollment({ challenge, onPassed, onEnded, locked }: EmailBeforeEnrollmentProps) {
   const [error, setError] = useState<string>();
   const lockout = useLockout();
 
@@ -88,7 +90,8 @@ function EmailBeforeEnrollment({ challenge, onPassed, onExpired, locked }: Email
       onPassed(await startChallengeEnrollment(challenge.id, code));
       return true;
     } catch (failure) {
-      if (isApiError(failure, 'challenge_expired')) onExpired();
+      const end = challengeEndOf(failure);
+      if (end) onEnded(end);
       else if (!lockout.lockOn(failure)) setError(describeProblem(failure));
       return false;
     }
@@ -101,7 +104,10 @@ function EmailBeforeEnrollment({ challenge, onPassed, onExpired, locked }: Email
         challenge={challenge}
         method="email"
         onVerify={verify}
-        onSendError={(failure) => setError(describeProblem(failure, 'send_code'))}
+        onSendError={(failure) => {
+          if (isApiError(failure, 'challenge_expired')) onEnded('expired');
+          else setError(describeProblem(failure, 'send_code'));
+        }}
         locked={locked || lockout.locked}
       />
       {(lockout.message ?? error) && <Alert type="error" showIcon style={{ marginTop: 16 }} message={lockout.message ?? error} role="alert" />}

@@ -3,9 +3,10 @@ import { Alert, Button, Skeleton, Space, Typography } from 'antd';
 import { ArrowLeftOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { ChallengeCodeForm } from './ChallengeCodeForm';
 import { isApiError } from '../api';
+import { challengeEndOf, type ChallengeEnd } from '../challenge-end';
 import { verifyChallenge } from '../endpoints';
 import { METHOD_LABELS } from '../labels';
-import { describeProblem, phraseForProblem } from '../phrases';
+import { describeProblem, phrase, phraseForProblem } from '../phrases';
 import { useLockout } from '../use-lockout';
 import type { Challenge, ChallengeMethod, VerifyResult } from '../types';
 
@@ -41,13 +42,23 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
   const [method, setMethod] = useState<ChallengeMethod>(() => initialMethod(challenge));
   const [choosing, setChoosing] = useState(false);
   const [error, setError] = useState<string>();
+  // Set once the challenge can take no more codes: the boxes are disabled and the way back says why.
+  const [ended, setEnded] = useState<ChallengeEnd>();
   const lockout = useLockout();
-  const { locked } = lockout;
-  const otherMethods = challenge.methods.filter((candidate) => candidate !== method);
+  const locked = lockout.locked || ended !== undefined;
+  const otherMethods = ended ? [] : challenge.methods.filter((candidate) => candidate !== method);
   const reason = reasonText(challenge);
 
   const action = stepUp ? 'step_up' : 'default';
-  const expire = useCallback(() => onRestart(phraseForProblem('challenge_expired', {}, action)), [onRestart, action]);
+  const end = useCallback((why: ChallengeEnd) => {
+    setError(undefined);
+    setChoosing(false);
+    setEnded(why);
+  }, []);
+  const restartAfterEnd = () => {
+    if (ended === 'attempts') onRestart(stepUp ? undefined : phrase('notice.challenge_ended_attempts_restart'));
+    else onRestart(stepUp ? undefined : phraseForProblem('challenge_expired', {}, action));
+  };
 
   const verify = async (code: string): Promise<boolean> => {
     setError(undefined);
@@ -55,14 +66,15 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
       onAuthenticated(await verifyChallenge(challenge.id, method, code));
       return true;
     } catch (failure) {
-      if (isApiError(failure, 'challenge_expired')) expire();
+      const why = challengeEndOf(failure);
+      if (why) end(why);
       else if (!lockout.lockOn(failure)) setError(describeProblem(failure, action));
       return false;
     }
   };
 
   const onSendError = (failure: unknown) => {
-    if (isApiError(failure, 'challenge_expired')) expire();
+    if (isApiError(failure, 'challenge_expired')) end('expired');
     else if (!lockout.lockOn(failure)) setError(describeProblem(failure, 'send_code'));
   };
 
@@ -99,13 +111,14 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
 
       {method === 'totp_enrollment' ? (
         <Suspense fallback={<Skeleton active paragraph={{ rows: 6 }} />}>
-          <EnrollmentStep challenge={challenge} onVerify={verify} onExpired={expire} error={error} locked={locked} />
+          <EnrollmentStep challenge={challenge} onVerify={verify} onEnded={end} error={error} locked={locked} />
         </Suspense>
       ) : (
         <ChallengeCodeForm key={method} challenge={challenge} method={method} onVerify={verify} onSendError={onSendError} locked={locked} />
       )}
 
-      {lockout.message && <Alert type="error" showIcon style={{ marginTop: 16 }} role="alert" message={lockout.message} />}
+      {ended && <ChallengeEndedNotice reason={ended} stepUp={stepUp} onRestart={restartAfterEnd} />}
+      {lockout.message && !ended && <Alert type="error" showIcon style={{ marginTop: 16 }} role="alert" message={lockout.message} />}
       {error && !locked && method !== 'totp_enrollment' && <Alert type="error" showIcon style={{ marginTop: 16 }} message={error} role="alert" />}
 
       <div style={{ marginTop: 20 }}>
@@ -125,7 +138,7 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
             </Space>
           </div>
         )}
-        {stepUp ? (
+        {ended ? null : stepUp ? (
           <Button type="link" onClick={() => onRestart()} style={{ paddingInline: 0, display: 'flex' }}>
             Cancel
           </Button>
@@ -136,5 +149,35 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
         )}
       </div>
     </div>
+  );
+}
+
+/** Where a dead challenge leaves the user: the true reason, and the one way on (sign in again, or close the step-up). */
+function ChallengeEndedNotice({ reason, stepUp, onRestart }: { reason: ChallengeEnd; stepUp: boolean; onRestart: () => void }) {
+  const title =
+    reason === 'attempts'
+      ? phrase('notice.challenge_ended_attempts_title')
+      : phrase(stepUp ? 'notice.challenge_ended_expired_step_up_title' : 'notice.challenge_ended_expired_title');
+  const description =
+    reason === 'attempts'
+      ? phrase(stepUp ? 'notice.challenge_ended_attempts_step_up_description' : 'notice.challenge_ended_attempts_description')
+      : phrase(stepUp ? 'notice.challenge_ended_expired_step_up_description' : 'notice.challenge_ended_expired_description');
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      role="alert"
+      style={{ marginTop: 16 }}
+      message={title}
+      description={
+        <>
+          <p style={{ margin: '0 0 12px' }}>{description}</p>
+          {/* The boxes are disabled now: focus moves to the way on. */}
+          <Button type="primary" onClick={onRestart} autoFocus>
+            {stepUp ? 'Close' : 'Sign in again'}
+          </Button>
+        </>
+      }
+    />
   );
 }

@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import { Button, Typography } from 'antd';
 import { MailOutlined } from '@ant-design/icons';
-import { isApiError } from '../api';
+import { isApiError, retryAfterSeconds } from '../api';
+import { findEmailCodeSent, rememberEmailCodeSent } from '../email-code-memory';
+import { phrase } from '../phrases';
 import { useLockout } from '../use-lockout';
 import type { EmailCodeSent, ProblemCode } from '../types';
 
@@ -10,48 +12,70 @@ const COOLDOWN_CODES: readonly ProblemCode[] = ['resend_too_soon', 'too_many_cod
 
 interface SendCodeButtonProps {
   send: () => Promise<EmailCodeSent>;
+  /** What the code is for (a challenge id, "deactivation"): a code sent for it earlier on this page is shown as sent. */
+  scope: string;
   /** Masked address shown before the first send, when known. */
   sentToHint?: string;
+  /** Said after a `resend_too_soon` refusal when no code for `scope` was sent from this page (what an earlier code is worth here). */
+  earlierCodeNote?: string;
   onError: (error: unknown) => void;
   onSent?: (sent: EmailCodeSent) => void;
   disabled?: boolean;
 }
 
-/** "Send code", then "Resend code (Ns)" until the server's cooldown ends. */
-export function SendCodeButton({ send, sentToHint, onError, onSent, disabled }: SendCodeButtonProps) {
-  const cooldown = useLockout(COOLDOWN_CODES);
+/**
+ * "Send code", then "Resend code (Ns)" until the server's cooldown ends. A refusal inside the
+ * cooldown sent nothing, and says so with the seconds left, never "We sent a code".
+ */
+export function SendCodeButton({ send, scope, sentToHint, earlierCodeNote, onError, onSent, disabled }: SendCodeButtonProps) {
+  const [earlier] = useState(() => findEmailCodeSent(scope));
+  const cooldown = useLockout(COOLDOWN_CODES, earlier?.resendAfterSeconds ?? 0);
   const { secondsLeft } = cooldown;
   const [busy, setBusy] = useState(false);
-  const [sentTo, setSentTo] = useState<string>();
-  const [sentOnce, setSentOnce] = useState(false);
+  const [sentTo, setSentTo] = useState(earlier?.sentTo);
+  // A code for this scope went out from this page (and still works).
+  const [sentOnce, setSentOnce] = useState(earlier !== undefined);
+  // The last click was refused inside the cooldown: no code was sent; the announcement for screen readers.
+  const [refusal, setRefusal] = useState<string>();
+
+  const address = sentTo ?? sentToHint;
+  const refusalText = (seconds: number) =>
+    sentOnce
+      ? phrase('detail.resend_too_soon_sent_here', { sentTo: address ?? '', seconds })
+      : [phrase('detail.resend_too_soon_countdown', { seconds }), earlierCodeNote].filter(Boolean).join(' ');
 
   const onClick = async () => {
     setBusy(true);
     try {
       const sent = await send();
+      rememberEmailCodeSent(scope, sent);
       setSentTo(sent.sentTo);
       setSentOnce(true);
+      setRefusal(undefined);
       cooldown.start(sent.resendAfterSeconds);
       onSent?.(sent);
     } catch (error) {
       cooldown.lockOn(error);
-      if (isApiError(error, 'resend_too_soon')) setSentOnce(true);
+      if (isApiError(error, 'resend_too_soon')) setRefusal(refusalText(retryAfterSeconds(error) ?? 60));
       else onError(error);
     } finally {
       setBusy(false);
     }
   };
 
-  const label = !sentOnce ? 'Send code' : secondsLeft > 0 ? `Resend code (${secondsLeft}s)` : 'Resend code';
-  const address = sentTo ?? sentToHint;
+  const waiting = refusal !== undefined && secondsLeft > 0;
+  const label = !sentOnce && !waiting ? 'Send code' : secondsLeft > 0 ? `Resend code (${secondsLeft}s)` : 'Resend code';
 
   return (
     <div className="send-code">
       <Button icon={<MailOutlined />} onClick={onClick} loading={busy} disabled={disabled || secondsLeft > 0}>
         {label}
       </Button>
-      <div className="field-hint" aria-live="polite">
-        {sentOnce ? (
+      {/* The sentence ticks with the countdown; screen readers hear it once, when the refusal comes. */}
+      <div className="field-hint" aria-live="polite" aria-hidden={waiting || undefined}>
+        {waiting ? (
+          refusalText(secondsLeft)
+        ) : sentOnce ? (
           <>
             We sent a 6-digit code to <Typography.Text strong>{address ?? 'your email address'}</Typography.Text>. It is valid for 10 minutes.
           </>
@@ -60,6 +84,9 @@ export function SendCodeButton({ send, sentToHint, onError, onSent, disabled }: 
             We will email a 6-digit code to <Typography.Text strong>{address ?? 'your email address'}</Typography.Text>.
           </>
         )}
+      </div>
+      <div className="sr-only" aria-live="polite">
+        {waiting ? refusal : ''}
       </div>
     </div>
   );

@@ -3,6 +3,9 @@ import { Card, Skeleton, Typography } from 'antd';
 import { AppstoreFilled, LockFilled, MobileOutlined, SafetyCertificateFilled } from '@ant-design/icons';
 import { PasswordForm } from '../components/PasswordForm';
 import { SecondFactorStep } from '../components/SecondFactorStep';
+import { useFocusOnMount } from '../focus';
+import { phrase } from '../phrases';
+import { forgetSignInAtCodeStep, readInterruptedSignIn, rememberSignInAtCodeStep } from '../sign-in-memory';
 import type { Challenge, LoginResult, VerifyResult } from '../types';
 
 const RecoveryCodes = lazy(() => import('../components/RecoveryCodes').then((m) => ({ default: m.RecoveryCodes })));
@@ -11,12 +14,22 @@ type Step = { kind: 'password'; notice?: string } | { kind: 'challenge'; challen
 
 /** Log in: password, then whatever second factor the server asks for, then (after enrolment) recovery codes. */
 export function LoginPage({ onAuthenticated }: { onAuthenticated: (options: { chooseWorkspace: boolean }) => void }) {
-  const [step, setStep] = useState<Step>({ kind: 'password' });
-  const [email, setEmail] = useState<string>();
+  // A reload (or a navigation away) during the code step loses the challenge: say so, with the email kept.
+  const [interrupted] = useState(readInterruptedSignIn);
+  const [step, setStep] = useState<Step>(() => (interrupted ? { kind: 'password', notice: phrase('notice.sign_in_interrupted') } : { kind: 'password' }));
+  const [email, setEmail] = useState<string | undefined>(interrupted);
   // A login into the workspace this browser used last goes straight there; otherwise the
   // console offers the workspace picker once signed in.
   const remembered = useRef(false);
-  const done = () => onAuthenticated({ chooseWorkspace: !remembered.current });
+  const done = () => {
+    forgetSignInAtCodeStep();
+    onAuthenticated({ chooseWorkspace: !remembered.current });
+  };
+
+  useEffect(() => {
+    if (step.kind === 'challenge' && email) rememberSignInAtCodeStep(email);
+    else forgetSignInAtCodeStep();
+  }, [step.kind, email]);
 
   useEffect(() => {
     document.title = 'Log in · Mini Program Platform';
@@ -32,8 +45,6 @@ export function LoginPage({ onAuthenticated }: { onAuthenticated: (options: { ch
     else setStep({ kind: 'challenge', challenge: result.challenge });
   };
   const restart = useCallback((notice?: string) => setStep({ kind: 'password', notice }), []);
-
-  const wide = step.kind === 'challenge' && step.challenge.methods.includes('totp_enrollment');
 
   return (
     <main className="login-page">
@@ -64,8 +75,9 @@ export function LoginPage({ onAuthenticated }: { onAuthenticated: (options: { ch
         <p style={{ margin: 0, fontSize: 13 }}>© Mini Program Platform</p>
       </section>
       <div className="login-main">
-        <div style={{ width: '100%', maxWidth: wide ? 640 : 440 }}>
-          <Card className={`login-card${wide ? ' wide' : ''}`} variant="borderless" style={{ boxShadow: '0 12px 40px rgba(16, 42, 122, 0.10)' }}>
+        {/* One width for every step (password, code, enrolment, recovery codes): the card never jumps. */}
+        <div className="login-column">
+          <Card className="login-card" variant="borderless" style={{ boxShadow: '0 12px 40px rgba(16, 42, 122, 0.10)' }}>
             {step.kind === 'password' && (
               <>
                 <div className="brand card-brand" style={{ marginBottom: 24 }}>
@@ -93,20 +105,26 @@ export function LoginPage({ onAuthenticated }: { onAuthenticated: (options: { ch
               </>
             )}
             {step.kind === 'challenge' && <SecondFactorStep challenge={step.challenge} onAuthenticated={afterVerify} onRestart={restart} />}
-            {step.kind === 'recovery-codes' && (
-              <>
-                <Typography.Title level={1} style={{ fontSize: 22, marginBottom: 12 }}>
-                  Two-factor authentication is on
-                </Typography.Title>
-                <Suspense fallback={<Skeleton active />}>
-                  <RecoveryCodes codes={step.codes} accountEmail={email} onDone={done} />
-                </Suspense>
-              </>
-            )}
+            {step.kind === 'recovery-codes' && <RecoveryCodesStep codes={step.codes} email={email} onDone={done} />}
           </Card>
           <p className="login-footer">Protected by two-factor authentication · NIST SP 800-63B</p>
         </div>
       </div>
     </main>
+  );
+}
+
+/** After enrolling during login: the one-time recovery codes. Its heading takes the focus the code boxes had. */
+function RecoveryCodesStep({ codes, email, onDone }: { codes: string[]; email?: string; onDone: () => void }) {
+  const heading = useFocusOnMount<HTMLHeadingElement>(true);
+  return (
+    <>
+      <Typography.Title level={1} ref={heading} tabIndex={-1} className="focus-target" style={{ fontSize: 22, marginBottom: 12 }}>
+        Two-factor authentication is on
+      </Typography.Title>
+      <Suspense fallback={<Skeleton active />}>
+        <RecoveryCodes codes={codes} accountEmail={email} onDone={onDone} />
+      </Suspense>
+    </>
   );
 }

@@ -1,4 +1,5 @@
-import { Alert, App, Button, Card, Result, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { Alert, App, Button, Card, Grid, Result, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { MemberCards } from '../components/MemberCards';
 import { StatusTag } from '../components/StatusTag';
 import { ActivateOwnTwoFactorNotice, isStepUpRefusal, StepUpNotice } from '../components/StepUpNotice';
 import { fetchMembers, resetMemberTwoFactor } from '../endpoints';
@@ -12,6 +13,8 @@ export default function MembersPage({ session, onSessionChanged }: { session: Se
   const { message, modal } = App.useApp();
   const workspace = session.workspace;
   const withReauth = useReauth();
+  // Below 576 px (Ant Design's `sm`) a table of five columns cannot fit: each member becomes a card.
+  const phone = Grid.useBreakpoint().sm === false;
   const isAdmin = workspace.role === 'admin';
   const resource = useResource(
     () => (isAdmin ? fetchMembers(workspace.id) : Promise.resolve({ members: [], canResetTwoFactor: false })),
@@ -49,41 +52,31 @@ export default function MembersPage({ session, onSessionChanged }: { session: Se
   };
 
   const canReset = resource.data?.canResetTwoFactor === true;
+  const roleTag = (member: Member) => (
+    <Tag bordered={false} style={{ color: '#1f1f1f' }}>
+      {member.role === 'admin' ? 'Admin' : 'Developer'}
+    </Tag>
+  );
+  const resetAction = (member: Member) =>
+    member.account.id === session.account.id ? (
+      <Typography.Text type="secondary">You</Typography.Text>
+    ) : (
+      <Button
+        size="small"
+        danger
+        disabled={!member.twoFactorActive || !session.secondFactorVerified}
+        onClick={() => confirmReset(member)}
+        aria-label={`Reset 2FA for ${member.account.name || member.account.email}`}
+      >
+        Reset 2FA
+      </Button>
+    );
   const columns: TableColumnsType<Member> = [
     { title: 'Name', key: 'name', render: (_, member) => member.account.name },
     { title: 'Email', key: 'email', render: (_, member) => member.account.email },
-    {
-      title: 'Role',
-      key: 'role',
-      render: (_, member) => (
-        <Tag bordered={false} style={{ color: '#1f1f1f' }}>
-          {member.role === 'admin' ? 'Admin' : 'Developer'}
-        </Tag>
-      ),
-    },
+    { title: 'Role', key: 'role', render: (_, member) => roleTag(member) },
     { title: 'Two-Factor', key: 'two-factor', render: (_, member) => <StatusTag on={member.twoFactorActive} /> },
-    ...(canReset
-      ? [
-          {
-            title: 'Actions',
-            key: 'actions',
-            render: (_: unknown, member: Member) =>
-              member.account.id === session.account.id ? (
-                <Typography.Text type="secondary">You</Typography.Text>
-              ) : (
-                <Button
-                  size="small"
-                  danger
-                  disabled={!member.twoFactorActive || !session.secondFactorVerified}
-                  onClick={() => confirmReset(member)}
-                  aria-label={`Reset 2FA for ${member.account.name || member.account.email}`}
-                >
-                  Reset 2FA
-                </Button>
-              ),
-          },
-        ]
-      : []),
+    ...(canReset ? [{ title: 'Actions', key: 'actions', render: (_: unknown, member: Member) => resetAction(member) }] : []),
   ];
 
   return (
@@ -117,15 +110,19 @@ export default function MembersPage({ session, onSessionChanged }: { session: Se
       ) : (
         <>
           {canReset && !session.secondFactorVerified && <ActivateOwnTwoFactorNotice />}
-          <Card styles={{ body: { padding: 0 } }}>
-            <Table<Member>
-              rowKey={(member) => member.account.id}
-              columns={columns}
-              dataSource={resource.data?.members}
-              loading={resource.loading}
-              pagination={false}
-            />
-          </Card>
+          {phone ? (
+            <MemberCards members={resource.data?.members} loading={resource.loading} roleTag={roleTag} action={canReset ? resetAction : undefined} />
+          ) : (
+            <Card styles={{ body: { padding: 0 } }}>
+              <Table<Member>
+                rowKey={(member) => member.account.id}
+                columns={columns}
+                dataSource={resource.data?.members}
+                loading={resource.loading}
+                pagination={false}
+              />
+            </Card>
+          )}
         </>
       )}
     </>

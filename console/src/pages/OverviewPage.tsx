@@ -3,6 +3,7 @@ import { AppstoreOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-
 import { StatusTag } from '../components/StatusTag';
 import { fetchAccountTwoFactor } from '../endpoints';
 import { formatDate } from '../labels';
+import { useFocusOnMount } from '../focus';
 import { describeProblem } from '../phrases';
 import { linkClick } from '../navigation';
 import { useResource } from '../use-resource';
@@ -14,10 +15,12 @@ export default function OverviewPage({ session }: { session: Session }) {
   const { account, workspace } = session;
   const firstName = account.name.split(/\s+/)[0] || account.name;
   const requiring = twoFactor.data?.superAppPolicies.filter((policy) => policy.required) ?? [];
+  // Arriving from the login page (its Done or Verify button is gone), focus starts at the heading.
+  const heading = useFocusOnMount<HTMLHeadingElement>();
 
   return (
     <>
-      <Typography.Title level={1} className="page-title" style={{ fontSize: 24 }}>
+      <Typography.Title level={1} ref={heading} tabIndex={-1} className="page-title focus-target" style={{ fontSize: 24 }}>
         Welcome, {firstName}
       </Typography.Title>
       <Typography.Paragraph type="secondary" className="page-subtitle">

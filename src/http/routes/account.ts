@@ -7,14 +7,28 @@ import {
   verifyActivation,
 } from '../../services/account-two-factor.js';
 import { listAccountAuditEvents } from '../../services/audit-log.js';
+import { changePassword, endAccountSession, endOtherSessions, forgetDevice, listAccountSessions } from '../../services/account-security.js';
 import { listDevices } from '../../services/devices.js';
-import { readDeviceCookies } from '../session-cookie.js';
+import { clearSessionCookie, readDeviceCookies } from '../session-cookie.js';
 import type { HttpApp } from '../http-app.js';
-import { ActivationVerified, AuditEvents, Devices, EmailCodeSent, PendingTotp, RecoveryCodes, TwoFactorOff, TwoFactorStatus } from '../contract.js';
+import {
+  AccountSessions,
+  ActivationVerified,
+  AuditEvents,
+  Devices,
+  EmailCodeSent,
+  NoContent,
+  PendingTotp,
+  RecoveryCodes,
+  SessionsEnded,
+  TwoFactorOff,
+  TwoFactorStatus,
+} from '../contract.js';
 import { responsesOf, securityOf } from '../responses.js';
-import { ActivationVerifyBody, DeactivationBody, RegenerateBody } from '../schemas.js';
+import { ActivationVerifyBody, ChangePasswordBody, DeactivationBody, DeviceParams, RegenerateBody, SessionParams } from '../schemas.js';
 
 const tags = ['account two-factor'];
+const accountTags = ['account'];
 const security = securityOf('session');
 
 /** The signed-in account's own 2FA (API.md "Account 2FA"), devices and audit log. */
@@ -161,6 +175,95 @@ export function registerAccountRoutes(app: HttpApp): void {
     async (request) => {
       const { account } = await app.requireSession(request);
       return listDevices(deps, account.id, readDeviceCookies(request, app.cookiePolicy));
+    },
+  );
+
+  app.delete(
+    '/api/v1/account/devices/:id',
+    {
+      schema: {
+        operationId: 'forgetDevice',
+        summary: 'Forget a known browser: its next sign-in counts as a new one (guessing limits, new-sign-in email)',
+        tags: accountTags,
+        security,
+        params: DeviceParams,
+        response: responsesOf({ method: 'DELETE', access: 'session', ok: { 204: NoContent }, problems: ['not_found'] }),
+      },
+    },
+    async (request, reply) => {
+      await forgetDevice(deps, await app.requireActor(request), request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/account/sessions',
+    {
+      schema: {
+        operationId: 'listAccountSessions',
+        summary: 'Where the account is signed in: browser, address, workspace, created and last active',
+        tags: accountTags,
+        security,
+        response: responsesOf({ method: 'GET', access: 'session', ok: { 200: AccountSessions } }),
+      },
+    },
+    async (request) => listAccountSessions(deps, await app.requireActor(request)),
+  );
+
+  app.delete(
+    '/api/v1/account/sessions/:id',
+    {
+      schema: {
+        operationId: 'endAccountSession',
+        summary: 'Sign out one session of the account (this one included: then the cookie is cleared)',
+        tags: accountTags,
+        security,
+        params: SessionParams,
+        response: responsesOf({ method: 'DELETE', access: 'session', ok: { 204: NoContent }, problems: ['not_found'] }),
+      },
+    },
+    async (request, reply) => {
+      const { current } = await endAccountSession(deps, await app.requireActor(request), request.params.id);
+      if (current) clearSessionCookie(reply, app.cookiePolicy);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.delete(
+    '/api/v1/account/sessions',
+    {
+      schema: {
+        operationId: 'endOtherSessions',
+        summary: 'Sign out everywhere else: every session of the account but this one',
+        tags: accountTags,
+        security,
+        response: responsesOf({ method: 'DELETE', access: 'session', ok: { 200: SessionsEnded } }),
+      },
+    },
+    async (request) => endOtherSessions(deps, await app.requireActor(request)),
+  );
+
+  app.post(
+    '/api/v1/account/password',
+    {
+      schema: {
+        operationId: 'changePassword',
+        summary: 'Change the password: the current one, a new one, and a code when the account has its own second factor',
+        description: 'Every other session ends and every other known browser is forgotten; the owner is emailed.',
+        tags: accountTags,
+        security,
+        body: ChangePasswordBody,
+        response: responsesOf({
+          method: 'POST',
+          access: 'session',
+          ok: { 204: NoContent },
+          problems: ['weak_password', 'invalid_credentials', 'second_factor_code_required', 'invalid_code', 'too_many_attempts'],
+        }),
+      },
+    },
+    async (request, reply) => {
+      await changePassword(deps, await app.requireActor(request), request.body);
+      return reply.code(204).send(null);
     },
   );
 

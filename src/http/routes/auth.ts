@@ -8,6 +8,7 @@ import {
   startChallengeWebAuthn,
   verifyChallenge,
 } from '../../services/challenges.js';
+import { describePasswordReset, requestPasswordReset, resetPassword } from '../../services/account-security.js';
 import { describeSession, endSession } from '../../services/sessions.js';
 import { switchWorkspace } from '../../services/workspace-switch.js';
 import type { HttpApp } from '../http-app.js';
@@ -16,6 +17,8 @@ import {
   NoContent,
   PasskeyRegistrationOptions,
   PasskeyRequestOptions,
+  PasswordResetAccepted,
+  PasswordResetView,
   PendingTotp,
   Reauthenticated,
   SessionView,
@@ -23,7 +26,17 @@ import {
   VerifyResult,
 } from '../contract.js';
 import { responsesOf, securityOf } from '../responses.js';
-import { ChallengeParams, EnrollmentBody, LoginBody, ReauthenticateBody, SwitchWorkspaceBody, VerifyBody } from '../schemas.js';
+import {
+  ChallengeParams,
+  EnrollmentBody,
+  LoginBody,
+  PasswordResetBody,
+  PasswordResetRequestBody,
+  ReauthenticateBody,
+  SwitchWorkspaceBody,
+  TokenParams,
+  VerifyBody,
+} from '../schemas.js';
 import { clearSessionCookie, readSessionToken, requestContext, setDeviceCookie, setSessionCookie } from '../session-cookie.js';
 
 const tags = ['auth'];
@@ -59,6 +72,64 @@ export function registerAuthRoutes(app: HttpApp): void {
       setSessionCookie(reply, cookies, sessionToken, maxAge);
       setDeviceCookie(reply, cookies, deviceCookie, DEVICE_COOKIE_MAX_AGE_SECONDS);
       return body;
+    },
+  );
+
+  const resetTags = ['password reset'];
+  app.post(
+    '/api/v1/auth/password-reset',
+    {
+      schema: {
+        operationId: 'requestPasswordReset',
+        summary: 'Forgot password: email a single-use link (30 minutes) if the email has an account',
+        description: 'Always the same 202, known email or not. At most one link a minute and five an hour per email.',
+        tags: resetTags,
+        security: securityOf('public'),
+        body: PasswordResetRequestBody,
+        response: responsesOf({ method: 'POST', access: 'public', ok: { 202: PasswordResetAccepted }, problems: ['too_many_codes'] }),
+      },
+    },
+    async (request, reply) => reply.code(202).send(await requestPasswordReset(deps, request.body.email, requestContext(request, cookies))),
+  );
+
+  app.get(
+    '/api/v1/auth/password-reset/:token',
+    {
+      schema: {
+        operationId: 'describePasswordReset',
+        summary: 'Whether a reset link still works, and whether the reset needs an authenticator or recovery code',
+        tags: resetTags,
+        security: securityOf('public'),
+        params: TokenParams,
+        response: responsesOf({ method: 'GET', access: 'public', ok: { 200: PasswordResetView }, problems: ['password_reset_expired', 'invalid_request'] }),
+      },
+    },
+    async (request) => describePasswordReset(deps, request.params.token),
+  );
+
+  app.post(
+    '/api/v1/auth/password-reset/:token',
+    {
+      schema: {
+        operationId: 'resetPassword',
+        summary: 'Set a new password with a reset link (and a code when the account has its own second factor)',
+        description: 'Uses the link up, ends every session and forgets every known browser; signs no one in.',
+        tags: resetTags,
+        security: securityOf('public'),
+        params: TokenParams,
+        body: PasswordResetBody,
+        response: responsesOf({
+          method: 'POST',
+          access: 'public',
+          ok: { 204: NoContent },
+          problems: ['password_reset_expired', 'weak_password', 'second_factor_code_required', 'invalid_code', 'too_many_attempts'],
+        }),
+      },
+    },
+    async (request, reply) => {
+      await resetPassword(deps, request.params.token, request.body, requestContext(request, cookies));
+      clearSessionCookie(reply, cookies);
+      return reply.code(204).send(null);
     },
   );
 

@@ -1,0 +1,230 @@
+import { generateToken, sha256Hex } from '../adapters/tokens.js';
+import { AppError } from '../domain/errors.js';
+import {
+  EMAIL_CODES_PER_IP_PER_HOUR,
+  PASSWORD_RESET_RESEND_SECONDS,
+  PASSWORD_RESET_TTL_SECONDS,
+  PASSWORD_RESET_WINDOW_SECONDS,
+  PASSWORD_RESETS_PER_EMAIL_PER_HOUR,
+} from '../domain/limits.js';
+import { findPasswordProblem, normalizePassword } from '../domain/password-policy.js';
+import { addSeconds } from '../domain/ports.js';
+import { type AccountRecord, emailKey, findAccountByEmail, findAccountById, updatePasswordHash } from '../store/accounts.js';
+import { deleteDeviceOfAccount, deleteDevicesOfAccount } from '../store/devices.js';
+import { claimPasswordReset, findLivePasswordReset, killPasswordResetsOfAccount, replacePasswordReset } from '../store/password-resets.js';
+import type { Tx } from '../store/schema.js';
+import { deleteSession, deleteSessionsOfAccount, listSessionsOfAccount, markSessionAuthenticated } from '../store/sessions.js';
+import { bumpThrottle } from '../store/throttles.js';
+import type { Actor } from './account-two-factor.js';
+import { recordAudit } from './audit.js';
+import type { Deps, RequestContext } from './deps.js';
+import { currentDeviceOf } from './devices.js';
+import { verifyPassword } from './login.js';
+import { sendSecurityNotice } from './notifications.js';
+import { hasOwnSecondFactor } from './second-factor/factors.js';
+import { parseProof } from './second-factor/proof.js';
+import { rejectSecondFactor, verifySecondFactor } from './second-factor/verify.js';
+import { countEmailSendFromIp } from './throttle.js';
+
+/** The id a session is shown under: derived from its stored hash, so the list never reveals what the cookie is checked against. */
+function publicSessionId(sessionId: string): string {
+  return sha256Hex(`mpp-2fa session view:${sessionId}`).slice(0, 32);
+}
+
+/** `GET /api/v1/account/sessions`: where the account is signed in, most recently active first, this one marked. */
+export async function listAccountSessions(deps: Deps, actor: Actor) {
+  const sessions = await listSessionsOfAccount(deps.db, actor.accountId, deps.clock.now().toISOString());
+  return {
+    sessions: sessions.map((session) => ({
+      id: publicSessionId(session.id),
+      workspace: { id: session.workspaceId, name: session.workspaceName },
+      ip: session.ip,
+      userAgent: session.userAgent,
+      createdAt: session.createdAt,
+      lastSeenAt: session.lastSeenAt,
+      secondFactorVerified: session.secondFactorVerified,
+      current: session.id === actor.sessionId,
+    })),
+  };
+}
+
+/** Ends one of the account's sessions (404 `not_found` for an id it does not have); true when it was the caller's own. */
+export async function endAccountSession(deps: Deps, actor: Actor, publicId: string): Promise<{ current: boolean }> {
+  const sessions = await listSessionsOfAccount(deps.db, actor.accountId, deps.clock.now().toISOString());
+  const session = sessions.find((s) => publicSessionId(s.id) === publicId);
+  if (!session || !(await deleteSession(deps.db, session.id))) throw new AppError('not_found');
+  return { current: session.id === actor.sessionId };
+}
+
+/** "Sign out everywhere else": ends every session of the account but the caller's. */
+export async function endOtherSessions(deps: Deps, actor: Actor): Promise<{ ended: number }> {
+  return { ended: await deleteSessionsOfAccount(deps.db, actor.accountId, actor.sessionId) };
+}
+
+/** Forgets one known device of the account (its cookie then counts as a new browser); 404 `not_found` otherwise. */
+export async function forgetDevice(deps: Deps, actor: Actor, deviceId: string): Promise<void> {
+  if (deviceId.length > 200 || !(await deleteDeviceOfAccount(deps.db, actor.accountId, deviceId))) throw new AppError('not_found');
+}
+
+/** 400 `weak_password` when the password policy refuses `password`. */
+function assertAcceptablePassword(password: string): void {
+  const problem = findPasswordProblem(password);
+  if (problem) throw new AppError('weak_password', {}, problem);
+}
+
+/** A second-factor code when one is given. */
+export interface OptionalProof {
+  method?: 'totp' | 'recovery_code' | undefined;
+  code?: string | undefined;
+}
+
+/**
+ * Runs `change` in one transaction, after the account's own second factor when it has one,
+ * an authenticator app or a passkey (403 `second_factor_code_required` without a code;
+ * wrong codes count towards the lockout like at every other step). The proof is an
+ * authenticator or recovery code (an account with passkeys has recovery codes too). Email
+ * codes do not count here: a password reset arrives by the same mailbox, and a password
+ * change must not be weaker than the reset.
+ */
+async function withOwnSecondFactor<T>(
+  deps: Deps,
+  account: AccountRecord,
+  input: OptionalProof,
+  where: { context: RequestContext | null; purpose: string },
+  change: (tx: Tx) => Promise<T>,
+): Promise<T> {
+  // An authenticator app or a passkey: either way the password alone must not do.
+  const required = await hasOwnSecondFactor(deps.db, account.id);
+  if (!required) return deps.db.transaction().execute(change);
+  if (input.method === undefined || input.code === undefined) throw new AppError('second_factor_code_required', { methods: ['totp', 'recovery_code'] });
+  const proof = parseProof(input.method, { code: input.code });
+  const outcome = await deps.db.transaction().execute(async (tx) => {
+    const verification = await verifySecondFactor(deps, tx, account, proof);
+    if (!verification.ok) return verification;
+    return { ok: true as const, value: await change(tx) };
+  });
+  if (outcome.ok) return outcome.value;
+  throw await rejectSecondFactor(deps, account, outcome.failure, { ...where, workspaceId: null });
+}
+
+/**
+ * Changes the password (Settings → Account → Password): the current password (throttled like
+ * a login), a policy-compliant new one, and the account's own second factor when it has one.
+ * Every other session ends and every other known device is forgotten; the owner is emailed.
+ */
+export async function changePassword(deps: Deps, actor: Actor, input: OptionalProof & { currentPassword: string; newPassword: string }): Promise<void> {
+  const account = await findAccountById(deps.db, actor.accountId);
+  if (!account) throw new AppError('unauthenticated');
+  assertAcceptablePassword(input.newPassword);
+  await verifyPassword(deps, account.email, input.currentPassword, actor.context);
+  const passwordHash = await deps.hasher.hash(normalizePassword(input.newPassword));
+  const current = await currentDeviceOf(deps, actor.accountId, actor.context?.deviceCookies);
+  await withOwnSecondFactor(deps, account, input, { context: actor.context, purpose: 'password_change' }, async (tx) => {
+    await updatePasswordHash(tx, account.id, passwordHash);
+    await deleteSessionsOfAccount(tx, account.id, actor.sessionId);
+    await deleteDevicesOfAccount(tx, account.id, current?.id);
+    await killPasswordResetsOfAccount(tx, account.id);
+    await markSessionAuthenticated(tx, actor.sessionId, deps.clock.now().toISOString());
+    await recordAudit(deps, tx, { type: 'password.changed', accountId: account.id, context: actor.context });
+  });
+  void sendSecurityNotice(deps, account.email, 'password_changed');
+}
+
+/** What `POST /api/v1/auth/password-reset` answers, whatever the email: nothing tells whether it has an account. */
+export const PASSWORD_RESET_ACCEPTED = { expiresInMinutes: PASSWORD_RESET_TTL_SECONDS / 60 } as const;
+
+/**
+ * "Forgot password": emails a single-use link valid 30 minutes to the account of `email`, if
+ * there is one. The answer is the same either way and so is the work before it (the same
+ * counters per email, known or not, and one account lookup); the link is written and sent
+ * after the answer. At most one link a minute and five an hour per email; thirty emails an
+ * hour per client address (429 `too_many_codes`, which says nothing about the email).
+ */
+export async function requestPasswordReset(deps: Deps, email: string, context: RequestContext | null): Promise<typeof PASSWORD_RESET_ACCEPTED> {
+  if (email.length > 254) throw new AppError('invalid_request', {}, 'Not an email address');
+  await countEmailSendFromIp(deps, context, EMAIL_CODES_PER_IP_PER_HOUR);
+  const now = deps.clock.now();
+  const key = emailKey(email);
+  const spaced =
+    (await bumpThrottle(deps.db, `email:reset:wait:${key}`, now.toISOString(), addSeconds(now, -PASSWORD_RESET_RESEND_SECONDS).toISOString())) === 1;
+  const hourly = await bumpThrottle(deps.db, `email:reset:hour:${key}`, now.toISOString(), addSeconds(now, -PASSWORD_RESET_WINDOW_SECONDS).toISOString());
+  const account = await findAccountByEmail(deps.db, email);
+  if (account && spaced && hourly <= PASSWORD_RESETS_PER_EMAIL_PER_HOUR) {
+    void issueResetLink(deps, account, context).catch((error: Error) => deps.logger.error({ err: error.message }, 'password reset link could not be issued'));
+  }
+  return PASSWORD_RESET_ACCEPTED;
+}
+
+/** Writes a new link for the account (its older links die) and emails it. */
+async function issueResetLink(deps: Deps, account: AccountRecord, context: RequestContext | null): Promise<void> {
+  const token = generateToken(deps.random);
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (tx) => {
+    await replacePasswordReset(tx, {
+      id: sha256Hex(token),
+      accountId: account.id,
+      expiresAt: addSeconds(now, PASSWORD_RESET_TTL_SECONDS).toISOString(),
+      now: now.toISOString(),
+    });
+    await recordAudit(deps, tx, { type: 'password_reset.requested', accountId: account.id, context });
+  });
+  await sendResetLink(deps, account.email, token);
+}
+
+async function sendResetLink(deps: Deps, to: string, token: string): Promise<void> {
+  // The token travels in the fragment: browsers never send it to a server or in a Referer.
+  const link = `${(deps.publicUrl ?? 'http://localhost:3000').replace(/\/+$/, '')}/reset-password#${token}`;
+  const text = [
+    'Someone asked to reset the password of your Mini Program Platform account.',
+    '',
+    `Choose a new password here: ${link}`,
+    '',
+    `The link works once, for ${PASSWORD_RESET_TTL_SECONDS / 60} minutes, and only the newest link you were sent works.`,
+    'If your account uses two-factor authentication, you will need your authenticator app or a recovery code.',
+    'If you did not ask for this, ignore this email: your password stays as it is.',
+    '',
+    'Mini Program Platform',
+  ].join('\n');
+  try {
+    await deps.mailer.send({ to, subject: 'Mini Program Platform: reset your password', text });
+  } catch (error) {
+    deps.logger.warn({ err: (error as Error).message }, 'password reset email could not be sent');
+  }
+}
+
+/** The live link the token names, with its account; 410 `password_reset_expired` otherwise. */
+async function liveReset(deps: Deps, token: string) {
+  const reset = token.length <= 200 ? await findLivePasswordReset(deps.db, sha256Hex(token), deps.clock.now().toISOString()) : undefined;
+  const account = reset && (await findAccountById(deps.db, reset.accountId));
+  if (!reset || !account) throw new AppError('password_reset_expired');
+  return { reset, account };
+}
+
+/** `GET /api/v1/auth/password-reset/{token}`: whether the link still works and what the reset page must ask for. */
+export async function describePasswordReset(deps: Deps, token: string) {
+  const { reset, account } = await liveReset(deps, token);
+  const secondFactor = await hasOwnSecondFactor(deps.db, account.id);
+  const methods: Array<'totp' | 'recovery_code'> = secondFactor ? ['totp', 'recovery_code'] : [];
+  return { expiresAt: reset.expiresAt, secondFactorRequired: secondFactor, methods };
+}
+
+/**
+ * Sets a new password with a reset link. Never bypasses the second factor: an account with
+ * one must also give an authenticator or recovery code (wrong codes count towards the
+ * lockout and the link stays usable until it expires). The link is used up in the same
+ * transaction; every session ends and every known device is forgotten; the owner is told.
+ * It signs no one in.
+ */
+export async function resetPassword(deps: Deps, token: string, input: OptionalProof & { newPassword: string }, context: RequestContext | null): Promise<void> {
+  const { reset, account } = await liveReset(deps, token);
+  assertAcceptablePassword(input.newPassword);
+  const passwordHash = await deps.hasher.hash(normalizePassword(input.newPassword));
+  await withOwnSecondFactor(deps, account, input, { context, purpose: 'password_reset' }, async (tx) => {
+    if (!(await claimPasswordReset(tx, reset.id, deps.clock.now().toISOString()))) throw new AppError('password_reset_expired');
+    await updatePasswordHash(tx, account.id, passwordHash);
+    await deleteSessionsOfAccount(tx, account.id);
+    await deleteDevicesOfAccount(tx, account.id);
+    await recordAudit(deps, tx, { type: 'password.reset', accountId: account.id, context });
+  });
+  void sendSecurityNotice(deps, account.email, 'password_reset');
+}
