@@ -1,5 +1,7 @@
 import { Space, Tabs, Typography } from 'antd';
 import { AccountTwoFactorCard } from '../components/AccountTwoFactorCard';
+import { ChangePasswordCard } from '../components/ChangePasswordCard';
+import { SignedInCard } from '../components/SignedInCard';
 import { TenantPolicyCard } from '../components/TenantPolicyCard';
 import { navigate } from '../navigation';
 import type { NamedRef, Session } from '../types';
@@ -11,14 +13,40 @@ function administeredSuperApps(session: Session): NamedRef[] {
 }
 
 /** Settings: the "Account" tab for everyone, the "Tenant" tab for admins of one or more super apps. */
-export default function SettingsPage({ session, path, onSessionChanged }: { session: Session; path: string; onSessionChanged: () => void }) {
+export default function SettingsPage({
+  session,
+  path,
+  onSessionChanged,
+  onSignedOut,
+}: {
+  session: Session;
+  path: string;
+  onSessionChanged: () => void;
+  /** This browser's own session was signed out from the list. */
+  onSignedOut: () => void;
+}) {
   const superApps = administeredSuperApps(session);
   const administersTenant = superApps.length > 0;
   const activeKey = administersTenant && path === '/settings/tenant' ? 'tenant' : 'account';
   const names = superApps.map((superApp) => superApp.name).join(', ');
 
   const items = [
-    { key: 'account', label: 'Account', children: <AccountTwoFactorCard account={session.account} /> },
+    {
+      key: 'account',
+      label: 'Account',
+      children: (
+        <Space direction="vertical" size={24} style={{ width: '100%' }}>
+          <AccountTwoFactorCard account={session.account} />
+          <ChangePasswordCard />
+          <SignedInCard
+            onSignedOut={() => {
+              navigate('/');
+              onSignedOut();
+            }}
+          />
+        </Space>
+      ),
+    },
     ...(administersTenant
       ? [
           {
