@@ -137,6 +137,42 @@ describe.skipIf(browserSkipReason)('console: your password and where you are sig
     expect(login.body.status).toBe('second_factor_required');
   });
 
+  it('after activating 2FA on the same page, the 403 second_factor_code_required brings the code field, and the code changes the password', async () => {
+    const { workspaceId } = await suite.server.tenant('Late Super App', 'Late Workspace');
+    const fay = await suite.server.account(workspaceId, 'fay@example.com', 'Fay Wray');
+    const { page } = await open();
+    await submitPassword(page, fay.email);
+    await expectSignedIn(page, 'Fay');
+    const twoFactor = await openAccountSettings(page);
+    const card = passwordCard(page);
+    await card.getByText(POLICY_HINT).waitFor();
+    expect(await card.locator('.code-input').count()).toBe(0);
+
+    // Activate in the card above: the password card still believes there is no authenticator.
+    const activation = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/account/two-factor/activation');
+    await twoFactor.getByRole('button', { name: 'Activate', exact: true }).click();
+    const { secret } = (await (await activation).json()) as { secret: string };
+    await typeCode(page.getByRole('dialog', { name: 'Activate two-factor authentication' }), totp(secret));
+    const codes = page.getByRole('dialog', { name: 'Two-factor authentication is on' });
+    await codes.getByRole('checkbox', { name: 'I have saved my recovery codes' }).check();
+    await codes.getByRole('button', { name: 'Done' }).click();
+    await codes.waitFor({ state: 'hidden' });
+
+    await card.getByLabel('Current password').fill(PASSWORD);
+    await card.getByLabel('New password').fill(NEW_PASSWORD);
+    const asked = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/account/password');
+    await card.getByRole('button', { name: 'Change password' }).click();
+    const answer = await asked;
+    expect(answer.status()).toBe(403);
+    expect((await answer.json()).code).toBe('second_factor_code_required');
+    await card.getByText('Enter a code from your authenticator app, or one of your recovery codes.').waitFor();
+    await card.getByText('Authenticator app code (6 digits)').waitFor();
+    await expectAccessible(page, 'settings, password card asking for a code');
+    await typeCode(card, totp(secret, 30));
+    await card.getByRole('button', { name: 'Change password' }).click();
+    await card.getByText(CHANGED).waitFor();
+  });
+
   it('forgot password: the same answer for any email; the emailed link resets the password (token read from the fragment, then cleared)', async () => {
     const { workspaceId } = await suite.server.tenant('Forgot Super App', 'Forgot Workspace');
     const cai = await suite.server.account(workspaceId, 'cai@example.com', 'Cai Wen');

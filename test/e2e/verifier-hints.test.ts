@@ -140,6 +140,53 @@ describe.skipIf(browserSkipReason)("console: the verifier's hints in every flow"
     await card.getByText('Activated', { exact: true }).waitFor();
   });
 
+  it("changing the password with a code from 4 minutes ahead says the phone's clock seems 4 minutes ahead", async () => {
+    const { workspaceId } = await suite.server.tenant('Ahead Super App', 'Ahead Workspace');
+    const ned = await suite.server.account(workspaceId, 'ned@example.com', 'Ned Kelly');
+    const { secret } = await suite.server.activateTotp(ned.email);
+    const { page } = await open();
+    await submitPassword(page, ned.email);
+    await typeCode(page, totp(secret, 30));
+    await expectSignedIn(page, 'Ned');
+    await openAccountSettings(page);
+    const card = page.locator('.ant-card').filter({ has: page.getByRole('heading', { name: 'Password', exact: true }) });
+    await card.getByText('Authenticator app code (6 digits)').waitFor();
+    await card.getByLabel('Current password').fill(PASSWORD);
+    await card.getByLabel('New password').fill('a brand new passphrase for spring');
+    await typeCode(card, totp(secret, 4 * 60));
+    const refused = page.waitForResponse(isPath('/api/v1/account/password'));
+    await card.getByRole('button', { name: 'Change password' }).click();
+    const answer = await refused;
+    expect(answer.status()).toBe(401);
+    expect((await answer.json()).clockDriftSeconds).toBeGreaterThanOrEqual(210);
+    await card.getByText("Your phone's clock seems about 4 minutes ahead; turn on automatic date and time on your phone.", { exact: false }).waitFor();
+    await expectAccessible(page, 'password card, clock ahead');
+  });
+
+  it('resetting the password with the code used already says to wait for the next one', async () => {
+    const { workspaceId } = await suite.server.tenant('Reset Replay Super App', 'Reset Replay Workspace');
+    const ola = await suite.server.account(workspaceId, 'ola@example.com', 'Ola Nordmann');
+    const { secret } = await suite.server.activateTotp(ola.email);
+    const used = totp(secret, 30);
+    await signInWithCode(suite.server, ola.email, used);
+    expect((await suite.server.api('POST', '/api/v1/auth/password-reset', { body: { email: ola.email } })).status).toBe(202);
+    const resetMails = () => suite.server.smtp.to(ola.email).filter((mail) => mail.subject === 'Mini Program Platform: reset your password');
+    await expect.poll(() => resetMails().length, { timeout: 10_000 }).toBe(1);
+    const token = resetMails()[0]!.text.match(/\/reset-password#([A-Za-z0-9_-]+)/)![1]!;
+    const { page } = await open();
+
+    await page.goto(`/reset-password#${token}`);
+    await page.getByLabel('New password').fill('a brand new passphrase for spring');
+    await typeCode(page, used);
+    const refused = page.waitForResponse((r) => r.request().method() === 'POST' && isPath(`/api/v1/auth/password-reset/${token}`)(r));
+    await page.getByRole('button', { name: 'Reset password' }).click();
+    const answer = await refused;
+    expect(answer.status()).toBe(401);
+    expect((await answer.json()).codeAlreadyUsed).toBe(true);
+    await page.getByRole('alert').filter({ hasText: ALREADY_USED }).waitFor();
+    await expectAccessible(page, 'reset page, code already used');
+  });
+
   it('Activate in Settings locks with a countdown once wrong codes reach the lockout (429), like the other steps', async () => {
     const { workspaceId } = await suite.server.tenant('Lock Super App', 'Lock Workspace');
     const max = await suite.server.account(workspaceId, 'mo@example.com', 'Mo Farah');
