@@ -123,7 +123,10 @@ describe.skipIf(browserSkipReason)('console: your password and where you are sig
     const refused = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/account/password');
     await button.click();
     expect((await refused).status()).toBe(401);
-    await card.getByRole('alert').filter({ hasText: /^Wrong code/ }).waitFor();
+    await card
+      .getByRole('alert')
+      .filter({ hasText: /^Wrong code/ })
+      .waitFor();
     expect(await card.locator('.code-input input').first().inputValue()).toBe('');
 
     await card.getByRole('switch', { name: 'Use a recovery code instead' }).click();
@@ -250,7 +253,10 @@ describe.skipIf(browserSkipReason)('console: your password and where you are sig
 
     await typeCode(page, wrongTotp(secret));
     await button.click();
-    await page.getByRole('alert').filter({ hasText: /^Wrong code/ }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /^Wrong code/ })
+      .waitFor();
     expect((await suite.server.api('POST', '/api/v1/auth/login', { body: { email: dee.email, password: NEW_PASSWORD } })).status).toBe(401);
 
     await typeCode(page, totp(secret, 30));

@@ -43,7 +43,13 @@ export function ForgotPasswordForm({ initialEmail, onBack, level = 1 }: ForgotPa
         Reset your password
       </Typography.Title>
       {sent ? (
-        <Alert type="success" showIcon role="status" style={{ margin: '16px 0 20px' }} message={phrase('notice.password_reset_requested', { minutes: sent.minutes })} />
+        <Alert
+          type="success"
+          showIcon
+          role="status"
+          style={{ margin: '16px 0 20px' }}
+          message={phrase('notice.password_reset_requested', { minutes: sent.minutes })}
+        />
       ) : (
         <>
           <Typography.Paragraph type="secondary" style={{ marginBottom: 24 }}>

@@ -156,7 +156,9 @@ export function SignedInCard({ onSignedOut }: { onSignedOut: () => void }) {
         <h3 id="signed-in-devices" className="dialog-section-title">
           Browsers that signed in
         </h3>
-        <Typography.Paragraph type="secondary">Forgetting a browser makes its next sign-in count as a new one (you get an email about it).</Typography.Paragraph>
+        <Typography.Paragraph type="secondary">
+          Forgetting a browser makes its next sign-in count as a new one (you get an email about it).
+        </Typography.Paragraph>
         {!!devices.error && !devices.data && <LoadFailed error={devices.error} action="load_devices" onRetry={devices.reload} />}
         {!devices.data && !devices.error && <Skeleton active paragraph={{ rows: 2 }} />}
         {devices.data && devices.data.devices.length === 0 && <Typography.Text type="secondary">No browser is remembered.</Typography.Text>}

@@ -11,7 +11,8 @@ import type { Challenge, LoginResult, VerifyResult } from '../types';
 
 const RecoveryCodes = lazy(() => import('../components/RecoveryCodes').then((m) => ({ default: m.RecoveryCodes })));
 
-type Step = { kind: 'password'; notice?: string } | { kind: 'forgot' } | { kind: 'challenge'; challenge: Challenge } | { kind: 'recovery-codes'; codes: string[] };
+type Step =
+  { kind: 'password'; notice?: string } | { kind: 'forgot' } | { kind: 'challenge'; challenge: Challenge } | { kind: 'recovery-codes'; codes: string[] };
 
 /** Log in: password, then whatever second factor the server asks for, then (after enrolment) recovery codes. */
 export function LoginPage({ onAuthenticated }: { onAuthenticated: (options: { chooseWorkspace: boolean }) => void }) {
@@ -49,40 +50,40 @@ export function LoginPage({ onAuthenticated }: { onAuthenticated: (options: { ch
 
   return (
     <LoginFrame>
-            {step.kind === 'password' && (
-              <>
-                <div className="brand card-brand" style={{ marginBottom: 24 }}>
-                  <span className="brand-mark">
-                    <AppstoreFilled aria-hidden />
-                  </span>
-                  Mini Program Platform
-                </div>
-                <Typography.Title level={1} style={{ fontSize: 24, marginBottom: 6 }}>
-                  Log in to Mini Program Platform
-                </Typography.Title>
-                <Typography.Paragraph type="secondary" style={{ marginBottom: 24 }}>
-                  Use the email address and password of your developer console account.
-                </Typography.Paragraph>
-                <PasswordForm
-                  notice={step.notice}
-                  initialEmail={email}
-                  onResult={(result, address, usedRemembered) => {
-                    setEmail(address);
-                    remembered.current = usedRemembered;
-                    onPasswordResult(result);
-                  }}
-                  key={step.notice ?? 'first'}
-                />
-                <div className="forgot-link">
-                  <Button type="link" onClick={() => setStep({ kind: 'forgot' })} style={{ paddingInline: 0 }}>
-                    Forgot password?
-                  </Button>
-                </div>
-              </>
-            )}
-            {step.kind === 'forgot' && <ForgotPasswordForm initialEmail={email} onBack={() => setStep({ kind: 'password' })} />}
-            {step.kind === 'challenge' && <SecondFactorStep challenge={step.challenge} onAuthenticated={afterVerify} onRestart={restart} />}
-            {step.kind === 'recovery-codes' && <RecoveryCodesStep codes={step.codes} email={email} onDone={done} />}
+      {step.kind === 'password' && (
+        <>
+          <div className="brand card-brand" style={{ marginBottom: 24 }}>
+            <span className="brand-mark">
+              <AppstoreFilled aria-hidden />
+            </span>
+            Mini Program Platform
+          </div>
+          <Typography.Title level={1} style={{ fontSize: 24, marginBottom: 6 }}>
+            Log in to Mini Program Platform
+          </Typography.Title>
+          <Typography.Paragraph type="secondary" style={{ marginBottom: 24 }}>
+            Use the email address and password of your developer console account.
+          </Typography.Paragraph>
+          <PasswordForm
+            notice={step.notice}
+            initialEmail={email}
+            onResult={(result, address, usedRemembered) => {
+              setEmail(address);
+              remembered.current = usedRemembered;
+              onPasswordResult(result);
+            }}
+            key={step.notice ?? 'first'}
+          />
+          <div className="forgot-link">
+            <Button type="link" onClick={() => setStep({ kind: 'forgot' })} style={{ paddingInline: 0 }}>
+              Forgot password?
+            </Button>
+          </div>
+        </>
+      )}
+      {step.kind === 'forgot' && <ForgotPasswordForm initialEmail={email} onBack={() => setStep({ kind: 'password' })} />}
+      {step.kind === 'challenge' && <SecondFactorStep challenge={step.challenge} onAuthenticated={afterVerify} onRestart={restart} />}
+      {step.kind === 'recovery-codes' && <RecoveryCodesStep codes={step.codes} email={email} onDone={done} />}
     </LoginFrame>
   );
 }
