@@ -126,6 +126,9 @@ export const PHRASES = {
     password_reset_done: 'Password reset. Sign in with your new password.',
     password_reset_expired_title: 'This link has expired or was already used',
     password_reset_expired_description: 'A link works once, for 30 minutes, and only the newest one works. Ask for a new one.',
+    password_reset_missing_title: 'Open the link from the email',
+    password_reset_missing_description:
+      'This page needs the link we emailed you (it is not kept once read, so reloading the page loses it). Open the link from the email again, or ask for a new one.',
     other_sessions_ended_one: '{{count}} other session was signed out.',
     other_sessions_ended_other: '{{count}} other sessions were signed out.',
     own_second_factor_title: 'Activate your own two-factor authentication first',

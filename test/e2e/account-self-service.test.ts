@@ -274,6 +274,11 @@ describe.skipIf(browserSkipReason)('console: your password and where you are sig
     await page.getByLabel('Email').fill(dee.email);
     await page.getByRole('button', { name: 'Send link' }).click();
     await page.getByText(RESET_SENT).waitFor();
+
+    // (A second link within the minute is not sent, and the answer says the same.) The page without a link asks for it.
+    await page.goto('/reset-password');
+    await page.getByRole('heading', { level: 1, name: 'Open the link from the email' }).waitFor();
+    await expectAccessible(page, 'reset page without a link');
   });
 
   it('lists where you are signed in; signs out one session, everywhere else (after a confirm), forgets a browser, and signing out this one goes to login', async () => {

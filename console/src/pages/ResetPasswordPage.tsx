@@ -17,6 +17,7 @@ type Phase =
   | { kind: 'checking' }
   | { kind: 'form'; link: PasswordResetLink }
   | { kind: 'expired' }
+  | { kind: 'missing' }
   | { kind: 'ask-again' }
   | { kind: 'check-failed'; message: string }
   | { kind: 'done' };
@@ -30,7 +31,7 @@ export default function ResetPasswordPage() {
   // A new object for every link read, so the same link opened again is checked again.
   const [opened, setOpened] = useState(() => ({ token: takeResetToken() }));
   const token = opened.token;
-  const [phase, setPhase] = useState<Phase>(() => (token ? { kind: 'checking' } : { kind: 'expired' }));
+  const [phase, setPhase] = useState<Phase>(() => (token ? { kind: 'checking' } : { kind: 'missing' }));
 
   useEffect(() => {
     document.title = 'Reset password · Mini Program Platform';
@@ -76,6 +77,7 @@ export default function ResetPasswordPage() {
         />
       )}
       {phase.kind === 'expired' && <LinkExpired onAskAgain={() => setPhase({ kind: 'ask-again' })} />}
+      {phase.kind === 'missing' && <LinkExpired missing onAskAgain={() => setPhase({ kind: 'ask-again' })} />}
       {phase.kind === 'ask-again' && <ForgotPasswordForm onBack={toLogin} />}
       {phase.kind === 'form' && token && (
         <NewPasswordForm token={token} link={phase.link} onDone={() => setPhase({ kind: 'done' })} onExpired={() => setPhase({ kind: 'expired' })} />
@@ -85,17 +87,18 @@ export default function ResetPasswordPage() {
   );
 }
 
-function LinkExpired({ onAskAgain }: { onAskAgain: () => void }) {
+/** The link cannot be used: it expired or was used, or (`missing`) the page was opened (or reloaded) without it. */
+function LinkExpired({ onAskAgain, missing = false }: { onAskAgain: () => void; missing?: boolean }) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
   return (
     <Result
       status="warning"
       title={
         <h1 ref={heading} tabIndex={-1} className="focus-target result-title">
-          {phrase('notice.password_reset_expired_title')}
+          {phrase(missing ? 'notice.password_reset_missing_title' : 'notice.password_reset_expired_title')}
         </h1>
       }
-      subTitle={phrase('notice.password_reset_expired_description')}
+      subTitle={phrase(missing ? 'notice.password_reset_missing_description' : 'notice.password_reset_expired_description')}
       extra={
         <Space direction="vertical">
           <Button type="primary" onClick={onAskAgain}>
