@@ -140,27 +140,33 @@ describe.skipIf(browserSkipReason)('console: your password and where you are sig
     expect(login.body.status).toBe('second_factor_required');
   });
 
-  it('after activating 2FA on the same page, the 403 second_factor_code_required brings the code field, and the code changes the password', async () => {
+  it('asks for a code as soon as 2FA goes on in the card above; a tab that missed it gets the code field from the 403 second_factor_code_required', async () => {
     const { workspaceId } = await suite.server.tenant('Late Super App', 'Late Workspace');
     const fay = await suite.server.account(workspaceId, 'fay@example.com', 'Fay Wray');
-    const { page } = await open();
+    const { page, context } = await open();
     await submitPassword(page, fay.email);
     await expectSignedIn(page, 'Fay');
-    const twoFactor = await openAccountSettings(page);
+    await openAccountSettings(page);
     const card = passwordCard(page);
     await card.getByText(POLICY_HINT).waitFor();
     expect(await card.locator('.code-input').count()).toBe(0);
 
-    // Activate in the card above: the password card still believes there is no authenticator.
-    const activation = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/account/two-factor/activation');
+    // Another tab of the same browser (the same session) activates 2FA; its Password card follows.
+    const other = await context.newPage();
+    await other.goto('/settings');
+    const twoFactor = await openAccountSettings(other);
+    const activation = other.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/account/two-factor/activation');
     await twoFactor.getByRole('button', { name: 'Activate', exact: true }).click();
     const { secret } = (await (await activation).json()) as { secret: string };
-    await typeCode(page.getByRole('dialog', { name: 'Activate two-factor authentication' }), totp(secret));
-    const codes = page.getByRole('dialog', { name: 'Two-factor authentication is on' });
+    await typeCode(other.getByRole('dialog', { name: 'Activate two-factor authentication' }), totp(secret));
+    const codes = other.getByRole('dialog', { name: 'Two-factor authentication is on' });
     await codes.getByRole('checkbox', { name: 'I have saved my recovery codes' }).check();
     await codes.getByRole('button', { name: 'Done' }).click();
     await codes.waitFor({ state: 'hidden' });
+    await passwordCard(other).getByText('Authenticator app code (6 digits)').waitFor();
+    await other.close();
 
+    // The first tab still believes there is no authenticator: the server's 403 brings the field.
     await card.getByLabel('Current password').fill(PASSWORD);
     await card.getByLabel('New password').fill(NEW_PASSWORD);
     const asked = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/account/password');
@@ -302,7 +308,7 @@ describe.skipIf(browserSkipReason)('console: your password and where you are sig
     await expect.poll(() => deviceRows.count()).toBe(2);
     expect(await deviceRows.filter({ hasText: 'This browser' }).count()).toBe(1);
     await expectAccessible(page, 'settings, where you are signed in');
-    await screenshot(page, '56-where-signed-in', 'account-sessions');
+    await screenshot(page, '56-where-signed-in');
 
     // Sign out the other session.
     await sessionRows.filter({ hasNotText: 'This browser' }).getByRole('button', { name: 'Sign out' }).click();

@@ -11,10 +11,13 @@ import { useResource } from '../use-resource';
 /**
  * Settings → Account → "Password": the current password, a new one (with the policy), and
  * when the account has its own authenticator a code from it or a recovery code. The
- * server ends every other session and forgets the other browsers.
+ * server ends every other session and forgets the other browsers. `twoFactorVersion`
+ * changes when 2FA went on or off on this page.
  */
-export function ChangePasswordCard() {
-  const twoFactor = useResource(fetchAccountTwoFactor, 'account-two-factor-for-password');
+export function ChangePasswordCard({ twoFactorVersion = 0 }: { twoFactorVersion?: number }) {
+  // Loaded again whenever the Two-Factor Authentication card turned 2FA on or off; a change
+  // elsewhere (another tab) still shows the code field through the server's 403.
+  const twoFactor = useResource(fetchAccountTwoFactor, `account-two-factor-for-password-${twoFactorVersion}`);
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [recovery, setRecovery] = useState(false);

@@ -1,3 +1,4 @@
+import { useCallback, useState } from 'react';
 import { Space, Tabs, Typography } from 'antd';
 import { AccountTwoFactorCard } from '../components/AccountTwoFactorCard';
 import { ChangePasswordCard } from '../components/ChangePasswordCard';
@@ -26,6 +27,9 @@ export default function SettingsPage({
   onSignedOut: () => void;
 }) {
   const superApps = administeredSuperApps(session);
+  // Bumped when 2FA goes on or off, so the Password card asks for a code exactly when one is needed.
+  const [twoFactorVersion, setTwoFactorVersion] = useState(0);
+  const onTwoFactorChanged = useCallback(() => setTwoFactorVersion((version) => version + 1), []);
   const administersTenant = superApps.length > 0;
   const activeKey = administersTenant && path === '/settings/tenant' ? 'tenant' : 'account';
   const names = superApps.map((superApp) => superApp.name).join(', ');
@@ -36,8 +40,8 @@ export default function SettingsPage({
       label: 'Account',
       children: (
         <Space direction="vertical" size={24} style={{ width: '100%' }}>
-          <AccountTwoFactorCard account={session.account} />
-          <ChangePasswordCard />
+          <AccountTwoFactorCard account={session.account} onStatusChanged={onTwoFactorChanged} />
+          <ChangePasswordCard twoFactorVersion={twoFactorVersion} />
           <SignedInCard
             onSignedOut={() => {
               navigate('/');
