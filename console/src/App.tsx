@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { App as AntApp, Button, ConfigProvider, Result, Spin } from 'antd';
 import { isApiError, setUnauthenticatedListener } from './api';
 import { fetchSession } from './endpoints';
+import { usePath } from './navigation';
 import { describeProblem } from './phrases';
 import { LoginPage } from './pages/LoginPage';
 import { Shell } from './pages/Shell';
@@ -76,6 +77,21 @@ function SessionGate() {
   }
 }
 
+const ResetPasswordPage = lazy(() => import('./pages/ResetPasswordPage'));
+
+/** The reset link's page works without a session (and whatever session there is); every other path goes through the session. */
+function Routes() {
+  const path = usePath();
+  if (path === '/reset-password') {
+    return (
+      <Suspense fallback={null}>
+        <ResetPasswordPage />
+      </Suspense>
+    );
+  }
+  return <SessionGate />;
+}
+
 const REDUCED_MOTION = '(prefers-reduced-motion: reduce)';
 
 /** True while the browser asks for reduced motion (it may change while the page is open). */
@@ -98,7 +114,7 @@ export function App() {
   return (
     <ConfigProvider theme={theme}>
       <AntApp>
-        <SessionGate />
+        <Routes />
       </AntApp>
     </ConfigProvider>
   );

@@ -1,14 +1,19 @@
 import { api } from './api';
 import type {
+  AccountSessions,
   AccountTwoFactor,
   ActivationResult,
   ChallengeMethod,
   EmailCodeSent,
+  KnownDevices,
   LoginResult,
   MemberList,
+  PasswordResetAccepted,
+  PasswordResetLink,
   ReauthenticationResult,
   RecoveryCodesResult,
   Session,
+  SessionsEnded,
   StepUpResult,
   TotpSecret,
   TwoFactorOff,
@@ -69,3 +74,28 @@ export const resetMemberTwoFactor = (workspaceId: string, accountId: string) =>
 
 export const reauthenticate = (password: string) =>
   api<ReauthenticationResult>('POST', '/api/v1/session/reauthenticate', { password } satisfies Request.Reauthenticate);
+
+/** A second factor given with a password change or reset: an authenticator code or a recovery code. */
+export type OwnFactorProof = { method: 'totp' | 'recovery_code'; code: string };
+
+export const changePassword = (currentPassword: string, newPassword: string, proof?: OwnFactorProof) =>
+  api<void>('POST', '/api/v1/account/password', { currentPassword, newPassword, ...proof } satisfies Request.ChangePassword);
+
+export const fetchAccountSessions = () => api<AccountSessions>('GET', '/api/v1/account/sessions');
+
+export const endAccountSession = (sessionId: string) => api<void>('DELETE', `/api/v1/account/sessions/${seg(sessionId)}`);
+
+export const endOtherSessions = () => api<SessionsEnded>('DELETE', '/api/v1/account/sessions');
+
+export const fetchKnownDevices = () => api<KnownDevices>('GET', '/api/v1/account/devices');
+
+export const forgetKnownDevice = (deviceId: string) => api<void>('DELETE', `/api/v1/account/devices/${seg(deviceId)}`);
+
+export const requestPasswordReset = (email: string) =>
+  api<PasswordResetAccepted>('POST', '/api/v1/auth/password-reset', { email } satisfies Request.PasswordResetRequest);
+
+/** The token travels only in the path of these two calls (never in a query string). */
+export const fetchPasswordReset = (token: string) => api<PasswordResetLink>('GET', `/api/v1/auth/password-reset/${seg(token)}`);
+
+export const resetPassword = (token: string, newPassword: string, proof?: OwnFactorProof) =>
+  api<void>('POST', `/api/v1/auth/password-reset/${seg(token)}`, { newPassword, ...proof } satisfies Request.PasswordReset);

@@ -19,6 +19,14 @@ export function formatDate(value: string | null | undefined): string {
   return date.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
 }
 
+/** A date-time string rendered like "12 March 2025, 14:05"; the input unchanged when unparseable. */
+export function formatDateTime(value: string | null | undefined): string {
+  if (!value) return '';
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  return date.toLocaleString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
 /** Seconds as "m:ss" (or "Ns" under a minute) for countdowns. */
 export function formatSeconds(seconds: number): string {
   if (seconds < 60) return `${seconds}s`;

@@ -1,7 +1,7 @@
 import { useEffect, useState, type MouseEvent } from 'react';
 
 /** Paths the console knows; anything else renders the overview. */
-export type ConsolePath = '/' | '/settings' | '/settings/tenant' | '/members';
+export type ConsolePath = '/' | '/settings' | '/settings/tenant' | '/members' | '/reset-password';
 
 const NAVIGATE_EVENT = 'console:navigate';
 

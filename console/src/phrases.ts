@@ -52,6 +52,8 @@ export const PHRASES = {
     service_unavailable: 'The server had a problem. Please try again in a moment.',
     network_error: 'The server could not be reached. Check your connection and try again.',
     reauthentication_cancelled: 'The change was not made because the password was not confirmed.',
+    second_factor_code_required: 'Enter a code from your authenticator app, or one of your recovery codes.',
+    password_reset_expired: 'This link has expired or was already used. Ask for a new one.',
   } satisfies Record<PhraseCode, string>,
   detail: {
     invalid_code_attempts_left_one: 'Wrong code. {{count}} attempt left.',
@@ -61,6 +63,10 @@ export const PHRASES = {
     invalid_code_clock_ahead_other: "Wrong code. Your phone's clock seems about {{count}} minutes ahead; turn on automatic date and time on your phone.",
     invalid_code_clock_behind_one: "Wrong code. Your phone's clock seems about {{count}} minute behind; turn on automatic date and time on your phone.",
     invalid_code_clock_behind_other: "Wrong code. Your phone's clock seems about {{count}} minutes behind; turn on automatic date and time on your phone.",
+    invalid_code_already_used: 'This code was already used; wait for the next one.',
+    invalid_code_already_used_attempts_left_one: 'This code was already used; wait for the next one. {{count}} attempt left.',
+    invalid_code_already_used_attempts_left_other: 'This code was already used; wait for the next one. {{count}} attempts left.',
+    invalid_credentials_current_password: 'Wrong current password.',
     invalid_code_activation: 'Wrong code. Enter the current code from your authenticator app.',
     invalid_credentials_password_only: 'Wrong password.',
     deactivation_not_allowed_unnamed: 'Deactivation is not allowed by your super app.',
@@ -87,6 +93,15 @@ export const PHRASES = {
     load_members: 'The member list could not be loaded.',
     reset_member: 'The reset failed.',
     log_out: 'Logging out failed. Try again.',
+    change_password: 'The password could not be changed.',
+    request_password_reset: 'The link could not be requested. Try again.',
+    check_reset_link: 'The link could not be checked. Try again.',
+    reset_password: 'The password could not be reset.',
+    load_sessions: 'The list of sessions could not be loaded.',
+    load_devices: 'The list of browsers could not be loaded.',
+    end_session: 'The session could not be signed out.',
+    end_other_sessions: 'The other sessions could not be signed out.',
+    forget_device: 'The browser could not be forgotten.',
   },
   notice: {
     locked_out: 'Too many attempts. Try again in {{time}}.',
@@ -106,6 +121,16 @@ export const PHRASES = {
     activation_same_key: 'This is the key shown before: an entry you already scanned still works.',
     activation_new_key:
       'This is a new key: the one shown before expired, so an entry you already scanned will not work. Remove it from your authenticator app.',
+    password_changed: 'Password changed. Other browsers and devices were signed out.',
+    password_reset_requested: 'If an account uses this email, we sent it a link. It works for {{minutes}} minutes.',
+    password_reset_done: 'Password reset. Sign in with your new password.',
+    password_reset_expired_title: 'This link has expired or was already used',
+    password_reset_expired_description: 'A link works once, for 30 minutes, and only the newest one works. Ask for a new one.',
+    password_reset_missing_title: 'Open the link from the email',
+    password_reset_missing_description:
+      'This page needs the link we emailed you (it is not kept once read, so reloading the page loses it). Open the link from the email again, or ask for a new one.',
+    other_sessions_ended_one: '{{count}} other session was signed out.',
+    other_sessions_ended_other: '{{count}} other sessions were signed out.',
     own_second_factor_title: 'Activate your own two-factor authentication first',
     own_second_factor_description:
       "Changing a super app's policy or resetting a member's two-factor authentication needs a session that passed a second factor.",
@@ -129,6 +154,7 @@ const WORDING_DURING: { [A in Action]?: Partial<Record<PhraseCode, NameIn<'detai
   verify_activation: { invalid_code: 'invalid_code_activation' },
   step_up: { challenge_expired: 'challenge_expired_step_up', two_factor_not_active: 'two_factor_not_active_step_up' },
   reset_member: { two_factor_not_active: 'two_factor_not_active_member' },
+  change_password: { invalid_credentials: 'invalid_credentials_current_password' },
 };
 
 const pluralRules = new Intl.PluralRules(LOCALE);
@@ -149,7 +175,7 @@ function listNames(refs: NamedRef[] | undefined): string | undefined {
   return names.length > 0 ? listFormat.format(names) : undefined;
 }
 
-/** The wording that needs the problem's extra fields (attempts left, clock drift, super app names), if it has them. */
+/** The wording that needs the problem's extra fields (clock drift, a code used already, super app names), if it has them. */
 function detailedPhrase(code: PhraseCode, body: ProblemBody): string | undefined {
   switch (code) {
     case 'invalid_code': {
@@ -157,6 +183,12 @@ function detailedPhrase(code: PhraseCode, body: ProblemBody): string | undefined
       if (typeof drift === 'number' && drift !== 0) {
         const minutes = Math.max(1, Math.round(Math.abs(drift) / 60));
         return phrase(drift < 0 ? 'detail.invalid_code_clock_behind' : 'detail.invalid_code_clock_ahead', { count: minutes });
+      }
+      if (body.codeAlreadyUsed === true) {
+        const left = body.attemptsRemaining;
+        return typeof left === 'number' && left > 0
+          ? phrase('detail.invalid_code_already_used_attempts_left', { count: left })
+          : phrase('detail.invalid_code_already_used');
       }
       return undefined;
     }

@@ -14,3 +14,6 @@ export type Deactivation = Static<typeof Contract.DeactivationBody>;
 export type Regenerate = Static<typeof Contract.RegenerateBody>;
 export type Reauthenticate = Static<typeof Contract.ReauthenticateBody>;
 export type Policy = Static<typeof Contract.PolicyBody>;
+export type ChangePassword = Static<typeof Contract.ChangePasswordBody>;
+export type PasswordResetRequest = Static<typeof Contract.PasswordResetRequestBody>;
+export type PasswordReset = Static<typeof Contract.PasswordResetBody>;

@@ -47,6 +47,18 @@ export type ReauthenticationResult = Static<typeof Contract.Reauthenticated>;
 /** `GET /api/v1/workspaces/{id}/members`. */
 export type MemberList = Static<typeof Contract.Members>;
 export type Member = MemberList['members'][number];
+/** `GET /api/v1/account/sessions`: where the account is signed in, most recently active first. */
+export type AccountSessions = Static<typeof Contract.AccountSessions>;
+export type AccountSession = AccountSessions['sessions'][number];
+/** `DELETE /api/v1/account/sessions`. */
+export type SessionsEnded = Static<typeof Contract.SessionsEnded>;
+/** `GET /api/v1/account/devices`: browsers that signed in, most recently seen first. */
+export type KnownDevices = Static<typeof Contract.Devices>;
+export type KnownDevice = KnownDevices['devices'][number];
+/** `202` of `POST /api/v1/auth/password-reset`, the same whatever the email. */
+export type PasswordResetAccepted = Static<typeof Contract.PasswordResetAccepted>;
+/** `GET /api/v1/auth/password-reset/{token}`: the link works; what the reset needs besides the new password. */
+export type PasswordResetLink = Static<typeof Contract.PasswordResetView>;
 
 /**
  * Every problem `code` the server sends: its catalogue (src/domain/errors.ts, docs/errors.md),

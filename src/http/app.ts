@@ -51,9 +51,9 @@ function hopsOf(hops: number) {
 const API_CACHE_CONTROL = 'no-store';
 const isApiUrl = (url: string) => url.startsWith('/api/');
 
-/** The URL with bearer tokens in paths (challenge ids) masked, for logs. */
+/** The URL with bearer tokens in paths (challenge ids, password-reset tokens) masked, for logs. */
 function redactUrl(url: string): string {
-  return url.replace(/\/challenges\/[^/?]+/, '/challenges/:id');
+  return url.replace(/\/challenges\/[^/?]+/, '/challenges/:id').replace(/\/password-reset\/[^/?]+/, '/password-reset/:token');
 }
 
 /**

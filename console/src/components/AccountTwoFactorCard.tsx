@@ -48,8 +48,8 @@ function statusItems(state: AccountTwoFactor) {
   ];
 }
 
-/** Settings → Account → "Two-Factor Authentication": status, Activate / Deactivate, recovery codes. */
-export function AccountTwoFactorCard({ account }: { account: Account }) {
+/** Settings → Account → "Two-Factor Authentication": status, Activate / Deactivate, recovery codes; `onStatusChanged` after 2FA went on or off. */
+export function AccountTwoFactorCard({ account, onStatusChanged: onChangedOutside }: { account: Account; onStatusChanged?: () => void }) {
   const resource = useResource(fetchAccountTwoFactor, 'account-two-factor');
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const state = resource.data;
@@ -60,7 +60,8 @@ export function AccountTwoFactorCard({ account }: { account: Account }) {
   const onStatusChanged = useCallback(() => {
     statusChanged.current = true;
     reload();
-  }, [reload]);
+    onChangedOutside?.();
+  }, [reload, onChangedOutside]);
   // After 2FA went on or off the button that opened the dialog is another one (Activate became
   // Deactivate, or the reused element now reads so): the heading takes focus, as it does
   // whenever focus was lost to the body.

@@ -1,6 +1,7 @@
-import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
-import { Card, Skeleton, Typography } from 'antd';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { Button, Card, Skeleton, Typography } from 'antd';
 import { AppstoreFilled, LockFilled, MobileOutlined, SafetyCertificateFilled } from '@ant-design/icons';
+import { ForgotPasswordForm } from '../components/ForgotPasswordForm';
 import { PasswordForm } from '../components/PasswordForm';
 import { SecondFactorStep } from '../components/SecondFactorStep';
 import { useFocusOnMount } from '../focus';
@@ -10,7 +11,8 @@ import type { Challenge, LoginResult, VerifyResult } from '../types';
 
 const RecoveryCodes = lazy(() => import('../components/RecoveryCodes').then((m) => ({ default: m.RecoveryCodes })));
 
-type Step = { kind: 'password'; notice?: string } | { kind: 'challenge'; challenge: Challenge } | { kind: 'recovery-codes'; codes: string[] };
+type Step =
+  { kind: 'password'; notice?: string } | { kind: 'forgot' } | { kind: 'challenge'; challenge: Challenge } | { kind: 'recovery-codes'; codes: string[] };
 
 /** Log in: password, then whatever second factor the server asks for, then (after enrolment) recovery codes. */
 export function LoginPage({ onAuthenticated }: { onAuthenticated: (options: { chooseWorkspace: boolean }) => void }) {
@@ -47,6 +49,48 @@ export function LoginPage({ onAuthenticated }: { onAuthenticated: (options: { ch
   const restart = useCallback((notice?: string) => setStep({ kind: 'password', notice }), []);
 
   return (
+    <LoginFrame>
+      {step.kind === 'password' && (
+        <>
+          <div className="brand card-brand" style={{ marginBottom: 24 }}>
+            <span className="brand-mark">
+              <AppstoreFilled aria-hidden />
+            </span>
+            Mini Program Platform
+          </div>
+          <Typography.Title level={1} style={{ fontSize: 24, marginBottom: 6 }}>
+            Log in to Mini Program Platform
+          </Typography.Title>
+          <Typography.Paragraph type="secondary" style={{ marginBottom: 24 }}>
+            Use the email address and password of your developer console account.
+          </Typography.Paragraph>
+          <PasswordForm
+            notice={step.notice}
+            initialEmail={email}
+            onResult={(result, address, usedRemembered) => {
+              setEmail(address);
+              remembered.current = usedRemembered;
+              onPasswordResult(result);
+            }}
+            key={step.notice ?? 'first'}
+          />
+          <div className="forgot-link">
+            <Button type="link" onClick={() => setStep({ kind: 'forgot' })} style={{ paddingInline: 0 }}>
+              Forgot password?
+            </Button>
+          </div>
+        </>
+      )}
+      {step.kind === 'forgot' && <ForgotPasswordForm initialEmail={email} onBack={() => setStep({ kind: 'password' })} />}
+      {step.kind === 'challenge' && <SecondFactorStep challenge={step.challenge} onAuthenticated={afterVerify} onRestart={restart} />}
+      {step.kind === 'recovery-codes' && <RecoveryCodesStep codes={step.codes} email={email} onDone={done} />}
+    </LoginFrame>
+  );
+}
+
+/** The login page's frame (the brand panel and the one-width card), also around the password-reset page. */
+export function LoginFrame({ children }: { children: ReactNode }) {
+  return (
     <main className="login-page">
       <section className="login-brand" aria-label="About Mini Program Platform">
         <div className="brand">
@@ -78,34 +122,7 @@ export function LoginPage({ onAuthenticated }: { onAuthenticated: (options: { ch
         {/* One width for every step (password, code, enrolment, recovery codes): the card never jumps. */}
         <div className="login-column">
           <Card className="login-card" variant="borderless" style={{ boxShadow: '0 12px 40px rgba(16, 42, 122, 0.10)' }}>
-            {step.kind === 'password' && (
-              <>
-                <div className="brand card-brand" style={{ marginBottom: 24 }}>
-                  <span className="brand-mark">
-                    <AppstoreFilled aria-hidden />
-                  </span>
-                  Mini Program Platform
-                </div>
-                <Typography.Title level={1} style={{ fontSize: 24, marginBottom: 6 }}>
-                  Log in to Mini Program Platform
-                </Typography.Title>
-                <Typography.Paragraph type="secondary" style={{ marginBottom: 24 }}>
-                  Use the email address and password of your developer console account.
-                </Typography.Paragraph>
-                <PasswordForm
-                  notice={step.notice}
-                  initialEmail={email}
-                  onResult={(result, address, usedRemembered) => {
-                    setEmail(address);
-                    remembered.current = usedRemembered;
-                    onPasswordResult(result);
-                  }}
-                  key={step.notice ?? 'first'}
-                />
-              </>
-            )}
-            {step.kind === 'challenge' && <SecondFactorStep challenge={step.challenge} onAuthenticated={afterVerify} onRestart={restart} />}
-            {step.kind === 'recovery-codes' && <RecoveryCodesStep codes={step.codes} email={email} onDone={done} />}
+            {children}
           </Card>
           <p className="login-footer">Protected by two-factor authentication · NIST SP 800-63B</p>
         </div>

@@ -1,5 +1,8 @@
+import { useCallback, useState } from 'react';
 import { Space, Tabs, Typography } from 'antd';
 import { AccountTwoFactorCard } from '../components/AccountTwoFactorCard';
+import { ChangePasswordCard } from '../components/ChangePasswordCard';
+import { SignedInCard } from '../components/SignedInCard';
 import { TenantPolicyCard } from '../components/TenantPolicyCard';
 import { navigate } from '../navigation';
 import type { NamedRef, Session } from '../types';
@@ -11,14 +14,43 @@ function administeredSuperApps(session: Session): NamedRef[] {
 }
 
 /** Settings: the "Account" tab for everyone, the "Tenant" tab for admins of one or more super apps. */
-export default function SettingsPage({ session, path, onSessionChanged }: { session: Session; path: string; onSessionChanged: () => void }) {
+export default function SettingsPage({
+  session,
+  path,
+  onSessionChanged,
+  onSignedOut,
+}: {
+  session: Session;
+  path: string;
+  onSessionChanged: () => void;
+  /** This browser's own session was signed out from the list. */
+  onSignedOut: () => void;
+}) {
   const superApps = administeredSuperApps(session);
+  // Bumped when 2FA goes on or off, so the Password card asks for a code exactly when one is needed.
+  const [twoFactorVersion, setTwoFactorVersion] = useState(0);
+  const onTwoFactorChanged = useCallback(() => setTwoFactorVersion((version) => version + 1), []);
   const administersTenant = superApps.length > 0;
   const activeKey = administersTenant && path === '/settings/tenant' ? 'tenant' : 'account';
   const names = superApps.map((superApp) => superApp.name).join(', ');
 
   const items = [
-    { key: 'account', label: 'Account', children: <AccountTwoFactorCard account={session.account} /> },
+    {
+      key: 'account',
+      label: 'Account',
+      children: (
+        <Space direction="vertical" size={24} style={{ width: '100%' }}>
+          <AccountTwoFactorCard account={session.account} onStatusChanged={onTwoFactorChanged} />
+          <ChangePasswordCard twoFactorVersion={twoFactorVersion} />
+          <SignedInCard
+            onSignedOut={() => {
+              navigate('/');
+              onSignedOut();
+            }}
+          />
+        </Space>
+      ),
+    },
     ...(administersTenant
       ? [
           {

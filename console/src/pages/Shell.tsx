@@ -85,7 +85,7 @@ export function Shell({ session, onSignedOut, onSessionChanged }: ShellProps) {
           <Layout.Content id="main" className="shell-content" tabIndex={-1}>
             <Suspense fallback={<Skeleton active paragraph={{ rows: 8 }} />}>
               {page === 'overview' && <OverviewPage session={session} />}
-              {page === 'settings' && <SettingsPage session={session} path={path} onSessionChanged={onSessionChanged} />}
+              {page === 'settings' && <SettingsPage session={session} path={path} onSessionChanged={onSessionChanged} onSignedOut={onSignedOut} />}
               {page === 'members' && <MembersPage session={session} onSessionChanged={onSessionChanged} />}
             </Suspense>
           </Layout.Content>

@@ -1,0 +1,185 @@
+import { useState, type ReactNode } from 'react';
+import { Alert, App, Button, Card, Skeleton, Tag, Typography } from 'antd';
+import { endAccountSession, endOtherSessions, fetchAccountSessions, fetchKnownDevices, forgetKnownDevice } from '../endpoints';
+import { formatDateTime } from '../labels';
+import { describeProblem, phrase, type Action } from '../phrases';
+import { useResource } from '../use-resource';
+import { describeUserAgent } from '../user-agent';
+import type { AccountSession, KnownDevice } from '../types';
+
+function LoadFailed({ error, action, onRetry }: { error: unknown; action: Action; onRetry: () => void }) {
+  return (
+    <Alert
+      type="error"
+      showIcon
+      message={describeProblem(error, action)}
+      action={
+        <Button size="small" onClick={onRetry}>
+          Try again
+        </Button>
+      }
+    />
+  );
+}
+
+/** One row of a list: what it is (with "This browser"), its details, and its one action. */
+function Row({ title, current, details, action }: { title: string; current: boolean; details: string[]; action: ReactNode }) {
+  return (
+    <li className="signed-in-row">
+      <div className="signed-in-row-text">
+        <div className="signed-in-row-title">
+          <Typography.Text strong>{title}</Typography.Text>
+          {current && (
+            <Tag color="blue" style={{ marginInlineStart: 8 }}>
+              This browser
+            </Tag>
+          )}
+        </div>
+        {details.map((detail) => (
+          <div key={detail} className="signed-in-row-detail">
+            {detail}
+          </div>
+        ))}
+      </div>
+      <div className="signed-in-row-action">{action}</div>
+    </li>
+  );
+}
+
+function sessionDetails(session: AccountSession): string[] {
+  return [
+    `${session.workspace.name} workspace · ${session.ip ?? 'unknown address'}`,
+    `Signed in ${formatDateTime(session.createdAt)} · Last active ${formatDateTime(session.lastSeenAt)}`,
+  ];
+}
+
+function deviceDetails(device: KnownDevice): string[] {
+  return [`${device.ip ?? 'unknown address'}`, `First seen ${formatDateTime(device.firstSeenAt)} · Last seen ${formatDateTime(device.lastSeenAt)}`];
+}
+
+/**
+ * Settings → Account → "Where you are signed in": the account's sessions (sign out one, or
+ * every other), and the browsers it signed in from (forget one: its next sign-in counts
+ * as a new browser). Signing out this browser's own session goes to the login page.
+ */
+export function SignedInCard({ onSignedOut }: { onSignedOut: () => void }) {
+  const { message, modal } = App.useApp();
+  const sessions = useResource(fetchAccountSessions, 'account-sessions');
+  const devices = useResource(fetchKnownDevices, 'account-devices');
+  const [busy, setBusy] = useState<string>();
+  const others = (sessions.data?.sessions ?? []).filter((session) => !session.current);
+
+  const endSession = async (session: AccountSession) => {
+    setBusy(session.id);
+    try {
+      await endAccountSession(session.id);
+      if (session.current) {
+        onSignedOut();
+        return;
+      }
+      void message.success('The session was signed out.');
+      sessions.reload();
+    } catch (failure) {
+      void message.error(describeProblem(failure, 'end_session'));
+      sessions.reload();
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const endOthers = () => {
+    modal.confirm({
+      title: 'Sign out everywhere else?',
+      content: 'Every other browser and device signed in to your account must sign in again. This browser stays signed in.',
+      okText: 'Sign out everywhere else',
+      okButtonProps: { danger: true },
+      cancelText: 'Cancel',
+      onOk: async () => {
+        try {
+          const { ended } = await endOtherSessions();
+          void message.success(phrase('notice.other_sessions_ended', { count: ended }));
+        } catch (failure) {
+          void message.error(describeProblem(failure, 'end_other_sessions'));
+        }
+        sessions.reload();
+      },
+    });
+  };
+
+  const forget = async (device: KnownDevice) => {
+    setBusy(device.id);
+    try {
+      await forgetKnownDevice(device.id);
+      void message.success('The browser was forgotten.');
+    } catch (failure) {
+      void message.error(describeProblem(failure, 'forget_device'));
+    } finally {
+      setBusy(undefined);
+      devices.reload();
+    }
+  };
+
+  return (
+    <Card title={<h2 className="card-title">Where you are signed in</h2>}>
+      <section aria-labelledby="signed-in-sessions">
+        <div className="signed-in-heading">
+          <h3 id="signed-in-sessions" className="dialog-section-title">
+            Sessions
+          </h3>
+          {others.length > 0 && (
+            <Button danger onClick={endOthers}>
+              Sign out everywhere else
+            </Button>
+          )}
+        </div>
+        {!!sessions.error && !sessions.data && <LoadFailed error={sessions.error} action="load_sessions" onRetry={sessions.reload} />}
+        {!sessions.data && !sessions.error && <Skeleton active paragraph={{ rows: 2 }} />}
+        {sessions.data && (
+          <ul className="signed-in-list" aria-label="Sessions">
+            {sessions.data.sessions.map((session) => (
+              <Row
+                key={session.id}
+                title={describeUserAgent(session.userAgent)}
+                current={session.current}
+                details={sessionDetails(session)}
+                action={
+                  <Button loading={busy === session.id} onClick={() => void endSession(session)}>
+                    Sign out
+                  </Button>
+                }
+              />
+            ))}
+          </ul>
+        )}
+      </section>
+      <section aria-labelledby="signed-in-devices" style={{ marginTop: 24 }}>
+        <h3 id="signed-in-devices" className="dialog-section-title">
+          Browsers that signed in
+        </h3>
+        <Typography.Paragraph type="secondary">
+          Forgetting a browser makes its next sign-in count as a new one (you get an email about it).
+        </Typography.Paragraph>
+        {!!devices.error && !devices.data && <LoadFailed error={devices.error} action="load_devices" onRetry={devices.reload} />}
+        {!devices.data && !devices.error && <Skeleton active paragraph={{ rows: 2 }} />}
+        {devices.data && devices.data.devices.length === 0 && <Typography.Text type="secondary">No browser is remembered.</Typography.Text>}
+        {devices.data && devices.data.devices.length > 0 && (
+          <ul className="signed-in-list" aria-label="Browsers that signed in">
+            {devices.data.devices.map((device) => (
+              <Row
+                key={device.id}
+                title={describeUserAgent(device.userAgent)}
+                current={device.current}
+                details={deviceDetails(device)}
+                action={
+                  <Button loading={busy === device.id} onClick={() => void forget(device)}>
+                    Forget
+                  </Button>
+                }
+              />
+            ))}
+          </ul>
+        )}
+      </section>
+    </Card>
+  );
+}

@@ -1,0 +1,219 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Alert, Button, Result, Skeleton, Space, Typography } from 'antd';
+import { LoginFrame } from './LoginPage';
+import { ForgotPasswordForm } from '../components/ForgotPasswordForm';
+import { NewPasswordInput } from '../components/NewPasswordInput';
+import { OwnFactorField, ownFactorProof } from '../components/OwnFactorField';
+import { isApiError } from '../api';
+import { fetchPasswordReset, resetPassword } from '../endpoints';
+import { useFocusOnMount } from '../focus';
+import { linkClick, navigate } from '../navigation';
+import { describeProblem, phrase } from '../phrases';
+import { takeResetToken } from '../reset-token';
+import type { PasswordResetLink } from '../types';
+import { useLockout } from '../use-lockout';
+
+type Phase =
+  | { kind: 'checking' }
+  | { kind: 'form'; link: PasswordResetLink }
+  | { kind: 'expired' }
+  | { kind: 'missing' }
+  | { kind: 'ask-again' }
+  | { kind: 'check-failed'; message: string }
+  | { kind: 'done' };
+
+/**
+ * `/reset-password#<token>`, the link of the reset email: checks the link, then takes the
+ * new password (and the account's authenticator or a recovery code when it has one: a reset
+ * never gets around the second factor). Nobody is signed in afterwards.
+ */
+export default function ResetPasswordPage() {
+  // A new object for every link read, so the same link opened again is checked again.
+  const [opened, setOpened] = useState(() => ({ token: takeResetToken() }));
+  const token = opened.token;
+  const [phase, setPhase] = useState<Phase>(() => (token ? { kind: 'checking' } : { kind: 'missing' }));
+
+  useEffect(() => {
+    document.title = 'Reset password · Mini Program Platform';
+    // A link opened while this page is open (only the fragment changes: no new page load).
+    const onHashChange = () => {
+      if (window.location.hash.length > 1) setOpened({ token: takeResetToken() });
+    };
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, []);
+
+  const check = useCallback(async () => {
+    const { token } = opened;
+    if (!token) return;
+    setPhase({ kind: 'checking' });
+    try {
+      setPhase({ kind: 'form', link: await fetchPasswordReset(token) });
+    } catch (failure) {
+      if (isApiError(failure, 'password_reset_expired', 'not_found')) setPhase({ kind: 'expired' });
+      else setPhase({ kind: 'check-failed', message: describeProblem(failure, 'check_reset_link') });
+    }
+  }, [opened]);
+
+  useEffect(() => {
+    void check();
+  }, [check]);
+
+  const toLogin = () => navigate('/');
+
+  return (
+    <LoginFrame>
+      {phase.kind === 'checking' && <Skeleton active paragraph={{ rows: 4 }} />}
+      {phase.kind === 'check-failed' && (
+        <Alert
+          type="error"
+          showIcon
+          message={phase.message}
+          action={
+            <Button size="small" onClick={() => void check()}>
+              Try again
+            </Button>
+          }
+        />
+      )}
+      {phase.kind === 'expired' && <LinkExpired onAskAgain={() => setPhase({ kind: 'ask-again' })} />}
+      {phase.kind === 'missing' && <LinkExpired missing onAskAgain={() => setPhase({ kind: 'ask-again' })} />}
+      {phase.kind === 'ask-again' && <ForgotPasswordForm onBack={toLogin} />}
+      {phase.kind === 'form' && token && (
+        <NewPasswordForm token={token} link={phase.link} onDone={() => setPhase({ kind: 'done' })} onExpired={() => setPhase({ kind: 'expired' })} />
+      )}
+      {phase.kind === 'done' && <ResetDone />}
+    </LoginFrame>
+  );
+}
+
+/** The link cannot be used: it expired or was used, or (`missing`) the page was opened (or reloaded) without it. */
+function LinkExpired({ onAskAgain, missing = false }: { onAskAgain: () => void; missing?: boolean }) {
+  const heading = useFocusOnMount<HTMLHeadingElement>();
+  return (
+    <Result
+      status="warning"
+      title={
+        <h1 ref={heading} tabIndex={-1} className="focus-target result-title">
+          {phrase(missing ? 'notice.password_reset_missing_title' : 'notice.password_reset_expired_title')}
+        </h1>
+      }
+      subTitle={phrase(missing ? 'notice.password_reset_missing_description' : 'notice.password_reset_expired_description')}
+      extra={
+        <Space direction="vertical">
+          <Button type="primary" onClick={onAskAgain}>
+            Ask for a new link
+          </Button>
+          <a href="/" onClick={linkClick('/')}>
+            Back to log in
+          </a>
+        </Space>
+      }
+    />
+  );
+}
+
+function ResetDone() {
+  const heading = useFocusOnMount<HTMLHeadingElement>(true);
+  return (
+    <Result
+      status="success"
+      title={
+        <h1 ref={heading} tabIndex={-1} className="focus-target result-title">
+          {phrase('notice.password_reset_done')}
+        </h1>
+      }
+      subTitle="Every session of your account was signed out, and every browser that signed in before will count as a new one."
+      extra={
+        <Button type="primary" href="/" onClick={linkClick('/')}>
+          Go to the login page
+        </Button>
+      }
+    />
+  );
+}
+
+interface NewPasswordFormProps {
+  token: string;
+  link: PasswordResetLink;
+  onDone: () => void;
+  onExpired: () => void;
+}
+
+function NewPasswordForm({ token, link, onDone, onExpired }: NewPasswordFormProps) {
+  const [password, setPassword] = useState('');
+  const [recovery, setRecovery] = useState(false);
+  const [code, setCode] = useState('');
+  const [focusKey, setFocusKey] = useState(0);
+  const [codeAsked, setCodeAsked] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const lockout = useLockout();
+
+  const needsCode = codeAsked || link.secondFactorRequired;
+  const proof = needsCode ? ownFactorProof(recovery, code) : undefined;
+  const ready = password.length > 0 && (!needsCode || proof !== undefined) && !lockout.locked && !busy;
+
+  const submit = async () => {
+    if (!ready) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      await resetPassword(token, password, proof);
+      onDone();
+      return;
+    } catch (failure) {
+      if (isApiError(failure, 'password_reset_expired')) {
+        onExpired();
+        return;
+      }
+      if (isApiError(failure, 'second_factor_code_required')) setCodeAsked(true);
+      if (isApiError(failure, 'invalid_code', 'second_factor_code_required')) {
+        setCode('');
+        setFocusKey((key) => key + 1);
+      }
+      if (!lockout.lockOn(failure)) setError(describeProblem(failure, 'reset_password'));
+    }
+    setBusy(false);
+  };
+
+  return (
+    <form
+      onSubmit={(event) => {
+        event.preventDefault();
+        void submit();
+      }}
+    >
+      <Typography.Title level={1} style={{ fontSize: 24, marginBottom: 6 }}>
+        Choose a new password
+      </Typography.Title>
+      <Typography.Paragraph type="secondary" style={{ marginBottom: 24 }}>
+        {needsCode
+          ? 'Your account has two-factor authentication: enter a code from your authenticator app, or one of your recovery codes, with the new password.'
+          : 'After the reset, every session of your account is signed out and you sign in with the new password.'}
+      </Typography.Paragraph>
+      <NewPasswordInput id="reset-password-new" value={password} onChange={setPassword} disabled={busy} />
+      {needsCode && (
+        <OwnFactorField
+          recovery={recovery}
+          onRecoveryChange={setRecovery}
+          code={code}
+          onCodeChange={setCode}
+          focusKey={focusKey}
+          disabled={busy || lockout.locked}
+          onSubmit={() => void submit()}
+        />
+      )}
+      {error && !lockout.locked && <Alert type="error" showIcon role="alert" message={error} style={{ marginBottom: 20 }} />}
+      {lockout.message && <Alert type="error" showIcon role="alert" message={lockout.message} style={{ marginBottom: 20 }} />}
+      <Button type="primary" htmlType="submit" size="large" block loading={busy} disabled={!ready}>
+        Reset password
+      </Button>
+      <div className="forgot-link">
+        <a href="/" onClick={linkClick('/')}>
+          Back to log in
+        </a>
+      </div>
+    </form>
+  );
+}

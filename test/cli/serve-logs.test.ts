@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeDataDir, removeDataDir } from '../support/cli.js';
+import { findFreePort, ServeProcess, START_TIMEOUT_MS } from '../support/serve-process.js';
+
+/** Request logs (LOG_LEVEL=info) never carry a bearer token from a URL path: challenge ids and reset tokens are masked. */
+describe('mpp-2fa serve request logs', () => {
+  const dataDir = makeDataDir();
+  let server: ServeProcess;
+  let port = 0;
+
+  beforeAll(async () => {
+    port = await findFreePort();
+    server = new ServeProcess(['--port', String(port), '--no-demo'], dataDir, { LOG_LEVEL: 'info' });
+    await server.started();
+  }, START_TIMEOUT_MS);
+
+  afterAll(() => {
+    server?.kill();
+    removeDataDir(dataDir);
+  });
+
+  it('masks the password-reset token and the challenge id in logged URLs', async () => {
+    const resetToken = 'ResetTokenThatMustNeverBeLogged0123456789ab';
+    const challengeId = 'ChallengeIdThatMustNeverBeLogged0123456789';
+    expect((await fetch(`http://127.0.0.1:${port}/api/v1/auth/password-reset/${resetToken}`)).status).toBe(410);
+    const verify = await fetch(`http://127.0.0.1:${port}/api/v1/auth/challenges/${challengeId}/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ method: 'totp', code: '123456' }),
+    });
+    expect(verify.status).toBe(410);
+    await server.waitForStdout(/password-reset\/:token/);
+    await server.waitForStdout(/challenges\/:id\/verify/);
+    expect(server.stdout + server.stderr).not.toContain(resetToken);
+    expect(server.stdout + server.stderr).not.toContain(challengeId);
+  });
+});
