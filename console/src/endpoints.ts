@@ -3,7 +3,7 @@ import type {
   AccountSessions,
   AccountTwoFactor,
   ActivationResult,
-  ChallengeMethod,
+  CodeMethod,
   EmailCodeSent,
   KnownDevices,
   LoginResult,
@@ -44,7 +44,7 @@ export const sendChallengeEmailCode = (challengeId: string) => api<EmailCodeSent
 export const startChallengeEnrollment = (challengeId: string, code?: string) =>
   api<TotpSecret>('POST', `/api/v1/auth/challenges/${seg(challengeId)}/enrollment`, code === undefined ? undefined : ({ code } satisfies Request.Enrollment));
 
-export const verifyChallenge = (challengeId: string, method: ChallengeMethod, code: string) =>
+export const verifyChallenge = (challengeId: string, method: CodeMethod, code: string) =>
   api<VerifyResult>('POST', `/api/v1/auth/challenges/${seg(challengeId)}/verify`, { method, code } satisfies Request.Verify);
 
 export const fetchAccountTwoFactor = () => api<AccountTwoFactor>('GET', '/api/v1/account/two-factor');

@@ -6,6 +6,8 @@ export const METHOD_LABELS: Record<ChallengeMethod, string> = {
   email: 'Email verification code',
   recovery_code: 'Recovery code',
   totp_enrollment: 'Set up authenticator app',
+  webauthn: 'Passkey or security key',
+  webauthn_enrollment: 'Add a passkey or security key',
 };
 
 /** "Yes" / "No" for a policy flag. */

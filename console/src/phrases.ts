@@ -54,6 +54,9 @@ export const PHRASES = {
     reauthentication_cancelled: 'The change was not made because the password was not confirmed.',
     second_factor_code_required: 'Enter a code from your authenticator app, or one of your recovery codes.',
     password_reset_expired: 'This link has expired or was already used. Ask for a new one.',
+    passkey_not_verified: 'The passkey or security key could not be verified. Try again.',
+    last_second_factor: 'This is your last second factor: turn two-factor authentication off instead.',
+    passkey_limit_reached: 'This account has as many passkeys and security keys as it may have. Remove one first.',
   } satisfies Record<PhraseCode, string>,
   detail: {
     invalid_code_attempts_left_one: 'Wrong code. {{count}} attempt left.',
@@ -124,6 +127,7 @@ export const PHRASES = {
     password_changed: 'Password changed. Other browsers and devices were signed out.',
     password_reset_requested: 'If an account uses this email, we sent it a link. It works for {{minutes}} minutes.',
     password_reset_done: 'Password reset. Sign in with your new password.',
+    passkey_only: 'This sign-in accepts only a passkey or security key, which this console cannot use yet. Sign in through the API, or ask your admin.',
     password_reset_expired_title: 'This link has expired or was already used',
     password_reset_expired_description: 'A link works once, for 30 minutes, and only the newest one works. Ask for a new one.',
     password_reset_missing_title: 'Open the link from the email',

@@ -18,6 +18,9 @@ export type Session = Static<typeof Contract.SessionView>;
 
 export type FactorMethod = Static<typeof Contract.PolicyMethod>;
 export type ChallengeMethod = Static<typeof Contract.ChallengeMethod>;
+/** The methods the console can take: codes (passkeys and security keys are offered through the API only, for now). */
+export type CodeMethod = Exclude<ChallengeMethod, 'webauthn' | 'webauthn_enrollment'>;
+export const isCodeMethod = (method: ChallengeMethod): method is CodeMethod => method !== 'webauthn' && method !== 'webauthn_enrollment';
 
 /** A challenge as login, a workspace switch and a step-up open it; `id` is its bearer token. */
 export type Challenge = Static<typeof Contract.ChallengeView>;

@@ -8,7 +8,7 @@ import { verifyChallenge } from '../endpoints';
 import { METHOD_LABELS } from '../labels';
 import { describeProblem, phrase, phraseForProblem } from '../phrases';
 import { useLockout } from '../use-lockout';
-import type { Challenge, ChallengeMethod, VerifyResult } from '../types';
+import { type Challenge, type CodeMethod, isCodeMethod, type VerifyResult } from '../types';
 
 const EnrollmentStep = lazy(() => import('./EnrollmentStep'));
 
@@ -21,9 +21,15 @@ interface SecondFactorStepProps {
   purpose?: 'login' | 'step-up';
 }
 
-function initialMethod(challenge: Challenge): ChallengeMethod {
-  const { methods, primaryMethod } = challenge;
-  if (methods.includes(primaryMethod)) return primaryMethod;
+/** The challenge's methods the console can take (codes), in the server's order. */
+function codeMethodsOf(challenge: Challenge): CodeMethod[] {
+  return challenge.methods.filter(isCodeMethod);
+}
+
+function initialMethod(challenge: Challenge): CodeMethod {
+  const methods = codeMethodsOf(challenge);
+  const { primaryMethod } = challenge;
+  if (isCodeMethod(primaryMethod) && methods.includes(primaryMethod)) return primaryMethod;
   if (primaryMethod === 'totp' && methods.includes('totp_enrollment')) return 'totp_enrollment';
   return methods[0] ?? 'totp';
 }
@@ -39,14 +45,14 @@ function reasonText(challenge: Challenge): string | undefined {
 /** The second sign-in step: verifies with the challenge's methods and lets the user switch between them. */
 export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpose = 'login' }: SecondFactorStepProps) {
   const stepUp = purpose === 'step-up';
-  const [method, setMethod] = useState<ChallengeMethod>(() => initialMethod(challenge));
+  const [method, setMethod] = useState<CodeMethod>(() => initialMethod(challenge));
   const [choosing, setChoosing] = useState(false);
   const [error, setError] = useState<string>();
   // Set once the challenge can take no more codes: the boxes are disabled and the way back says why.
   const [ended, setEnded] = useState<ChallengeEnd>();
   const lockout = useLockout();
   const locked = lockout.locked || ended !== undefined;
-  const otherMethods = ended ? [] : challenge.methods.filter((candidate) => candidate !== method);
+  const otherMethods = ended ? [] : codeMethodsOf(challenge).filter((candidate) => candidate !== method);
   const reason = reasonText(challenge);
 
   const action = stepUp ? 'step_up' : 'default';
@@ -78,11 +84,26 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
     else if (!lockout.lockOn(failure)) setError(describeProblem(failure, 'send_code'));
   };
 
-  const choose = (next: ChallengeMethod) => {
+  const choose = (next: CodeMethod) => {
     setMethod(next);
     setChoosing(false);
     setError(undefined);
   };
+
+  if (codeMethodsOf(challenge).length === 0) {
+    // A super app that accepts passkeys only: the console cannot answer with a passkey yet.
+    return (
+      <div className="second-factor">
+        <Typography.Title level={stepUp ? 2 : 1} style={{ fontSize: stepUp ? 18 : 22, marginBottom: 8 }}>
+          Two-factor authentication
+        </Typography.Title>
+        <Alert type="warning" showIcon role="alert" message={phrase('notice.passkey_only')} />
+        <Button style={{ marginTop: 16 }} onClick={() => onRestart()}>
+          {stepUp ? 'Close' : 'Back to sign in'}
+        </Button>
+      </div>
+    );
+  }
 
   return (
     <div className="second-factor">
