@@ -105,4 +105,24 @@ describe.skipIf(browserSkipReason)('console: a 390 px phone and steady layouts' 
     expect(await sidewaysOverflow(page)).toBe(0);
     await screenshot(page, '62-settings-recovery-codes-phone');
   });
+
+  it('on a phone the activation offers to open the key in the authenticator app, and names the account and issuer to enter by hand', async () => {
+    const { workspaceId } = await suite.server.tenant('Handheld Super App', 'Handheld Workspace');
+    const uma = await suite.server.account(workspaceId, 'uma@example.com', 'Uma Thurman', 'admin');
+    const { page } = await open();
+    await page.setViewportSize(PHONE);
+    await submitPassword(page, uma.email);
+    await expectSignedIn(page, 'Uma');
+    const card = await openAccountSettings(page);
+    const activation = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/account/two-factor/activation');
+    await card.getByRole('button', { name: 'Activate', exact: true }).click();
+    const pending = (await (await activation).json()) as { secret: string; otpauthUri: string };
+    const dialog = page.getByRole('dialog', { name: 'Activate two-factor authentication' });
+    const openInApp = dialog.getByRole('link', { name: 'Open in your authenticator app' });
+    await openInApp.waitFor();
+    expect(await openInApp.getAttribute('href')).toBe(pending.otpauthUri);
+    await dialog.getByText('Account: uma@example.com', { exact: false }).waitFor();
+    await dialog.getByText('Issuer: Mini Program Platform', { exact: false }).waitFor();
+    expect(await sidewaysOverflow(page)).toBe(0);
+  });
 });

@@ -120,6 +120,7 @@ describe.skipIf(browserSkipReason)('console: super app and workspace administrat
       primaryMethod: 'email',
       secondaryMethod: 'totp',
       allowDeactivation: false,
+      phishingResistantOnly: false,
     });
     await screenshot(page, '42-settings-tenant-saved');
   });
@@ -154,7 +155,11 @@ describe.skipIf(browserSkipReason)('console: super app and workspace administrat
     await row(kay.email).getByRole('button', { name: 'Reset 2FA for Kay Lee' }).click();
     const confirm = page.getByRole('dialog').filter({ hasText: 'Reset two-factor authentication' });
     await confirm.waitFor();
-    await confirm.getByText('Reset two-factor authentication for Kay Lee? They will be signed out everywhere and must set it up again.').waitFor();
+    await confirm
+      .getByText(
+        'Reset two-factor authentication for Kay Lee? They will be signed out everywhere, and their authenticator app, passkeys and recovery codes will stop working. Where a super app requires two-factor authentication, they set it up again at their next sign-in.',
+      )
+      .waitFor();
     // The safe choice has focus.
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
     await expectAccessible(page, 'Reset 2FA confirmation');

@@ -18,10 +18,24 @@ interface TotpSetupProps {
  * Authenticator set-up shared by Settings → Activate and sign-in enrolment: steps, the
  * key URI as a QR code, the readable key behind "Can't scan the QR code?", and the code.
  */
+/** The account name and issuer an app shows for the key (what to type when adding it by hand), read from its key URI. */
+function keyLabelOf(otpauthUri: string): { account: string; issuer: string } | undefined {
+  try {
+    const uri = new URL(otpauthUri);
+    const path = decodeURIComponent(uri.pathname.replace(/^\/+/, ''));
+    const issuer = uri.searchParams.get('issuer') ?? path.split(':')[0] ?? '';
+    const account = path.includes(':') ? path.slice(path.indexOf(':') + 1) : path;
+    return account ? { account, issuer } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function TotpSetup({ secret, otpauthUri, onVerify, error, disabled, submitLabel = 'Verify and Activate' }: TotpSetupProps) {
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [focusKey, setFocusKey] = useState(0);
+  const label = keyLabelOf(otpauthUri);
 
   const submit = async (value = code) => {
     if (busy || disabled || value.length !== CODE_LENGTH) return;
@@ -56,6 +70,11 @@ export function TotpSetup({ secret, otpauthUri, onVerify, error, disabled, submi
           />
         </div>
         <SecretReveal secret={secret} />
+        {label && (
+          <Typography.Text type="secondary" className="totp-account">
+            Account: {label.account} · Issuer: {label.issuer}
+          </Typography.Text>
+        )}
       </div>
       <div className="totp-steps">
         <ol>
@@ -65,7 +84,9 @@ export function TotpSetup({ secret, otpauthUri, onVerify, error, disabled, submi
           </li>
           <li>
             <strong>2. Scan the QR code</strong>
-            <Typography.Text type="secondary">In the app, tap + and choose to scan a QR code.</Typography.Text>
+            <Typography.Text type="secondary">
+              In the app, tap + and choose to scan a QR code. On this phone? <a href={otpauthUri}>Open in your authenticator app</a>
+            </Typography.Text>
           </li>
           <li>
             <strong>3. Enter the 6-digit code</strong>

@@ -40,7 +40,7 @@ export default function MembersPage({ session, onSessionChanged }: { session: Se
     const who = member.account.name || member.account.email;
     modal.confirm({
       title: 'Reset two-factor authentication',
-      content: `Reset two-factor authentication for ${who}? They will be signed out everywhere and must set it up again.`,
+      content: `Reset two-factor authentication for ${who}? They will be signed out everywhere, and their authenticator app, passkeys and recovery codes will stop working. Where a super app requires two-factor authentication, they set it up again at their next sign-in.`,
       okText: 'Reset 2FA',
       okButtonProps: { danger: true },
       cancelText: 'Cancel',
