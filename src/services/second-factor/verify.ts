@@ -77,6 +77,7 @@ export async function verifySecondFactor(deps: Deps, tx: Db, account: AccountRec
   const now = deps.clock.now();
   const failures = await reserveAttemptRow(tx, account.id, now.toISOString());
   if (failures === null) {
+    deps.metrics?.secondFactor(proof.method, 'refused_locked');
     assertUnlocked(deps, (await findAccountById(tx, account.id))?.secondFactorLockedUntil ?? null);
     throw new AppError('too_many_attempts', { retryAfterSeconds: 1 });
   }
@@ -84,10 +85,12 @@ export async function verifySecondFactor(deps: Deps, tx: Db, account: AccountRec
   if (lockSeconds > 0) await lockSecondFactor(tx, account.id, addSeconds(now, lockSeconds).toISOString());
   const result = await check(deps, tx, account, proof);
   if (!result.accepted) {
+    deps.metrics?.secondFactor(proof.method, result.hint.codeAlreadyUsed ? 'replayed' : 'wrong');
     const failure: SecondFactorFailure = { method: proof.method, failures, lockSeconds, hint: result.hint };
     return { ok: false, failure: result.alarm ? { ...failure, alarm: result.alarm } : failure };
   }
   await clearSecondFactorFailures(tx, account.id);
+  deps.metrics?.secondFactor(proof.method, 'accepted');
   return { ok: true };
 }
 
@@ -136,6 +139,7 @@ export async function rejectSecondFactor(deps: Deps, account: AccountRecord, fai
       details: { consecutiveFailures: failure.failures, lockSeconds: failure.lockSeconds },
     });
     deps.logger.warn({ accountId: account.id, failures: failure.failures }, 'second-factor verification locked');
+    deps.metrics?.lockout();
     void sendSecurityNotice(deps, account.email, 'locked');
     return new AppError('too_many_attempts', { retryAfterSeconds: failure.lockSeconds });
   }
