@@ -1,4 +1,5 @@
 import { dictionary } from '@zxcvbn-ts/language-common';
+import { AppError } from './errors.js';
 
 /** NIST SP 800-63B §5.1.1.2: at least 8 characters; no composition rules. */
 export const PASSWORD_MIN_LENGTH = 8;
@@ -28,4 +29,10 @@ export function findPasswordProblem(password: string): string | null {
   if (length > PASSWORD_MAX_LENGTH) return `Use at most ${PASSWORD_MAX_LENGTH} characters`;
   if (isCommonPassword(password)) return 'This password is too common; choose another';
   return null;
+}
+
+/** 400 `weak_password`, with the reason, when the policy refuses `password` (account creation, password change and reset). */
+export function assertAcceptablePassword(password: string): void {
+  const problem = findPasswordProblem(password);
+  if (problem) throw new AppError('weak_password', {}, problem);
 }

@@ -7,7 +7,7 @@ import {
   PASSWORD_RESET_WINDOW_SECONDS,
   PASSWORD_RESETS_PER_EMAIL_PER_HOUR,
 } from '../domain/limits.js';
-import { findPasswordProblem, normalizePassword } from '../domain/password-policy.js';
+import { assertAcceptablePassword, normalizePassword } from '../domain/password-policy.js';
 import { addSeconds } from '../domain/ports.js';
 import { type AccountRecord, emailKey, findAccountByEmail, findAccountById, updatePasswordHash } from '../store/accounts.js';
 import { deleteDeviceOfAccount, deleteDevicesOfAccount } from '../store/devices.js';
@@ -64,12 +64,6 @@ export async function endOtherSessions(deps: Deps, actor: Actor): Promise<{ ende
 /** Forgets one known device of the account (its cookie then counts as a new browser); 404 `not_found` otherwise. */
 export async function forgetDevice(deps: Deps, actor: Actor, deviceId: string): Promise<void> {
   if (deviceId.length > 200 || !(await deleteDeviceOfAccount(deps.db, actor.accountId, deviceId))) throw new AppError('not_found');
-}
-
-/** 400 `weak_password` when the password policy refuses `password`. */
-function assertAcceptablePassword(password: string): void {
-  const problem = findPasswordProblem(password);
-  if (problem) throw new AppError('weak_password', {}, problem);
 }
 
 /** A second-factor code when one is given. */

@@ -1,5 +1,5 @@
 import { AppError } from '../domain/errors.js';
-import { findPasswordProblem, normalizePassword } from '../domain/password-policy.js';
+import { assertAcceptablePassword, normalizePassword } from '../domain/password-policy.js';
 import type { TwoFactorPolicy } from '../domain/policy.js';
 import { findAccountByEmail, insertAccount } from '../store/accounts.js';
 import {
@@ -37,8 +37,7 @@ export async function createWorkspace(deps: Deps, superAppId: string, name: stri
 export async function createAccount(deps: Deps, input: { email: string; name: string; password: string }) {
   const email = input.email.trim();
   if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254) throw new AppError('invalid_request', {}, 'Not an email address');
-  const problem = findPasswordProblem(input.password);
-  if (problem) throw new AppError('weak_password', {}, problem);
+  assertAcceptablePassword(input.password);
   if (await findAccountByEmail(deps.db, email)) throw new AppError('already_exists', {}, `An account with email ${email} exists`);
   const id = newId(deps);
   await insertAccount(deps.db, { id, email, name: input.name, passwordHash: await deps.hasher.hash(normalizePassword(input.password)), now: nowIso(deps) });
