@@ -219,6 +219,7 @@ export const AuditEventType = Type.Enum([
   'passkey.added',
   'passkey.renamed',
   'passkey.removed',
+  'totp.removed',
   'passkey.sign_counter_regressed',
   'password.changed',
   'password_reset.requested',

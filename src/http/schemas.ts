@@ -90,7 +90,7 @@ export const DeactivationBody = Type.Union(
     ),
     Type.Object({ password: Password, method: Type.Literal('webauthn'), credential: WebAuthnAssertion }, strict),
   ],
-  { description: 'The password and a code, or (method `webauthn`) an assertion answering POST …/deactivation/webauthn' },
+  { description: 'The password and a code, or (method `webauthn`) an assertion answering POST /api/v1/account/two-factor/webauthn' },
 );
 
 export const PasskeyRegistrationBody = Type.Object({ name: PasskeyName, credential: WebAuthnAttestation }, strict);

@@ -1,13 +1,13 @@
 import { AppError } from '../domain/errors.js';
 import { REAUTHENTICATION_WINDOW_SECONDS } from '../domain/limits.js';
 import type { ChallengeMethod } from '../domain/policy.js';
-import { type AccountRecord, findAccountById } from '../store/accounts.js';
+import { type AccountRecord, findAccountById, lockAccountFactors } from '../store/accounts.js';
 import { countUnusedRecoveryCodes, deleteRecoveryCodes } from '../store/recovery-codes.js';
 import type { Tx } from '../store/schema.js';
 import { deleteSessionsOfAccount, forgetSessionSecondFactors, markSessionAuthenticated } from '../store/sessions.js';
 import { listSuperAppsOfAccount } from '../store/tenants.js';
 import { deleteTotpFactor, findTotpFactor } from '../store/totp-factors.js';
-import { deleteWebAuthnCredentialsOfAccount, listWebAuthnCredentials } from '../store/webauthn-credentials.js';
+import { deleteWebAuthnCredentialsOfAccount, hasWebAuthnCredential, listWebAuthnCredentials } from '../store/webauthn-credentials.js';
 import { recordAudit } from './audit.js';
 import type { Deps, RequestContext } from './deps.js';
 import { type EmailCodeSent, sendEmailCode } from './email-codes.js';
@@ -205,6 +205,29 @@ export async function deactivateTwoFactor(deps: Deps, actor: Actor, input: Ident
     await recordAudit(deps, tx, { type: 'two_factor.deactivated', accountId: account.id, context: actor.context, details: { method: input.method } });
   });
   void sendSecurityNotice(deps, account.email, 'deactivated');
+}
+
+/**
+ * Removes the authenticator app alone (recent password) while the account keeps a passkey,
+ * as removing one passkey of several: two-factor authentication stays on, so this is not a
+ * deactivation. Without a passkey the authenticator is the last second factor and only
+ * deactivation removes it (409 `last_second_factor`). The account's other sessions end and
+ * this one forgets the authenticator among the factors it passed. 404 `not_found` without one.
+ */
+export async function removeAuthenticator(deps: Deps, actor: Actor): Promise<void> {
+  assertRecentAuthentication(deps, actor);
+  const account = await activeAccountOrThrow(deps, actor.accountId);
+  await deps.db.transaction().execute(async (tx) => {
+    // Serialises factor changes of the account: a passkey removed meanwhile is seen here.
+    await lockAccountFactors(tx, account.id);
+    if ((await findTotpFactor(tx, account.id))?.status !== 'active') throw new AppError('not_found');
+    if (!(await hasWebAuthnCredential(tx, account.id))) throw new AppError('last_second_factor');
+    if (!(await deleteTotpFactor(tx, account.id, 'active'))) throw new AppError('not_found');
+    await deleteSessionsOfAccount(tx, account.id, actor.sessionId);
+    await forgetSessionSecondFactors(tx, actor.sessionId, ['totp', 'totp_enrollment']);
+    await recordAudit(deps, tx, { type: 'totp.removed', accountId: account.id, context: actor.context });
+  });
+  void sendSecurityNotice(deps, account.email, 'totp_removed');
 }
 
 /** New recovery codes after password + a current authenticator code or a passkey; the old ones die. */

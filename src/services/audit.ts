@@ -18,6 +18,7 @@ export type AuditEventType =
   | 'passkey.added'
   | 'passkey.renamed'
   | 'passkey.removed'
+  | 'totp.removed'
   | 'passkey.sign_counter_regressed'
   | 'password.changed'
   | 'password_reset.requested'

@@ -12,6 +12,7 @@ export type SecurityNotice =
   | 'totp_replayed'
   | 'passkey_added'
   | 'passkey_removed'
+  | 'totp_removed'
   | 'passkey_sign_counter_regressed'
   | 'password_changed'
   | 'password_reset';
@@ -41,6 +42,10 @@ const NOTICES: Record<SecurityNotice, { subject: string; body: string }> = {
     body: 'A passkey or security key was added to your account; it can now be used as your second factor.',
   },
   passkey_removed: { subject: 'A passkey or security key was removed', body: 'A passkey or security key was removed from your account.' },
+  totp_removed: {
+    subject: 'Your authenticator app was removed',
+    body: 'The authenticator app was removed from your account. Two-factor authentication stays on with your passkeys and security keys.',
+  },
   passkey_sign_counter_regressed: {
     subject: 'A passkey or security key may have been copied',
     body: 'A sign-in with one of your passkeys or security keys was refused because its signature counter went back, which happens when a key was cloned. Remove that key in Settings and add a new one.',

@@ -1,5 +1,6 @@
 import {
   deactivateTwoFactor,
+  removeAuthenticator,
   getTwoFactorStatus,
   regenerateRecoveryCodes,
   sendDeactivationEmailCode,
@@ -136,6 +137,29 @@ export function registerAccountRoutes(app: HttpApp): void {
     async (request) => {
       await deactivateTwoFactor(deps, await app.requireActor(request), request.body);
       return { active: false as const };
+    },
+  );
+
+  app.delete(
+    '/api/v1/account/two-factor/totp',
+    {
+      schema: {
+        operationId: 'removeAuthenticator',
+        summary:
+          'Remove the authenticator app while passkeys keep two-factor authentication on; the last second factor is removed by deactivation instead (409 last_second_factor)',
+        tags,
+        security,
+        response: responsesOf({
+          method: 'DELETE',
+          access: 'session',
+          ok: { 204: NoContent },
+          problems: ['reauthentication_required', 'not_found', 'last_second_factor', 'two_factor_not_active'],
+        }),
+      },
+    },
+    async (request, reply) => {
+      await removeAuthenticator(deps, await app.requireActor(request));
+      return reply.code(204).send(null);
     },
   );
 
