@@ -54,7 +54,7 @@ async function readProblem(response: Response): Promise<ProblemBody> {
  * Calls the API on the same origin with a JSON body; resolves with the parsed JSON
  * (undefined for 204) or throws ApiError.
  */
-export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {

@@ -8,6 +8,10 @@ import type {
   KnownDevices,
   LoginResult,
   MemberList,
+  Passkey,
+  PasskeyAdded,
+  PasskeyCreationOptions,
+  PasskeyRequestOptions,
   PasswordResetAccepted,
   PasswordResetLink,
   ReauthenticationResult,
@@ -47,6 +51,27 @@ export const startChallengeEnrollment = (challengeId: string, code?: string) =>
 export const verifyChallenge = (challengeId: string, method: CodeMethod, code: string) =>
   api<VerifyResult>('POST', `/api/v1/auth/challenges/${seg(challengeId)}/verify`, { method, code } satisfies Request.Verify);
 
+/** Request options for signing in with a passkey or security key in this challenge. */
+export const startChallengeWebAuthn = (challengeId: string) => api<PasskeyRequestOptions>('POST', `/api/v1/auth/challenges/${seg(challengeId)}/webauthn`);
+
+/** Creation options for adding a passkey during sign-in (the emailed code first when the challenge offers email, as for enrolment). */
+export const startChallengeWebAuthnEnrollment = (challengeId: string, code?: string) =>
+  api<PasskeyCreationOptions>(
+    'POST',
+    `/api/v1/auth/challenges/${seg(challengeId)}/webauthn-enrollment`,
+    code === undefined ? undefined : ({ code } satisfies Request.Enrollment),
+  );
+
+export const verifyChallengeWithPasskey = (challengeId: string, credential: Request.WebAuthnAssertion) =>
+  api<VerifyResult>('POST', `/api/v1/auth/challenges/${seg(challengeId)}/verify`, { method: 'webauthn', credential } satisfies Request.Verify);
+
+export const verifyChallengeWithNewPasskey = (challengeId: string, credential: Request.WebAuthnAttestation, name: string) =>
+  api<VerifyResult>('POST', `/api/v1/auth/challenges/${seg(challengeId)}/verify`, {
+    method: 'webauthn_enrollment',
+    credential,
+    name,
+  } satisfies Request.Verify);
+
 export const fetchAccountTwoFactor = () => api<AccountTwoFactor>('GET', '/api/v1/account/two-factor');
 
 export const startActivation = () => api<TotpSecret>('POST', '/api/v1/account/two-factor/activation');
@@ -54,13 +79,33 @@ export const startActivation = () => api<TotpSecret>('POST', '/api/v1/account/tw
 export const verifyActivation = (code: string) =>
   api<ActivationResult>('POST', '/api/v1/account/two-factor/activation/verify', { code } satisfies Request.ActivationVerify);
 
+export const startPasskeyRegistration = () => api<PasskeyCreationOptions>('POST', '/api/v1/account/two-factor/passkeys/registration');
+
+export const addPasskey = (name: string, credential: Request.WebAuthnAttestation) =>
+  api<PasskeyAdded>('POST', '/api/v1/account/two-factor/passkeys', { name, credential } satisfies Request.PasskeyRegistration);
+
+export const renamePasskey = (passkeyId: string, name: string) =>
+  api<Passkey>('PATCH', `/api/v1/account/two-factor/passkeys/${seg(passkeyId)}`, { name } satisfies Request.PasskeyRename);
+
+export const removePasskey = (passkeyId: string) => api<void>('DELETE', `/api/v1/account/two-factor/passkeys/${seg(passkeyId)}`);
+
+/** Removes the authenticator app while a passkey keeps 2FA on (409 `last_second_factor` otherwise). */
+export const removeAuthenticator = () => api<void>('DELETE', '/api/v1/account/two-factor/totp');
+
+/** Request options for proving identity with a passkey in Settings (deactivation, new recovery codes). */
+export const startSettingsWebAuthn = () => api<PasskeyRequestOptions>('POST', '/api/v1/account/two-factor/webauthn');
+
 export const sendDeactivationEmailCode = () => api<EmailCodeSent>('POST', '/api/v1/account/two-factor/deactivation/email-code');
 
-export const deactivateTwoFactor = (password: string, method: 'totp' | 'email' | 'recovery_code', code: string) =>
-  api<TwoFactorOff>('POST', '/api/v1/account/two-factor/deactivation', { password, method, code } satisfies Request.Deactivation);
+/** A second factor proving identity in Settings: a code, or a passkey's answer to startSettingsWebAuthn's options. */
+export type SettingsProof = { method: 'totp' | 'email' | 'recovery_code'; code: string } | { method: 'webauthn'; credential: Request.WebAuthnAssertion };
 
-export const regenerateRecoveryCodes = (password: string, code: string) =>
-  api<RecoveryCodesResult>('POST', '/api/v1/account/two-factor/recovery-codes', { password, code } satisfies Request.Regenerate);
+export const deactivateTwoFactor = (password: string, proof: SettingsProof) =>
+  api<TwoFactorOff>('POST', '/api/v1/account/two-factor/deactivation', { password, ...proof } satisfies Request.Deactivation);
+
+/** `code`: an authenticator code; or a passkey's assertion. */
+export const regenerateRecoveryCodes = (password: string, proof: { code: string } | { method: 'webauthn'; credential: Request.WebAuthnAssertion }) =>
+  api<RecoveryCodesResult>('POST', '/api/v1/account/two-factor/recovery-codes', { password, ...proof } satisfies Request.Regenerate);
 
 export const fetchTwoFactorPolicy = (superAppId: string) => api<TwoFactorPolicy>('GET', `/api/v1/super-apps/${seg(superAppId)}/two-factor-policy`);
 

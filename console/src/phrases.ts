@@ -1,11 +1,12 @@
 import { ApiError } from './api';
+import type { PasskeyProblemCode } from './passkeys';
 import type { NamedRef, ProblemBody, ProblemCode } from './types';
 
 /** The console's language; the one place a translation will change (issue 14). */
 const LOCALE = 'en';
 
 /** Codes the console gives failures of its own (api.ts, reauth.tsx), beside the server's. */
-export type ConsoleProblemCode = 'network_error' | 'reauthentication_cancelled';
+export type ConsoleProblemCode = 'network_error' | 'reauthentication_cancelled' | PasskeyProblemCode;
 export type PhraseCode = ProblemCode | ConsoleProblemCode;
 
 /**
@@ -57,6 +58,10 @@ export const PHRASES = {
     passkey_not_verified: 'The passkey or security key could not be verified. Try again.',
     last_second_factor: 'This is your last second factor: turn two-factor authentication off instead.',
     passkey_limit_reached: 'This account has as many passkeys and security keys as it may have. Remove one first.',
+    passkey_cancelled: 'The passkey or security key was not used: the request was cancelled, timed out, or found no passkey of this account. Try again.',
+    passkey_unsupported:
+      'This browser cannot use passkeys or security keys here. Open the console at its own address (https, or localhost) in a current browser, or use another method.',
+    passkey_already_registered: 'This passkey or security key is already added to your account.',
   } satisfies Record<PhraseCode, string>,
   detail: {
     invalid_code_attempts_left_one: 'Wrong code. {{count}} attempt left.',
@@ -105,6 +110,11 @@ export const PHRASES = {
     end_session: 'The session could not be signed out.',
     end_other_sessions: 'The other sessions could not be signed out.',
     forget_device: 'The browser could not be forgotten.',
+    use_passkey: 'The passkey or security key could not be used. Try again.',
+    add_passkey: 'The passkey or security key could not be added.',
+    rename_passkey: 'The passkey could not be renamed.',
+    remove_passkey: 'The passkey could not be removed.',
+    remove_authenticator: 'The authenticator app could not be removed.',
   },
   notice: {
     locked_out: 'Too many attempts. Try again in {{time}}.',
@@ -127,7 +137,6 @@ export const PHRASES = {
     password_changed: 'Password changed. Other browsers and devices were signed out.',
     password_reset_requested: 'If an account uses this email, we sent it a link. It works for {{minutes}} minutes.',
     password_reset_done: 'Password reset. Sign in with your new password.',
-    passkey_only: 'This sign-in accepts only a passkey or security key, which this console cannot use yet. Sign in through the API, or ask your admin.',
     password_reset_expired_title: 'This link has expired or was already used',
     password_reset_expired_description: 'A link works once, for 30 minutes, and only the newest one works. Ask for a new one.',
     password_reset_missing_title: 'Open the link from the email',

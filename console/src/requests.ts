@@ -17,3 +17,9 @@ export type Policy = Static<typeof Contract.PolicyBody>;
 export type ChangePassword = Static<typeof Contract.ChangePasswordBody>;
 export type PasswordResetRequest = Static<typeof Contract.PasswordResetRequestBody>;
 export type PasswordReset = Static<typeof Contract.PasswordResetBody>;
+export type PasskeyRegistration = Static<typeof Contract.PasskeyRegistrationBody>;
+export type PasskeyRename = Static<typeof Contract.PasskeyRenameBody>;
+/** A passkey's signed answer (`AuthenticationResponseJSON`), as `@simplewebauthn/browser` gives it. */
+export type WebAuthnAssertion = Static<typeof Contract.WebAuthnAssertion>;
+/** A new credential (`RegistrationResponseJSON`). */
+export type WebAuthnAttestation = Static<typeof Contract.WebAuthnAttestation>;

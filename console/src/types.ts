@@ -18,7 +18,7 @@ export type Session = Static<typeof Contract.SessionView>;
 
 export type FactorMethod = Static<typeof Contract.PolicyMethod>;
 export type ChallengeMethod = Static<typeof Contract.ChallengeMethod>;
-/** The methods the console can take: codes (passkeys and security keys are offered through the API only, for now). */
+/** The methods answered with a code (the others with a passkey or security key). */
 export type CodeMethod = Exclude<ChallengeMethod, 'webauthn' | 'webauthn_enrollment'>;
 export const isCodeMethod = (method: ChallengeMethod): method is CodeMethod => method !== 'webauthn' && method !== 'webauthn_enrollment';
 
@@ -75,3 +75,12 @@ export type { ErrorCode as ProblemCode } from '../../src/domain/errors.js';
  * and reads bodies a proxy may have written.
  */
 export type ProblemBody = Partial<Contract.Problem>;
+/** A passkey or security key of the account. */
+export type Passkey = Static<typeof Contract.Passkey>;
+export type PasskeyInfo = Static<typeof Contract.PasskeyView>;
+/** `POST /api/v1/account/two-factor/passkeys`; `recoveryCodes` when it was the account's first second factor. */
+export type PasskeyAdded = Static<typeof Contract.PasskeyAdded>;
+/** Options for `navigator.credentials.create()` (adding a passkey). */
+export type PasskeyCreationOptions = Static<typeof Contract.PasskeyRegistrationOptions>;
+/** Options for `navigator.credentials.get()` (signing with a passkey). */
+export type PasskeyRequestOptions = Static<typeof Contract.PasskeyRequestOptions>;

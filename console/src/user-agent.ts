@@ -34,3 +34,6 @@ export function describeUserAgent(userAgent: string | null | undefined): string 
   if (os) return `A browser on ${os}`;
   return userAgent.length > 60 ? `${userAgent.slice(0, 57)}…` : userAgent;
 }
+
+/** A default name for a new passkey: the browser and system it is made on ("Chrome on macOS"). */
+export const defaultPasskeyName = (): string => describeUserAgent(navigator.userAgent).slice(0, 64);

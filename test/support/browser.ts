@@ -14,6 +14,7 @@ import { relyingPartyFor } from '../../src/domain/webauthn.js';
 import { buildApp, type HttpApp } from '../../src/http/app.js';
 import type { Deps } from '../../src/services/deps.js';
 import { addMember, addSuperAppAdmin, createAccount, createSuperApp, createWorkspace, updatePolicy } from '../../src/services/operator.js';
+import type { DialectName } from '../../src/store/database.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { fastHasher } from './hasher.js';
 import { startSmtpServer, type TestSmtpServer } from './smtp-server.js';
@@ -105,12 +106,12 @@ export function assertConsoleBuilt(): void {
   }
 }
 
-/** Listens on 127.0.0.1 at a free port with a fresh SQLite database and SMTP mail. */
-export async function startE2eServer(): Promise<E2eServer> {
+/** Listens on 127.0.0.1 at a free port with a fresh database (SQLite unless told) and SMTP mail. */
+export async function startE2eServer(dialect: DialectName = 'sqlite'): Promise<E2eServer> {
   assertConsoleBuilt();
   const smtp = await startSmtpServer();
   const mailer: Mailer = createSmtpMailer({ url: smtp.url, from: 'Mini Program Platform <no-reply@example.com>' });
-  const database: TestDatabase = await createTestDatabase('sqlite');
+  const database: TestDatabase = await createTestDatabase(dialect);
   const deps: Deps = {
     db: database.handle.db,
     clock: systemClock,
@@ -229,16 +230,20 @@ const AXE_ROUTE = '/__e2e__/axe.min.js';
  */
 const E2E_TIMEOUT_MS = 10_000;
 
-/** A fresh context (cookies, storage) and page on `server`, 1280×800. */
-export async function openPage(browser: Browser, server: E2eServer): Promise<E2ePage> {
+/**
+ * A fresh context (cookies, storage) and page on `server`, 1280×800; at `localhost` instead
+ * of `127.0.0.1` when `host` says so (passkeys need a domain as relying party id).
+ */
+export async function openPage(browser: Browser, server: E2eServer, host?: 'localhost'): Promise<E2ePage> {
+  const baseURL = host ? server.url.replace('127.0.0.1', host) : server.url;
   const context = await browser.newContext({
-    baseURL: server.url,
+    baseURL,
     viewport: { width: 1280, height: 800 },
     acceptDownloads: true,
     locale: 'en-GB',
     reducedMotion: 'reduce',
   });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL });
   // axe is served as if the app had it, so the strict CSP (`script-src 'self'`) need not be bypassed.
   await context.route(`**${AXE_ROUTE}`, (route) => route.fulfill({ path: AXE_PATH, contentType: 'text/javascript; charset=utf-8' }));
   context.setDefaultTimeout(E2E_TIMEOUT_MS);
@@ -409,10 +414,10 @@ async function reportFailure(current: E2ePage, testName: string): Promise<void> 
  * fresh page per test that must end without uncaught errors or CSP violations. Call it
  * inside `describe`; `server` is there from `beforeAll` on.
  */
-export function useBrowserSuite() {
+export function useBrowserSuite(dialect: DialectName = 'sqlite') {
   const state: { browser?: Browser; server?: E2eServer; current?: E2ePage } = {};
   beforeAll(async () => {
-    [state.browser, state.server] = await Promise.all([launchBrowser(), startE2eServer()]);
+    [state.browser, state.server] = await Promise.all([launchBrowser(), startE2eServer(dialect)]);
   });
   afterAll(async () => {
     await state.browser?.close();
@@ -429,6 +434,6 @@ export function useBrowserSuite() {
     get server(): E2eServer {
       return state.server!;
     },
-    open: async () => (state.current = await openPage(state.browser!, state.server!)),
+    open: async (host?: 'localhost') => (state.current = await openPage(state.browser!, state.server!, host)),
   };
 }

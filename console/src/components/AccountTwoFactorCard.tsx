@@ -1,11 +1,14 @@
 import { lazy, Suspense, useCallback, useRef, useState } from 'react';
-import { Alert, Button, Card, Descriptions, Skeleton, Space, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Divider, Skeleton, Space, Typography } from 'antd';
+import { PasskeyList } from './PasskeyList';
 import { StatusTag } from './StatusTag';
 import { SuperAppPolicyList } from './SuperAppPolicyList';
-import { fetchAccountTwoFactor } from '../endpoints';
+import { isApiError } from '../api';
+import { fetchAccountTwoFactor, removeAuthenticator } from '../endpoints';
 import { focusIfLost } from '../focus';
 import { formatDate } from '../labels';
 import { describeProblem, phraseForProblem } from '../phrases';
+import { useReauth } from '../reauth';
 import { useResource } from '../use-resource';
 import type { Account, AccountTwoFactor } from '../types';
 
@@ -14,6 +17,15 @@ const DeactivateDialog = lazy(() => import('./DeactivateDialog'));
 const RegenerateCodesDialog = lazy(() => import('./RegenerateCodesDialog'));
 
 type Dialog = 'activate' | 'deactivate' | 'regenerate';
+
+/** "Authenticator app", "2 passkeys or security keys", both, or "None". */
+function methodText(state: AccountTwoFactor): string {
+  const kinds = [
+    ...(state.methods.includes('totp') ? ['Authenticator app'] : []),
+    ...(state.passkeys.length === 1 ? ['1 passkey or security key'] : state.passkeys.length > 1 ? [`${state.passkeys.length} passkeys or security keys`] : []),
+  ];
+  return kinds.length > 0 ? kinds.join(' · ') : 'None';
+}
 
 function statusItems(state: AccountTwoFactor) {
   const low = state.active && state.recoveryCodesRemaining <= 3;
@@ -30,7 +42,7 @@ function statusItems(state: AccountTwoFactor) {
         <StatusTag on={false} offText="Not activated" />
       ),
     },
-    { key: 'method', label: 'Method', children: state.method === 'totp' ? 'Authenticator app' : 'None' },
+    { key: 'method', label: 'Method', children: methodText(state) },
     ...(state.active
       ? [
           {
@@ -51,6 +63,8 @@ function statusItems(state: AccountTwoFactor) {
 /** Settings → Account → "Two-Factor Authentication": status, Activate / Deactivate, recovery codes; `onStatusChanged` after 2FA went on or off. */
 export function AccountTwoFactorCard({ account, onStatusChanged: onChangedOutside }: { account: Account; onStatusChanged?: () => void }) {
   const resource = useResource(fetchAccountTwoFactor, 'account-two-factor');
+  const { message, modal } = App.useApp();
+  const withReauth = useReauth();
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const state = resource.data;
   const heading = useRef<HTMLHeadingElement>(null);
@@ -62,6 +76,25 @@ export function AccountTwoFactorCard({ account, onStatusChanged: onChangedOutsid
     reload();
     onChangedOutside?.();
   }, [reload, onChangedOutside]);
+  const confirmRemoveAuthenticator = () =>
+    void modal.confirm({
+      title: 'Remove the authenticator app?',
+      content: 'Its codes will no longer sign you in; your passkeys and recovery codes still do. Other browsers and devices are signed out.',
+      okText: 'Remove',
+      okButtonProps: { danger: true },
+      onOk: async () => {
+        try {
+          await withReauth(removeAuthenticator);
+          void message.success('The authenticator app was removed.');
+        } catch (failure) {
+          if (isApiError(failure, 'reauthentication_cancelled')) return;
+          void message.error(describeProblem(failure, 'remove_authenticator'));
+        }
+        reload();
+      },
+    });
+  const hasAuthenticator = state?.methods.includes('totp') ?? false;
+
   // After 2FA went on or off the button that opened the dialog is another one (Activate became
   // Deactivate, or the reused element now reads so): the heading takes focus, as it does
   // whenever focus was lost to the body.
@@ -82,7 +115,8 @@ export function AccountTwoFactorCard({ account, onStatusChanged: onChangedOutsid
       extra={state && <StatusTag on={state.active} onText="On" offText="Off" />}
     >
       <Typography.Paragraph type="secondary" style={{ maxWidth: 720 }}>
-        Two-factor authentication asks for a code from your authenticator app after your password, so a leaked password alone cannot open your account.
+        Two-factor authentication asks for a code from your authenticator app, or for a passkey or security key, after your password, so a leaked password alone
+        cannot open your account.
       </Typography.Paragraph>
       {!!resource.error && !state && (
         <Alert
@@ -109,26 +143,37 @@ export function AccountTwoFactorCard({ account, onStatusChanged: onChangedOutsid
             />
           )}
           <Space wrap>
-            {state.active ? (
+            {!hasAuthenticator && (
+              <Button type={state.active ? 'default' : 'primary'} onClick={() => setDialog('activate')}>
+                {state.active ? 'Add authenticator app' : 'Activate'}
+              </Button>
+            )}
+            {state.active && (
               <>
                 <Button danger onClick={() => setDialog('deactivate')} disabled={!state.deactivation.allowed}>
                   Deactivate
                 </Button>
                 <Button onClick={() => setDialog('regenerate')}>Regenerate recovery codes</Button>
               </>
-            ) : (
-              <Button type="primary" onClick={() => setDialog('activate')}>
-                Activate
-              </Button>
             )}
+            {hasAuthenticator && state.passkeys.length > 0 && <Button onClick={confirmRemoveAuthenticator}>Remove authenticator app</Button>}
           </Space>
+          <Divider />
+          <PasskeyList
+            accountEmail={account.email}
+            passkeys={state.passkeys}
+            lastFactorIsPasskey={!hasAuthenticator}
+            onChanged={(first) => (first ? onStatusChanged() : reload())}
+          />
           <SuperAppPolicyList policies={state.superAppPolicies} />
         </>
       )}
       <Suspense fallback={null}>
         {dialog === 'activate' && <ActivateDialog accountEmail={account.email} onChanged={onStatusChanged} onClosed={close} />}
-        {dialog === 'deactivate' && <DeactivateDialog onChanged={onStatusChanged} onClosed={close} />}
-        {dialog === 'regenerate' && <RegenerateCodesDialog accountEmail={account.email} onChanged={resource.reload} onClosed={close} />}
+        {dialog === 'deactivate' && state && <DeactivateDialog ownMethods={state.methods} onChanged={onStatusChanged} onClosed={close} />}
+        {dialog === 'regenerate' && state && (
+          <RegenerateCodesDialog accountEmail={account.email} ownMethods={state.methods} onChanged={resource.reload} onClosed={close} />
+        )}
       </Suspense>
     </Card>
   );

@@ -1,29 +1,38 @@
 import { useRef, useState } from 'react';
-import { Alert, App, Button, Form, Input, Modal, Radio, Space, type InputRef } from 'antd';
+import { Alert, App, Button, Form, Input, Modal, Radio, Space, Typography, type InputRef } from 'antd';
 import { CodeInput, CODE_LENGTH } from './CodeInput';
 import { SendCodeButton } from './SendCodeButton';
 import { isApiError } from '../api';
-import { deactivateTwoFactor, sendDeactivationEmailCode } from '../endpoints';
+import { deactivateTwoFactor, sendDeactivationEmailCode, startSettingsWebAuthn } from '../endpoints';
 import { METHOD_LABELS } from '../labels';
+import { signWithPasskey } from '../passkeys';
 import { describeProblem } from '../phrases';
 import { normalizeRecoveryCode, RECOVERY_CODE_PATTERN } from '../recovery-code';
+import type { AccountTwoFactor } from '../types';
 import { useLockout } from '../use-lockout';
 
-type Method = 'totp' | 'email' | 'recovery_code';
-const METHODS: Method[] = ['totp', 'email', 'recovery_code'];
+type Method = 'totp' | 'webauthn' | 'email' | 'recovery_code';
+
+/** The ways to prove identity here: the account's own factors first, then an emailed code and a recovery code. */
+function methodsFor(own: AccountTwoFactor['methods']): Method[] {
+  return [...own.filter((kind) => kind === 'totp'), ...own.filter((kind) => kind === 'webauthn'), 'email', 'recovery_code'];
+}
 
 interface DeactivateDialogProps {
+  /** The second factors the account has (`GET /account/two-factor` `methods`). */
+  ownMethods: AccountTwoFactor['methods'];
   onChanged: () => void;
   onClosed: () => void;
 }
 
-/** Settings → Deactivate: verify identity (password plus one code) and turn account 2FA off. */
-export default function DeactivateDialog({ onChanged, onClosed }: DeactivateDialogProps) {
+/** Settings → Deactivate: verify identity (password plus one code or a passkey) and turn account 2FA off. */
+export default function DeactivateDialog({ ownMethods, onChanged, onClosed }: DeactivateDialogProps) {
+  const methods = methodsFor(ownMethods);
   const { message } = App.useApp();
   const passwordRef = useRef<InputRef>(null);
   const [open, setOpen] = useState(true);
   const [password, setPassword] = useState('');
-  const [method, setMethod] = useState<Method>('totp');
+  const [method, setMethod] = useState<Method>(methods[0] ?? 'email');
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -31,7 +40,7 @@ export default function DeactivateDialog({ onChanged, onClosed }: DeactivateDial
   const lockout = useLockout();
 
   const finalCode = method === 'recovery_code' ? normalizeRecoveryCode(code) : code;
-  const codeReady = method === 'recovery_code' ? RECOVERY_CODE_PATTERN.test(finalCode) : code.length === CODE_LENGTH;
+  const codeReady = method === 'webauthn' || (method === 'recovery_code' ? RECOVERY_CODE_PATTERN.test(finalCode) : code.length === CODE_LENGTH);
   const ready = password.length > 0 && codeReady && !lockout.locked;
 
   const submit = async () => {
@@ -39,7 +48,8 @@ export default function DeactivateDialog({ onChanged, onClosed }: DeactivateDial
     setBusy(true);
     setError(undefined);
     try {
-      await deactivateTwoFactor(password, method, finalCode);
+      if (method === 'webauthn') await deactivateTwoFactor(password, { method, credential: await signWithPasskey(await startSettingsWebAuthn()) });
+      else await deactivateTwoFactor(password, { method, code: finalCode });
       void message.success('Two-factor authentication is deactivated.');
       onChanged();
       setOpen(false);
@@ -100,7 +110,7 @@ export default function DeactivateDialog({ onChanged, onClosed }: DeactivateDial
           </span>
           <div role="radiogroup" aria-labelledby="deactivate-method-label">
             <Radio.Group value={method} name="deactivate-method" optionType="button" onChange={(event) => switchMethod(event.target.value as Method)}>
-              {METHODS.map((candidate) => (
+              {methods.map((candidate) => (
                 <Radio.Button key={candidate} value={candidate}>
                   {METHOD_LABELS[candidate]}
                 </Radio.Button>
@@ -118,7 +128,9 @@ export default function DeactivateDialog({ onChanged, onClosed }: DeactivateDial
             />
           </div>
         )}
-        {method === 'recovery_code' ? (
+        {method === 'webauthn' ? (
+          <Typography.Paragraph type="secondary">Deactivate asks your browser for one of your passkeys or security keys.</Typography.Paragraph>
+        ) : method === 'recovery_code' ? (
           <Form.Item label="Recovery code" htmlFor="deactivate-recovery-code">
             <Input
               id="deactivate-recovery-code"

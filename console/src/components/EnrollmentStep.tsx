@@ -52,7 +52,16 @@ export default function EnrollmentStep({ challenge, onVerify, onEnded, error, lo
   }, [challenge.id, attempt, onEnded, emailFirst, emailPassed]);
 
   if (emailFirst && !emailPassed && !secret) {
-    return <EmailBeforeEnrollment challenge={challenge} onPassed={setSecret} onEnded={onEnded} locked={locked} />;
+    return (
+      <EmailBeforeEnrollment
+        challenge={challenge}
+        start={(code) => startChallengeEnrollment(challenge.id, code)}
+        onPassed={setSecret}
+        onEnded={onEnded}
+        locked={locked}
+        next="set up your authenticator app"
+      />
+    );
   }
   if (loadError) {
     return (
@@ -72,22 +81,26 @@ export default function EnrollmentStep({ challenge, onVerify, onEnded, error, lo
   return <TotpSetup secret={secret.secret} otpauthUri={secret.otpauthUri} onVerify={onVerify} error={error} disabled={locked} />;
 }
 
-interface EmailBeforeEnrollmentProps {
+interface EmailBeforeEnrollmentProps<T> {
   challenge: Challenge;
-  onPassed: (secret: TotpSecret) => void;
+  /** Starts the enrolment with the emailed code; its answer (a secret, or passkey creation options) goes to `onPassed`. */
+  start: (code: string) => Promise<T>;
+  onPassed: (started: T) => void;
   onEnded: (reason: ChallengeEnd) => void;
   locked: boolean;
+  /** What follows the code: "set up your authenticator app". */
+  next: string;
 }
 
-/** The emailed code that must pass before the authenticator secret is handed out; its answer is the secret. */
-function EmailBeforeEnrollment({ challenge, onPassed, onEnded, locked }: EmailBeforeEnrollmentProps) {
+/** The emailed code that must pass before an authenticator secret or passkey options are handed out. */
+export function EmailBeforeEnrollment<T>({ challenge, start, onPassed, onEnded, locked, next }: EmailBeforeEnrollmentProps<T>) {
   const [error, setError] = useState<string>();
   const lockout = useLockout();
 
   const verify = async (code: string): Promise<boolean> => {
     setError(undefined);
     try {
-      onPassed(await startChallengeEnrollment(challenge.id, code));
+      onPassed(await start(code));
       return true;
     } catch (failure) {
       const end = challengeEndOf(failure);
@@ -99,7 +112,7 @@ function EmailBeforeEnrollment({ challenge, onPassed, onEnded, locked }: EmailBe
 
   return (
     <>
-      <Typography.Paragraph>First confirm it is you with a code sent to your email address; then set up your authenticator app.</Typography.Paragraph>
+      <Typography.Paragraph>First confirm it is you with a code sent to your email address; then {next}.</Typography.Paragraph>
       <ChallengeCodeForm
         challenge={challenge}
         method="email"

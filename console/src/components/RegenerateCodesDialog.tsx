@@ -1,22 +1,28 @@
 import { useRef, useState } from 'react';
-import { Alert, Button, Form, Input, Modal, Space, Typography, type InputRef } from 'antd';
+import { Alert, Button, Form, Input, Modal, Radio, Space, Typography, type InputRef } from 'antd';
 import { CodeInput, CODE_LENGTH } from './CodeInput';
 import { RecoveryCodes } from './RecoveryCodes';
 import { isApiError } from '../api';
-import { regenerateRecoveryCodes } from '../endpoints';
+import { regenerateRecoveryCodes, startSettingsWebAuthn } from '../endpoints';
+import { METHOD_LABELS } from '../labels';
+import { signWithPasskey } from '../passkeys';
 import { describeProblem } from '../phrases';
+import type { AccountTwoFactor } from '../types';
 import { useLockout } from '../use-lockout';
 
 interface RegenerateCodesDialogProps {
   accountEmail: string;
+  /** The second factors the account has: an authenticator code, a passkey, or either. */
+  ownMethods: AccountTwoFactor['methods'];
   onChanged: () => void;
   onClosed: () => void;
 }
 
-/** Settings → "Regenerate recovery codes": password plus a current authenticator code, then the new codes. */
-export default function RegenerateCodesDialog({ accountEmail, onChanged, onClosed }: RegenerateCodesDialogProps) {
+/** Settings → "Regenerate recovery codes": password plus a current authenticator code or a passkey, then the new codes. */
+export default function RegenerateCodesDialog({ accountEmail, ownMethods, onChanged, onClosed }: RegenerateCodesDialogProps) {
   const passwordRef = useRef<InputRef>(null);
   const [open, setOpen] = useState(true);
+  const [method, setMethod] = useState<'totp' | 'webauthn'>(ownMethods.includes('totp') ? 'totp' : 'webauthn');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [codes, setCodes] = useState<string[]>();
@@ -24,14 +30,17 @@ export default function RegenerateCodesDialog({ accountEmail, onChanged, onClose
   const [error, setError] = useState<string>();
   const [focusKey, setFocusKey] = useState(0);
   const lockout = useLockout();
-  const ready = password.length > 0 && code.length === CODE_LENGTH && !lockout.locked;
+  const ready = password.length > 0 && (method === 'webauthn' || code.length === CODE_LENGTH) && !lockout.locked;
 
   const submit = async () => {
     if (!ready || busy) return;
     setBusy(true);
     setError(undefined);
     try {
-      const result = await regenerateRecoveryCodes(password, code);
+      const result = await regenerateRecoveryCodes(
+        password,
+        method === 'webauthn' ? { method, credential: await signWithPasskey(await startSettingsWebAuthn()) } : { code },
+      );
       setCodes(result.recoveryCodes);
       onChanged();
     } catch (failure) {
@@ -89,7 +98,32 @@ export default function RegenerateCodesDialog({ accountEmail, onChanged, onClose
               />
             </Form.Item>
           </Form>
-          <CodeInput value={code} onChange={setCode} focusKey={focusKey} label="Authenticator app code (6 digits)" />
+          {ownMethods.length > 1 && (
+            <div className="field" style={{ marginBottom: 16 }}>
+              <span id="regenerate-method-label" className="field-label">
+                Verification method
+              </span>
+              <div role="radiogroup" aria-labelledby="regenerate-method-label">
+                <Radio.Group
+                  value={method}
+                  name="regenerate-method"
+                  optionType="button"
+                  onChange={(event) => setMethod(event.target.value as 'totp' | 'webauthn')}
+                >
+                  {ownMethods.map((candidate) => (
+                    <Radio.Button key={candidate} value={candidate}>
+                      {METHOD_LABELS[candidate]}
+                    </Radio.Button>
+                  ))}
+                </Radio.Group>
+              </div>
+            </div>
+          )}
+          {method === 'webauthn' ? (
+            <Typography.Paragraph type="secondary">Generate new codes asks your browser for one of your passkeys or security keys.</Typography.Paragraph>
+          ) : (
+            <CodeInput value={code} onChange={setCode} focusKey={focusKey} label="Authenticator app code (6 digits)" />
+          )}
           <Space direction="vertical" style={{ width: '100%', marginTop: 16 }}>
             {error && <Alert type="error" showIcon message={error} />}
             {lockout.message && <Alert type="error" showIcon message={lockout.message} />}

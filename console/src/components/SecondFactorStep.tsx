@@ -6,11 +6,14 @@ import { isApiError } from '../api';
 import { challengeEndOf, type ChallengeEnd } from '../challenge-end';
 import { verifyChallenge } from '../endpoints';
 import { METHOD_LABELS } from '../labels';
+import { passkeysSupported } from '../passkeys';
 import { describeProblem, phrase, phraseForProblem } from '../phrases';
 import { useLockout } from '../use-lockout';
-import { type Challenge, type CodeMethod, isCodeMethod, type VerifyResult } from '../types';
+import { type Challenge, type ChallengeMethod, isCodeMethod, type VerifyResult } from '../types';
 
 const EnrollmentStep = lazy(() => import('./EnrollmentStep'));
+const PasskeySignIn = lazy(() => import('./PasskeySignIn'));
+const PasskeyEnrollment = lazy(() => import('./PasskeyEnrollment'));
 
 interface SecondFactorStepProps {
   challenge: Challenge;
@@ -21,18 +24,30 @@ interface SecondFactorStepProps {
   purpose?: 'login' | 'step-up';
 }
 
-/** The challenge's methods the console can take (codes), in the server's order. */
-function codeMethodsOf(challenge: Challenge): CodeMethod[] {
-  return challenge.methods.filter(isCodeMethod);
+/**
+ * The challenge's methods this browser can take, in the server's order: all of them, or only
+ * the codes where the browser has no WebAuthn (an old browser, or a page not served from
+ * https or localhost); every method when that leaves none, so the step can say why.
+ */
+function usableMethodsOf(challenge: Challenge): ChallengeMethod[] {
+  if (passkeysSupported()) return challenge.methods;
+  const codes = challenge.methods.filter(isCodeMethod);
+  return codes.length > 0 ? codes : challenge.methods;
 }
 
-function initialMethod(challenge: Challenge): CodeMethod {
-  const methods = codeMethodsOf(challenge);
+function initialMethod(challenge: Challenge): ChallengeMethod {
+  const methods = usableMethodsOf(challenge);
   const { primaryMethod } = challenge;
-  if (isCodeMethod(primaryMethod) && methods.includes(primaryMethod)) return primaryMethod;
+  if (methods.includes(primaryMethod)) return primaryMethod;
   if (primaryMethod === 'totp' && methods.includes('totp_enrollment')) return 'totp_enrollment';
+  if (primaryMethod === 'webauthn' && methods.includes('webauthn_enrollment')) return 'webauthn_enrollment';
   return methods[0] ?? 'totp';
 }
+
+const TITLES: Partial<Record<ChallengeMethod, string>> = {
+  totp_enrollment: 'Set up two-factor authentication',
+  webauthn_enrollment: 'Add a passkey or security key',
+};
 
 function reasonText(challenge: Challenge): string | undefined {
   if (challenge.reason === 'super_app_policy') {
@@ -45,14 +60,14 @@ function reasonText(challenge: Challenge): string | undefined {
 /** The second sign-in step: verifies with the challenge's methods and lets the user switch between them. */
 export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpose = 'login' }: SecondFactorStepProps) {
   const stepUp = purpose === 'step-up';
-  const [method, setMethod] = useState<CodeMethod>(() => initialMethod(challenge));
+  const [method, setMethod] = useState<ChallengeMethod>(() => initialMethod(challenge));
   const [choosing, setChoosing] = useState(false);
   const [error, setError] = useState<string>();
   // Set once the challenge can take no more codes: the boxes are disabled and the way back says why.
   const [ended, setEnded] = useState<ChallengeEnd>();
   const lockout = useLockout();
   const locked = lockout.locked || ended !== undefined;
-  const otherMethods = ended ? [] : codeMethodsOf(challenge).filter((candidate) => candidate !== method);
+  const otherMethods = ended ? [] : usableMethodsOf(challenge).filter((candidate) => candidate !== method);
   const reason = reasonText(challenge);
 
   const action = stepUp ? 'step_up' : 'default';
@@ -66,49 +81,37 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
     else onRestart(stepUp ? undefined : phraseForProblem('challenge_expired', {}, action));
   };
 
-  const verify = async (code: string): Promise<boolean> => {
+  /** Runs one answer to the challenge (a code, or a passkey's) and books its failure: the end, the lockout, or the words. */
+  const attempt = async (answer: () => Promise<VerifyResult>): Promise<boolean> => {
     setError(undefined);
     try {
-      onAuthenticated(await verifyChallenge(challenge.id, method, code));
+      onAuthenticated(await answer());
       return true;
     } catch (failure) {
       const why = challengeEndOf(failure);
       if (why) end(why);
-      else if (!lockout.lockOn(failure)) setError(describeProblem(failure, action));
+      else if (!lockout.lockOn(failure)) setError(describeProblem(failure, isCodeMethod(method) ? action : 'use_passkey'));
       return false;
     }
   };
+  const verify = (code: string): Promise<boolean> =>
+    isCodeMethod(method) ? attempt(() => verifyChallenge(challenge.id, method, code)) : Promise.resolve(false);
 
   const onSendError = (failure: unknown) => {
     if (isApiError(failure, 'challenge_expired')) end('expired');
     else if (!lockout.lockOn(failure)) setError(describeProblem(failure, 'send_code'));
   };
 
-  const choose = (next: CodeMethod) => {
+  const choose = (next: ChallengeMethod) => {
     setMethod(next);
     setChoosing(false);
     setError(undefined);
   };
 
-  if (codeMethodsOf(challenge).length === 0) {
-    // A super app that accepts passkeys only: the console cannot answer with a passkey yet.
-    return (
-      <div className="second-factor">
-        <Typography.Title level={stepUp ? 2 : 1} style={{ fontSize: stepUp ? 18 : 22, marginBottom: 8 }}>
-          Two-factor authentication
-        </Typography.Title>
-        <Alert type="warning" showIcon role="alert" message={phrase('notice.passkey_only')} />
-        <Button style={{ marginTop: 16 }} onClick={() => onRestart()}>
-          {stepUp ? 'Close' : 'Back to sign in'}
-        </Button>
-      </div>
-    );
-  }
-
   return (
     <div className="second-factor">
       <Typography.Title level={stepUp ? 2 : 1} style={{ fontSize: stepUp ? 18 : 22, marginBottom: 8 }}>
-        {method === 'totp_enrollment' ? 'Set up two-factor authentication' : 'Two-factor authentication'}
+        {TITLES[method] ?? 'Two-factor authentication'}
       </Typography.Title>
       {reason && (
         <Alert
@@ -130,13 +133,17 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
         {METHOD_LABELS[method]}
       </Typography.Text>
 
-      {method === 'totp_enrollment' ? (
-        <Suspense fallback={<Skeleton active paragraph={{ rows: 6 }} />}>
+      <Suspense fallback={<Skeleton active paragraph={{ rows: 3 }} />}>
+        {method === 'totp_enrollment' ? (
           <EnrollmentStep challenge={challenge} onVerify={verify} onEnded={end} error={error} locked={locked} />
-        </Suspense>
-      ) : (
-        <ChallengeCodeForm key={method} challenge={challenge} method={method} onVerify={verify} onSendError={onSendError} locked={locked} />
-      )}
+        ) : method === 'webauthn' ? (
+          <PasskeySignIn challenge={challenge} onAttempt={attempt} locked={locked} />
+        ) : method === 'webauthn_enrollment' ? (
+          <PasskeyEnrollment challenge={challenge} onAttempt={attempt} onEnded={end} locked={locked} />
+        ) : (
+          <ChallengeCodeForm key={method} challenge={challenge} method={method} onVerify={verify} onSendError={onSendError} locked={locked} />
+        )}
+      </Suspense>
 
       {ended && <ChallengeEndedNotice reason={ended} stepUp={stepUp} onRestart={restartAfterEnd} />}
       {lockout.message && !ended && <Alert type="error" showIcon style={{ marginTop: 16 }} role="alert" message={lockout.message} />}
