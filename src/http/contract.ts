@@ -199,7 +199,9 @@ export const PasswordResetView = Type.Object(
   {
     expiresAt: DateTime,
     secondFactorRequired: Type.Boolean(),
-    methods: Type.Array(Type.Union([Type.Literal('totp'), Type.Literal('recovery_code')]), { description: 'What the reset needs besides the new password' }),
+    methods: Type.Array(Type.Union([Type.Literal('webauthn'), Type.Literal('totp'), Type.Literal('recovery_code')]), {
+      description: 'What the reset may take besides the new password: the factors the account has, and its recovery codes',
+    }),
   },
   { description: 'The link still works' },
 );

@@ -115,12 +115,21 @@ export const RegenerateBody = Type.Union(
 /** The account's own second factor, when it has one (email codes do not count for a password). */
 const OwnFactorMethod = Type.Union([Type.Literal('totp'), Type.Literal('recovery_code')]);
 
-export const ChangePasswordBody = Type.Object(
-  { currentPassword: Password, newPassword: Password, method: Type.Optional(OwnFactorMethod), code: Type.Optional(Code) },
-  strict,
+export const ChangePasswordBody = Type.Union(
+  [
+    Type.Object({ currentPassword: Password, newPassword: Password, method: Type.Optional(OwnFactorMethod), code: Type.Optional(Code) }, strict),
+    Type.Object({ currentPassword: Password, newPassword: Password, method: Type.Literal('webauthn'), credential: WebAuthnAssertion }, strict),
+  ],
+  { description: 'With a code, or (method `webauthn`) an assertion answering POST /api/v1/account/two-factor/webauthn' },
 );
 export const PasswordResetRequestBody = Type.Object({ email: Email }, strict);
-export const PasswordResetBody = Type.Object({ newPassword: Password, method: Type.Optional(OwnFactorMethod), code: Type.Optional(Code) }, strict);
+export const PasswordResetBody = Type.Union(
+  [
+    Type.Object({ newPassword: Password, method: Type.Optional(OwnFactorMethod), code: Type.Optional(Code) }, strict),
+    Type.Object({ newPassword: Password, method: Type.Literal('webauthn'), credential: WebAuthnAssertion }, strict),
+  ],
+  { description: 'With a code, or (method `webauthn`) an assertion answering POST …/password-reset/{token}/webauthn' },
+);
 export const TokenParams = Type.Object({ token: Id }, strict);
 /** A session's id as `GET /account/sessions` shows it. */
 export const SessionParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[0-9a-f]+$' }) }, strict);

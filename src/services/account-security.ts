@@ -21,9 +21,10 @@ import type { Deps, RequestContext } from './deps.js';
 import { currentDeviceOf } from './devices.js';
 import { verifyPassword } from './login.js';
 import { sendSecurityNotice } from './notifications.js';
-import { hasOwnSecondFactor } from './second-factor/factors.js';
-import { parseProof } from './second-factor/proof.js';
-import { rejectSecondFactor, verifySecondFactor } from './second-factor/verify.js';
+import { findOwnSecondFactors } from './second-factor/factors.js';
+import { parseProof, type WebAuthnAssertion, type WebAuthnScope } from './second-factor/proof.js';
+import { assertSecondFactorUnlocked, rejectSecondFactor, verifySecondFactor } from './second-factor/verify.js';
+import { createWebAuthnRequestOptions } from './second-factor/webauthn.js';
 import { countEmailSendFromIp } from './throttle.js';
 
 /** The id a session is shown under: derived from its stored hash, so the list never reveals what the cookie is checked against. */
@@ -67,39 +68,56 @@ export async function forgetDevice(deps: Deps, actor: Actor, deviceId: string): 
 }
 
 /** A second-factor code when one is given. */
-export interface OptionalProof {
-  method?: 'totp' | 'recovery_code' | undefined;
-  code?: string | undefined;
+/** The account's own second factor given with a password change or reset: a code, a passkey's assertion, or nothing. */
+export type OptionalProof =
+  | { method?: 'totp' | 'recovery_code' | undefined; code?: string | undefined }
+  | { method: 'webauthn'; credential: WebAuthnAssertion };
+
+type OwnFactorMethod = 'webauthn' | 'totp' | 'recovery_code';
+
+/** What may prove the account here: its passkeys, its authenticator, and the recovery codes they came with; none without a factor. */
+async function ownFactorMethods(deps: Deps, accountId: string): Promise<OwnFactorMethod[]> {
+  const own = await findOwnSecondFactors(deps.db, accountId);
+  if (!own.totp && !own.webauthn) return [];
+  return [...(own.webauthn ? (['webauthn'] as const) : []), ...(own.totp ? (['totp'] as const) : []), 'recovery_code'];
 }
 
 /**
  * Runs `change` in one transaction, after the account's own second factor when it has one,
- * an authenticator app or a passkey (403 `second_factor_code_required` without a code;
- * wrong codes count towards the lockout like at every other step). The proof is an
- * authenticator or recovery code (an account with passkeys has recovery codes too). Email
- * codes do not count here: a password reset arrives by the same mailbox, and a password
- * change must not be weaker than the reset.
+ * an authenticator app or a passkey (403 `second_factor_code_required` without a proof,
+ * naming the methods it may be; wrong ones count towards the lockout like at every other
+ * step). The proof is an authenticator code, a passkey's assertion answering the options of
+ * `webAuthnScope`, or a recovery code. Email codes do not count here: a password reset
+ * arrives by the same mailbox, and a password change must not be weaker than the reset.
  */
 async function withOwnSecondFactor<T>(
   deps: Deps,
   account: AccountRecord,
   input: OptionalProof,
-  where: { context: RequestContext | null; purpose: string },
+  where: { context: RequestContext | null; purpose: string; webAuthnScope: WebAuthnScope },
   change: (tx: Tx) => Promise<T>,
 ): Promise<T> {
   // An authenticator app or a passkey: either way the password alone must not do.
-  const required = await hasOwnSecondFactor(deps.db, account.id);
-  if (!required) return deps.db.transaction().execute(change);
-  if (input.method === undefined || input.code === undefined) throw new AppError('second_factor_code_required', { methods: ['totp', 'recovery_code'] });
-  const proof = parseProof(input.method, { code: input.code });
+  const methods = await ownFactorMethods(deps, account.id);
+  if (methods.length === 0) return deps.db.transaction().execute(change);
+  const answer = 'credential' in input ? { credential: input.credential } : { code: input.code };
+  if (input.method === undefined || (answer.code === undefined && answer.credential === undefined)) {
+    throw new AppError('second_factor_code_required', { methods });
+  }
+  const proof = parseProof(input.method, answer, { webAuthnScope: where.webAuthnScope });
   const outcome = await deps.db.transaction().execute(async (tx) => {
     const verification = await verifySecondFactor(deps, tx, account, proof);
     if (!verification.ok) return verification;
     return { ok: true as const, value: await change(tx) };
   });
   if (outcome.ok) return outcome.value;
-  throw await rejectSecondFactor(deps, account, outcome.failure, { ...where, workspaceId: null });
+  throw await rejectSecondFactor(deps, account, outcome.failure, { context: where.context, purpose: where.purpose, workspaceId: null });
 }
+
+/** A passkey answering Settings identity options (POST /account/two-factor/webauthn) also proves a password change. */
+const PASSWORD_CHANGE_WEBAUTHN_SCOPE: WebAuthnScope = { purpose: 'identity', challengeId: null };
+/** Reset options belong to one reset link. */
+const resetWebAuthnScope = (resetId: string): WebAuthnScope => ({ purpose: 'password_reset', challengeId: resetId });
 
 /**
  * Changes the password (Settings → Account → Password): the current password (throttled like
@@ -113,7 +131,8 @@ export async function changePassword(deps: Deps, actor: Actor, input: OptionalPr
   await verifyPassword(deps, account.email, input.currentPassword, actor.context);
   const passwordHash = await deps.hasher.hash(normalizePassword(input.newPassword));
   const current = await currentDeviceOf(deps, actor.accountId, actor.context?.deviceCookies);
-  await withOwnSecondFactor(deps, account, input, { context: actor.context, purpose: 'password_change' }, async (tx) => {
+  const where = { context: actor.context, purpose: 'password_change', webAuthnScope: PASSWORD_CHANGE_WEBAUTHN_SCOPE };
+  await withOwnSecondFactor(deps, account, input, where, async (tx) => {
     await updatePasswordHash(tx, account.id, passwordHash);
     await deleteSessionsOfAccount(tx, account.id, actor.sessionId);
     await deleteDevicesOfAccount(tx, account.id, current?.id);
@@ -197,9 +216,19 @@ async function liveReset(deps: Deps, token: string) {
 /** `GET /api/v1/auth/password-reset/{token}`: whether the link still works and what the reset page must ask for. */
 export async function describePasswordReset(deps: Deps, token: string) {
   const { reset, account } = await liveReset(deps, token);
-  const secondFactor = await hasOwnSecondFactor(deps.db, account.id);
-  const methods: Array<'totp' | 'recovery_code'> = secondFactor ? ['totp', 'recovery_code'] : [];
-  return { expiresAt: reset.expiresAt, secondFactorRequired: secondFactor, methods };
+  const methods = await ownFactorMethods(deps, account.id);
+  return { expiresAt: reset.expiresAt, secondFactorRequired: methods.length > 0, methods };
+}
+
+/**
+ * `POST /api/v1/auth/password-reset/{token}/webauthn`: request options over the account's
+ * passkeys, bound to this link (5 minutes, once), for the reset's second factor. 400
+ * `method_not_allowed` without a passkey; 429 while the account's second factor is locked.
+ */
+export async function startPasswordResetWebAuthn(deps: Deps, token: string) {
+  const { reset, account } = await liveReset(deps, token);
+  assertSecondFactorUnlocked(deps, account);
+  return createWebAuthnRequestOptions(deps, account.id, resetWebAuthnScope(reset.id));
 }
 
 /**
@@ -213,7 +242,7 @@ export async function resetPassword(deps: Deps, token: string, input: OptionalPr
   const { reset, account } = await liveReset(deps, token);
   assertAcceptablePassword(input.newPassword);
   const passwordHash = await deps.hasher.hash(normalizePassword(input.newPassword));
-  await withOwnSecondFactor(deps, account, input, { context, purpose: 'password_reset' }, async (tx) => {
+  await withOwnSecondFactor(deps, account, input, { context, purpose: 'password_reset', webAuthnScope: resetWebAuthnScope(reset.id) }, async (tx) => {
     if (!(await claimPasswordReset(tx, reset.id, deps.clock.now().toISOString()))) throw new AppError('password_reset_expired');
     await updatePasswordHash(tx, account.id, passwordHash);
     await deleteSessionsOfAccount(tx, account.id);

@@ -10,7 +10,7 @@ export type ChallengeStatus = 'open' | 'done' | 'dead';
 export type EmailCodePurpose = 'login' | 'deactivation';
 export type EmailCodeStatus = 'live' | 'used' | 'dead' | 'replaced';
 /** What a WebAuthn challenge was sent for: adding a credential, a login challenge's assertion, or an identity check in Settings. */
-export type WebAuthnChallengePurpose = 'registration' | 'login' | 'identity';
+export type WebAuthnChallengePurpose = 'registration' | 'login' | 'identity' | 'password_reset';
 
 /**
  * Tables as the database holds them. Times are ISO-8601 UTC strings of fixed width

@@ -8,7 +8,7 @@ import {
   startChallengeWebAuthn,
   verifyChallenge,
 } from '../../services/challenges.js';
-import { describePasswordReset, requestPasswordReset, resetPassword } from '../../services/account-security.js';
+import { describePasswordReset, requestPasswordReset, resetPassword, startPasswordResetWebAuthn } from '../../services/account-security.js';
 import { describeSession, endSession } from '../../services/sessions.js';
 import { switchWorkspace } from '../../services/workspace-switch.js';
 import type { HttpApp } from '../http-app.js';
@@ -131,6 +131,27 @@ export function registerAuthRoutes(app: HttpApp): void {
       clearSessionCookie(reply, cookies);
       return reply.code(204).send(null);
     },
+  );
+
+  app.post(
+    '/api/v1/auth/password-reset/:token/webauthn',
+    {
+      schema: {
+        operationId: 'startPasswordResetPasskey',
+        summary: "Request options for the reset's second factor with a passkey (the account has one)",
+        description: 'Answer them with POST …/password-reset/{token} `{ newPassword, method: "webauthn", credential }`, once, within 5 minutes.',
+        tags: resetTags,
+        security: securityOf('public'),
+        params: TokenParams,
+        response: responsesOf({
+          method: 'POST',
+          access: 'public',
+          ok: { 200: PasskeyRequestOptions },
+          problems: ['password_reset_expired', 'method_not_allowed', 'too_many_attempts'],
+        }),
+      },
+    },
+    async (request) => startPasswordResetWebAuthn(deps, request.params.token),
   );
 
   app.post(
