@@ -120,8 +120,8 @@ export const resetMemberTwoFactor = (workspaceId: string, accountId: string) =>
 export const reauthenticate = (password: string) =>
   api<ReauthenticationResult>('POST', '/api/v1/session/reauthenticate', { password } satisfies Request.Reauthenticate);
 
-/** A second factor given with a password change or reset: an authenticator code or a recovery code. */
-export type OwnFactorProof = { method: 'totp' | 'recovery_code'; code: string };
+/** A second factor given with a password change or reset: an authenticator code, a recovery code, or a passkey's assertion. */
+export type OwnFactorProof = { method: 'totp' | 'recovery_code'; code: string } | { method: 'webauthn'; credential: Request.WebAuthnAssertion };
 
 export const changePassword = (currentPassword: string, newPassword: string, proof?: OwnFactorProof) =>
   api<void>('POST', '/api/v1/account/password', { currentPassword, newPassword, ...proof } satisfies Request.ChangePassword);
@@ -141,6 +141,9 @@ export const requestPasswordReset = (email: string) =>
 
 /** The token travels only in the path of these two calls (never in a query string). */
 export const fetchPasswordReset = (token: string) => api<PasswordResetLink>('GET', `/api/v1/auth/password-reset/${seg(token)}`);
+
+/** Request options for a reset's second factor with a passkey, bound to the link. */
+export const startPasswordResetWebAuthn = (token: string) => api<PasskeyRequestOptions>('POST', `/api/v1/auth/password-reset/${seg(token)}/webauthn`);
 
 export const resetPassword = (token: string, newPassword: string, proof?: OwnFactorProof) =>
   api<void>('POST', `/api/v1/auth/password-reset/${seg(token)}`, { newPassword, ...proof } satisfies Request.PasswordReset);

@@ -7,6 +7,7 @@ import {
   expectSignedIn,
   openAccountSettings,
   PASSWORD,
+  resetToken,
   screenshot,
   submitPassword,
   totp,
@@ -36,16 +37,6 @@ async function apiSession(server: E2eServer, email: string, password = PASSWORD)
 
 async function sessionAlive(server: E2eServer, cookie: string): Promise<boolean> {
   return (await server.api('GET', '/api/v1/session', { cookie })).status === 200;
-}
-
-/** The token of reset email number `count` to `email` (its link is PUBLIC_URL/reset-password#TOKEN); the mail goes out after the answer. */
-async function resetToken(server: E2eServer, email: string, count: number): Promise<string> {
-  const resetMails = () => server.smtp.to(email).filter((mail) => mail.subject === 'Mini Program Platform: reset your password');
-  await expect.poll(() => resetMails().length, { timeout: 10_000 }).toBeGreaterThanOrEqual(count);
-  const mail = resetMails()[count - 1]!;
-  const match = mail.text.match(/\/reset-password#([A-Za-z0-9_-]+)/);
-  expect(match, mail.text).not.toBeNull();
-  return match![1]!;
 }
 
 /** Records every URL the page requests, to check where the reset token went. */

@@ -9,6 +9,7 @@ import {
   expectSignedIn,
   openAccountSettings,
   PASSWORD,
+  resetToken,
   screenshot,
   submitPassword,
   totp,
@@ -21,6 +22,9 @@ import {
  * Settings, log out, log in with it, prove identity with it, remove it; a super app that
  * accepts passkeys only enrols one at login and offers no code.
  */
+
+const NEW_PASSWORD = 'a brand new passphrase for autumn';
+const LATER_PASSWORD = 'and another passphrase for winter';
 
 /** A platform authenticator that says yes to every prompt, as a person touching it would. */
 async function addVirtualAuthenticator(page: Page): Promise<{ cdp: CDPSession; credentials: () => Promise<unknown[]> }> {
@@ -107,6 +111,14 @@ describeEachDialect('console: passkeys and security keys (%s)', (dialect) => {
       await rename.getByRole('button', { name: 'Save' }).click();
       await card.locator('.passkeys').getByText('Ada’s laptop').waitFor();
 
+      // The same authenticator cannot be added twice (the server excludes the account's credentials).
+      await card.getByRole('button', { name: 'Add a passkey or security key' }).click();
+      const again = page.getByRole('dialog', { name: 'Add a passkey or security key' });
+      await again.getByRole('button', { name: 'Add', exact: true }).click();
+      await again.getByRole('alert').getByText('This passkey or security key is already added to your account.').waitFor();
+      await again.getByRole('button', { name: 'Cancel' }).click();
+      expect(await authenticator.credentials()).toHaveLength(1);
+
       // The last second factor is not removed one by one: that is a deactivation.
       await card.getByRole('button', { name: 'Remove Ada’s laptop' }).click();
       const lastFactor = page.getByRole('dialog', { name: 'This is your last second factor' });
@@ -148,6 +160,17 @@ describeEachDialect('console: passkeys and security keys (%s)', (dialect) => {
       await dialog.getByRole('button', { name: 'Add', exact: true }).click();
       // Not the first factor: no recovery codes, a short confirmation.
       await page.getByText('"Phone" was added.').waitFor();
+      await card.getByText('Authenticator app · 1 passkey or security key').waitFor();
+
+      // With the authenticator app left, a passkey can be removed on its own.
+      await card.getByRole('button', { name: 'Remove Phone' }).click();
+      await page.getByRole('dialog', { name: 'Remove "Phone"?' }).getByRole('button', { name: 'Remove' }).click();
+      await page.getByText('"Phone" was removed.').waitFor();
+      await card.getByText('Authenticator app', { exact: true }).waitFor();
+      expect(await card.locator('.passkeys .ant-list-item').count()).toBe(0);
+      await card.getByRole('button', { name: 'Add a passkey or security key' }).click();
+      await dialog.getByLabel('Name').fill('Phone');
+      await dialog.getByRole('button', { name: 'Add', exact: true }).click();
       await card.getByText('Authenticator app · 1 passkey or security key').waitFor();
 
       await card.getByRole('button', { name: 'Remove authenticator app' }).click();
@@ -197,6 +220,49 @@ describeEachDialect('console: passkeys and security keys (%s)', (dialect) => {
       expect(await page.getByRole('button', { name: 'Use another method' }).count()).toBe(0);
       await page.getByRole('button', { name: 'Use passkey or security key' }).click();
       await expectSignedIn(page, 'Cy');
+    });
+
+    it('a passkey-only account changes its password with the passkey, and resets it with the passkey from the emailed link', async () => {
+      const { workspaceId } = await suite.server.tenant('Epsilon Super App', 'Epsilon Mini Programs');
+      const eve = await suite.server.account(workspaceId, 'eve@example.com', 'Eve Moneypenny', 'developer');
+      const { page } = await suite.open('localhost');
+      await addVirtualAuthenticator(page);
+      await submitPassword(page, eve.email);
+      await expectSignedIn(page, 'Eve');
+      const card = await openAccountSettings(page);
+      await card.getByRole('button', { name: 'Add a passkey or security key' }).click();
+      await page.getByRole('dialog', { name: 'Add a passkey or security key' }).getByRole('button', { name: 'Add', exact: true }).click();
+      const codesDialog = page.getByRole('dialog', { name: 'Save your recovery codes' });
+      await codesDialog.getByRole('checkbox').check();
+      await codesDialog.getByRole('button', { name: 'Done' }).click();
+
+      // Settings → Password: no authenticator code is asked of an account without an authenticator.
+      const password = page.locator('.ant-card').filter({ has: page.getByRole('heading', { name: 'Password', exact: true }) });
+      await password.getByText('Your browser asks for one of your passkeys or security keys when you submit.').waitFor();
+      expect(await password.locator('.code-input').count()).toBe(0);
+      await password.getByLabel('Current password').fill(PASSWORD);
+      await password.getByLabel('New password').fill(NEW_PASSWORD);
+      await expectAccessible(page, 'password change with a passkey');
+      await password.getByRole('button', { name: 'Change password' }).click();
+      await password.getByText('Password changed. Other browsers and devices were signed out.').waitFor();
+      await logOut(page);
+
+      // Forgot password: the link's page asks for the passkey (or a recovery code), not an authenticator code.
+      expect((await suite.server.api('POST', '/api/v1/auth/password-reset', { body: { email: eve.email } })).status).toBe(202);
+      const token = await resetToken(suite.server, eve.email, 1);
+      await page.goto(`/reset-password#${token}`);
+      await page.getByRole('heading', { level: 1, name: 'Choose a new password' }).waitFor();
+      await page.getByText('confirm it is you with one of your passkeys or security keys').waitFor();
+      expect(await page.locator('.code-input').count()).toBe(0);
+      await page.getByRole('switch', { name: 'Use a recovery code instead' }).waitFor();
+      await page.getByLabel('New password').fill(LATER_PASSWORD);
+      await expectAccessible(page, 'reset page with a passkey');
+      await page.getByRole('button', { name: 'Reset password' }).click();
+      await page.getByText('Password reset. Sign in with your new password.').waitFor();
+      await page.goto('/');
+      await submitPassword(page, eve.email, LATER_PASSWORD);
+      await page.getByRole('button', { name: 'Use passkey or security key' }).click();
+      await expectSignedIn(page, 'Eve');
     });
 
     it('says so when the browser finds no passkey of the account, and the sign-in goes on with another method', async () => {

@@ -398,6 +398,16 @@ export async function openAccountSettings(page: Page): Promise<Locator> {
   return card;
 }
 
+/** The token of reset email number `count` to `email` (its link is PUBLIC_URL/reset-password#TOKEN); the mail goes out after the answer. */
+export async function resetToken(server: E2eServer, email: string, count: number): Promise<string> {
+  const resetMails = () => server.smtp.to(email).filter((mail) => mail.subject === 'Mini Program Platform: reset your password');
+  await expect.poll(() => resetMails().length, { timeout: 10_000 }).toBeGreaterThanOrEqual(count);
+  const mail = resetMails()[count - 1]!;
+  const match = mail.text.match(/\/reset-password#([A-Za-z0-9_-]+)/);
+  expect(match, mail.text).not.toBeNull();
+  return match![1]!;
+}
+
 /** Saves what a failed test's page showed: FAILED-<test>.png and .txt (URL, visible text, last API answers). */
 async function reportFailure(current: E2ePage, testName: string): Promise<void> {
   const name = `FAILED-${testName.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 80)}`;

@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Input, Space, Typography } from 'antd';
 import { NewPasswordInput } from './NewPasswordInput';
-import { OwnFactorField, ownFactorProof } from './OwnFactorField';
+import { OwnFactorField, ownFactorKinds, ownFactorProof, type OwnFactorKind } from './OwnFactorField';
 import { isApiError } from '../api';
-import { changePassword, fetchAccountTwoFactor } from '../endpoints';
+import { changePassword, fetchAccountTwoFactor, type OwnFactorProof, startSettingsWebAuthn } from '../endpoints';
+import { signWithPasskey } from '../passkeys';
 import { describeProblem, phrase } from '../phrases';
 import { useLockout } from '../use-lockout';
 import { useResource } from '../use-resource';
@@ -21,6 +22,11 @@ export function ChangePasswordCard({ twoFactorVersion = 0 }: { twoFactorVersion?
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [recovery, setRecovery] = useState(false);
+  // The 403 second_factor_code_required names the methods when the status said none.
+  const [askedMethods, setAskedMethods] = useState<readonly string[]>();
+  const kinds = ownFactorKinds(askedMethods ?? twoFactor.data?.methods);
+  const [chosenKind, setKind] = useState<OwnFactorKind>();
+  const kind = chosenKind && kinds.includes(chosenKind) ? chosenKind : kinds[0]!;
   const [code, setCode] = useState('');
   const [focusKey, setFocusKey] = useState(0);
   // The server asked for a code (403 second_factor_code_required) although the status said none.
@@ -31,7 +37,7 @@ export function ChangePasswordCard({ twoFactorVersion = 0 }: { twoFactorVersion?
   const lockout = useLockout();
 
   const needsCode = codeAsked || twoFactor.data?.active === true;
-  const proof = needsCode ? ownFactorProof(recovery, code) : undefined;
+  const proof = needsCode ? ownFactorProof(recovery, code, kind) : undefined;
   const ready = current.length > 0 && next.length > 0 && (!needsCode || proof !== undefined) && !lockout.locked && !busy;
 
   const submit = async () => {
@@ -40,13 +46,18 @@ export function ChangePasswordCard({ twoFactorVersion = 0 }: { twoFactorVersion?
     setError(undefined);
     setDone(false);
     try {
-      await changePassword(current, next, proof);
+      const given: OwnFactorProof | undefined =
+        proof?.method === 'webauthn' ? { method: 'webauthn', credential: await signWithPasskey(await startSettingsWebAuthn()) } : proof;
+      await changePassword(current, next, given);
       setCurrent('');
       setNext('');
       setCode('');
       setDone(true);
     } catch (failure) {
-      if (isApiError(failure, 'second_factor_code_required')) setCodeAsked(true);
+      if (isApiError(failure, 'second_factor_code_required')) {
+        setCodeAsked(true);
+        setAskedMethods(failure.body.methods);
+      }
       if (isApiError(failure, 'invalid_code', 'second_factor_code_required')) {
         setCode('');
         setFocusKey((key) => key + 1);
@@ -85,6 +96,9 @@ export function ChangePasswordCard({ twoFactorVersion = 0 }: { twoFactorVersion?
         <NewPasswordInput id="change-password-new" value={next} onChange={setNext} disabled={busy} />
         {needsCode && (
           <OwnFactorField
+            kinds={kinds}
+            kind={kind}
+            onKindChange={setKind}
             recovery={recovery}
             onRecoveryChange={setRecovery}
             code={code}

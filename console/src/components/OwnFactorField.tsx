@@ -1,10 +1,18 @@
 import { useId } from 'react';
-import { Input, Switch } from 'antd';
+import { Input, Radio, Switch, Typography } from 'antd';
 import { CodeInput, CODE_LENGTH } from './CodeInput';
 import type { OwnFactorProof } from '../endpoints';
+import { METHOD_LABELS } from '../labels';
 import { normalizeRecoveryCode, RECOVERY_CODE_PATTERN } from '../recovery-code';
 
+/** The account's own factor kinds a password change or reset may take (recovery codes come with either). */
+export type OwnFactorKind = 'webauthn' | 'totp';
+
 interface OwnFactorFieldProps {
+  /** What the account has: the choice among them shows when there are two; recovery codes always. */
+  kinds: OwnFactorKind[];
+  kind: OwnFactorKind;
+  onKindChange: (kind: OwnFactorKind) => void;
   recovery: boolean;
   onRecoveryChange: (recovery: boolean) => void;
   code: string;
@@ -15,26 +23,64 @@ interface OwnFactorFieldProps {
   onSubmit?: () => void;
 }
 
-/** The proof `code` makes with the switch's state; undefined until it is complete. */
-export function ownFactorProof(recovery: boolean, code: string): OwnFactorProof | undefined {
+/** The proof the field's state makes, `{ method: 'webauthn' }` for a passkey (the browser signs on submit); undefined until complete. */
+export function ownFactorProof(recovery: boolean, code: string, kind: OwnFactorKind = 'totp'): OwnFactorProof | { method: 'webauthn' } | undefined {
   if (recovery) {
     const normalized = normalizeRecoveryCode(code);
     return RECOVERY_CODE_PATTERN.test(normalized) ? { method: 'recovery_code', code: normalized } : undefined;
   }
+  if (kind === 'webauthn') return { method: 'webauthn' };
   return code.length === CODE_LENGTH ? { method: 'totp', code } : undefined;
+}
+
+/** The kinds of `methods` (a reset link's, or GET /account/two-factor's), passkeys first; the authenticator when there are none. */
+export function ownFactorKinds(methods: readonly string[] | undefined): OwnFactorKind[] {
+  const kinds = (['webauthn', 'totp'] as const).filter((kind) => methods?.includes(kind));
+  return kinds.length > 0 ? [...kinds] : ['totp'];
 }
 
 /**
  * The account's own second factor, for a password change or reset: six boxes for an
- * authenticator code, or a recovery code after "Use a recovery code instead" (an email code
- * would come to the same mailbox as a reset link, so it is never offered).
+ * authenticator code, a passkey (signed on submit), or a recovery code after "Use a
+ * recovery code instead" (an email code would come to the same mailbox as a reset link, so
+ * it is never offered).
  */
-export function OwnFactorField({ recovery, onRecoveryChange, code, onCodeChange, focusKey, disabled, onSubmit }: OwnFactorFieldProps) {
+export function OwnFactorField({
+  kinds,
+  kind,
+  onKindChange,
+  recovery,
+  onRecoveryChange,
+  code,
+  onCodeChange,
+  focusKey,
+  disabled,
+  onSubmit,
+}: OwnFactorFieldProps) {
   const switchId = useId();
   const recoveryId = useId();
+  const kindLabelId = useId();
   return (
     <div className="own-factor">
-      {recovery ? (
+      {kinds.length > 1 && !recovery && (
+        <div className="field" style={{ marginBottom: 16 }}>
+          <span id={kindLabelId} className="field-label">
+            Verification method
+          </span>
+          <div role="radiogroup" aria-labelledby={kindLabelId}>
+            <Radio.Group value={kind} optionType="button" disabled={disabled} onChange={(event) => onKindChange(event.target.value as OwnFactorKind)}>
+              {kinds.map((candidate) => (
+                <Radio.Button key={candidate} value={candidate}>
+                  {METHOD_LABELS[candidate]}
+                </Radio.Button>
+              ))}
+            </Radio.Group>
+          </div>
+        </div>
+      )}
+      {!recovery && kind === 'webauthn' ? (
+        <Typography.Paragraph type="secondary">Your browser asks for one of your passkeys or security keys when you submit.</Typography.Paragraph>
+      ) : recovery ? (
         <div className="field">
           <label className="field-label" htmlFor={recoveryId}>
             Recovery code

@@ -3,9 +3,10 @@ import { Alert, Button, Result, Skeleton, Space, Typography } from 'antd';
 import { LoginFrame } from './LoginPage';
 import { ForgotPasswordForm } from '../components/ForgotPasswordForm';
 import { NewPasswordInput } from '../components/NewPasswordInput';
-import { OwnFactorField, ownFactorProof } from '../components/OwnFactorField';
+import { OwnFactorField, ownFactorKinds, ownFactorProof, type OwnFactorKind } from '../components/OwnFactorField';
 import { isApiError } from '../api';
-import { fetchPasswordReset, resetPassword } from '../endpoints';
+import { fetchPasswordReset, type OwnFactorProof, resetPassword, startPasswordResetWebAuthn } from '../endpoints';
+import { signWithPasskey } from '../passkeys';
 import { useFocusOnMount } from '../focus';
 import { linkClick, navigate } from '../navigation';
 import { describeProblem, phrase } from '../phrases';
@@ -146,12 +147,16 @@ function NewPasswordForm({ token, link, onDone, onExpired }: NewPasswordFormProp
   const [code, setCode] = useState('');
   const [focusKey, setFocusKey] = useState(0);
   const [codeAsked, setCodeAsked] = useState(false);
+  const [askedMethods, setAskedMethods] = useState<readonly string[]>();
+  const kinds = ownFactorKinds(askedMethods ?? link.methods);
+  const [chosenKind, setKind] = useState<OwnFactorKind>();
+  const kind = chosenKind && kinds.includes(chosenKind) ? chosenKind : kinds[0]!;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const lockout = useLockout();
 
   const needsCode = codeAsked || link.secondFactorRequired;
-  const proof = needsCode ? ownFactorProof(recovery, code) : undefined;
+  const proof = needsCode ? ownFactorProof(recovery, code, kind) : undefined;
   const ready = password.length > 0 && (!needsCode || proof !== undefined) && !lockout.locked && !busy;
 
   const submit = async () => {
@@ -159,7 +164,9 @@ function NewPasswordForm({ token, link, onDone, onExpired }: NewPasswordFormProp
     setBusy(true);
     setError(undefined);
     try {
-      await resetPassword(token, password, proof);
+      const given: OwnFactorProof | undefined =
+        proof?.method === 'webauthn' ? { method: 'webauthn', credential: await signWithPasskey(await startPasswordResetWebAuthn(token)) } : proof;
+      await resetPassword(token, password, given);
       onDone();
       return;
     } catch (failure) {
@@ -167,7 +174,10 @@ function NewPasswordForm({ token, link, onDone, onExpired }: NewPasswordFormProp
         onExpired();
         return;
       }
-      if (isApiError(failure, 'second_factor_code_required')) setCodeAsked(true);
+      if (isApiError(failure, 'second_factor_code_required')) {
+        setCodeAsked(true);
+        setAskedMethods(failure.body.methods);
+      }
       if (isApiError(failure, 'invalid_code', 'second_factor_code_required')) {
         setCode('');
         setFocusKey((key) => key + 1);
@@ -189,12 +199,17 @@ function NewPasswordForm({ token, link, onDone, onExpired }: NewPasswordFormProp
       </Typography.Title>
       <Typography.Paragraph type="secondary" style={{ marginBottom: 24 }}>
         {needsCode
-          ? 'Your account has two-factor authentication: enter a code from your authenticator app, or one of your recovery codes, with the new password.'
+          ? kinds.includes('webauthn')
+            ? 'Your account has two-factor authentication: confirm it is you with one of your passkeys or security keys, or a recovery code, with the new password.'
+            : 'Your account has two-factor authentication: enter a code from your authenticator app, or one of your recovery codes, with the new password.'
           : 'After the reset, every session of your account is signed out and you sign in with the new password.'}
       </Typography.Paragraph>
       <NewPasswordInput id="reset-password-new" value={password} onChange={setPassword} disabled={busy} />
       {needsCode && (
         <OwnFactorField
+          kinds={kinds}
+          kind={kind}
+          onKindChange={setKind}
           recovery={recovery}
           onRecoveryChange={setRecovery}
           code={code}
