@@ -265,6 +265,40 @@ describeEachDialect('console: passkeys and security keys (%s)', (dialect) => {
       await expectSignedIn(page, 'Eve');
     });
 
+    it('steps up with a passkey into a super app that accepts passkeys only, after a sign-in with an authenticator code', async () => {
+      const home = await suite.server.tenant('Home Super App', 'Home Mini Programs');
+      const guarded = await suite.server.tenant('Guarded Super App', 'Guarded Mini Programs', {
+        required: true,
+        primaryMethod: 'webauthn',
+        secondaryMethod: null,
+        phishingResistantOnly: true,
+      });
+      const fay = await suite.server.account(home.workspaceId, 'fay@example.com', 'Fay Wray', 'admin');
+      await suite.server.makeSuperAppAdmin(guarded.superAppId, fay.email);
+      const { secret } = await suite.server.activateTotp(fay.email);
+      const { page } = await suite.open('localhost');
+      await addVirtualAuthenticator(page);
+      await submitPassword(page, fay.email);
+      await page.locator('.code-input input').first().click();
+      await page.keyboard.type(totp(secret, 30));
+      await expectSignedIn(page, 'Fay');
+      const card = await openAccountSettings(page);
+      await card.getByRole('button', { name: 'Add a passkey or security key' }).click();
+      await page.getByRole('dialog', { name: 'Add a passkey or security key' }).getByRole('button', { name: 'Add', exact: true }).click();
+      await page.getByText(/was added\./).waitFor();
+
+      // This session passed an authenticator code, which the guarded super app does not count.
+      await page.goto('/settings/tenant');
+      const tenant = page.locator('.ant-card').filter({ has: page.getByRole('heading', { name: 'Two-Factor Authentication · Guarded Super App' }) });
+      await tenant.getByRole('button', { name: 'Verify' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Verify to manage Guarded Super App' });
+      expect(await dialog.locator('.code-input').count()).toBe(0);
+      expect(await dialog.getByRole('button', { name: 'Use another method' }).count()).toBe(0);
+      await expectAccessible(page, 'step-up with a passkey');
+      await dialog.getByRole('button', { name: 'Use passkey or security key' }).click();
+      await tenant.getByText('Primary method').waitFor();
+    });
+
     it('says so when the browser finds no passkey of the account, and the sign-in goes on with another method', async () => {
       const { workspaceId } = await suite.server.tenant('Delta Super App', 'Delta Mini Programs');
       const dee = await suite.server.account(workspaceId, 'dee@example.com', 'Dee Dee', 'developer');
