@@ -70,8 +70,7 @@ export async function forgetDevice(deps: Deps, actor: Actor, deviceId: string): 
 /** A second-factor code when one is given. */
 /** The account's own second factor given with a password change or reset: a code, a passkey's assertion, or nothing. */
 export type OptionalProof =
-  | { method?: 'totp' | 'recovery_code' | undefined; code?: string | undefined }
-  | { method: 'webauthn'; credential: WebAuthnAssertion };
+  { method?: 'totp' | 'recovery_code' | undefined; code?: string | undefined } | { method: 'webauthn'; credential: WebAuthnAssertion };
 
 type OwnFactorMethod = 'webauthn' | 'totp' | 'recovery_code';
 

@@ -1,10 +1,10 @@
 import { useRef, useState } from 'react';
-import { Alert, App, Button, Form, Input, Modal, Radio, Space, Typography, type InputRef } from 'antd';
+import { Alert, App, Button, Form, Input, Modal, Space, Typography, type InputRef } from 'antd';
 import { CodeInput, CODE_LENGTH } from './CodeInput';
+import { MethodChoice } from './MethodChoice';
 import { SendCodeButton } from './SendCodeButton';
 import { isApiError } from '../api';
 import { deactivateTwoFactor, sendDeactivationEmailCode, startSettingsWebAuthn } from '../endpoints';
-import { METHOD_LABELS } from '../labels';
 import { signWithPasskey } from '../passkeys';
 import { describeProblem } from '../phrases';
 import { normalizeRecoveryCode, RECOVERY_CODE_PATTERN } from '../recovery-code';
@@ -104,20 +104,7 @@ export default function DeactivateDialog({ ownMethods, onChanged, onClosed }: De
             onPressEnter={() => void submit()}
           />
         </Form.Item>
-        <div className="field" style={{ marginBottom: 24 }}>
-          <span id="deactivate-method-label" className="field-label">
-            Verification method
-          </span>
-          <div role="radiogroup" aria-labelledby="deactivate-method-label">
-            <Radio.Group value={method} name="deactivate-method" optionType="button" onChange={(event) => switchMethod(event.target.value as Method)}>
-              {methods.map((candidate) => (
-                <Radio.Button key={candidate} value={candidate}>
-                  {METHOD_LABELS[candidate]}
-                </Radio.Button>
-              ))}
-            </Radio.Group>
-          </div>
-        </div>
+        <MethodChoice methods={methods} value={method} onChange={switchMethod} marginBottom={24} />
         {method === 'email' && (
           <div style={{ marginBottom: 16 }}>
             <SendCodeButton

@@ -1,8 +1,8 @@
 import { useId } from 'react';
-import { Input, Radio, Switch, Typography } from 'antd';
+import { Input, Switch, Typography } from 'antd';
 import { CodeInput, CODE_LENGTH } from './CodeInput';
+import { MethodChoice } from './MethodChoice';
 import type { OwnFactorProof } from '../endpoints';
-import { METHOD_LABELS } from '../labels';
 import { normalizeRecoveryCode, RECOVERY_CODE_PATTERN } from '../recovery-code';
 
 /** The account's own factor kinds a password change or reset may take (recovery codes come with either). */
@@ -59,25 +59,9 @@ export function OwnFactorField({
 }: OwnFactorFieldProps) {
   const switchId = useId();
   const recoveryId = useId();
-  const kindLabelId = useId();
   return (
     <div className="own-factor">
-      {kinds.length > 1 && !recovery && (
-        <div className="field" style={{ marginBottom: 16 }}>
-          <span id={kindLabelId} className="field-label">
-            Verification method
-          </span>
-          <div role="radiogroup" aria-labelledby={kindLabelId}>
-            <Radio.Group value={kind} optionType="button" disabled={disabled} onChange={(event) => onKindChange(event.target.value as OwnFactorKind)}>
-              {kinds.map((candidate) => (
-                <Radio.Button key={candidate} value={candidate}>
-                  {METHOD_LABELS[candidate]}
-                </Radio.Button>
-              ))}
-            </Radio.Group>
-          </div>
-        </div>
-      )}
+      {kinds.length > 1 && !recovery && <MethodChoice methods={kinds} value={kind} onChange={onKindChange} disabled={disabled} />}
       {!recovery && kind === 'webauthn' ? (
         <Typography.Paragraph type="secondary">Your browser asks for one of your passkeys or security keys when you submit.</Typography.Paragraph>
       ) : recovery ? (

@@ -1,10 +1,10 @@
 import { useRef, useState } from 'react';
-import { Alert, Button, Form, Input, Modal, Radio, Space, Typography, type InputRef } from 'antd';
+import { Alert, Button, Form, Input, Modal, Space, Typography, type InputRef } from 'antd';
 import { CodeInput, CODE_LENGTH } from './CodeInput';
+import { MethodChoice } from './MethodChoice';
 import { RecoveryCodes } from './RecoveryCodes';
 import { isApiError } from '../api';
 import { regenerateRecoveryCodes, startSettingsWebAuthn } from '../endpoints';
-import { METHOD_LABELS } from '../labels';
 import { signWithPasskey } from '../passkeys';
 import { describeProblem } from '../phrases';
 import type { AccountTwoFactor } from '../types';
@@ -98,27 +98,7 @@ export default function RegenerateCodesDialog({ accountEmail, ownMethods, onChan
               />
             </Form.Item>
           </Form>
-          {ownMethods.length > 1 && (
-            <div className="field" style={{ marginBottom: 16 }}>
-              <span id="regenerate-method-label" className="field-label">
-                Verification method
-              </span>
-              <div role="radiogroup" aria-labelledby="regenerate-method-label">
-                <Radio.Group
-                  value={method}
-                  name="regenerate-method"
-                  optionType="button"
-                  onChange={(event) => setMethod(event.target.value as 'totp' | 'webauthn')}
-                >
-                  {ownMethods.map((candidate) => (
-                    <Radio.Button key={candidate} value={candidate}>
-                      {METHOD_LABELS[candidate]}
-                    </Radio.Button>
-                  ))}
-                </Radio.Group>
-              </div>
-            </div>
-          )}
+          {ownMethods.length > 1 && <MethodChoice methods={ownMethods} value={method} onChange={setMethod} />}
           {method === 'webauthn' ? (
             <Typography.Paragraph type="secondary">Generate new codes asks your browser for one of your passkeys or security keys.</Typography.Paragraph>
           ) : (
