@@ -79,7 +79,7 @@ async function main() {
   const served = m.ok || m.requests || 1;
   const sqlTotal = sqlRows.reduce((sum, r) => sum + r.totalMs, 0);
   process.stdout.write(
-    `\nSQL statements (better-sqlite3 only; ${(sqlTotal / served).toFixed(3)} ms per request, server CPU ${m.cpuMsPerRequest} ms per request):\n` +
+    `\nSQL statements (better-sqlite3 only; ${(sqlRows.reduce((sum, r) => sum + r.calls, 0) / served).toFixed(2)} statements and ${(sqlTotal / served).toFixed(3)} ms per request, server CPU ${m.cpuMsPerRequest} ms per request):\n` +
       sqlRows
         .slice(0, 20)
         .map(

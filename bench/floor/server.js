@@ -1,8 +1,9 @@
 // The floor of the bench: the same logical TOTP verify and session lookup as mpp-2fa's
 // routes, written directly on the driver (better-sqlite3 prepared statements or pg named
 // prepared statements), served by Fastify with @fastify/cookie like the app, with the same
-// crypto (AES-GCM secret box, TOTP, SHA-256 token hashes, HMAC device cookie) and the same
-// statements in the same order, the verify's writes in one transaction. No validation
+// crypto (AES-GCM secret box, TOTP, SHA-256 token hashes, HMAC device cookie), the same
+// response headers, and the same statements in the same order, the verify's writes in one
+// transaction. No validation
 // schemas, no logging, no error handling beyond what the bench's requests need: what is
 // left is the cost of this design's statements, crypto and HTTP. Forked by bench/run.js
 // with an IPC channel on the bench's own database (the scenarios run one at a time).
@@ -19,6 +20,7 @@ const { createSecretBox } = await import(new URL('adapters/secret-box.js', dist)
 const { generateToken, sha256Hex } = await import(new URL('adapters/tokens.js', dist).href);
 const { systemRandom } = await import(new URL('adapters/system.js', dist).href);
 const { matchTotpStep } = await import(new URL('domain/totp.js', dist).href);
+const { securityHeaders } = await import(new URL('http/security-headers.js', dist).href);
 
 const { values } = parseArgs({ options: { port: { type: 'string' }, db: { type: 'string' } } });
 const box = createSecretBox([Buffer.from(process.env.SECRET_KEY ?? '', 'base64')]);
@@ -133,6 +135,12 @@ function openStore(url) {
 const store = openStore(values.db);
 const app = Fastify({ logger: false });
 await app.register(cookie);
+// The same answer on the wire: mpp-2fa's security headers and `Cache-Control: no-store` on API answers.
+const headers = { ...securityHeaders(false), 'cache-control': 'no-store' };
+app.addHook('onRequest', (request, reply, done) => {
+  reply.headers(headers);
+  done();
+});
 
 const fail = (reply, status, code) => reply.code(status).type('application/problem+json').send({ type: 'about:blank', status, code });
 
@@ -154,8 +162,25 @@ app.get('/floor/session', async (request, reply) => {
   };
 });
 
+/** The audit row of a verify: inside its transaction (`?audit=after`: in a statement of its own after the commit, to measure what that would save). */
+function auditRow(account, challenge, ip, userAgent, nowIso) {
+  return [
+    generateToken(systemRandom, 16),
+    'second_factor.succeeded',
+    account.id,
+    account.id,
+    challenge.super_app_id,
+    challenge.workspace_id,
+    ip,
+    userAgent,
+    JSON.stringify({ method: 'totp', purpose: challenge.purpose }),
+    nowIso,
+  ];
+}
+
 app.post('/floor/challenges/:id/verify', async (request, reply) => {
   const { method, code } = request.body ?? {};
+  const auditAfter = request.query.audit === 'after';
   const challengeId = sha256Hex(request.params.id);
   const now = new Date();
   const nowIso = now.toISOString();
@@ -191,21 +216,11 @@ app.post('/floor/challenges/:id/verify', async (request, reply) => {
     const deviceToken = generateToken(systemRandom);
     await tx.run('insertDevice', [generateToken(systemRandom, 16), account.id, sha256Hex(deviceToken), ip, userAgent, nowIso, nowIso]);
     await tx.run('pruneDevices', [account.id, account.id, MAX_DEVICES]);
-    await tx.run('insertAudit', [
-      generateToken(systemRandom, 16),
-      'second_factor.succeeded',
-      account.id,
-      account.id,
-      challenge.super_app_id,
-      challenge.workspace_id,
-      ip,
-      userAgent,
-      JSON.stringify({ method: 'totp', purpose: challenge.purpose }),
-      nowIso,
-    ]);
+    if (!auditAfter) await tx.run('insertAudit', auditRow(account, challenge, ip, userAgent, nowIso));
     return { sessionToken, deviceCookie: `${deviceToken}.${box.mac(`mpp-2fa device:${deviceToken}`)}` };
   });
   if (typeof outcome === 'string') return fail(reply, outcome === 'wrong' ? 401 : outcome === 'locked' ? 429 : 410, outcome);
+  if (auditAfter) await store.run('insertAudit', auditRow(account, challenge, ip, userAgent, nowIso));
   const m = (await store.all('memberships', [account.id])).find((w) => w.workspaceId === challenge.workspace_id);
   reply.setCookie('mpp_session', outcome.sessionToken, { httpOnly: true, sameSite: 'lax', path: '/', maxAge: SESSION_SECONDS });
   reply.setCookie('mpp_device', outcome.deviceCookie, { httpOnly: true, sameSite: 'lax', path: '/', maxAge: DEVICE_SECONDS });

@@ -97,6 +97,10 @@ export function tableRows(r) {
   );
   rows.push(row('  session at LOG_LEVEL=info', s.sessionInfoLogs, `${percent(s.sessionInfoLogs.logCostRatio)} CPU`, ['session_log_cost'], '≤ +10 %'));
   if (s.floorVerify) rows.push(row('floor POST /floor/…/verify (driver directly)', s.floorVerify, '1.00 × floor', [], ''));
+  if (s.floorVerifyAuditAfter)
+    rows.push(
+      row('  floor verify, audit row after the commit', s.floorVerifyAuditAfter, `${fmt(s.floorVerifyAuditAfter.cpuRatioToInTransaction, 2)} × floor`, [], ''),
+    );
   rows.push(
     row(
       `verify POST …/verify TOTP (${s.verify.requests} measured of ${s.verify.preparedChallenges})`,

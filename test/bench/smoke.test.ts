@@ -38,6 +38,7 @@ const SCENARIO_ROWS = [
   'session GET /api/v1/session',
   'session at LOG_LEVEL=info',
   'floor POST /floor/…/verify (driver directly)',
+  'floor verify, audit row after the commit',
   'verify POST …/verify TOTP',
   'argon2id bare verify (bench process)',
   'login POST /api/v1/auth/login',
@@ -92,7 +93,7 @@ describe('npm run bench -- --quick', () => {
       });
       expect(json.config.warmupRequests).toBe(30);
 
-      for (const name of ['baseline', 'floorSession', 'session', 'sessionInfoLogs', 'floorVerify', 'verify', 'login', 'peer']) {
+      for (const name of ['baseline', 'floorSession', 'session', 'sessionInfoLogs', 'floorVerify', 'floorVerifyAuditAfter', 'verify', 'login', 'peer']) {
         const s = json.scenarios[name];
         expect(s, name).toMatchObject({
           cpuMsPerRequest: expect.any(Number),
@@ -112,7 +113,7 @@ describe('npm run bench -- --quick', () => {
       }
       // Each warmed like the others (one-use scenarios keep a measured share of their items).
       for (const name of ['baseline', 'floorSession', 'session', 'sessionInfoLogs']) expect(json.scenarios[name].warmupRequests, name).toBe(30);
-      for (const name of ['floorVerify', 'verify', 'peer']) expect(json.scenarios[name].warmupRequests, name).toBeGreaterThan(0);
+      for (const name of ['floorVerify', 'floorVerifyAuditAfter', 'verify', 'peer']) expect(json.scenarios[name].warmupRequests, name).toBeGreaterThan(0);
       const ratioOf = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
       const s0 = json.scenarios;
       expect(s0.session.cpuRatioToFloor).toBe(ratioOf(s0.session.cpuMsPerRequest, s0.floorSession.cpuMsPerRequest));
