@@ -24,6 +24,7 @@ import {
   prepareSessions,
   sessionScenario,
   startServer,
+  verifyAccounts,
   verifyScenario,
 } from './run.js';
 
@@ -71,14 +72,14 @@ async function main() {
   let m;
   if (scenario === 'baseline') m = await baselineScenario(o, server);
   if (scenario === 'session') m = await sessionScenario(o, server, await prepareSessions(o, server, pick));
-  if (scenario === 'verify') m = await verifyScenario(o, server, await prepareChallenges(o, server, pick, o.challenges));
+  if (scenario === 'verify') m = await verifyScenario(o, server, await prepareChallenges(o, server, verifyAccounts(o, pick)));
   if (scenario === 'login') m = await loginScenario(o, server, pick, await argon2Ceiling(o, await hashOnce()));
   log(`${scenario}: ${m.rps} req/s, p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms, non-2xx ${m.non2xx}`);
   process.stdout.write(`\n${path}\n${summarizeProfile(path)}\n`);
   const served = m.ok || m.requests || 1;
   const sqlTotal = sqlRows.reduce((sum, r) => sum + r.totalMs, 0);
   process.stdout.write(
-    `\nSQL statements (better-sqlite3 only; ${(sqlTotal / served).toFixed(3)} ms per request, server CPU ${m.cpuMsPerRequest} ms per request):\n` +
+    `\nSQL statements (better-sqlite3 only; ${(sqlRows.reduce((sum, r) => sum + r.calls, 0) / served).toFixed(2)} statements and ${(sqlTotal / served).toFixed(3)} ms per request, server CPU ${m.cpuMsPerRequest} ms per request):\n` +
       sqlRows
         .slice(0, 20)
         .map(

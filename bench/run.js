@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 // `npm run bench`: starts mpp-2fa on a temporary database seeded with N accounts, drives it
 // over 127.0.0.1 with autocannon and prints one table (plus bench/results/latest.json and a
-// Markdown snippet). Scenarios: baseline route, authenticated request, TOTP verify, password
-// login storm against the argon2id ceiling, scale (10k vs --accounts), better-auth peer,
-// peak RSS. See bench/README.md.
+// Markdown snippet). The primary figure is CPU time per request (server process, plus the
+// PostgreSQL backends' when on PostgreSQL), req/s second. Scenarios, each warmed with
+// --warmup requests first: baseline route, session lookup (also at LOG_LEVEL=info), TOTP
+// verify, the same verify and session lookup on the floor server (bench/floor/server.js:
+// the driver directly), password login storm against a bare argon2id verify, scale (10k vs
+// --accounts), SQLite in the same run (PostgreSQL runs), better-auth peer, peak RSS.
+// See bench/README.md.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,11 +16,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { forkServer, freePort, spawnCliServer } from './lib/children.js';
+import { forkServer, freePort, readCpuSeconds, spawnCliServer } from './lib/children.js';
 import { closeAgents, mapPool, requestJson, round, runLoad, startProbe } from './lib/load.js';
 import { evaluateTargets, markdownTable, notes, ratio, tableRows, targetLines, textTable } from './lib/report.js';
 import { peerEmail, peerTotpSecret } from './peers/better-auth/accounts.js';
-import { accountEmail, hasTotp, progressBar, seedPostgres, seedSqlite, totpKey } from './lib/seed.js';
+import { accountEmail, accountId, hasTotp, progressBar, seedPostgres, seedSqlite, totpKey } from './lib/seed.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'mpp-2fa.js');
@@ -33,9 +37,12 @@ const USAGE = `Usage: npm run bench -- [options]
   --duration S        seconds per timed scenario (default 10)
   --connections C     concurrent connections (default 10)
   --sessions N        accounts logged in for the authenticated scenario (default 300)
-  --challenges N      TOTP challenges prepared for the verify scenario (default 1500)
-  --prep-seconds S    time cap for preparing challenges / peer sign-ins (default 45)
-  --peer-users N      better-auth accounts (default: as many as --challenges)
+  --challenges N      TOTP challenges measured in the verify scenarios (default 1500)
+  --warmup N          requests each scenario runs before its measurement (default 3000)
+  --login-warmup N    logins before the login storm's measurement (default: --warmup)
+  --prep-seconds S    time cap for preparing sessions / peer sign-ins (default 90)
+  --peer-users N      better-auth accounts (default: --warmup + --challenges + a reserve)
+  --no-floor          skip the floor server
   --no-peer           skip better-auth
   --peer-scrypt       let better-auth hash passwords with its default scrypt (slow preparation)
   --server MODE       inproc (default: bench/server.js runs the compiled app and reports its
@@ -59,6 +66,9 @@ function parseOptions(argv) {
       challenges: { type: 'string' },
       'prep-seconds': { type: 'string' },
       'peer-users': { type: 'string' },
+      warmup: { type: 'string' },
+      'login-warmup': { type: 'string' },
+      'no-floor': { type: 'boolean', default: false },
       'no-peer': { type: 'boolean', default: false },
       'peer-scrypt': { type: 'boolean', default: false },
       server: { type: 'string', default: 'inproc' },
@@ -83,25 +93,29 @@ function parseOptions(argv) {
     return n;
   };
   const challenges = int('challenges', quick ? 40 : 1500, 20);
+  const warmup = Math.floor(int('warmup', quick ? 30 : 3000, 0));
+  const connections = Math.floor(int('connections', quick ? 4 : 10));
   const o = {
     quick,
     accounts: Math.floor(int('accounts', quick ? 200 : 10_000, 20)),
     database: values.database ?? null,
     duration: int('duration', quick ? 1 : 10, 0.5),
-    connections: Math.floor(int('connections', quick ? 4 : 10)),
+    connections,
+    warmup,
+    loginWarmup: Math.floor(int('login-warmup', warmup, 0)),
+    floor: !values['no-floor'],
     sessions: Math.floor(int('sessions', quick ? 20 : 300)),
     challenges: Math.floor(challenges),
-    prepSeconds: int('prep-seconds', quick ? 10 : 45),
+    prepSeconds: int('prep-seconds', quick ? 10 : 90),
     peer: !values['no-peer'],
-    peerUsers: Math.floor(int('peer-users', challenges, 20)),
+    peerUsers: Math.floor(int('peer-users', warmup + challenges + 2 * (connections + 1), 20)),
     peerScrypt: values['peer-scrypt'],
     server: values.server,
     // Extra Node flags for the server process (e.g. "--max-semi-space-size=4"), to try tuning without touching src/.
     execArgv: values['node-options'] ? values['node-options'].split(/\s+/).filter(Boolean) : [],
     out: resolve(values.out ?? join(ROOT, 'bench', 'results', 'latest.json')),
     keep: values.keep,
-    warmupSeconds: quick ? 0.3 : 1,
-    argon2Samples: quick ? 4 : 10,
+    argon2Samples: quick ? 4 : 20,
     loginConnections: Math.max(8, 4 * os.availableParallelism()),
   };
   if (!['inproc', 'cli'].includes(o.server)) throw new Error('--server must be inproc or cli');
@@ -134,12 +148,14 @@ async function loadDist() {
     secretBox: await import(url('adapters/secret-box.js')),
     hasher: await import(url('adapters/password-hasher.js')),
     totp: await import(url('domain/totp.js')),
+    tokens: await import(url('adapters/tokens.js')),
+    system: await import(url('adapters/system.js')),
   };
   return dist;
 }
 
-function serverEnv(db) {
-  const env = { ...process.env, DATA_DIR: db.dataDir, DATABASE_URL: db.url, SECRET_KEY: SECRET_KEY, LOG_LEVEL: 'warn' };
+function serverEnv(db, logLevel = 'warn') {
+  const env = { ...process.env, DATA_DIR: db.dataDir, DATABASE_URL: db.url, SECRET_KEY: SECRET_KEY, LOG_LEVEL: logLevel };
   for (const key of ['PUBLIC_URL', 'SMTP_URL', 'SECRET_KEY_PREVIOUS', 'PORT', 'HOST', 'NODE_OPTIONS']) delete env[key];
   return env;
 }
@@ -156,8 +172,12 @@ async function createDatabase(o, label, accounts, hashOnce) {
     await admin.end();
     const url = new URL(o.database);
     url.pathname = `/${name}`;
-    Object.assign(db, { url: url.toString(), dialect: 'postgres', name });
+    // The bench's own connection (to the server's maintenance database, not this one): lists the backends to measure.
+    const watcher = new pg.Client({ connectionString: o.database });
+    await watcher.connect();
+    Object.assign(db, { url: url.toString(), dialect: 'postgres', name, admin: watcher });
     cleanups.push(async () => {
+      await watcher.end();
       if (o.keep) return;
       const c = new pg.Client({ connectionString: o.database });
       await c.connect();
@@ -188,25 +208,64 @@ async function createDatabase(o, label, accounts, hashOnce) {
   return db;
 }
 
-async function startServer(o, db) {
+async function startServer(o, db, { logLevel = 'warn' } = {}) {
   const port = await freePort();
-  const env = serverEnv(db);
+  const env = serverEnv(db, logLevel);
   if (o.server === 'cli' && o.execArgv.length > 0) env.NODE_OPTIONS = o.execArgv.join(' ');
   const server =
     o.server === 'cli'
       ? await spawnCliServer(BIN, port, env)
       : await forkServer(join(ROOT, 'bench', 'server.js'), ['--port', String(port), '--host', '127.0.0.1'], env, { execArgv: o.execArgv });
   cleanups.unshift(() => server.stop());
+  server.db = db;
   return server;
 }
 
-/** Runs `fn` inside a measurement window of `server` (peak RSS, event-loop delay). */
+/** The floor server (bench/floor/server.js) on the database `db`. */
+async function startFloor(o, db) {
+  const port = await freePort();
+  const env = serverEnv(db);
+  const server = await forkServer(join(ROOT, 'bench', 'floor', 'server.js'), ['--port', String(port), '--db', db.url], env, { execArgv: o.execArgv });
+  cleanups.unshift(() => server.stop());
+  server.db = db;
+  return server;
+}
+
+/**
+ * PostgreSQL: CPU seconds so far of each backend serving the database `db.name`, by pid,
+ * from /proc (the server runs on this machine). Null on SQLite or when /proc cannot be read.
+ */
+async function backendCpu(db) {
+  if (db?.dialect !== 'postgres') return null;
+  const { rows } = await db.admin.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [db.name]);
+  const cpu = new Map();
+  for (const { pid } of rows) {
+    const c = readCpuSeconds(pid);
+    if (c) cpu.set(pid, c.total);
+  }
+  return rows.length > 0 && cpu.size === 0 ? null : cpu;
+}
+
+/**
+ * Runs `fn` inside a measurement window of `server` (CPU, peak RSS, event-loop delay).
+ * CPU per request: the server process (all threads) and, on PostgreSQL, every backend of
+ * the bench database; `cpuMsPerRequest` is their sum, the primary figure of each scenario.
+ */
 async function windowed(server, fn) {
+  const dbBefore = await backendCpu(server.db);
   await server.startWindow();
   const result = await fn();
   const w = await server.endWindow();
+  const dbAfter = await backendCpu(server.db);
   const served = result.ok ?? result.requests;
-  const cpuMsPerRequest = w.cpuSeconds === null || !served ? null : round((1000 * w.cpuSeconds) / served, 3);
+  const perRequest = (seconds) => (seconds === null || !served ? null : round((1000 * seconds) / served, 3));
+  let dbCpuSeconds = null;
+  if (dbBefore && dbAfter) {
+    // Backends that ended within the window are lost (the pool keeps its connections while busy).
+    dbCpuSeconds = [...dbAfter].reduce((sum, [pid, total]) => sum + total - (dbBefore.get(pid) ?? 0), 0);
+  }
+  const serverCpuMsPerRequest = perRequest(w.cpuSeconds);
+  const dbCpuMsPerRequest = perRequest(dbCpuSeconds);
   return {
     ...result,
     rssPeakMB: w.rssPeakMB,
@@ -214,7 +273,10 @@ async function windowed(server, fn) {
     eventLoop: w.eventLoop,
     serverCpuSeconds: w.cpuSeconds,
     serverCpuSystemSeconds: w.cpuSystemSeconds,
-    cpuMsPerRequest,
+    dbCpuSeconds: dbCpuSeconds === null ? null : round(dbCpuSeconds, 2),
+    serverCpuMsPerRequest,
+    dbCpuMsPerRequest,
+    cpuMsPerRequest: serverCpuMsPerRequest === null ? null : round(serverCpuMsPerRequest + (dbCpuMsPerRequest ?? 0), 3),
   };
 }
 
@@ -246,10 +308,15 @@ async function login(url, i) {
   return requestJson(`${url}/api/v1/auth/login`, { body: { email: accountEmail(i), password: PASSWORD } });
 }
 
+/** `--warmup` requests, then the measured window of `--duration` seconds. */
+async function timedScenario(o, server, requests) {
+  if (o.warmup > 0) await runLoad({ url: server.url, connections: o.connections, amount: o.warmup, requests, hardLimitSeconds: 120 });
+  const m = await windowed(server, () => runLoad({ url: server.url, connections: o.connections, duration: o.duration, requests }));
+  return { ...m, warmupRequests: o.warmup };
+}
+
 async function baselineScenario(o, server) {
-  const requests = [{ method: 'GET', path: '/bench/baseline' }];
-  await runLoad({ url: server.url, connections: o.connections, duration: o.warmupSeconds, requests });
-  return windowed(server, () => runLoad({ url: server.url, connections: o.connections, duration: o.duration, requests }));
+  return timedScenario(o, server, [{ method: 'GET', path: '/bench/baseline' }]);
 }
 
 async function prepareSessions(o, server, pick) {
@@ -274,47 +341,123 @@ async function prepareSessions(o, server, pick) {
   return cookies;
 }
 
-async function sessionScenario(o, server, cookies) {
+/** GET `path` (mpp-2fa's `/api/v1/session`, the floor's `/floor/session`) rotating over the cookies. */
+async function sessionScenario(o, server, cookies, path = '/api/v1/session') {
   let next = 0;
   const requests = [
     {
       method: 'GET',
-      path: '/api/v1/session',
+      path,
       setupRequest: (req) => {
         req.headers = { ...req.headers, cookie: cookies[next++ % cookies.length] };
         return req;
       },
     },
   ];
-  await runLoad({ url: server.url, connections: o.connections, duration: o.warmupSeconds, requests });
-  const m = await windowed(server, () => runLoad({ url: server.url, connections: o.connections, duration: o.duration, requests }));
+  const m = await timedScenario(o, server, requests);
   return { ...m, preparedSessions: cookies.length };
 }
 
-async function prepareChallenges(o, server, pick, count) {
-  const indices = pick(count, true);
-  const bar = progressBar('logging in (TOTP challenges)', indices.length);
-  const challenges = await mapPool(
-    indices,
-    4,
-    async (i) => {
-      const r = await login(server.url, i);
-      if (r.status !== 200 || r.body?.status !== 'second_factor_required')
-        throw new Error(`login of ${accountEmail(i)} answered ${r.status} ${JSON.stringify(r.body)}`);
-      return { id: r.body.challenge.id, key: totpKey(TOTP_SEED, i), index: i };
+/** Statements of the bench itself on the database `db` (`?` placeholders on both stores). */
+async function benchDb(db) {
+  if (db.dialect === 'sqlite') {
+    const sqlite = new Database(db.url);
+    sqlite.pragma('busy_timeout = 5000');
+    return {
+      all: async (text, args = []) => sqlite.prepare(text).all(...args),
+      run: async (text, args = []) => void sqlite.prepare(text).run(...args),
+      inTransaction: async (fn) => {
+        sqlite.exec('BEGIN IMMEDIATE');
+        await fn();
+        sqlite.exec('COMMIT');
+      },
+      close: async () => sqlite.close(),
+    };
+  }
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  const numbered = (text) => {
+    let n = 0;
+    return text.replace(/\?/g, () => `$${++n}`);
+  };
+  return {
+    all: async (text, args = []) => (await client.query(numbered(text), args)).rows,
+    run: async (text, args = []) => void (await client.query(numbered(text), args)),
+    inTransaction: async (fn) => {
+      await client.query('BEGIN');
+      await fn();
+      await client.query('COMMIT');
     },
-    { maxSeconds: o.prepSeconds, onProgress: (n) => bar.update(n) },
-  );
-  if (challenges.length < indices.length) {
-    bar.update(indices.length);
-    log(`prepared ${challenges.length} of ${indices.length} challenges within --prep-seconds ${o.prepSeconds}`);
+    close: () => client.end(),
+  };
+}
+
+/** TOTP accounts for the verify scenarios: the warm-up, the measured challenges and the reserve a one-use scenario keeps. */
+function verifyAccounts(o, pick) {
+  return pick(o.warmup + o.challenges + 2 * (o.connections + 1), true);
+}
+
+/**
+ * One open login challenge for each account of `indices`, as mpp-2fa's login makes it: one
+ * real login (its row is the template) and copies of that row for the other accounts,
+ * written into the database by the bench (a login per challenge would cost an argon2id hash
+ * each, minutes for the warm-up alone). Returns [{ id (the client's token), key, index }].
+ */
+async function prepareChallenges(o, server, indices) {
+  const { tokens, system } = await loadDist();
+  const [first, ...rest] = indices;
+  const r = await login(server.url, first);
+  if (r.status !== 200 || r.body?.status !== 'second_factor_required')
+    throw new Error(`login of ${accountEmail(first)} answered ${r.status} ${JSON.stringify(r.body)}`);
+  const challenges = [{ id: r.body.challenge.id, key: totpKey(TOTP_SEED, first), index: first }];
+  const q = await benchDb(server.db);
+  try {
+    const [template] = await q.all('SELECT * FROM challenges WHERE id = ?', [tokens.sha256Hex(r.body.challenge.id)]);
+    if (!template) throw new Error('the login challenge is not in the challenges table');
+    const columns = Object.keys(template);
+    const insert = `INSERT INTO challenges (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+    for (let start = 0; start < rest.length; start += 500) {
+      await q.inTransaction(async () => {
+        for (const i of rest.slice(start, start + 500)) {
+          const token = tokens.generateToken(system.systemRandom);
+          const row = { ...template, id: tokens.sha256Hex(token), account_id: accountId(i) };
+          await q.run(
+            insert,
+            columns.map((c) => row[c]),
+          );
+          challenges.push({ id: token, key: totpKey(TOTP_SEED, i), index: i });
+        }
+      });
+    }
+  } finally {
+    await q.close();
   }
   return challenges;
 }
 
 /**
- * Verify requests over prepared one-use items. autocannon builds one request per connection
- * ahead of time, so `connections` extra items are kept in reserve and never measured.
+ * Lets the verify accounts pass a TOTP code again (the floor server verifies the same
+ * accounts as mpp-2fa, in the same time step): forgets their last used step and failures,
+ * and the devices their sign-ins left.
+ */
+async function resetVerifyAccounts(db, indices) {
+  const q = await benchDb(db);
+  try {
+    await q.inTransaction(async () => {
+      for (const i of indices) {
+        await q.run('UPDATE accounts SET totp_last_step = NULL, second_factor_failures = 0, second_factor_locked_until = NULL WHERE id = ?', [accountId(i)]);
+        await q.run('DELETE FROM devices WHERE account_id = ?', [accountId(i)]);
+      }
+    });
+  } finally {
+    await q.close();
+  }
+}
+
+/**
+ * Verify requests over prepared one-use items: `--warmup` of them, then the measured ones.
+ * autocannon builds one request per connection ahead of time, so `connections` extra items
+ * are kept in reserve and never measured.
  */
 async function oneUseScenario(o, server, items, build) {
   let next = 0;
@@ -322,20 +465,21 @@ async function oneUseScenario(o, server, items, build) {
   const requests = [{ method: 'POST', path: '/', setupRequest: (req) => build(req, take()) }];
   const connections = Math.max(1, Math.min(o.connections, Math.floor(items.length / 10)));
   const usable = items.length - 2 * (connections + 1);
-  const warmup = Math.max(connections, Math.min(100, Math.floor(usable * 0.1)));
+  const warmup = Math.max(0, Math.min(o.warmup, usable - Math.max(connections, Math.floor(usable / 4))));
   const amount = usable - warmup;
   if (amount < connections) throw new Error(`only ${items.length} prepared items: too few to measure`);
-  await runLoad({ url: server.url, connections, amount: warmup, requests, hardLimitSeconds: Math.max(5, o.duration) });
+  if (warmup > 0) await runLoad({ url: server.url, connections, amount: warmup, requests, hardLimitSeconds: Math.max(60, o.duration) });
   // Bounded by the prepared items, and in time like the timed scenarios (a slow server ends early).
   const m = await windowed(server, () => runLoad({ url: server.url, connections, amount, requests, hardLimitSeconds: 2 * o.duration + 5 }));
   return { ...m, warmupRequests: warmup };
 }
 
-async function verifyScenario(o, server, challenges) {
+/** POST `{prefix}/challenges/{id}/verify{query}` with a fresh TOTP code, each challenge once (`/api/v1/auth` ours, `/floor` the floor's). */
+async function verifyScenario(o, server, challenges, prefix = '/api/v1/auth', query = '') {
   const { totp } = await loadDist();
   const m = await oneUseScenario(o, server, challenges, (req, c) => {
     req.method = 'POST';
-    req.path = `/api/v1/auth/challenges/${c.id}/verify`;
+    req.path = `${prefix}/challenges/${c.id}/verify${query}`;
     req.headers = { ...req.headers, 'content-type': 'application/json' };
     req.body = JSON.stringify({ method: 'totp', code: totp.generateTotpCode(c.key, new Date()) });
     return req;
@@ -394,6 +538,10 @@ async function loginScenario(o, server, pick, ceiling) {
     },
   ];
   const duration = Math.max(o.duration, o.quick ? 1.5 : 8);
+  if (o.loginWarmup > 0) {
+    log(`login warm-up: ${o.loginWarmup} logins`);
+    await runLoad({ url: server.url, connections: o.loginConnections, amount: o.loginWarmup, requests, hardLimitSeconds: 300 });
+  }
   const m = await windowed(server, async () => {
     const probe = startProbe(`${server.url}/healthz`, { rate: 20, maxSeconds: duration + 60 });
     const load = await runLoad({ url: server.url, connections: o.loginConnections, duration, requests, hardLimitSeconds: duration + 60 });
@@ -403,10 +551,12 @@ async function loginScenario(o, server, pick, ceiling) {
   return {
     ...m,
     accountsUsed: indices.length,
+    warmupRequests: o.loginWarmup,
     ratioToCeiling: ratio(m.rps, ceiling.ceilingPerSecond),
-    // Share of a login's server CPU that is the hash itself: the fraction of the ceiling a
-    // CPU-bound server could reach on an otherwise idle machine.
-    cpuRatioToCeiling: ratio(ceiling.cpuMsPerHash, m.cpuMsPerRequest),
+    // A login's CPU (server, plus database on PostgreSQL) over a bare argon2id verify's, measured in the same run.
+    cpuRatioToHash: ratio(m.cpuMsPerRequest, ceiling.cpuMsPerHash),
+    // Share of a login's CPU that is the hash itself.
+    hashShareOfCpu: ratio(ceiling.cpuMsPerHash, m.cpuMsPerRequest),
   };
 }
 
@@ -427,7 +577,8 @@ async function replayCheckOurs(server, i) {
 /**
  * Every scenario on the database `db`; with `refDb` (the scale run) also the session and
  * verify scenarios on the 10k reference, each run right before the same scenario at full
- * size, so that both see the same machine load.
+ * size, so that both see the same machine load. The floor server runs its session lookup
+ * and verify right after ours, over the same cookies and the same accounts.
  */
 async function runOurs(o, db, refDb, passwordHash) {
   const describe = (server, label) =>
@@ -436,36 +587,62 @@ async function runOurs(o, db, refDb, passwordHash) {
   describe(server, `${db.accounts}-account`);
   const ref = refDb ? await startServer(o, refDb) : null;
   if (ref) describe(ref, `${refDb.accounts}-account reference`);
+  let floor = null;
   try {
     const pick = picker(db.accounts);
     const refPick = ref ? picker(refDb.accounts) : null;
     const out = { reference: ref ? {} : null };
-    log(`baseline: GET /bench/baseline for ${o.duration} s`);
+    log(`baseline: GET /bench/baseline, ${o.warmup} warm-up requests, then ${o.duration} s`);
     out.baseline = await baselineScenario(o, server);
 
     const refCookies = ref ? await prepareSessions(o, ref, refPick) : null;
     const cookies = await prepareSessions(o, server, pick);
     if (ref) {
-      log(`session (${refDb.accounts} accounts): GET /api/v1/session over ${refCookies.length} cookies for ${o.duration} s`);
+      log(`session (${refDb.accounts} accounts): GET /api/v1/session over ${refCookies.length} cookies`);
       out.reference.session = await sessionScenario(o, ref, refCookies);
     }
-    log(`session: GET /api/v1/session over ${cookies.length} cookies for ${o.duration} s`);
+    log(`session: GET /api/v1/session over ${cookies.length} cookies, ${o.warmup} warm-up requests, then ${o.duration} s`);
     out.session = await sessionScenario(o, server, cookies);
 
-    const refChallenges = ref ? await prepareChallenges(o, ref, refPick, o.challenges) : null;
-    const challenges = await prepareChallenges(o, server, pick, o.challenges);
+    const logged = await startServer(o, db, { logLevel: 'info' });
+    log(`session at LOG_LEVEL=info: a second server (pid ${logged.pid}) on the same database and cookies`);
+    out.sessionInfoLogs = await sessionScenario(o, logged, cookies);
+    await logged.stop();
+    // Once more at warn right after, so the logs' cost is judged against the mean of the windows around it.
+    out.sessionAgain = await sessionScenario(o, server, cookies);
+
+    if (o.floor) {
+      floor = await startFloor(o, db);
+      log(`floor session: GET /floor/session (bench/floor/server.js, pid ${floor.pid}) over the same cookies`);
+      out.floorSession = await sessionScenario(o, floor, cookies, '/floor/session');
+    }
+
+    const indices = verifyAccounts(o, pick);
     if (ref) {
+      const refChallenges = await prepareChallenges(o, ref, verifyAccounts(o, refPick));
       log(`verify (${refDb.accounts} accounts): ${refChallenges.length} TOTP challenges`);
       out.reference.verify = await verifyScenario(o, ref, refChallenges);
       await ref.stop();
     }
-    log(`verify: ${challenges.length} TOTP challenges`);
+    const challenges = await prepareChallenges(o, server, indices);
+    log(`verify: ${challenges.length} TOTP challenges (${Math.min(o.warmup, challenges.length)} of them warm-up)`);
     out.verify = await verifyScenario(o, server, challenges);
+    if (floor) {
+      await resetVerifyAccounts(db, indices);
+      const floorChallenges = await prepareChallenges(o, server, indices);
+      log(`floor verify: POST /floor/challenges/{id}/verify over ${floorChallenges.length} challenges of the same accounts`);
+      out.floorVerify = await verifyScenario(o, floor, floorChallenges, '/floor');
+      // Where the audit row goes: the same floor verify with the row written after the commit, in a statement of its own.
+      await resetVerifyAccounts(db, indices);
+      log('floor verify, audit row after the commit');
+      out.floorVerifyAuditAfter = await verifyScenario(o, floor, await prepareChallenges(o, server, indices), '/floor', '?audit=after');
+      await floor.stop();
+    }
 
-    // The ceiling is measured right before the storm, with the server idle.
+    // The bare hash is measured right before the storm, with the server idle.
     out.argon2 = await argon2Ceiling(o, passwordHash);
     log(
-      `argon2id ceiling: ${out.argon2.singleHashMs} ms per hash (fastest of ${out.argon2.samplesMs.length}) × ${out.argon2.cores} cores = ${out.argon2.ceilingPerSecond}/s`,
+      `argon2id: ${out.argon2.cpuMsPerHash} ms CPU per verify; ${out.argon2.singleHashMs} ms per hash (fastest of ${out.argon2.samplesMs.length}) × ${out.argon2.cores} cores = ${out.argon2.ceilingPerSecond}/s`,
     );
     log(`login storm: POST /api/v1/auth/login with ${o.loginConnections} connections, /healthz probe at 20/s`);
     out.login = await loginScenario(o, server, pick, out.argon2);
@@ -473,7 +650,23 @@ async function runOurs(o, db, refDb, passwordHash) {
     out.replay = await replayCheckOurs(server, replayAccount);
     return out;
   } finally {
+    await floor?.stop();
     await ref?.stop();
+    await server.stop();
+  }
+}
+
+/** PostgreSQL runs: the session and verify scenarios of mpp-2fa on SQLite too, in the same run. */
+async function runSqliteCompanion(o, db) {
+  const server = await startServer(o, db);
+  log(`SQLite in the same run: server pid ${server.pid}`);
+  try {
+    const pick = picker(db.accounts);
+    const cookies = await prepareSessions(o, server, pick);
+    const session = await sessionScenario(o, server, cookies);
+    const verify = await verifyScenario(o, server, await prepareChallenges(o, server, verifyAccounts(o, pick)));
+    return { session, verify };
+  } finally {
     await server.stop();
   }
 }
@@ -574,23 +767,49 @@ async function main() {
   const db = await createDatabase(o, 'main', o.accounts, hashOnce);
   const ours = await runOurs(o, db, refDb, await hashOnce());
   const reference = ours.reference;
+  const sqliteDb = o.database ? await createDatabase({ ...o, database: null }, 'sqlite', o.accounts, hashOnce) : null;
+  const companion = sqliteDb ? await runSqliteCompanion(o, sqliteDb) : null;
   const peer = o.peer ? await runPeer(o, scratch) : null;
 
   const baseline = pickMetrics(ours.baseline);
-  // cpuRatio…: the same ratios from server CPU time per request (inverse), for a busy machine.
+  const floorSession = pickMetrics(ours.floorSession);
+  const floorVerify = pickMetrics(ours.floorVerify);
+  const floorVerifyAuditAfter = ours.floorVerifyAuditAfter
+    ? { ...pickMetrics(ours.floorVerifyAuditAfter), cpuRatioToInTransaction: ratio(ours.floorVerifyAuditAfter.cpuMsPerRequest, floorVerify.cpuMsPerRequest) }
+    : null;
+  // CPU per request (server, plus database on PostgreSQL) is the primary figure; req/s ratios follow it.
   const session = {
     ...pickMetrics(ours.session),
+    cpuRatioToFloor: ratio(ours.session.cpuMsPerRequest, floorSession?.cpuMsPerRequest),
+    ratioToFloorRps: ratio(ours.session.rps, floorSession?.rps),
     ratioToBaseline: ratio(ours.session.rps, baseline.rps),
-    cpuRatioToBaseline: ratio(baseline.cpuMsPerRequest, ours.session.cpuMsPerRequest),
+  };
+  const sessionInfoLogs = {
+    ...pickMetrics(ours.sessionInfoLogs),
+    // What request logs at LOG_LEVEL=info add to the session route's CPU (0.1 = 10 %), against the mean of the warn windows before and after.
+    warnCpuMsPerRequest: round((ours.session.cpuMsPerRequest + ours.sessionAgain.cpuMsPerRequest) / 2, 3),
+    logCostRatio: ratio(
+      ours.sessionInfoLogs.cpuMsPerRequest - (ours.session.cpuMsPerRequest + ours.sessionAgain.cpuMsPerRequest) / 2,
+      (ours.session.cpuMsPerRequest + ours.sessionAgain.cpuMsPerRequest) / 2,
+    ),
   };
   const verify = {
     ...pickMetrics(ours.verify),
+    cpuRatioToFloor: ratio(ours.verify.cpuMsPerRequest, floorVerify?.cpuMsPerRequest),
+    ratioToFloorRps: ratio(ours.verify.rps, floorVerify?.rps),
     ratioToBaseline: ratio(ours.verify.rps, baseline.rps),
-    cpuRatioToBaseline: ratio(baseline.cpuMsPerRequest, ours.verify.cpuMsPerRequest),
   };
   const login = pickMetrics(ours.login);
   const peerOut = peer
-    ? { ...pickMetrics(peer), ratioOursToPeer: ratio(verify.rps, peer.rps), cpuRatioOursToPeer: ratio(peer.cpuMsPerRequest, verify.cpuMsPerRequest) }
+    ? { ...pickMetrics(peer), ratioOursToPeer: ratio(verify.rps, peer.rps), cpuRatioPeerToOurs: ratio(peer.cpuMsPerRequest, verify.cpuMsPerRequest) }
+    : null;
+  const sqliteSameRun = companion
+    ? {
+        session: pickMetrics(companion.session),
+        verify: pickMetrics(companion.verify),
+        sessionCpuRatio: ratio(session.cpuMsPerRequest, companion.session.cpuMsPerRequest),
+        verifyCpuRatio: ratio(verify.cpuMsPerRequest, companion.verify.cpuMsPerRequest),
+      }
     : null;
   const ref = reference ?? ours;
   const scale = {
@@ -607,12 +826,19 @@ async function main() {
     sessionP99Ratio: reference ? ratio(session.p99Ms, reference.session.p99Ms) : null,
     verifyP99Ratio: reference ? ratio(verify.p99Ms, reference.verify.p99Ms) : null,
   };
-  const rssByScenario = { baseline: baseline.rssPeakMB, session: session.rssPeakMB, verify: verify.rssPeakMB, login: login.rssPeakMB };
+  const rssByScenario = {
+    baseline: baseline.rssPeakMB,
+    session: session.rssPeakMB,
+    'session at LOG_LEVEL=info': sessionInfoLogs.rssPeakMB,
+    verify: verify.rssPeakMB,
+    login: login.rssPeakMB,
+  };
+  if (companion) Object.assign(rssByScenario, { 'sqlite session': companion.session.rssPeakMB, 'sqlite verify': companion.verify.rssPeakMB });
   if (reference) Object.assign(rssByScenario, { 'scale-reference session': reference.session.rssPeakMB, 'scale-reference verify': reference.verify.rssPeakMB });
   const rssValues = Object.values(rssByScenario).filter((v) => typeof v === 'number');
 
   const result = {
-    version: 1,
+    version: 2,
     command,
     startedAt: startedAt.toISOString(),
     finishedAt: null,
@@ -633,12 +859,15 @@ async function main() {
       uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE ?? null,
       durationSeconds: o.duration,
       connections: o.connections,
+      warmupRequests: o.warmup,
+      loginWarmupRequests: o.loginWarmup,
       loginConnections: o.loginConnections,
       quick: o.quick,
       seedSeconds: db.seedSeconds,
     },
     argon2: ours.argon2,
-    scenarios: { baseline, session, verify, login, peer: peerOut },
+    scenarios: { baseline, floorSession, session, sessionInfoLogs, floorVerify, floorVerifyAuditAfter, verify, login, peer: peerOut },
+    sqliteSameRun,
     scale,
     replay: { ours: ours.replay, peer: peer?.replay ?? null },
     rss: { maxMB: rssValues.length ? Math.max(...rssValues) : null, byScenario: rssByScenario, peerMB: peer?.rssPeakMB ?? null },
@@ -735,7 +964,9 @@ export {
   prepareChallenges,
   prepareSessions,
   sessionScenario,
+  startFloor,
   startServer,
+  verifyAccounts,
   verifyScenario,
   windowed,
 };

@@ -15,15 +15,16 @@ const { loadConfig } = await import(new URL('config.js', dist).href);
 const { openRuntime } = await import(new URL('runtime.js', dist).href);
 const { buildApp } = await import(new URL('http/app.js', dist).href);
 const { prepareLogin } = await import(new URL('services/login.js', dist).href);
-const { CONSOLE_DIR } = await import(new URL('cli/serve.js', dist).href);
+const { CONSOLE_DIR, httpLogger } = await import(new URL('cli/serve.js', dist).href);
 
 const { values } = parseArgs({ options: { port: { type: 'string' }, host: { type: 'string' } } });
 const config = loadConfig(process.env);
 const runtime = await openRuntime(config, { server: true });
 await prepareLogin(runtime.deps);
+const requestLogs = httpLogger(runtime.logger.level);
 const app = await buildApp(runtime.deps, {
   publicUrl: config.publicUrl,
-  logger: runtime.logger.level === 'silent' ? false : { level: runtime.logger.level },
+  logger: requestLogs && requestLogs.options,
   consoleDir: CONSOLE_DIR,
   benchRoutes: true,
 });
@@ -32,5 +33,6 @@ startMonitor();
 onStop(async () => {
   await app.close();
   await runtime.close();
+  if (requestLogs) requestLogs.flush();
 });
 process.send?.({ type: 'listening', url: address, pid: process.pid });

@@ -39,7 +39,7 @@ function readHwmBytes(pid) {
 }
 
 /** { total, system } CPU seconds the process used so far (all its threads), or null off Linux. */
-function readCpuSeconds(pid) {
+export function readCpuSeconds(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { type DestinationStream, pino } from 'pino';
 import type { Config } from '../config.js';
 import { buildApp } from '../http/app.js';
 import { startMetricsServer } from '../http/metrics.js';
@@ -12,6 +13,29 @@ import { EXIT_OK, type Output, reportError, UsageError } from './output.js';
 
 /** Where `npm run build` puts the console, relative to the compiled server. */
 export const CONSOLE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'console', 'dist');
+
+/** Request log lines wait at most this long in memory before they are written. */
+const LOG_FLUSH_INTERVAL_MS = 500;
+
+/**
+ * The HTTP server's logger at `level`: lines go to stdout through an asynchronous,
+ * buffered destination (written 4 KiB at a time, or every half second, so a request costs
+ * no write of its own), written out when the process exits. `flush` writes what is
+ * buffered (after the server closed). False when `level` is silent.
+ */
+export function httpLogger(level: string): { options: { level: string; stream: DestinationStream }; flush: () => void } | false {
+  if (level === 'silent') return false;
+  const stream = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const timer = setInterval(() => stream.flush(), LOG_FLUSH_INTERVAL_MS);
+  timer.unref();
+  return {
+    options: { level, stream },
+    flush: () => {
+      clearInterval(timer);
+      stream.flushSync();
+    },
+  };
+}
 
 /**
  * `mpp-2fa serve`: migrate, seed a demo tenant on an empty database (credentials printed
@@ -38,10 +62,11 @@ export async function serve(args: string[], config: Config, out: Output): Promis
   const demo = values['no-demo'] ? null : await seedDemoIfEmpty(runtime.deps);
   await prepareLogin(runtime.deps);
   const metricsSource = runtime.metrics && { contentType: runtime.metrics.registry.contentType, metrics: () => runtime.metrics!.registry.metrics() };
+  const requestLogs = httpLogger(runtime.logger.level);
   const app = await buildApp(runtime.deps, {
     publicUrl: config.publicUrl,
     metrics: metricsSource && config.metricsToken ? { source: metricsSource, token: config.metricsToken } : undefined,
-    logger: runtime.logger.level === 'silent' ? false : { level: runtime.logger.level },
+    logger: requestLogs && requestLogs.options,
     consoleDir: CONSOLE_DIR,
     trustProxy: config.trustProxy,
     benchRoutes: values.bench === true,
@@ -76,6 +101,7 @@ export async function serve(args: string[], config: Config, out: Output): Promis
       runtime.logger.info({ signal }, 'shutting down');
       await Promise.all([maintenance.stop(), app.close(), new Promise((done) => (metricsServer ? metricsServer.close(done) : done(undefined)))]);
       await runtime.close();
+      if (requestLogs) requestLogs.flush();
       resolve(EXIT_OK);
     };
     process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -61,9 +61,11 @@ export async function insertAccount(db: Db, row: { id: string; email: string; na
 }
 
 export async function findAccountByEmail(db: Db, email: string): Promise<AccountRecord | undefined> {
-  const row = await db.selectFrom('accounts').selectAll().where('email_key', '=', emailKey(email)).executeTakeFirst();
+  const row = (await accountByEmailKeyQuery(db, emailKey(email))).rows[0];
   return row && toAccountRecord(row);
 }
+
+const accountByEmailKeyQuery = reusableQuery((db: Db, key: string) => db.selectFrom('accounts').selectAll().where('email_key', '=', key));
 
 const accountByIdQuery = reusableQuery((db: Db, id: string) => db.selectFrom('accounts').selectAll().where('id', '=', id));
 
@@ -112,19 +114,26 @@ const reserveAttemptQuery = reusableQuery((db: Db, accountId: string, now: strin
 
 /** Locks second-factor verification until `until` (ISO time). */
 export async function lockSecondFactor(db: Db, accountId: string, until: string): Promise<void> {
-  await db.updateTable('accounts').set({ second_factor_locked_until: until }).where('id', '=', accountId).execute();
+  await lockSecondFactorQuery(db, accountId, until);
 }
+
+const lockSecondFactorQuery = reusableQuery((db: Db, accountId: string, until: string) =>
+  db.updateTable('accounts').set({ second_factor_locked_until: until }).where('id', '=', accountId),
+);
 
 /** Clears the failure count and any lock (after a success or a 2FA reset). */
 export async function clearSecondFactorFailures(db: Db, accountId: string): Promise<boolean> {
-  const result = await db
-    .updateTable('accounts')
-    .set({ second_factor_failures: 0, second_factor_locked_until: null })
-    .where('id', '=', accountId)
-    .where((eb) => eb.or([eb('second_factor_failures', '>', 0), eb('second_factor_locked_until', 'is not', null)]))
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  const result = await clearFailuresQuery(db, accountId, 0, null);
+  return (result.numAffectedRows ?? 0n) > 0n;
 }
+
+const clearFailuresQuery = reusableQuery((db: Db, accountId: string, zero: number, none: null) =>
+  db
+    .updateTable('accounts')
+    .set({ second_factor_failures: zero, second_factor_locked_until: none })
+    .where('id', '=', accountId)
+    .where((eb) => eb.or([eb('second_factor_failures', '>', zero), eb('second_factor_locked_until', 'is not', null)])),
+);
 
 /**
  * Stamps an email send at `now` unless one happened after `notBefore`; false when the

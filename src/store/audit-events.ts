@@ -1,4 +1,5 @@
 import type { ExpressionBuilder } from 'kysely';
+import { reusableQuery } from './reusable-query.js';
 import type { AuditEventRow, Database, Db } from './schema.js';
 
 /** One audit event; `details` is a JSON object of facts (never a code, secret or password). */
@@ -32,22 +33,48 @@ function toAuditEvent(row: AuditEventRow): AuditEvent {
 
 /** Appends one event; events are never updated, and deleted only once older than the retention (store/retention.ts). */
 export async function insertAuditEvent(db: Db, event: AuditEvent): Promise<void> {
-  await db
-    .insertInto('audit_events')
-    .values({
-      id: event.id,
-      type: event.type,
-      account_id: event.accountId,
-      actor_account_id: event.actorAccountId,
-      super_app_id: event.superAppId,
-      workspace_id: event.workspaceId,
-      ip: event.ip,
-      user_agent: event.userAgent,
-      details: event.details,
-      created_at: event.createdAt,
-    })
-    .execute();
+  await insertAuditEventQuery(
+    db,
+    event.id,
+    event.type,
+    event.accountId,
+    event.actorAccountId,
+    event.superAppId,
+    event.workspaceId,
+    event.ip,
+    event.userAgent,
+    event.details,
+    event.createdAt,
+  );
 }
+
+const insertAuditEventQuery = reusableQuery(
+  (
+    db: Db,
+    id: string,
+    type: string,
+    accountId: string | null,
+    actorAccountId: string | null,
+    superAppId: string | null,
+    workspaceId: string | null,
+    ip: string | null,
+    userAgent: string | null,
+    details: string,
+    createdAt: string,
+  ) =>
+    db.insertInto('audit_events').values({
+      id,
+      type,
+      account_id: accountId,
+      actor_account_id: actorAccountId,
+      super_app_id: superAppId,
+      workspace_id: workspaceId,
+      ip,
+      user_agent: userAgent,
+      details,
+      created_at: createdAt,
+    }),
+);
 
 /** The account's own events, newest first. */
 export async function listAuditEventsOfAccount(db: Db, accountId: string, limit: number): Promise<AuditEvent[]> {

@@ -72,25 +72,57 @@ export interface NewChallenge {
 export type { ChallengePurpose };
 
 export async function insertChallenge(db: Db, c: NewChallenge): Promise<void> {
-  await db
-    .insertInto('challenges')
-    .values({
-      id: c.id,
-      account_id: c.accountId,
-      workspace_id: c.workspaceId,
-      kind: c.kind,
-      methods: c.methods.join(','),
-      primary_method: c.primaryMethod,
-      reason: c.reason,
-      purpose: c.purpose ?? 'login',
-      session_id: c.sessionId ?? null,
-      super_app_id: c.superAppId ?? null,
-      status: 'open',
-      expires_at: c.expiresAt,
-      created_at: c.now,
-    })
-    .execute();
+  await insertChallengeQuery(
+    db,
+    c.id,
+    c.accountId,
+    c.workspaceId,
+    c.kind,
+    c.methods.join(','),
+    c.primaryMethod,
+    c.reason,
+    c.purpose ?? 'login',
+    c.sessionId ?? null,
+    c.superAppId ?? null,
+    'open',
+    c.expiresAt,
+    c.now,
+  );
 }
+
+const insertChallengeQuery = reusableQuery(
+  (
+    db: Db,
+    id: string,
+    accountId: string,
+    workspaceId: string,
+    kind: ChallengeKind,
+    methods: string,
+    primaryMethod: ChallengeMethod,
+    reason: SecondFactorReason,
+    purpose: ChallengePurpose,
+    sessionId: string | null,
+    superAppId: string | null,
+    status: ChallengeStatus,
+    expiresAt: string,
+    now: string,
+  ) =>
+    db.insertInto('challenges').values({
+      id,
+      account_id: accountId,
+      workspace_id: workspaceId,
+      kind,
+      methods,
+      primary_method: primaryMethod,
+      reason,
+      purpose,
+      session_id: sessionId,
+      super_app_id: superAppId,
+      status,
+      expires_at: expiresAt,
+      created_at: now,
+    }),
+);
 
 const challengeByIdQuery = reusableQuery((db: Db, id: string) => db.selectFrom('challenges').selectAll().where('id', '=', id));
 

@@ -1,3 +1,4 @@
+import { reusableQuery, reusableQueryFamily } from './reusable-query.js';
 import type { Db, DeviceRow } from './schema.js';
 
 /** A browser that completed a sign-in, bound to one account; only its token's SHA-256 is kept. */
@@ -27,55 +28,75 @@ function toDevice(row: DeviceRow): Device {
 }
 
 /** The devices whose tokens hash to one of `tokenHashes`, seen since `seenSince`, with their accounts' email keys. */
+/**
+ * The devices whose tokens hash to one of `tokenHashes`, seen since `seenSince`, with their
+ * accounts' email keys. The list is as long as the entries a device cookie may hold (a
+ * bound of the code), one compiled query per length.
+ */
 export async function findLiveDevices(db: Db, tokenHashes: readonly string[], seenSince: string): Promise<DeviceWithAccount[]> {
   if (tokenHashes.length === 0) return [];
-  const rows = await db
+  const { rows } = await liveDevicesQuery(db, tokenHashes.length, seenSince, ...tokenHashes);
+  return rows.map(({ email_key: emailKey, ...row }) => ({ ...toDevice(row), emailKey }));
+}
+
+const liveDevicesQuery = reusableQueryFamily((db: Db, _count: number, seenSince: string, ...tokenHashes: string[]) =>
+  db
     .selectFrom('devices')
     .innerJoin('accounts', 'accounts.id', 'devices.account_id')
     .selectAll('devices')
     .select('accounts.email_key')
-    .where('devices.token_hash', 'in', [...tokenHashes])
-    .where('devices.last_seen_at', '>', seenSince)
-    .execute();
-  return rows.map(({ email_key: emailKey, ...row }) => ({ ...toDevice(row), emailKey }));
-}
+    .where('devices.token_hash', 'in', tokenHashes)
+    .where('devices.last_seen_at', '>', seenSince),
+);
 
 export async function insertDevice(db: Db, device: Device): Promise<void> {
-  await db
-    .insertInto('devices')
-    .values({
-      id: device.id,
-      account_id: device.accountId,
-      token_hash: device.tokenHash,
-      ip: device.ip,
-      user_agent: device.userAgent,
-      created_at: device.createdAt,
-      last_seen_at: device.lastSeenAt,
-    })
-    .execute();
+  await insertDeviceQuery(db, device.id, device.accountId, device.tokenHash, device.ip, device.userAgent, device.createdAt, device.lastSeenAt);
 }
+
+const insertDeviceQuery = reusableQuery(
+  (db: Db, id: string, accountId: string, tokenHash: string, ip: string | null, userAgent: string | null, createdAt: string, lastSeenAt: string) =>
+    db.insertInto('devices').values({
+      id,
+      account_id: accountId,
+      token_hash: tokenHash,
+      ip,
+      user_agent: userAgent,
+      created_at: createdAt,
+      last_seen_at: lastSeenAt,
+    }),
+);
 
 /** A known device signed in again: when and from where it was last seen. */
 export async function touchDevice(db: Db, id: string, seen: { now: string; ip: string | null; userAgent: string | null }): Promise<void> {
-  await db.updateTable('devices').set({ last_seen_at: seen.now, ip: seen.ip, user_agent: seen.userAgent }).where('id', '=', id).execute();
+  await touchDeviceQuery(db, id, seen.now, seen.ip, seen.userAgent);
 }
+
+const touchDeviceQuery = reusableQuery((db: Db, id: string, now: string, ip: string | null, userAgent: string | null) =>
+  db.updateTable('devices').set({ last_seen_at: now, ip, user_agent: userAgent }).where('id', '=', id),
+);
 
 /** True when the account has a device seen since `seenSince`. */
 export async function hasLiveDevices(db: Db, accountId: string, seenSince: string): Promise<boolean> {
-  const row = await db.selectFrom('devices').select('id').where('account_id', '=', accountId).where('last_seen_at', '>', seenSince).limit(1).executeTakeFirst();
-  return row !== undefined;
+  return (await anyLiveDeviceQuery(db, accountId, seenSince, 1)).rows.length > 0;
 }
+
+const anyLiveDeviceQuery = reusableQuery((db: Db, accountId: string, seenSince: string, one: number) =>
+  db.selectFrom('devices').select('id').where('account_id', '=', accountId).where('last_seen_at', '>', seenSince).limit(one),
+);
 
 /** Keeps the account's `keep` most recently seen devices and forgets the rest. */
 export async function pruneDevicesOfAccount(db: Db, accountId: string, keep: number): Promise<void> {
-  await db
+  await pruneDevicesQuery(db, accountId, keep);
+}
+
+const pruneDevicesQuery = reusableQuery((db: Db, accountId: string, keep: number) =>
+  db
     .deleteFrom('devices')
     .where('account_id', '=', accountId)
     .where('id', 'not in', (eb) =>
       eb.selectFrom('devices').select('id').where('account_id', '=', accountId).orderBy('last_seen_at', 'desc').orderBy('id').limit(keep),
-    )
-    .execute();
-}
+    ),
+);
 
 /** The account's devices seen since `seenSince`, most recently seen first. */
 export async function listDevicesOfAccount(db: Db, accountId: string, seenSince: string): Promise<Device[]> {

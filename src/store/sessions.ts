@@ -66,23 +66,49 @@ export async function insertSession(
     userAgent?: string | null;
   },
 ): Promise<void> {
-  await db
-    .insertInto('sessions')
-    .values({
-      id: s.id,
-      account_id: s.accountId,
-      workspace_id: s.workspaceId,
-      second_factor_verified: s.secondFactorMethods.length > 0 ? 1 : 0,
-      second_factor_methods: [...new Set(s.secondFactorMethods)].join(','),
-      authenticated_at: s.authenticatedAt ?? s.now,
-      last_seen_at: s.now,
-      expires_at: s.expiresAt,
-      created_at: s.now,
-      ip: s.ip ?? null,
-      user_agent: s.userAgent ?? null,
-    })
-    .execute();
+  await insertSessionQuery(
+    db,
+    s.id,
+    s.accountId,
+    s.workspaceId,
+    s.secondFactorMethods.length > 0 ? 1 : 0,
+    [...new Set(s.secondFactorMethods)].join(','),
+    s.authenticatedAt ?? s.now,
+    s.now,
+    s.expiresAt,
+    s.ip ?? null,
+    s.userAgent ?? null,
+  );
 }
+
+const insertSessionQuery = reusableQuery(
+  (
+    db: Db,
+    id: string,
+    accountId: string,
+    workspaceId: string,
+    verified: number,
+    methods: string,
+    authenticatedAt: string,
+    now: string,
+    expiresAt: string,
+    ip: string | null,
+    userAgent: string | null,
+  ) =>
+    db.insertInto('sessions').values({
+      id,
+      account_id: accountId,
+      workspace_id: workspaceId,
+      second_factor_verified: verified,
+      second_factor_methods: methods,
+      authenticated_at: authenticatedAt,
+      last_seen_at: now,
+      expires_at: expiresAt,
+      created_at: now,
+      ip,
+      user_agent: userAgent,
+    }),
+);
 
 const sessionViewQuery = reusableQuery((db: Db, id: string) =>
   db
@@ -147,8 +173,10 @@ export async function forgetSessionSecondFactors(db: Db, id: string, methods: re
 
 /** Records activity on a session (idle timeout). */
 export async function touchSession(db: Db, id: string, now: string): Promise<void> {
-  await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
+  await touchSessionQuery(db, id, now);
 }
+
+const touchSessionQuery = reusableQuery((db: Db, id: string, now: string) => db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id));
 
 /** Marks a session freshly authenticated (password re-entered). */
 export async function markSessionAuthenticated(db: Db, id: string, now: string): Promise<void> {
@@ -157,9 +185,11 @@ export async function markSessionAuthenticated(db: Db, id: string, now: string):
 
 /** Deletes the session; false when it was already gone (so of two replacements, one wins). */
 export async function deleteSession(db: Db, id: string): Promise<boolean> {
-  const result = await db.deleteFrom('sessions').where('id', '=', id).executeTakeFirst();
-  return result.numDeletedRows > 0n;
+  const result = await deleteSessionQuery(db, id);
+  return (result.numAffectedRows ?? 0n) > 0n;
 }
+
+const deleteSessionQuery = reusableQuery((db: Db, id: string) => db.deleteFrom('sessions').where('id', '=', id));
 
 /** Ends the sessions into the super app's workspaces that never passed a second factor; returns how many ended. */
 export async function deleteSingleFactorSessionsOfSuperApp(db: Db, superAppId: string, keepId?: string): Promise<number> {

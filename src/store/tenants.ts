@@ -49,9 +49,11 @@ export async function insertSuperApp(db: Db, row: { id: string; name: string; no
 }
 
 export async function findSuperAppById(db: Db, id: string): Promise<SuperAppWithPolicy | undefined> {
-  const row = await db.selectFrom('super_apps').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = (await superAppByIdQuery(db, id)).rows[0];
   return row && toSuperAppWithPolicy(row);
 }
+
+const superAppByIdQuery = reusableQuery((db: Db, id: string) => db.selectFrom('super_apps').selectAll().where('id', '=', id));
 
 /** True when at least one super app exists (the demo seeds an empty database only). */
 export async function anySuperAppExists(db: Db): Promise<boolean> {
@@ -123,9 +125,8 @@ export async function upsertMembership(db: Db, row: { workspaceId: string; accou
     .execute();
 }
 
-/** The account's workspaces, oldest membership first (the first is the default for login). */
-export async function listMembershipsOfAccount(db: Db, accountId: string): Promise<MembershipView[]> {
-  const rows = await db
+const membershipsOfAccountQuery = reusableQuery((db: Db, accountId: string) =>
+  db
     .selectFrom('memberships')
     .innerJoin('workspaces', 'workspaces.id', 'memberships.workspace_id')
     .innerJoin('super_apps', 'super_apps.id', 'workspaces.super_app_id')
@@ -138,8 +139,12 @@ export async function listMembershipsOfAccount(db: Db, accountId: string): Promi
     ])
     .where('memberships.account_id', '=', accountId)
     .orderBy('memberships.created_at')
-    .orderBy('workspaces.id')
-    .execute();
+    .orderBy('workspaces.id'),
+);
+
+/** The account's workspaces, oldest membership first (the first is the default for login). */
+export async function listMembershipsOfAccount(db: Db, accountId: string): Promise<MembershipView[]> {
+  const { rows } = await membershipsOfAccountQuery(db, accountId);
   return rows.map((r) => ({
     workspace: { id: r.workspaceId, name: r.workspaceName, role: r.role, superApp: { id: r.superAppId, name: r.superAppName } },
   }));

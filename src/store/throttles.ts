@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { reusableQuery, reusableQueryFamily } from './reusable-query.js';
 import type { Db } from './schema.js';
 
 export interface ThrottleState {
@@ -23,25 +24,29 @@ export async function findThrottle(db: Db, key: string, windowStart: string): Pr
  * requests from several processes all count.
  */
 export async function bumpThrottle(db: Db, key: string, now: string, windowStart: string): Promise<number> {
-  const row = await db
+  const row = (await bumpThrottleQuery(db, key, now, windowStart, 1)).rows[0];
+  if (!row) throw new Error('bumpThrottle: the upsert returned no row');
+  return row.count;
+}
+
+const bumpThrottleQuery = reusableQuery((db: Db, key: string, now: string, windowStart: string, one: number) =>
+  db
     .insertInto('throttles')
-    .values({ key, count: 1, window_started_at: now, last_at: now })
+    .values({ key, count: one, window_started_at: now, last_at: now })
     .onConflict((oc) =>
       oc.column('key').doUpdateSet((eb) => ({
         count: eb
           .case()
           .when('throttles.window_started_at', '<=', windowStart)
           .then(1)
-          .else(eb('throttles.count', '+', 1))
+          .else(eb('throttles.count', '+', one))
           .end(),
         window_started_at: eb.case().when('throttles.window_started_at', '<=', windowStart).then(now).else(eb.ref('throttles.window_started_at')).end(),
         last_at: now,
       })),
     )
-    .returning('count')
-    .executeTakeFirstOrThrow();
-  return row.count;
-}
+    .returning('count'),
+);
 
 /**
  * Reserves one attempt under `key` when the counter allows one now, in one atomic upsert:
@@ -61,51 +66,67 @@ export async function reserveThrottle(
   lastAllowedAt: (count: number) => string,
   maxCount: number,
 ): Promise<number | undefined> {
-  const row = await db
-    .insertInto('throttles')
-    .values({ key, count: 1, window_started_at: now, last_at: now })
-    .onConflict((oc) =>
-      oc
-        .column('key')
-        .doUpdateSet((eb) => ({
-          count: eb
-            .case()
-            .when('throttles.window_started_at', '<=', windowStart)
-            .then(1)
-            .else(eb('throttles.count', '+', 1))
-            .end(),
-          window_started_at: eb.case().when('throttles.window_started_at', '<=', windowStart).then(now).else(eb.ref('throttles.window_started_at')).end(),
-          last_at: now,
-        }))
-        .where((eb) => {
-          // The wait for each count past the free ones, as the latest last_at that lets an attempt through.
-          const counts = Array.from({ length: Math.max(0, maxCount - freeCount) }, (_, i) => freeCount + i);
-          const whens = sql.join(
-            counts.map((count) => sql`WHEN ${count} THEN ${lastAllowedAt(count)}`),
-            sql` `,
-          );
-          const threshold =
-            counts.length === 0
-              ? sql<string>`${lastAllowedAt(maxCount)}`
-              : sql<string>`CASE ${sql.ref('throttles.count')} ${whens} ELSE ${lastAllowedAt(maxCount)} END`;
-          return eb.or([eb('throttles.window_started_at', '<=', windowStart), eb('throttles.count', '<', freeCount), eb('throttles.last_at', '<=', threshold)]);
-        }),
-    )
-    .returning('count')
-    .executeTakeFirst();
+  // The wait for each count past the free ones, as the latest last_at that lets an attempt through.
+  const arms = Math.max(0, maxCount - freeCount);
+  const waits: Array<number | string> = [];
+  for (let i = 0; i < arms; i += 1) waits.push(freeCount + i, lastAllowedAt(freeCount + i));
+  waits.push(lastAllowedAt(maxCount));
+  const row = (await reserveThrottleQuery(db, arms, key, now, windowStart, freeCount, 1, ...waits)).rows[0];
   return row?.count;
 }
 
+/** One compiled upsert per number of CASE arms (a throttle's configured schedule). */
+const reserveThrottleQuery = reusableQueryFamily(
+  // `waits`: count₁, latest last_at₁, …, countₙ, latest last_atₙ, then the latest last_at from maxCount on.
+  (db: Db, arms: number, key: string, now: string, windowStart: string, freeCount: number, one: number, ...waits: Array<number | string>) =>
+    db
+      .insertInto('throttles')
+      .values({ key, count: one, window_started_at: now, last_at: now })
+      .onConflict((oc) =>
+        oc
+          .column('key')
+          .doUpdateSet((eb) => ({
+            count: eb
+              .case()
+              .when('throttles.window_started_at', '<=', windowStart)
+              .then(1)
+              .else(eb('throttles.count', '+', one))
+              .end(),
+            window_started_at: eb.case().when('throttles.window_started_at', '<=', windowStart).then(now).else(eb.ref('throttles.window_started_at')).end(),
+            last_at: now,
+          }))
+          .where((eb) => {
+            const whens = sql.join(
+              Array.from({ length: arms }, (_, i) => sql`WHEN ${waits[2 * i]} THEN ${waits[2 * i + 1]}`),
+              sql` `,
+            );
+            const longest = waits[2 * arms];
+            const threshold = arms === 0 ? sql<string>`${longest}` : sql<string>`CASE ${sql.ref('throttles.count')} ${whens} ELSE ${longest} END`;
+            return eb.or([
+              eb('throttles.window_started_at', '<=', windowStart),
+              eb('throttles.count', '<', freeCount),
+              eb('throttles.last_at', '<=', threshold),
+            ]);
+          }),
+      )
+      .returning('count'),
+);
+
 /** Gives back one reserved attempt under `key` (a correct password is no failure). */
 export async function releaseThrottle(db: Db, key: string): Promise<void> {
-  await db
-    .updateTable('throttles')
-    .set((eb) => ({ count: eb('count', '-', 1) }))
-    .where('key', '=', key)
-    .where('count', '>', 0)
-    .execute();
+  await releaseThrottleQuery(db, key, 1, 0);
 }
 
+const releaseThrottleQuery = reusableQuery((db: Db, key: string, one: number, zero: number) =>
+  db
+    .updateTable('throttles')
+    .set((eb) => ({ count: eb('count', '-', one) }))
+    .where('key', '=', key)
+    .where('count', '>', zero),
+);
+
 export async function clearThrottle(db: Db, key: string): Promise<void> {
-  await db.deleteFrom('throttles').where('key', '=', key).execute();
+  await clearThrottleQuery(db, key);
 }
+
+const clearThrottleQuery = reusableQuery((db: Db, key: string) => db.deleteFrom('throttles').where('key', '=', key));

@@ -48,9 +48,12 @@ export async function listSealedTotpSecrets(db: Db, afterAccountId: string, limi
 
 /** True when the account's own authenticator is active. */
 export async function hasActiveTotpFactor(db: Db, accountId: string): Promise<boolean> {
-  const row = await db.selectFrom('totp_factors').select('status').where('account_id', '=', accountId).where('status', '=', 'active').executeTakeFirst();
-  return row !== undefined;
+  return (await activeTotpFactorQuery(db, accountId, 'active')).rows.length > 0;
 }
+
+const activeTotpFactorQuery = reusableQuery((db: Db, accountId: string, active: 'active') =>
+  db.selectFrom('totp_factors').select('status').where('account_id', '=', accountId).where('status', '=', active),
+);
 
 /**
  * Stores a new pending secret, replacing an earlier pending one; false (and nothing

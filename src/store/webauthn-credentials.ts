@@ -1,3 +1,4 @@
+import { reusableQuery } from './reusable-query.js';
 import type { Db, WebAuthnCredentialRow } from './schema.js';
 
 /** A passkey or security key of an account, as services see it. */
@@ -50,9 +51,12 @@ export async function findWebAuthnCredentialByCredentialId(db: Db, accountId: st
 
 /** True when the account has at least one credential. */
 export async function hasWebAuthnCredential(db: Db, accountId: string): Promise<boolean> {
-  const row = await db.selectFrom('webauthn_credentials').select('id').where('account_id', '=', accountId).limit(1).executeTakeFirst();
-  return row !== undefined;
+  return (await anyCredentialQuery(db, accountId, 1)).rows.length > 0;
 }
+
+const anyCredentialQuery = reusableQuery((db: Db, accountId: string, one: number) =>
+  db.selectFrom('webauthn_credentials').select('id').where('account_id', '=', accountId).limit(one),
+);
 
 /** Stores a verified new credential; false when its credential id is already registered (to any account). */
 export async function insertWebAuthnCredential(db: Db, credential: Omit<WebAuthnCredential, 'lastUsedAt'>): Promise<boolean> {

@@ -34,4 +34,18 @@ describe('mpp-2fa serve request logs', () => {
     expect(server.stdout + server.stderr).not.toContain(resetToken);
     expect(server.stdout + server.stderr).not.toContain(challengeId);
   });
+
+  it('logs each request once, when answered, with method, route, status, time and request id', async () => {
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    await server.waitForStdout(/"route":"\/healthz"/);
+    const lines = server.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const healthz = lines.filter((line) => line.route === '/healthz');
+    expect(healthz).toHaveLength(1);
+    expect(healthz[0]).toMatchObject({ level: 30, msg: 'request', method: 'GET', status: 200, reqId: expect.any(String), ms: expect.any(Number) });
+    const verify = lines.find((line) => line.route === '/api/v1/auth/challenges/:id/verify');
+    expect(verify).toMatchObject({ method: 'POST', status: 410 });
+  });
 });
