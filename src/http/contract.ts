@@ -34,6 +34,10 @@ export const ChallengeView = Type.Object({
   superApp: SuperAppRef,
   workspace: WorkspaceRef,
   sentTo: Type.String({ description: 'The masked email address codes go to' }),
+  rememberDeviceDays: Type.Integer({
+    minimum: 0,
+    description: "Days verify's `rememberDevice: true` would spare this browser the second factor (0: not offered; always 0 for a switch or step-up)",
+  }),
 });
 
 const AuthenticatedFields = {
@@ -41,7 +45,12 @@ const AuthenticatedFields = {
   account: AccountView,
   workspace: WorkspaceView,
 };
-export const Authenticated = Type.Object(AuthenticatedFields);
+export const Authenticated = Type.Object({
+  ...AuthenticatedFields,
+  rememberedDeviceUntil: Type.Optional(
+    Type.String({ format: 'date-time', description: 'Login only: the second factor was skipped, this browser being remembered until then' }),
+  ),
+});
 export const ChallengeRequired = Type.Object({
   status: Type.Enum(['second_factor_required', 'enrollment_required']),
   challenge: ChallengeView,
@@ -50,7 +59,13 @@ export const ChallengeRequired = Type.Object({
 /** Login, workspace switch and step-up: a session at once, or a challenge to pass first. */
 export const SignInStep = Type.Union([Authenticated, ChallengeRequired], { description: 'Signed in, or a challenge to pass first' });
 export const VerifyResult = Type.Object(
-  { ...AuthenticatedFields, recoveryCodes: Type.Optional(Type.Array(Type.String(), { description: 'Only after enrolment: shown once' })) },
+  {
+    ...AuthenticatedFields,
+    recoveryCodes: Type.Optional(Type.Array(Type.String(), { description: 'Only after enrolment: shown once' })),
+    rememberedDeviceUntil: Type.Optional(
+      Type.String({ format: 'date-time', description: 'After `rememberDevice: true` on a login: this browser skips the second factor until then' }),
+    ),
+  },
   { description: 'Signed in (a new session cookie)' },
 );
 
@@ -78,6 +93,11 @@ const PolicyFields = {
   secondaryMethod: Nullable(PolicyMethod),
   allowDeactivation: Type.Boolean(),
   phishingResistantOnly: Type.Boolean({ description: 'Only passkeys and security keys count, for logins, switches and step-ups' }),
+  rememberDeviceDays: Type.Integer({
+    minimum: 0,
+    maximum: 30,
+    description: 'Days a login may skip the second factor on a browser that asked "don\'t ask again"; 0: never',
+  }),
 };
 export const PolicyView = Type.Object(PolicyFields, { description: "The super app's two-factor policy" });
 
@@ -173,6 +193,7 @@ export const DeviceView = Type.Object({
   ip: Nullable(Type.String()),
   userAgent: Nullable(Type.String()),
   current: Type.Boolean({ description: 'The browser asking' }),
+  rememberedUntil: Nullable(DateTime),
 });
 export const Devices = Type.Object({ devices: Type.Array(DeviceView) }, { description: 'Browsers that signed in, most recently seen first' });
 
@@ -209,6 +230,7 @@ export const AuditEventType = Type.Enum([
   'two_factor.deactivated',
   'two_factor.reset',
   'second_factor.succeeded',
+  'second_factor.skipped',
   'second_factor.failed',
   'second_factor.replayed',
   'second_factor.locked',

@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import { MAX_REMEMBER_DEVICE_DAYS } from '../domain/policy.js';
 
 /** Shared request schemas; `additionalProperties: false` so unknown fields are refused. */
 const strict = { additionalProperties: false } as const;
@@ -59,12 +60,19 @@ export const WebAuthnAttestation = Type.Object(
 export const PasskeyName = Type.String({ minLength: 1, maxLength: 64, pattern: PRINTABLE });
 
 const CodeMethod = Type.Union([Type.Literal('totp'), Type.Literal('email'), Type.Literal('recovery_code'), Type.Literal('totp_enrollment')]);
+/** "Don't ask again on this browser" (login challenges whose `rememberDeviceDays` is above 0). */
+const RememberDevice = Type.Optional(
+  Type.Boolean({ description: "Login only: don't ask again on this browser for the challenge's `rememberDeviceDays` days (ignored when 0)" }),
+);
 export const VerifyBody = Type.Union(
   [
-    Type.Object({ method: CodeMethod, code: Code }, strict),
-    Type.Object({ method: Type.Literal('webauthn'), credential: WebAuthnAssertion }, { ...strict, description: 'A passkey or security key' }),
+    Type.Object({ method: CodeMethod, code: Code, rememberDevice: RememberDevice }, strict),
     Type.Object(
-      { method: Type.Literal('webauthn_enrollment'), credential: WebAuthnAttestation, name: Type.Optional(PasskeyName) },
+      { method: Type.Literal('webauthn'), credential: WebAuthnAssertion, rememberDevice: RememberDevice },
+      { ...strict, description: 'A passkey or security key' },
+    ),
+    Type.Object(
+      { method: Type.Literal('webauthn_enrollment'), credential: WebAuthnAttestation, name: Type.Optional(PasskeyName), rememberDevice: RememberDevice },
       { ...strict, description: 'A new passkey answering POST …/webauthn-enrollment' },
     ),
   ],
@@ -133,6 +141,14 @@ export const PolicyBody = Type.Object(
     secondaryMethod: Type.Union([PolicyMethod, Type.Null()]),
     allowDeactivation: Type.Boolean(),
     phishingResistantOnly: Type.Optional(Type.Boolean({ description: 'Left out: unchanged' })),
+    rememberDeviceDays: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: MAX_REMEMBER_DEVICE_DAYS,
+        description:
+          'Days a login may skip the second factor on a browser that asked "don\'t ask again" (0: never). Left out: unchanged, or 0 when this switches `required` on',
+      }),
+    ),
   },
   strict,
 );

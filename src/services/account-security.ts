@@ -10,7 +10,7 @@ import {
 import { assertAcceptablePassword, normalizePassword } from '../domain/password-policy.js';
 import { addSeconds } from '../domain/ports.js';
 import { type AccountRecord, emailKey, findAccountByEmail, findAccountById, updatePasswordHash } from '../store/accounts.js';
-import { deleteDeviceOfAccount, deleteDevicesOfAccount } from '../store/devices.js';
+import { deleteDeviceOfAccount, deleteDevicesOfAccount, endRemembrancesOfAccount } from '../store/devices.js';
 import { claimPasswordReset, findLivePasswordReset, killPasswordResetsOfAccount, replacePasswordReset } from '../store/password-resets.js';
 import type { Tx } from '../store/schema.js';
 import { deleteSession, deleteSessionsOfAccount, listSessionsOfAccount, markSessionAuthenticated } from '../store/sessions.js';
@@ -117,6 +117,8 @@ export async function changePassword(deps: Deps, actor: Actor, input: OptionalPr
     await updatePasswordHash(tx, account.id, passwordHash);
     await deleteSessionsOfAccount(tx, account.id, actor.sessionId);
     await deleteDevicesOfAccount(tx, account.id, current?.id);
+    // The browser kept is asked for the second factor again, like any other.
+    await endRemembrancesOfAccount(tx, account.id);
     await killPasswordResetsOfAccount(tx, account.id);
     await markSessionAuthenticated(tx, actor.sessionId, deps.clock.now().toISOString());
     await recordAudit(deps, tx, { type: 'password.changed', accountId: account.id, context: actor.context });
