@@ -44,8 +44,12 @@ export const sendChallengeEmailCode = (challengeId: string) => api<EmailCodeSent
 export const startChallengeEnrollment = (challengeId: string, code?: string) =>
   api<TotpSecret>('POST', `/api/v1/auth/challenges/${seg(challengeId)}/enrollment`, code === undefined ? undefined : ({ code } satisfies Request.Enrollment));
 
-export const verifyChallenge = (challengeId: string, method: CodeMethod, code: string) =>
-  api<VerifyResult>('POST', `/api/v1/auth/challenges/${seg(challengeId)}/verify`, { method, code } satisfies Request.Verify);
+export const verifyChallenge = (challengeId: string, method: CodeMethod, code: string, options: { rememberDevice?: boolean } = {}) =>
+  api<VerifyResult>('POST', `/api/v1/auth/challenges/${seg(challengeId)}/verify`, {
+    method,
+    code,
+    ...(options.rememberDevice && { rememberDevice: true }),
+  } satisfies Request.Verify);
 
 export const fetchAccountTwoFactor = () => api<AccountTwoFactor>('GET', '/api/v1/account/two-factor');
 

@@ -2,6 +2,7 @@ import { lazy, Suspense, useCallback, useState } from 'react';
 import { Alert, Button, Skeleton, Space, Typography } from 'antd';
 import { ArrowLeftOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { ChallengeCodeForm } from './ChallengeCodeForm';
+import { RememberBrowserCheckbox } from './RememberBrowserCheckbox';
 import { isApiError } from '../api';
 import { challengeEndOf, type ChallengeEnd } from '../challenge-end';
 import { verifyChallenge } from '../endpoints';
@@ -51,6 +52,7 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
   // Set once the challenge can take no more codes: the boxes are disabled and the way back says why.
   const [ended, setEnded] = useState<ChallengeEnd>();
   const lockout = useLockout();
+  const [rememberDevice, setRememberDevice] = useState(false);
   const locked = lockout.locked || ended !== undefined;
   const otherMethods = ended ? [] : codeMethodsOf(challenge).filter((candidate) => candidate !== method);
   const reason = reasonText(challenge);
@@ -69,7 +71,7 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
   const verify = async (code: string): Promise<boolean> => {
     setError(undefined);
     try {
-      onAuthenticated(await verifyChallenge(challenge.id, method, code));
+      onAuthenticated(await verifyChallenge(challenge.id, method, code, { rememberDevice: !stepUp && rememberDevice }));
       return true;
     } catch (failure) {
       const why = challengeEndOf(failure);
@@ -137,6 +139,8 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
       ) : (
         <ChallengeCodeForm key={method} challenge={challenge} method={method} onVerify={verify} onSendError={onSendError} locked={locked} />
       )}
+
+      {!stepUp && <RememberBrowserCheckbox days={challenge.rememberDeviceDays} checked={rememberDevice} onChange={setRememberDevice} disabled={locked} />}
 
       {ended && <ChallengeEndedNotice reason={ended} stepUp={stepUp} onRestart={restartAfterEnd} />}
       {lockout.message && !ended && <Alert type="error" showIcon style={{ marginTop: 16 }} role="alert" message={lockout.message} />}
