@@ -1,5 +1,6 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import type { ErrorCode } from '../domain/errors.js';
+import { AuditEventType } from './schemas.js';
 
 /**
  * The response side of the public contract (API.md, docs/api-additions.md), one TypeBox
@@ -225,27 +226,6 @@ export const PasswordResetView = Type.Object(
   { description: 'The link still works' },
 );
 
-export const AuditEventType = Type.Enum([
-  'two_factor.activated',
-  'two_factor.deactivated',
-  'two_factor.reset',
-  'second_factor.succeeded',
-  'second_factor.skipped',
-  'second_factor.failed',
-  'second_factor.replayed',
-  'second_factor.locked',
-  'recovery_code.used',
-  'recovery_codes.regenerated',
-  'email_code.sent',
-  'policy.changed',
-  'passkey.added',
-  'passkey.renamed',
-  'passkey.removed',
-  'passkey.sign_counter_regressed',
-  'password.changed',
-  'password_reset.requested',
-  'password.reset',
-]);
 export const AuditEvent = Type.Object({
   id: Type.String(),
   type: AuditEventType,
@@ -258,7 +238,13 @@ export const AuditEvent = Type.Object({
   details: Type.Record(Type.String(), Type.Unknown(), { description: 'Facts of the event (method, purpose, counts)' }),
   createdAt: DateTime,
 });
-export const AuditEvents = Type.Object({ events: Type.Array(AuditEvent) }, { description: 'Audit events, newest first (200 at most)' });
+export const AuditEvents = Type.Object(
+  {
+    events: Type.Array(AuditEvent),
+    nextCursor: Nullable(Type.String({ description: 'Pass as `cursor` for the next (older) page; null on the last page' })),
+  },
+  { description: 'Audit events, newest first, one page (200 at most)' },
+);
 
 export const Members = Type.Object(
   {

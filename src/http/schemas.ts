@@ -1,5 +1,4 @@
 import Type from 'typebox';
-import { MAX_REMEMBER_DEVICE_DAYS } from '../domain/policy.js';
 
 /** Shared request schemas; `additionalProperties: false` so unknown fields are refused. */
 const strict = { additionalProperties: false } as const;
@@ -144,11 +143,56 @@ export const PolicyBody = Type.Object(
     rememberDeviceDays: Type.Optional(
       Type.Integer({
         minimum: 0,
-        maximum: MAX_REMEMBER_DEVICE_DAYS,
+        // MAX_REMEMBER_DEVICE_DAYS of domain/policy.ts (only TypeBox is imported here, for the console bundle).
+        maximum: 30,
         description:
           'Days a login may skip the second factor on a browser that asked "don\'t ask again" (0: never). Left out: unchanged, or 0 when this switches `required` on',
       }),
     ),
+  },
+  strict,
+);
+
+/** What an audit event records (services/audit.ts `AuditEventType`). */
+export const AuditEventType = Type.Enum([
+  'two_factor.activated',
+  'two_factor.deactivated',
+  'two_factor.reset',
+  'second_factor.succeeded',
+  'second_factor.skipped',
+  'second_factor.failed',
+  'second_factor.replayed',
+  'second_factor.locked',
+  'recovery_code.used',
+  'recovery_codes.regenerated',
+  'email_code.sent',
+  'policy.changed',
+  'passkey.added',
+  'passkey.renamed',
+  'passkey.removed',
+  'passkey.sign_counter_regressed',
+  'password.changed',
+  'password_reset.requested',
+  'password.reset',
+]);
+
+/** One page of an activity view: `cursor` is the `nextCursor` of the previous page. */
+const AuditPageFields = {
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$', description: 'The `nextCursor` of the previous page' })),
+  limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$', description: 'Events per page, 1 to 200 (200 when left out)' })),
+};
+const AuditFilterFields = {
+  type: Type.Optional(AuditEventType),
+  accountId: Type.Optional(Id),
+  since: Type.Optional(Type.String({ format: 'date-time', description: 'Events at or after this instant' })),
+  until: Type.Optional(Type.String({ format: 'date-time', description: 'Events before this instant' })),
+};
+export const AccountAuditQuery = Type.Object(AuditPageFields, strict);
+export const SuperAppAuditQuery = Type.Object({ ...AuditPageFields, ...AuditFilterFields }, strict);
+export const AuditExportQuery = Type.Object(
+  {
+    format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('jsonl')], { description: 'CSV with a header (default), or JSON lines' })),
+    ...AuditFilterFields,
   },
   strict,
 );
