@@ -3,6 +3,7 @@ import type {
   AccountSessions,
   AccountTwoFactor,
   ActivationResult,
+  AuditEventPage,
   CodeMethod,
   EmailCodeSent,
   KnownDevices,
@@ -103,3 +104,29 @@ export const fetchPasswordReset = (token: string) => api<PasswordResetLink>('GET
 
 export const resetPassword = (token: string, newPassword: string, proof?: OwnFactorProof) =>
   api<void>('POST', `/api/v1/auth/password-reset/${seg(token)}`, { newPassword, ...proof } satisfies Request.PasswordReset);
+
+/** The filters of a super app's activity (all optional). */
+export interface ActivityFilter {
+  type?: string | undefined;
+  accountId?: string | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+}
+
+function query(values: Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(values)) if (value !== undefined && value !== '') params.set(name, String(value));
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+/** Settings → Account → Security activity: one page of the account's own events. */
+export const fetchAccountActivity = (cursor?: string, limit = 20) => api<AuditEventPage>('GET', `/api/v1/account/audit-events${query({ cursor, limit })}`);
+
+/** Settings → Tenant → Security activity: one page of the super app's events, filtered. */
+export const fetchSuperAppActivity = (superAppId: string, filter: ActivityFilter, cursor?: string, limit = 20) =>
+  api<AuditEventPage>('GET', `/api/v1/super-apps/${seg(superAppId)}/audit-events${query({ ...filter, cursor, limit })}`);
+
+/** Where the browser downloads the filtered events (the session cookie goes along). */
+export const superAppActivityExportUrl = (superAppId: string, filter: ActivityFilter, format: 'csv' | 'jsonl') =>
+  `/api/v1/super-apps/${seg(superAppId)}/audit-events/export${query({ ...filter, format })}`;
