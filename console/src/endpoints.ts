@@ -3,6 +3,7 @@ import type {
   AccountSessions,
   AccountTwoFactor,
   ActivationResult,
+  AuditEventPage,
   CodeMethod,
   EmailCodeSent,
   KnownDevices,
@@ -48,8 +49,12 @@ export const sendChallengeEmailCode = (challengeId: string) => api<EmailCodeSent
 export const startChallengeEnrollment = (challengeId: string, code?: string) =>
   api<TotpSecret>('POST', `/api/v1/auth/challenges/${seg(challengeId)}/enrollment`, code === undefined ? undefined : ({ code } satisfies Request.Enrollment));
 
-export const verifyChallenge = (challengeId: string, method: CodeMethod, code: string) =>
-  api<VerifyResult>('POST', `/api/v1/auth/challenges/${seg(challengeId)}/verify`, { method, code } satisfies Request.Verify);
+export const verifyChallenge = (challengeId: string, method: CodeMethod, code: string, options: { rememberDevice?: boolean } = {}) =>
+  api<VerifyResult>('POST', `/api/v1/auth/challenges/${seg(challengeId)}/verify`, {
+    method,
+    code,
+    ...(options.rememberDevice && { rememberDevice: true }),
+  } satisfies Request.Verify);
 
 /** Request options for signing in with a passkey or security key in this challenge. */
 export const startChallengeWebAuthn = (challengeId: string) => api<PasskeyRequestOptions>('POST', `/api/v1/auth/challenges/${seg(challengeId)}/webauthn`);
@@ -147,3 +152,29 @@ export const startPasswordResetWebAuthn = (token: string) => api<PasskeyRequestO
 
 export const resetPassword = (token: string, newPassword: string, proof?: OwnFactorProof) =>
   api<void>('POST', `/api/v1/auth/password-reset/${seg(token)}`, { newPassword, ...proof } satisfies Request.PasswordReset);
+
+/** The filters of a super app's activity (all optional). */
+export interface ActivityFilter {
+  type?: string | undefined;
+  accountId?: string | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+}
+
+function query(values: Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(values)) if (value !== undefined && value !== '') params.set(name, String(value));
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+/** Settings → Account → Security activity: one page of the account's own events. */
+export const fetchAccountActivity = (cursor?: string, limit = 20) => api<AuditEventPage>('GET', `/api/v1/account/audit-events${query({ cursor, limit })}`);
+
+/** Settings → Tenant → Security activity: one page of the super app's events, filtered. */
+export const fetchSuperAppActivity = (superAppId: string, filter: ActivityFilter, cursor?: string, limit = 20) =>
+  api<AuditEventPage>('GET', `/api/v1/super-apps/${seg(superAppId)}/audit-events${query({ ...filter, cursor, limit })}`);
+
+/** Where the browser downloads the filtered events (the session cookie goes along). */
+export const superAppActivityExportUrl = (superAppId: string, filter: ActivityFilter, format: 'csv' | 'jsonl') =>
+  `/api/v1/super-apps/${seg(superAppId)}/audit-events/export${query({ ...filter, format })}`;

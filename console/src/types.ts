@@ -58,6 +58,10 @@ export type SessionsEnded = Static<typeof Contract.SessionsEnded>;
 /** `GET /api/v1/account/devices`: browsers that signed in, most recently seen first. */
 export type KnownDevices = Static<typeof Contract.Devices>;
 export type KnownDevice = KnownDevices['devices'][number];
+/** `GET …/audit-events`: one page of security events, newest first. */
+export type AuditEventPage = Static<typeof Contract.AuditEvents>;
+export type AuditEvent = AuditEventPage['events'][number];
+export type AuditEventType = AuditEvent['type'];
 /** `202` of `POST /api/v1/auth/password-reset`, the same whatever the email. */
 export type PasswordResetAccepted = Static<typeof Contract.PasswordResetAccepted>;
 /** `GET /api/v1/auth/password-reset/{token}`: the link works; what the reset needs besides the new password. */

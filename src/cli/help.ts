@@ -18,7 +18,10 @@ Tenants
   super-app create --name NAME
   super-app policy --super-app ID [--required true|false] [--primary totp|email|webauthn]
                    [--secondary totp|email|webauthn|none] [--allow-deactivation true|false]
-                   [--phishing-resistant-only true|false]
+                   [--phishing-resistant-only true|false] [--remember-device-days 0-30]
+                                             --remember-device-days: days a login may skip the second
+                                             factor on a browser that ticked "Don't ask again" (0: never;
+                                             new super apps 30; --required true without it sets 0)
   super-app add-admin --super-app ID --email EMAIL
   workspace create --super-app ID --name NAME
   member add --workspace ID --email EMAIL --role admin|developer

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { type Config, ConfigError, loadConfig } from '../config.js';
+import { MAX_REMEMBER_DEVICE_DAYS } from '../domain/policy.js';
 import { openRuntime, type Runtime } from '../runtime.js';
 import {
   addMember,
@@ -49,6 +50,16 @@ function bool(flags: Flags, name: string): boolean | undefined {
   return value === undefined ? undefined : value === 'true';
 }
 
+/** A whole number from `min` to `max`, or undefined when the flag is absent. */
+function wholeNumber(flags: Flags, name: string, min: number, max: number): number | undefined {
+  const value = flags[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^\d{1,3}$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
+  }
+  return Number(value);
+}
+
 function readPasswordFromStdin(): string {
   const text = readFileSync(0, 'utf8');
   return text.replace(/\r?\n$/, '');
@@ -79,16 +90,18 @@ const COMMANDS: Record<string, { flags: string[]; booleans?: string[]; run: Comm
   },
   'super-app create': { flags: ['name'], run: (rt, f) => createSuperApp(rt.deps, need(f, 'name')) },
   'super-app policy': {
-    flags: ['super-app', 'required', 'primary', 'secondary', 'allow-deactivation', 'phishing-resistant-only'],
+    flags: ['super-app', 'required', 'primary', 'secondary', 'allow-deactivation', 'phishing-resistant-only', 'remember-device-days'],
     run: async (rt, f) => {
       const primary = oneOf(f, 'primary', ['totp', 'email', 'webauthn'] as const);
       const secondary = oneOf(f, 'secondary', ['totp', 'email', 'webauthn', 'none'] as const);
+      const rememberDeviceDays = wholeNumber(f, 'remember-device-days', 0, MAX_REMEMBER_DEVICE_DAYS);
       const changes = {
         ...(bool(f, 'required') !== undefined && { required: bool(f, 'required')! }),
         ...(primary !== undefined && { primaryMethod: primary }),
         ...(secondary !== undefined && { secondaryMethod: secondary === 'none' ? null : secondary }),
         ...(bool(f, 'allow-deactivation') !== undefined && { allowDeactivation: bool(f, 'allow-deactivation')! }),
         ...(bool(f, 'phishing-resistant-only') !== undefined && { phishingResistantOnly: bool(f, 'phishing-resistant-only')! }),
+        ...(rememberDeviceDays !== undefined && { rememberDeviceDays }),
       };
       return { ...(await updatePolicy(rt.deps, need(f, 'super-app'), changes)) };
     },

@@ -24,7 +24,16 @@ export interface TwoFactorPolicy {
   allowDeactivation: boolean;
   /** Only passkeys and security keys count (NIST SP 800-63B phishing resistance): for logins, switches and step-ups, whatever factors the account has. */
   phishingResistantOnly: boolean;
+  /**
+   * "Don't ask again on this browser": for how many days (0–`MAX_REMEMBER_DEVICE_DAYS`) a
+   * login into this super app may skip the second factor on a browser that passed it and
+   * asked to be remembered; 0: never.
+   */
+  rememberDeviceDays: number;
 }
+
+/** The longest a browser may be remembered. */
+export const MAX_REMEMBER_DEVICE_DAYS = 30;
 
 /** The policy of a super app that has never been configured: 2FA optional, authenticator first. */
 export const DEFAULT_TWO_FACTOR_POLICY: TwoFactorPolicy = Object.freeze({
@@ -33,7 +42,36 @@ export const DEFAULT_TWO_FACTOR_POLICY: TwoFactorPolicy = Object.freeze({
   secondaryMethod: null,
   allowDeactivation: true,
   phishingResistantOnly: false,
+  // 2FA is the account's own choice here: its owner may tick "don't ask again" for up to 30 days.
+  rememberDeviceDays: MAX_REMEMBER_DEVICE_DAYS,
 });
+
+/**
+ * `rememberDeviceDays` after a change: as given; when not given, unchanged, except that
+ * switching `required` on makes it 0 (a super app that requires 2FA asks every time until
+ * an admin allows remembering).
+ */
+export function rememberDeviceDaysAfter(before: TwoFactorPolicy, required: boolean, given: number | undefined): number {
+  if (given !== undefined) return given;
+  return required && !before.required ? 0 : before.rememberDeviceDays;
+}
+
+/** A browser's remembrance (on its device row): until when, and the number of days it was granted under. */
+export interface RememberedBrowser {
+  rememberedUntil: string | null;
+  rememberDays: number | null;
+}
+
+/**
+ * True when a login into a super app with `policy` may skip the second factor on this
+ * browser: it was remembered, the remembrance has not run out, and the policy still allows
+ * at least the days it was granted under (a policy that lowered N no longer honours it).
+ */
+export function remembranceHolds(browser: RememberedBrowser, policy: TwoFactorPolicy, now: Date): boolean {
+  const { rememberedUntil, rememberDays } = browser;
+  if (rememberedUntil === null || rememberDays === null || rememberDays < 1) return false;
+  return policy.rememberDeviceDays >= rememberDays && rememberedUntil > now.toISOString();
+}
 
 /** Why a login asks for a second factor. */
 export type SecondFactorReason = 'account_two_factor' | 'super_app_policy';
@@ -50,10 +88,13 @@ export type LoginDecision =
 
 /**
  * Why the policy is not coherent, or null when it is: the secondary method, if any, differs
- * from the primary; phishing-resistant only means `webauthn` alone, with 2FA required.
+ * from the primary; `rememberDeviceDays` is 0–30; phishing-resistant only means `webauthn` alone, with 2FA required.
  */
 export function findTwoFactorPolicyProblem(policy: TwoFactorPolicy): string | null {
   if (policy.secondaryMethod === policy.primaryMethod) return 'The secondary method must differ from the primary method';
+  if (!Number.isInteger(policy.rememberDeviceDays) || policy.rememberDeviceDays < 0 || policy.rememberDeviceDays > MAX_REMEMBER_DEVICE_DAYS) {
+    return `rememberDeviceDays must be a whole number from 0 to ${MAX_REMEMBER_DEVICE_DAYS}`;
+  }
   if (policy.phishingResistantOnly && (!policy.required || policy.primaryMethod !== 'webauthn' || policy.secondaryMethod !== null)) {
     return 'phishingResistantOnly needs required: true, primaryMethod webauthn and no secondary method';
   }

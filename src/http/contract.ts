@@ -1,5 +1,6 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import type { ErrorCode } from '../domain/errors.js';
+import { AuditEventType } from './schemas.js';
 
 /**
  * The response side of the public contract (API.md, docs/api-additions.md), one TypeBox
@@ -34,6 +35,10 @@ export const ChallengeView = Type.Object({
   superApp: SuperAppRef,
   workspace: WorkspaceRef,
   sentTo: Type.String({ description: 'The masked email address codes go to' }),
+  rememberDeviceDays: Type.Integer({
+    minimum: 0,
+    description: "Days verify's `rememberDevice: true` would spare this browser the second factor (0: not offered; always 0 for a switch or step-up)",
+  }),
 });
 
 const AuthenticatedFields = {
@@ -41,7 +46,12 @@ const AuthenticatedFields = {
   account: AccountView,
   workspace: WorkspaceView,
 };
-export const Authenticated = Type.Object(AuthenticatedFields);
+export const Authenticated = Type.Object({
+  ...AuthenticatedFields,
+  rememberedDeviceUntil: Type.Optional(
+    Type.String({ format: 'date-time', description: 'Login only: the second factor was skipped, this browser being remembered until then' }),
+  ),
+});
 export const ChallengeRequired = Type.Object({
   status: Type.Enum(['second_factor_required', 'enrollment_required']),
   challenge: ChallengeView,
@@ -50,7 +60,13 @@ export const ChallengeRequired = Type.Object({
 /** Login, workspace switch and step-up: a session at once, or a challenge to pass first. */
 export const SignInStep = Type.Union([Authenticated, ChallengeRequired], { description: 'Signed in, or a challenge to pass first' });
 export const VerifyResult = Type.Object(
-  { ...AuthenticatedFields, recoveryCodes: Type.Optional(Type.Array(Type.String(), { description: 'Only after enrolment: shown once' })) },
+  {
+    ...AuthenticatedFields,
+    recoveryCodes: Type.Optional(Type.Array(Type.String(), { description: 'Only after enrolment: shown once' })),
+    rememberedDeviceUntil: Type.Optional(
+      Type.String({ format: 'date-time', description: 'After `rememberDevice: true` on a login: this browser skips the second factor until then' }),
+    ),
+  },
   { description: 'Signed in (a new session cookie)' },
 );
 
@@ -78,6 +94,11 @@ const PolicyFields = {
   secondaryMethod: Nullable(PolicyMethod),
   allowDeactivation: Type.Boolean(),
   phishingResistantOnly: Type.Boolean({ description: 'Only passkeys and security keys count, for logins, switches and step-ups' }),
+  rememberDeviceDays: Type.Integer({
+    minimum: 0,
+    maximum: 30,
+    description: 'Days a login may skip the second factor on a browser that asked "don\'t ask again"; 0: never',
+  }),
 };
 export const PolicyView = Type.Object(PolicyFields, { description: "The super app's two-factor policy" });
 
@@ -173,6 +194,7 @@ export const DeviceView = Type.Object({
   ip: Nullable(Type.String()),
   userAgent: Nullable(Type.String()),
   current: Type.Boolean({ description: 'The browser asking' }),
+  rememberedUntil: Nullable(DateTime),
 });
 export const Devices = Type.Object({ devices: Type.Array(DeviceView) }, { description: 'Browsers that signed in, most recently seen first' });
 
@@ -206,27 +228,6 @@ export const PasswordResetView = Type.Object(
   { description: 'The link still works' },
 );
 
-export const AuditEventType = Type.Enum([
-  'two_factor.activated',
-  'two_factor.deactivated',
-  'two_factor.reset',
-  'second_factor.succeeded',
-  'second_factor.failed',
-  'second_factor.replayed',
-  'second_factor.locked',
-  'recovery_code.used',
-  'recovery_codes.regenerated',
-  'email_code.sent',
-  'policy.changed',
-  'passkey.added',
-  'passkey.renamed',
-  'passkey.removed',
-  'totp.removed',
-  'passkey.sign_counter_regressed',
-  'password.changed',
-  'password_reset.requested',
-  'password.reset',
-]);
 export const AuditEvent = Type.Object({
   id: Type.String(),
   type: AuditEventType,
@@ -239,7 +240,13 @@ export const AuditEvent = Type.Object({
   details: Type.Record(Type.String(), Type.Unknown(), { description: 'Facts of the event (method, purpose, counts)' }),
   createdAt: DateTime,
 });
-export const AuditEvents = Type.Object({ events: Type.Array(AuditEvent) }, { description: 'Audit events, newest first (200 at most)' });
+export const AuditEvents = Type.Object(
+  {
+    events: Type.Array(AuditEvent),
+    nextCursor: Nullable(Type.String({ description: 'Pass as `cursor` for the next (older) page; null on the last page' })),
+  },
+  { description: 'Audit events, newest first, one page (200 at most)' },
+);
 
 export const Members = Type.Object(
   {

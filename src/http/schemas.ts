@@ -59,12 +59,19 @@ export const WebAuthnAttestation = Type.Object(
 export const PasskeyName = Type.String({ minLength: 1, maxLength: 64, pattern: PRINTABLE });
 
 const CodeMethod = Type.Union([Type.Literal('totp'), Type.Literal('email'), Type.Literal('recovery_code'), Type.Literal('totp_enrollment')]);
+/** "Don't ask again on this browser" (login challenges whose `rememberDeviceDays` is above 0). */
+const RememberDevice = Type.Optional(
+  Type.Boolean({ description: "Login only: don't ask again on this browser for the challenge's `rememberDeviceDays` days (ignored when 0)" }),
+);
 export const VerifyBody = Type.Union(
   [
-    Type.Object({ method: CodeMethod, code: Code }, strict),
-    Type.Object({ method: Type.Literal('webauthn'), credential: WebAuthnAssertion }, { ...strict, description: 'A passkey or security key' }),
+    Type.Object({ method: CodeMethod, code: Code, rememberDevice: RememberDevice }, strict),
     Type.Object(
-      { method: Type.Literal('webauthn_enrollment'), credential: WebAuthnAttestation, name: Type.Optional(PasskeyName) },
+      { method: Type.Literal('webauthn'), credential: WebAuthnAssertion, rememberDevice: RememberDevice },
+      { ...strict, description: 'A passkey or security key' },
+    ),
+    Type.Object(
+      { method: Type.Literal('webauthn_enrollment'), credential: WebAuthnAttestation, name: Type.Optional(PasskeyName), rememberDevice: RememberDevice },
       { ...strict, description: 'A new passkey answering POST …/webauthn-enrollment' },
     ),
   ],
@@ -142,6 +149,60 @@ export const PolicyBody = Type.Object(
     secondaryMethod: Type.Union([PolicyMethod, Type.Null()]),
     allowDeactivation: Type.Boolean(),
     phishingResistantOnly: Type.Optional(Type.Boolean({ description: 'Left out: unchanged' })),
+    rememberDeviceDays: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        // MAX_REMEMBER_DEVICE_DAYS of domain/policy.ts (only TypeBox is imported here, for the console bundle).
+        maximum: 30,
+        description:
+          'Days a login may skip the second factor on a browser that asked "don\'t ask again" (0: never). Left out: unchanged, or 0 when this switches `required` on',
+      }),
+    ),
+  },
+  strict,
+);
+
+/** What an audit event records (services/audit.ts `AuditEventType`). */
+export const AuditEventType = Type.Enum([
+  'two_factor.activated',
+  'two_factor.deactivated',
+  'two_factor.reset',
+  'second_factor.succeeded',
+  'second_factor.skipped',
+  'second_factor.failed',
+  'second_factor.replayed',
+  'second_factor.locked',
+  'recovery_code.used',
+  'recovery_codes.regenerated',
+  'email_code.sent',
+  'policy.changed',
+  'passkey.added',
+  'passkey.renamed',
+  'passkey.removed',
+  'totp.removed',
+  'passkey.sign_counter_regressed',
+  'password.changed',
+  'password_reset.requested',
+  'password.reset',
+]);
+
+/** One page of an activity view: `cursor` is the `nextCursor` of the previous page. */
+const AuditPageFields = {
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$', description: 'The `nextCursor` of the previous page' })),
+  limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$', description: 'Events per page, 1 to 200 (200 when left out)' })),
+};
+const AuditFilterFields = {
+  type: Type.Optional(AuditEventType),
+  accountId: Type.Optional(Id),
+  since: Type.Optional(Type.String({ format: 'date-time', description: 'Events at or after this instant' })),
+  until: Type.Optional(Type.String({ format: 'date-time', description: 'Events before this instant' })),
+};
+export const AccountAuditQuery = Type.Object(AuditPageFields, strict);
+export const SuperAppAuditQuery = Type.Object({ ...AuditPageFields, ...AuditFilterFields }, strict);
+export const AuditExportQuery = Type.Object(
+  {
+    format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('jsonl')], { description: 'CSV with a header (default), or JSON lines' })),
+    ...AuditFilterFields,
   },
   strict,
 );

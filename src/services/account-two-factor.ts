@@ -1,4 +1,5 @@
 import { AppError } from '../domain/errors.js';
+import { endRemembrancesOfAccount } from '../store/devices.js';
 import { REAUTHENTICATION_WINDOW_SECONDS } from '../domain/limits.js';
 import type { ChallengeMethod } from '../domain/policy.js';
 import { type AccountRecord, findAccountById, lockAccountFactors } from '../store/accounts.js';
@@ -112,6 +113,7 @@ export async function verifyActivation(deps: Deps, actor: Actor, code: string): 
     const codes = await issueRecoveryCodes(deps, tx, account.id);
     // Sessions elsewhere signed in with the password alone; from now on a sign-in needs the authenticator.
     await deleteSessionsOfAccount(tx, account.id, actor.sessionId);
+    await endRemembrancesOfAccount(tx, account.id);
     await recordAudit(deps, tx, { type: 'two_factor.activated', accountId: account.id, context: actor.context });
     return { ok: true as const, codes };
   });
@@ -202,6 +204,7 @@ export async function deactivateTwoFactor(deps: Deps, actor: Actor, input: Ident
     await deleteSessionsOfAccount(tx, account.id, actor.sessionId);
     // The factors are gone, so proofs from them no longer count for any super app's rule.
     await forgetSessionSecondFactors(tx, actor.sessionId, ['totp', 'recovery_code', 'totp_enrollment', 'webauthn']);
+    await endRemembrancesOfAccount(tx, account.id);
     await recordAudit(deps, tx, { type: 'two_factor.deactivated', accountId: account.id, context: actor.context, details: { method: input.method } });
   });
   void sendSecurityNotice(deps, account.email, 'deactivated');
@@ -225,6 +228,7 @@ export async function removeAuthenticator(deps: Deps, actor: Actor): Promise<voi
     if (!(await deleteTotpFactor(tx, account.id, 'active'))) throw new AppError('not_found');
     await deleteSessionsOfAccount(tx, account.id, actor.sessionId);
     await forgetSessionSecondFactors(tx, actor.sessionId, ['totp', 'totp_enrollment']);
+    await endRemembrancesOfAccount(tx, account.id);
     await recordAudit(deps, tx, { type: 'totp.removed', accountId: account.id, context: actor.context });
   });
   void sendSecurityNotice(deps, account.email, 'totp_removed');

@@ -8,6 +8,8 @@ export type AuditEventType =
   | 'two_factor.deactivated'
   | 'two_factor.reset'
   | 'second_factor.succeeded'
+  /** A login skipped the second factor on a remembered browser ("don't ask again"). */
+  | 'second_factor.skipped'
   | 'second_factor.failed'
   | 'second_factor.replayed'
   | 'second_factor.locked'

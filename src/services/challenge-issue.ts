@@ -18,6 +18,8 @@ export interface ChallengeView {
   superApp: SuperApp;
   workspace: { id: string; name: string };
   sentTo: string;
+  /** Days `rememberDevice: true` at verify would spare this browser the second factor (0: not offered). */
+  rememberDeviceDays: number;
 }
 
 /** A challenge to open: whose, for which workspace and super app, what it asks, what it is for. */
@@ -30,6 +32,8 @@ export interface ChallengeRequest {
   purpose: ChallengePurpose;
   /** Switch and step-up: the session (hash) that asked; only it may complete the challenge. */
   sessionId: string | null;
+  /** Login only: the super app policy's `rememberDeviceDays`, offered as "don't ask again" (else 0). */
+  rememberDeviceDays?: number;
 }
 
 /**
@@ -64,5 +68,6 @@ export async function openChallenge(deps: Deps, request: ChallengeRequest): Prom
     superApp,
     workspace: { id: workspace.id, name: workspace.name },
     sentTo: maskEmail(account.email),
+    rememberDeviceDays: request.purpose === 'login' ? (request.rememberDeviceDays ?? 0) : 0,
   };
 }

@@ -4,7 +4,7 @@ import { CHALLENGE_MAX_FAILURES } from '../domain/limits.js';
 import type { ChallengeMethod } from '../domain/policy.js';
 import { type Account, type AccountRecord, findAccountById, toAccount } from '../store/accounts.js';
 import { type Challenge, completeChallenge, findChallengeById, killChallenge, markChallengeEmailPassed, reserveChallengeAttempt } from '../store/challenges.js';
-import { findSuperAppById, listMembershipsOfAccount, type MembershipView } from '../store/tenants.js';
+import { findSuperAppById, findWorkspaceById, listMembershipsOfAccount, type MembershipView } from '../store/tenants.js';
 import { recordAudit } from './audit.js';
 import {
   assertChallengeOwner,
@@ -13,7 +13,8 @@ import {
   describeChallengeForEmail,
   needsEmailBeforeEnrollment,
 } from './challenge-sessions.js';
-import { noticeNewDevice, rememberDevice } from './devices.js';
+import { endRemembrancesOfAccount } from '../store/devices.js';
+import { noticeNewDevice, rememberBrowser, rememberDevice } from './devices.js';
 import type { Deps, RequestContext } from './deps.js';
 import { type EmailCodeSent, sendEmailCode } from './email-codes.js';
 import { sendSecurityNotice } from './notifications.js';
@@ -26,10 +27,14 @@ import { createWebAuthnRequestOptions } from './second-factor/webauthn.js';
 import { createPendingTotp, type PendingTotp } from './totp-setup.js';
 
 /** A verify body: a code for the code methods, the assertion (`credential`) for `webauthn`. */
-export type VerifyInput =
+export type VerifyInput = (
   | { method: Exclude<ChallengeMethod, 'webauthn' | 'webauthn_enrollment'>; code: string }
   | { method: 'webauthn'; credential: WebAuthnAssertion }
-  | { method: 'webauthn_enrollment'; credential: WebAuthnAttestation; name?: string | undefined };
+  | { method: 'webauthn_enrollment'; credential: WebAuthnAttestation; name?: string | undefined }
+) & {
+  /** Login only: "don't ask again on this browser" for the policy's `rememberDeviceDays` (nothing when 0). */
+  rememberDevice?: boolean | undefined;
+};
 
 export interface VerifyResult {
   status: 'authenticated';
@@ -40,6 +45,8 @@ export interface VerifyResult {
   deviceCookie?: string;
   /** Only after enrolment during login: the new recovery codes, shown once. */
   recoveryCodes?: string[];
+  /** After `rememberDevice: true` on a login: until when this browser skips the second factor. */
+  rememberedDeviceUntil?: string;
 }
 
 interface OpenChallenge {
@@ -150,6 +157,7 @@ export async function verifyChallenge(
   });
   const enrolsPasskey = input.method === 'webauthn_enrollment';
   const now = deps.clock.now().toISOString();
+  const rememberDays = input.rememberDevice === true && challenge.purpose === 'login' ? await rememberDeviceDaysOf(deps, challenge.workspaceId) : 0;
 
   const outcome = await deps.db.transaction().execute(async (tx) => {
     const challengeAttempts = await reserveChallengeAttempt(tx, challenge.id, now, CHALLENGE_MAX_FAILURES);
@@ -165,13 +173,16 @@ export async function verifyChallenge(
     const sessionToken = await createSessionForChallenge(deps, tx, challenge, input.method, context);
     // A login is a full sign-in from this browser: it becomes (or stays) a known device.
     const device = challenge.purpose === 'login' ? await rememberDevice(deps, tx, account.id, context) : undefined;
+    // Enrolment is a second-factor change: remembrances granted before it end, whatever this login asks.
+    if (input.method === 'totp_enrollment' || enrolsPasskey) await endRemembrancesOfAccount(tx, account.id);
+    const rememberedDeviceUntil = device && rememberDays > 0 ? await rememberBrowser(deps, tx, device.deviceId, rememberDays) : undefined;
     await recordAudit(deps, tx, {
       type: 'second_factor.succeeded',
       accountId: account.id,
       workspaceId: challenge.workspaceId,
       superAppId: challenge.superAppId,
       context,
-      details: { method: input.method, purpose: challenge.purpose },
+      details: { method: input.method, purpose: challenge.purpose, ...(rememberedDeviceUntil && { rememberedDeviceUntil, rememberDays }) },
     });
     if (input.method === 'totp_enrollment' || (enrolsPasskey && !hadFactor)) {
       await recordAudit(deps, tx, {
@@ -187,7 +198,7 @@ export async function verifyChallenge(
     if (input.method === 'recovery_code') {
       await recordAudit(deps, tx, { type: 'recovery_code.used', accountId: account.id, workspaceId: challenge.workspaceId, context });
     }
-    return { ok: true as const, sessionToken, device, recoveryCodes };
+    return { ok: true as const, sessionToken, device, recoveryCodes, rememberedDeviceUntil };
   });
 
   if (!outcome.ok) return failVerification(deps, challenge, account, outcome.failure, outcome.challengeAttempts, context);
@@ -203,7 +214,15 @@ export async function verifyChallenge(
     sessionToken: outcome.sessionToken,
     ...(outcome.device && { deviceCookie: outcome.device.cookie }),
     recoveryCodes: outcome.recoveryCodes,
+    ...(outcome.rememberedDeviceUntil && { rememberedDeviceUntil: outcome.rememberedDeviceUntil }),
   };
+}
+
+/** The `rememberDeviceDays` of the policy of the workspace's super app (0 when there is none). */
+async function rememberDeviceDaysOf(deps: Deps, workspaceId: string): Promise<number> {
+  const workspace = await findWorkspaceById(deps.db, workspaceId);
+  const superApp = workspace && (await findSuperAppById(deps.db, workspace.superAppId));
+  return superApp?.policy.rememberDeviceDays ?? 0;
 }
 
 /** Answers a wrong code: 429 when this attempt locked the account, else 401 with the hint and the challenge's attempts left. */

@@ -1,6 +1,7 @@
 import { generateToken, sha256Hex } from '../adapters/tokens.js';
 import { DEVICE_COOKIE_ACCOUNTS, DEVICE_COOKIE_MAX_AGE_SECONDS, MAX_DEVICES_PER_ACCOUNT } from '../domain/limits.js';
 import { addSeconds } from '../domain/ports.js';
+import { remembranceHolds, type TwoFactorPolicy } from '../domain/policy.js';
 import { emailKey } from '../store/accounts.js';
 import {
   type DeviceWithAccount,
@@ -9,6 +10,7 @@ import {
   insertDevice,
   listDevicesOfAccount,
   pruneDevicesOfAccount,
+  rememberDeviceUntil,
   touchDevice,
 } from '../store/devices.js';
 import type { Db } from '../store/schema.js';
@@ -75,6 +77,8 @@ export async function findDeviceForEmail(deps: Deps, cookies: readonly string[] 
 
 /** A device cookie to set after a sign-in; `newDevice` when the owner should hear of it. */
 export interface RememberedDevice {
+  /** The device row of this browser for the account. */
+  deviceId: string;
   cookie: string;
   /** The browser was not a known device of the account, and the account had others. */
   newDevice: boolean;
@@ -99,12 +103,13 @@ export async function rememberDevice(deps: Deps, tx: Db, accountId: string, cont
   const others = live.filter((device) => device.accountId !== accountId).map((device) => entry(deps, device.token));
   if (known) {
     await touchDevice(tx, known.id, seen);
-    return { cookie: [entry(deps, known.token), ...others].slice(0, DEVICE_COOKIE_ACCOUNTS).join(SEPARATOR), newDevice: false };
+    return { deviceId: known.id, cookie: [entry(deps, known.token), ...others].slice(0, DEVICE_COOKIE_ACCOUNTS).join(SEPARATOR), newDevice: false };
   }
   const hadDevices = await hasLiveDevices(tx, accountId, seenSince(deps));
   const token = generateToken(deps.random);
+  const deviceId = newId(deps);
   await insertDevice(tx, {
-    id: newId(deps),
+    id: deviceId,
     accountId,
     tokenHash: sha256Hex(token),
     ip: seen.ip,
@@ -113,7 +118,7 @@ export async function rememberDevice(deps: Deps, tx: Db, accountId: string, cont
     lastSeenAt: now,
   });
   await pruneDevicesOfAccount(tx, accountId, MAX_DEVICES_PER_ACCOUNT);
-  return { cookie: [entry(deps, token), ...others].slice(0, DEVICE_COOKIE_ACCOUNTS).join(SEPARATOR), newDevice: hadDevices };
+  return { deviceId, cookie: [entry(deps, token), ...others].slice(0, DEVICE_COOKIE_ACCOUNTS).join(SEPARATOR), newDevice: hadDevices };
 }
 
 /** Emails the owner about a sign-in from a browser the account had not used (after the commit). */
@@ -142,6 +147,35 @@ export async function listDevices(deps: Deps, accountId: string, cookies: readon
       ip: device.ip,
       userAgent: device.userAgent,
       current: device.id === current?.id,
+      rememberedUntil: device.rememberedUntil !== null && device.rememberedUntil > deps.clock.now().toISOString() ? device.rememberedUntil : null,
     })),
   };
+}
+
+/**
+ * "Don't ask again on this browser" (issue 17), on top of the device cookie: after a
+ * login's second factor, with `rememberDevice: true`, the browser's device row records
+ * until when it is remembered and the policy's days it was granted under. A later login
+ * of the same account into a super app may skip the second factor only when that row says
+ * so and the super app's policy still allows at least those days (domain/policy
+ * `remembranceHolds`); the cookie alone proves only which row to read.
+ */
+
+/** Remembers this browser's device for `days` days inside `tx`; returns until when. */
+export async function rememberBrowser(deps: Pick<Deps, 'clock'>, tx: Db, deviceId: string, days: number): Promise<string> {
+  const until = addSeconds(deps.clock.now(), days * 24 * 60 * 60).toISOString();
+  await rememberDeviceUntil(tx, deviceId, { until, days });
+  return until;
+}
+
+/** The account's device the cookie names when it is remembered and `policy` still honours it, or undefined. */
+export async function findRememberedBrowser(
+  deps: Deps,
+  accountId: string,
+  cookies: readonly string[] | undefined,
+  policy: TwoFactorPolicy,
+): Promise<DeviceWithAccount | undefined> {
+  if (policy.rememberDeviceDays < 1) return undefined;
+  const device = await currentDeviceOf(deps, accountId, cookies);
+  return device && remembranceHolds(device, policy, deps.clock.now()) ? device : undefined;
 }

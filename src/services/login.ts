@@ -9,7 +9,8 @@ import type { Deps, RequestContext } from './deps.js';
 import { releasePasswordAttempt, reservePasswordAttempt } from './throttle.js';
 import { createSession } from './sessions.js';
 import { findOwnSecondFactors } from './second-factor/factors.js';
-import { findDeviceForEmail, noticeNewDevice, rememberDevice } from './devices.js';
+import { findDeviceForEmail, findRememberedBrowser, noticeNewDevice, rememberDevice } from './devices.js';
+import { recordAudit } from './audit.js';
 
 export interface LoginInput {
   email: string;
@@ -20,7 +21,15 @@ export interface LoginInput {
 export type { ChallengeView } from './challenge-issue.js';
 
 export type LoginResult =
-  | { status: 'authenticated'; account: Account; workspace: MembershipView['workspace']; sessionToken: string; deviceCookie: string }
+  | {
+      status: 'authenticated';
+      account: Account;
+      workspace: MembershipView['workspace'];
+      sessionToken: string;
+      deviceCookie: string;
+      /** The second factor was skipped: this browser is remembered until then. */
+      rememberedDeviceUntil?: string;
+    }
   | { status: 'second_factor_required' | 'enrollment_required'; challenge: ChallengeView };
 
 const dummyHashes = new WeakMap<object, Promise<string>>();
@@ -93,6 +102,41 @@ async function signIn(deps: Deps, input: LoginInput, context: RequestContext | n
     noticeNewDevice(deps, account.email, device, context);
     return { status: 'authenticated', account: toAccount(account), workspace, sessionToken, deviceCookie: device.cookie };
   }
-  const challenge = await openChallenge(deps, { account, workspace, superApp: workspace.superApp, decision, purpose: 'login', sessionId: null });
+  // "Don't ask again on this browser": only an account that already has its second factor, on a browser remembered under days the policy still allows.
+  const remembered =
+    decision.kind === 'second_factor_required' ? await findRememberedBrowser(deps, account.id, context?.deviceCookies, superApp.policy) : undefined;
+  if (remembered?.rememberedUntil) {
+    const rememberedUntil = remembered.rememberedUntil;
+    const { sessionToken, device } = await deps.db.transaction().execute(async (tx) => {
+      // The session counts as the password alone: the tenant rule, admin actions and step-ups still ask for the second factor.
+      const token = await createSession(deps, tx, { accountId: account.id, workspaceId: workspace.id, secondFactorMethods: [], context });
+      const seen = await rememberDevice(deps, tx, account.id, context);
+      await recordAudit(deps, tx, {
+        type: 'second_factor.skipped',
+        accountId: account.id,
+        workspaceId: workspace.id,
+        context,
+        details: { reason: 'remembered_device', deviceId: remembered.id, rememberedUntil, rememberDays: remembered.rememberDays },
+      });
+      return { sessionToken: token, device: seen };
+    });
+    return {
+      status: 'authenticated',
+      account: toAccount(account),
+      workspace,
+      sessionToken,
+      deviceCookie: device.cookie,
+      rememberedDeviceUntil: rememberedUntil,
+    };
+  }
+  const challenge = await openChallenge(deps, {
+    account,
+    workspace,
+    superApp: workspace.superApp,
+    decision,
+    purpose: 'login',
+    sessionId: null,
+    rememberDeviceDays: superApp.policy.rememberDeviceDays,
+  });
   return { status: decision.kind, challenge };
 }

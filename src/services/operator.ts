@@ -1,6 +1,6 @@
 import { AppError } from '../domain/errors.js';
 import { assertAcceptablePassword, normalizePassword } from '../domain/password-policy.js';
-import type { TwoFactorPolicy } from '../domain/policy.js';
+import { rememberDeviceDaysAfter, type TwoFactorPolicy } from '../domain/policy.js';
 import { findAccountByEmail, insertAccount } from '../store/accounts.js';
 import {
   findSuperAppById,
@@ -68,6 +68,7 @@ export async function addSuperAppAdmin(deps: Deps, input: { superAppId: string; 
 export async function updatePolicy(deps: Deps, superAppId: string, changes: Partial<TwoFactorPolicy>) {
   const current = await getTwoFactorPolicy(deps, superAppId);
   const next = { ...current, ...changes };
+  next.rememberDeviceDays = rememberDeviceDaysAfter(current, next.required, changes.rememberDeviceDays);
   if (changes.primaryMethod && changes.secondaryMethod === undefined && next.secondaryMethod === next.primaryMethod) next.secondaryMethod = null;
   return setTwoFactorPolicy(deps, superAppId, next, { actorAccountId: null, context: null });
 }

@@ -1,4 +1,5 @@
 import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
+import { endRemembrancesOfAccount } from '../store/devices.js';
 import { AppError } from '../domain/errors.js';
 import { type AccountRecord, findAccountById, lockAccountFactors } from '../store/accounts.js';
 import { deleteSessionsOfAccount, forgetSessionSecondFactors } from '../store/sessions.js';
@@ -58,6 +59,7 @@ export async function finishPasskeyRegistration(
   if (!verified) throw new AppError('passkey_not_verified');
   const outcome = await deps.db.transaction().execute(async (tx) => {
     const { passkey, first } = await storeVerifiedPasskey(deps, tx, account.id, name, verified);
+    await endRemembrancesOfAccount(tx, account.id);
     await recordAudit(deps, tx, { type: 'passkey.added', accountId: account.id, context: actor.context, details: { passkeyId: passkey.id } });
     if (!first) return { passkey: toPasskeyView(passkey) };
     const recoveryCodes = await issueRecoveryCodes(deps, tx, account.id);
@@ -101,6 +103,7 @@ export async function removePasskey(deps: Deps, actor: Actor, id: string): Promi
     if (!(await deleteWebAuthnCredential(tx, account.id, id))) throw new AppError('not_found');
     await deleteSessionsOfAccount(tx, account.id, actor.sessionId);
     if (credentials.length === 1) await forgetSessionSecondFactors(tx, actor.sessionId, ['webauthn']);
+    await endRemembrancesOfAccount(tx, account.id);
     await recordAudit(deps, tx, { type: 'passkey.removed', accountId: account.id, context: actor.context, details: { passkeyId: id } });
   });
   void sendSecurityNotice(deps, account.email, 'passkey_removed');

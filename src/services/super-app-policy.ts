@@ -1,5 +1,6 @@
 import { AppError } from '../domain/errors.js';
-import { findTwoFactorPolicyProblem, type TwoFactorPolicy } from '../domain/policy.js';
+import { findTwoFactorPolicyProblem, rememberDeviceDaysAfter, type TwoFactorPolicy } from '../domain/policy.js';
+import { endRemembrancesAboveDays } from '../store/devices.js';
 import { deleteSingleFactorSessionsOfSuperApp } from '../store/sessions.js';
 import { findSuperAppById, isSuperAppAdmin, updateTwoFactorPolicy } from '../store/tenants.js';
 import { type Actor, assertRecentAuthentication } from './account-two-factor.js';
@@ -22,7 +23,9 @@ export async function getTwoFactorPolicy(deps: Deps, superAppId: string): Promis
 
 /**
  * Replaces the super app's policy after checking it is coherent (400 `invalid_request`
- * when the secondary method equals the primary, or phishing-resistant only is not `webauthn` alone). `actorAccountId` null: the operator CLI.
+ * when the secondary method equals the primary, phishing-resistant only is not `webauthn`
+ * alone, or `rememberDeviceDays` is not 0–30). Lowering `rememberDeviceDays` ends the
+ * remembrances of members' browsers granted under more days. `actorAccountId` null: the operator CLI.
  */
 export async function setTwoFactorPolicy(
   deps: Deps,
@@ -38,6 +41,8 @@ export async function setTwoFactorPolicy(
     // A newly required second factor applies now, not at each member's next sign-in
     // (the admin making the change keeps the session they are using).
     if (policy.required && !before.required) await deleteSingleFactorSessionsOfSuperApp(tx, superAppId, by.keepSessionId);
+    // Fewer days allowed: browsers remembered under more days are asked again.
+    if (policy.rememberDeviceDays < before.rememberDeviceDays) await endRemembrancesAboveDays(tx, superAppId, policy.rememberDeviceDays);
     await recordAudit(deps, tx, {
       type: 'policy.changed',
       accountId: null,
@@ -65,12 +70,19 @@ export async function changeTwoFactorPolicyAsAdmin(
   deps: Deps,
   actor: Actor,
   superAppId: string,
-  input: Omit<TwoFactorPolicy, 'phishingResistantOnly'> & { phishingResistantOnly?: boolean | undefined },
+  input: Omit<TwoFactorPolicy, 'phishingResistantOnly' | 'rememberDeviceDays'> & {
+    phishingResistantOnly?: boolean | undefined;
+    rememberDeviceDays?: number | undefined;
+  },
 ): Promise<TwoFactorPolicy> {
   const rule = await authorizeSuperAppAdmin(deps, actor, superAppId, { adminAction: true });
   assertRecentAuthentication(deps, actor);
-  // Clients that predate the field leave it as it is.
-  const policy: TwoFactorPolicy = { ...input, phishingResistantOnly: input.phishingResistantOnly ?? rule.policy.phishingResistantOnly };
+  // Clients that predate the fields leave them as they are (switching `required` on without days: 0).
+  const policy: TwoFactorPolicy = {
+    ...input,
+    phishingResistantOnly: input.phishingResistantOnly ?? rule.policy.phishingResistantOnly,
+    rememberDeviceDays: rememberDeviceDaysAfter(rule.policy, input.required, input.rememberDeviceDays),
+  };
   if (policy.required && !rule.policy.required && !(await hasOwnSecondFactor(deps.db, actor.accountId))) {
     throw new AppError(
       'admin_second_factor_required',

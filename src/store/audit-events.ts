@@ -76,17 +76,49 @@ const insertAuditEventQuery = reusableQuery(
     }),
 );
 
+/** Which events a listing or export looks at: one account's own, one super app's (what its admins may read), and narrower filters. */
+export interface AuditFilter {
+  /** Only events about this account (its own log, or a member in a super app's log). */
+  accountId?: string | undefined;
+  /** Only what this super app's admins may read (see `listAuditEventsOfSuperApp`). */
+  superAppId?: string | undefined;
+  /** Only these types. */
+  types?: readonly string[] | undefined;
+  /** Created at or after this instant (ISO). */
+  since?: string | undefined;
+  /** Created before this instant (ISO). */
+  until?: string | undefined;
+}
+
+function filtered(db: Db, filter: AuditFilter) {
+  let query = db.selectFrom('audit_events').selectAll();
+  if (filter.superAppId !== undefined) {
+    const superAppId = filter.superAppId;
+    query = query.where((eb) => ofSuperApp(db, eb, superAppId));
+  }
+  if (filter.accountId !== undefined) query = query.where('account_id', '=', filter.accountId);
+  if (filter.types !== undefined && filter.types.length > 0) query = query.where('type', 'in', [...filter.types]);
+  if (filter.since !== undefined) query = query.where('created_at', '>=', filter.since);
+  if (filter.until !== undefined) query = query.where('created_at', '<', filter.until);
+  return query;
+}
+
+/**
+ * Up to `limit` events newest first, before `cursor` (the last event of the previous page)
+ * when given: one page of an activity view. Keyset paging on (created_at, id).
+ */
+export async function listAuditEventsNewestFirst(db: Db, filter: AuditFilter, cursor: AuditCursor | null, limit: number): Promise<AuditEvent[]> {
+  let query = filtered(db, filter);
+  if (cursor) {
+    query = query.where((eb) => eb.or([eb('created_at', '<', cursor.createdAt), eb.and([eb('created_at', '=', cursor.createdAt), eb('id', '<', cursor.id)])]));
+  }
+  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return rows.map(toAuditEvent);
+}
+
 /** The account's own events, newest first. */
 export async function listAuditEventsOfAccount(db: Db, accountId: string, limit: number): Promise<AuditEvent[]> {
-  const rows = await db
-    .selectFrom('audit_events')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map(toAuditEvent);
+  return listAuditEventsNewestFirst(db, { accountId }, null, limit);
 }
 
 /**
@@ -96,15 +128,7 @@ export async function listAuditEventsOfAccount(db: Db, accountId: string, limit:
  * reset it (a reset removes the factor everywhere) — never what its members did in another tenant.
  */
 export async function listAuditEventsOfSuperApp(db: Db, superAppId: string, limit: number): Promise<AuditEvent[]> {
-  const rows = await db
-    .selectFrom('audit_events')
-    .selectAll()
-    .where((eb) => ofSuperApp(db, eb, superAppId))
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map(toAuditEvent);
+  return listAuditEventsNewestFirst(db, { superAppId }, null, limit);
 }
 
 /** The events a super app's admins may read (see `listAuditEventsOfSuperApp`). */
@@ -126,22 +150,12 @@ export interface AuditCursor {
 }
 
 /**
- * Up to `limit` events oldest first, after `cursor`, created at or after `since`, of one
- * super app when given (what its admins may read): one page of an export. Keyset paging,
- * so each page costs the same however far the export has gone.
+ * Up to `limit` events oldest first, after `cursor`, matching `filter` (of one super app:
+ * what its admins may read): one page of an export. Keyset paging, so each page costs the
+ * same however far the export has gone.
  */
-export async function listAuditEventsPage(
-  db: Db,
-  filter: { superAppId?: string | undefined; since?: string | undefined },
-  cursor: AuditCursor | null,
-  limit: number,
-): Promise<AuditEvent[]> {
-  let query = db.selectFrom('audit_events').selectAll();
-  if (filter.superAppId !== undefined) {
-    const superAppId = filter.superAppId;
-    query = query.where((eb) => ofSuperApp(db, eb, superAppId));
-  }
-  if (filter.since !== undefined) query = query.where('created_at', '>=', filter.since);
+export async function listAuditEventsPage(db: Db, filter: AuditFilter, cursor: AuditCursor | null, limit: number): Promise<AuditEvent[]> {
+  let query = filtered(db, filter);
   if (cursor) {
     query = query.where((eb) => eb.or([eb('created_at', '>', cursor.createdAt), eb.and([eb('created_at', '=', cursor.createdAt), eb('id', '>', cursor.id)])]));
   }

@@ -10,6 +10,10 @@ export interface Device {
   userAgent: string | null;
   createdAt: string;
   lastSeenAt: string;
+  /** "Don't ask again on this browser": until when (null: not remembered). */
+  rememberedUntil: string | null;
+  /** The super app policy's days it was remembered under (null: not remembered). */
+  rememberDays: number | null;
 }
 
 /** A device with the email key of its account. */
@@ -24,6 +28,8 @@ function toDevice(row: DeviceRow): Device {
     userAgent: row.user_agent,
     createdAt: row.created_at,
     lastSeenAt: row.last_seen_at,
+    rememberedUntil: row.remembered_until,
+    rememberDays: row.remember_days === null ? null : Number(row.remember_days),
   };
 }
 
@@ -49,7 +55,7 @@ const liveDevicesQuery = reusableQueryFamily((db: Db, _count: number, seenSince:
     .where('devices.last_seen_at', '>', seenSince),
 );
 
-export async function insertDevice(db: Db, device: Device): Promise<void> {
+export async function insertDevice(db: Db, device: Omit<Device, 'rememberedUntil' | 'rememberDays'>): Promise<void> {
   await insertDeviceQuery(db, device.id, device.accountId, device.tokenHash, device.ip, device.userAgent, device.createdAt, device.lastSeenAt);
 }
 
@@ -123,4 +129,39 @@ export async function deleteDevicesOfAccount(db: Db, accountId: string, keepId?:
 export async function deleteDeviceOfAccount(db: Db, accountId: string, id: string): Promise<boolean> {
   const result = await db.deleteFrom('devices').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
   return result.numDeletedRows > 0n;
+}
+
+/** Remembers the device ("don't ask again") until `until`, under a policy of `days` days. */
+export async function rememberDeviceUntil(db: Db, id: string, remembrance: { until: string; days: number }): Promise<void> {
+  await db.updateTable('devices').set({ remembered_until: remembrance.until, remember_days: remembrance.days }).where('id', '=', id).execute();
+}
+
+/** Ends every remembrance of the account's devices (password or second-factor change); returns how many ended. */
+export async function endRemembrancesOfAccount(db: Db, accountId: string): Promise<number> {
+  const result = await db
+    .updateTable('devices')
+    .set({ remembered_until: null, remember_days: null })
+    .where('account_id', '=', accountId)
+    .where('remembered_until', 'is not', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
+ * Ends the remembrances granted under more than `days` days on devices of the super app's
+ * members (its policy lowered N); returns how many ended.
+ */
+export async function endRemembrancesAboveDays(db: Db, superAppId: string, days: number): Promise<number> {
+  const members = db
+    .selectFrom('memberships')
+    .innerJoin('workspaces', 'workspaces.id', 'memberships.workspace_id')
+    .select('memberships.account_id')
+    .where('workspaces.super_app_id', '=', superAppId);
+  const result = await db
+    .updateTable('devices')
+    .set({ remembered_until: null, remember_days: null })
+    .where('remember_days', '>', days)
+    .where('account_id', 'in', members)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }

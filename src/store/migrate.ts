@@ -6,6 +6,7 @@ import * as devices from './migrations/0004-devices.js';
 import * as retention from './migrations/0005-retention.js';
 import * as accountSecurity from './migrations/0006-account-security.js';
 import * as webauthn from './migrations/0007-webauthn.js';
+import * as rememberDevice from './migrations/0010-remember-device.js';
 import type { Database } from './schema.js';
 
 /** Migrations as code, in order; names are stable once released. */
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-retention': retention,
   '0006-account-security': accountSecurity,
   '0007-webauthn': webauthn,
+  '0010-remember-device': rememberDevice,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

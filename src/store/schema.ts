@@ -46,6 +46,8 @@ export interface SuperAppTable {
   allow_deactivation: number;
   /** 1: only passkeys and security keys count (migration 0006). */
   phishing_resistant_only: Generated<number>;
+  /** Days a login may skip the second factor on a remembered browser, 0–30, 0: never (migration 0010). */
+  remember_device_days: Generated<number>;
   created_at: string;
 }
 
@@ -191,6 +193,9 @@ export interface DeviceTable {
   user_agent: string | null;
   created_at: string;
   last_seen_at: string;
+  /** "Don't ask again": until when, and under how many days of the policy (migration 0010); null: not remembered. */
+  remembered_until: Generated<string | null>;
+  remember_days: Generated<number | null>;
 }
 
 /** A passkey or security key: its COSE public key and credential id (base64url), last sign counter and transports. */

@@ -1,4 +1,4 @@
-import type { TwoFactorPolicy } from '../domain/policy.js';
+import { DEFAULT_TWO_FACTOR_POLICY, type TwoFactorPolicy } from '../domain/policy.js';
 import { reusableQuery } from './reusable-query.js';
 import type { Db, Role, SuperAppRow } from './schema.js';
 
@@ -34,6 +34,7 @@ function toTwoFactorPolicy(row: SuperAppRow): TwoFactorPolicy {
     secondaryMethod: row.secondary_method === 'email' || row.secondary_method === 'totp' || row.secondary_method === 'webauthn' ? row.secondary_method : null,
     allowDeactivation: row.allow_deactivation === 1,
     phishingResistantOnly: row.phishing_resistant_only === 1,
+    rememberDeviceDays: Number(row.remember_device_days),
   };
 }
 
@@ -44,7 +45,16 @@ function toSuperAppWithPolicy(row: SuperAppRow): SuperAppWithPolicy {
 export async function insertSuperApp(db: Db, row: { id: string; name: string; now: string }): Promise<void> {
   await db
     .insertInto('super_apps')
-    .values({ id: row.id, name: row.name, two_factor_required: 0, primary_method: 'totp', secondary_method: null, allow_deactivation: 1, created_at: row.now })
+    .values({
+      id: row.id,
+      name: row.name,
+      two_factor_required: 0,
+      primary_method: 'totp',
+      secondary_method: null,
+      allow_deactivation: 1,
+      remember_device_days: DEFAULT_TWO_FACTOR_POLICY.rememberDeviceDays,
+      created_at: row.now,
+    })
     .execute();
 }
 
@@ -69,6 +79,7 @@ export async function updateTwoFactorPolicy(db: Db, superAppId: string, policy: 
       secondary_method: policy.secondaryMethod,
       allow_deactivation: policy.allowDeactivation ? 1 : 0,
       phishing_resistant_only: policy.phishingResistantOnly ? 1 : 0,
+      remember_device_days: policy.rememberDeviceDays,
     })
     .where('id', '=', superAppId)
     .execute();

@@ -73,10 +73,32 @@ async function operatorFlow(cli: Cli): Promise<void> {
 
   const policyArgs = ['--required', 'true', '--primary', 'email', '--secondary', 'totp', '--allow-deactivation', 'false', '--json'];
   const policy = ok(await cli(['super-app', 'policy', '--super-app', superApp.id, ...policyArgs]));
-  expect(policy).toEqual({ required: true, primaryMethod: 'email', secondaryMethod: 'totp', allowDeactivation: false, phishingResistantOnly: false });
+  // Requiring 2FA without naming the days asks every time.
+  expect(policy).toEqual({
+    required: true,
+    primaryMethod: 'email',
+    secondaryMethod: 'totp',
+    allowDeactivation: false,
+    phishingResistantOnly: false,
+    rememberDeviceDays: 0,
+  });
 
   const partly = ok(await cli(['super-app', 'policy', '--super-app', superApp.id, '--secondary', 'none', '--json']));
-  expect(partly).toEqual({ required: true, primaryMethod: 'email', secondaryMethod: null, allowDeactivation: false, phishingResistantOnly: false });
+  expect(partly).toEqual({
+    required: true,
+    primaryMethod: 'email',
+    secondaryMethod: null,
+    allowDeactivation: false,
+    phishingResistantOnly: false,
+    rememberDeviceDays: 0,
+  });
+  const remembered = ok(await cli(['super-app', 'policy', '--super-app', superApp.id, '--remember-device-days', '7', '--json']));
+  expect(remembered).toMatchObject({ required: true, rememberDeviceDays: 7 });
+  for (const days of ['31', '-1', '2.5', 'seven']) {
+    const refused = await cli(['super-app', 'policy', '--super-app', superApp.id, '--remember-device-days', days, '--json']);
+    expect(refused.code, days).toBe(2);
+    expect(refused.stderr).toContain('--remember-device-days must be a whole number from 0 to 30');
+  }
 
   const shown = ok(await cli(['account', 'show', '--email', 'ALICE@Example.com', '--json']));
   expect(shown).toMatchObject({ id: account.id, email: 'alice@example.com', twoFactorActive: false });

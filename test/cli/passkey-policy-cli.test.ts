@@ -33,6 +33,7 @@ describe('mpp-2fa super-app policy with passkeys', () => {
       secondaryMethod: null,
       allowDeactivation: true,
       phishingResistantOnly: true,
+      rememberDeviceDays: 0,
     });
     expect((await policy('--primary', 'sms')).code).toBe(2);
   });

@@ -10,6 +10,7 @@ const policy = (changes: Partial<TwoFactorPolicy> = {}): TwoFactorPolicy => ({
   secondaryMethod: null,
   allowDeactivation: true,
   phishingResistantOnly: false,
+  rememberDeviceDays: 0,
   ...changes,
 });
 const STRICT = policy({ phishingResistantOnly: true });

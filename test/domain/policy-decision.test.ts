@@ -43,7 +43,7 @@ const MATRIX: Row[] = [
 ];
 
 function policy(required: boolean, primaryMethod: PolicyMethod, secondaryMethod: PolicyMethod | null, allowDeactivation = true): TwoFactorPolicy {
-  return { required, primaryMethod, secondaryMethod, allowDeactivation, phishingResistantOnly: false };
+  return { required, primaryMethod, secondaryMethod, allowDeactivation, phishingResistantOnly: false, rememberDeviceDays: 0 };
 }
 
 describe('decideLogin', () => {

@@ -5,19 +5,19 @@ import { type ChallengeMethod, decideLogin, type LoginDecision, satisfiesLoginDe
 
 const OWN_TOTP = decideLogin({
   ownTotpActive: true,
-  policy: { required: true, primaryMethod: 'email', secondaryMethod: null, allowDeactivation: true, phishingResistantOnly: false },
+  policy: { required: true, primaryMethod: 'email', secondaryMethod: null, allowDeactivation: true, phishingResistantOnly: false, rememberDeviceDays: 0 },
 });
 const EMAIL_THEN_TOTP = decideLogin({
   ownTotpActive: false,
-  policy: { required: true, primaryMethod: 'email', secondaryMethod: 'totp', allowDeactivation: true, phishingResistantOnly: false },
+  policy: { required: true, primaryMethod: 'email', secondaryMethod: 'totp', allowDeactivation: true, phishingResistantOnly: false, rememberDeviceDays: 0 },
 });
 const TOTP_ONLY = decideLogin({
   ownTotpActive: false,
-  policy: { required: true, primaryMethod: 'totp', secondaryMethod: null, allowDeactivation: true, phishingResistantOnly: false },
+  policy: { required: true, primaryMethod: 'totp', secondaryMethod: null, allowDeactivation: true, phishingResistantOnly: false, rememberDeviceDays: 0 },
 });
 const EMAIL_ONLY = decideLogin({
   ownTotpActive: false,
-  policy: { required: true, primaryMethod: 'email', secondaryMethod: null, allowDeactivation: true, phishingResistantOnly: false },
+  policy: { required: true, primaryMethod: 'email', secondaryMethod: null, allowDeactivation: true, phishingResistantOnly: false, rememberDeviceDays: 0 },
 });
 const NOTHING: LoginDecision = { kind: 'authenticated' };
 

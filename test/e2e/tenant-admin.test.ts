@@ -74,6 +74,7 @@ describe.skipIf(browserSkipReason)('console: super app and workspace administrat
     expect(await described(card, 'Primary method')).toBe('Authenticator app');
     expect(await described(card, 'Secondary method')).toBe('None');
     expect(await described(card, 'Members may deactivate')).toBe('Yes');
+    expect(await described(card, 'Remember a browser')).toBe('Up to 30 days');
     await expectAccessible(page, 'settings, tenant tab');
     await screenshot(page, '40-settings-tenant');
 
@@ -91,9 +92,14 @@ describe.skipIf(browserSkipReason)('console: super app and workspace administrat
     await dialog.getByText('Email verification codes are a weaker second factor than an authenticator app').waitFor();
     await expectAccessible(page, 'policy Edit dialog');
 
+    const rememberDays = dialog.getByRole('spinbutton', { name: 'Remember a browser for (days)' });
+    expect(await rememberDays.inputValue()).toBe('30');
+
     // Require email codes with the authenticator as fallback; forbid deactivation.
     await required.click();
     expect(await required.getAttribute('aria-checked')).toBe('true');
+    // Requiring 2FA starts by asking every time.
+    expect(await rememberDays.inputValue()).toBe('0');
     await choose(page, primary, 'Email verification code');
     await selectOf(secondary).click();
     const options = await optionsOf(page, secondary);
@@ -115,12 +121,14 @@ describe.skipIf(browserSkipReason)('console: super app and workspace administrat
     expect(await described(card, 'Primary method')).toBe('Email verification code');
     expect(await described(card, 'Secondary method')).toBe('Authenticator app');
     expect(await described(card, 'Members may deactivate')).toBe('No');
+    expect(await described(card, 'Remember a browser')).toBe('Never (always ask)');
     expect(await getTwoFactorPolicy(suite.server.deps, superAppId)).toEqual({
       required: true,
       primaryMethod: 'email',
       secondaryMethod: 'totp',
       allowDeactivation: false,
       phishingResistantOnly: false,
+      rememberDeviceDays: 0,
     });
     await screenshot(page, '42-settings-tenant-saved');
   });

@@ -5,7 +5,14 @@ import { secondFactorSession } from '../support/authority.js';
 
 const BOB = 'bob@example.com';
 const SAM = 'sam@example.com';
-const OPEN_POLICY = { required: false, primaryMethod: 'totp', secondaryMethod: null, allowDeactivation: true, phishingResistantOnly: false };
+const OPEN_POLICY = {
+  required: false,
+  primaryMethod: 'totp',
+  secondaryMethod: null,
+  allowDeactivation: true,
+  phishingResistantOnly: false,
+  rememberDeviceDays: 30,
+};
 const STRICT_POLICY = { ...OPEN_POLICY, allowDeactivation: false };
 
 describeEachDialect('deactivation under super app policies (%s)', (dialect) => {

@@ -120,7 +120,7 @@ describeEachDialect('super app policies with passkeys (%s)', (dialect) => {
     expectProblem(await h.api('PUT', url, { cookie, body: { ...strict, secondaryMethod: 'email' } }), 400, 'invalid_request');
     const put = await h.api('PUT', url, { cookie, body: strict });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
-    expect(put.body).toEqual(strict);
+    expect(put.body).toEqual({ ...strict, rememberDeviceDays: 0 });
 
     // The session passed an authenticator code, which no longer counts for this super app.
     const refused = await h.api('GET', url, { cookie });

@@ -3,8 +3,22 @@ import { describeEachDialect } from '../support/database.js';
 import { createHarness, expectProblem, type Harness, PASSWORD } from '../support/harness.js';
 import { secondFactorSession } from '../support/authority.js';
 
-const DEFAULT_POLICY = { required: false, primaryMethod: 'totp', secondaryMethod: null, allowDeactivation: true, phishingResistantOnly: false };
-const EMAIL_POLICY = { required: true, primaryMethod: 'email', secondaryMethod: 'totp', allowDeactivation: false, phishingResistantOnly: false };
+const DEFAULT_POLICY = {
+  required: false,
+  primaryMethod: 'totp',
+  secondaryMethod: null,
+  allowDeactivation: true,
+  phishingResistantOnly: false,
+  rememberDeviceDays: 30,
+};
+const EMAIL_POLICY = {
+  required: true,
+  primaryMethod: 'email',
+  secondaryMethod: 'totp',
+  allowDeactivation: false,
+  phishingResistantOnly: false,
+  rememberDeviceDays: 0,
+};
 
 describeEachDialect('super app 2FA policy API (%s)', (dialect) => {
   let h: Harness;

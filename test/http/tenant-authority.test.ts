@@ -10,8 +10,22 @@ import { type ApiResponse, createHarness, expectProblem, type Harness, PASSWORD 
  * second factor in the session.
  */
 
-const STRICT_POLICY = { required: true, primaryMethod: 'email', secondaryMethod: 'totp', allowDeactivation: false, phishingResistantOnly: false } as const;
-const RELAXED = { required: false, primaryMethod: 'totp', secondaryMethod: null, allowDeactivation: true, phishingResistantOnly: false } as const;
+const STRICT_POLICY = {
+  required: true,
+  primaryMethod: 'email',
+  secondaryMethod: 'totp',
+  allowDeactivation: false,
+  phishingResistantOnly: false,
+  rememberDeviceDays: 0,
+} as const;
+const RELAXED = {
+  required: false,
+  primaryMethod: 'totp',
+  secondaryMethod: null,
+  allowDeactivation: true,
+  phishingResistantOnly: false,
+  rememberDeviceDays: 30,
+} as const;
 const VICTIM = 'victim@example.com';
 const BOB = 'bob@example.com';
 

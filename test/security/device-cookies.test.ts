@@ -234,6 +234,7 @@ describeEachDialect('device cookies (%s)', (dialect) => {
       ip: '192.0.2.9',
       userAgent: BROWSER,
       current: true,
+      rememberedUntil: null,
     });
     expect(listed.body.devices[1]).toMatchObject({ ip: OWNER_IP, current: false });
     expect(JSON.stringify(listed.body)).not.toContain(first.split('.')[0]);

@@ -65,6 +65,8 @@ export function contractViolationOf(document: OpenApiDocument, answer: ContractA
   const mediaType = (answer.contentType ?? '').split(';')[0]!.trim();
   const schema = response.content[mediaType]?.schema;
   if (!schema) return `${label}: content type ${mediaType || '(none)'} not declared (declared: ${Object.keys(response.content).join(', ')})`;
+  // A download (CSV, JSON lines) is text of its declared media type, not one JSON document.
+  if (mediaType !== 'application/json' && !mediaType.endsWith('+json')) return null;
   let body: unknown;
   try {
     body = JSON.parse(answer.body);

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, App, Form, Modal, Select, Switch } from 'antd';
+import { Alert, App, Form, InputNumber, Modal, Select, Switch } from 'antd';
 import { saveTwoFactorPolicy } from '../endpoints';
 import { METHOD_LABELS } from '../labels';
 import { describeProblem } from '../phrases';
@@ -14,7 +14,11 @@ interface PolicyFormValues {
   primaryMethod: FactorMethod;
   secondaryMethod: SecondaryChoice;
   allowDeactivation: boolean;
+  rememberDeviceDays: number;
 }
+
+/** The most days a browser may be remembered (the server refuses more). */
+const MAX_REMEMBER_DEVICE_DAYS = 30;
 
 interface PolicyEditDialogProps {
   superApp: NamedRef;
@@ -56,6 +60,8 @@ export default function PolicyEditDialog({ superApp, policy, onSaved, onClosed }
     if (changed.primaryMethod && form.getFieldValue('secondaryMethod') === changed.primaryMethod) {
       form.setFieldValue('secondaryMethod', NONE);
     }
+    // Requiring 2FA starts by asking every time; the admin may then allow remembering.
+    if (changed.required === true && !policy.required) form.setFieldValue('rememberDeviceDays', 0);
   };
 
   return (
@@ -98,6 +104,14 @@ export default function PolicyEditDialog({ superApp, policy, onSaved, onClosed }
         </Form.Item>
         <Form.Item name="allowDeactivation" label="Allow members to deactivate two-factor authentication" valuePropName="checked">
           <Switch />
+        </Form.Item>
+        <Form.Item
+          name="rememberDeviceDays"
+          label="Let members skip the second factor on a remembered browser for (days)"
+          extra="At the second-factor step members may tick “Don't ask again on this browser”. 0: always ask. Lowering it asks every remembered browser again."
+          rules={[{ required: true, type: 'integer', min: 0, max: MAX_REMEMBER_DEVICE_DAYS, message: `A whole number from 0 to ${MAX_REMEMBER_DEVICE_DAYS}` }]}
+        >
+          <InputNumber min={0} max={MAX_REMEMBER_DEVICE_DAYS} precision={0} style={{ width: 120 }} aria-label="Remember a browser for (days)" />
         </Form.Item>
         <Alert
           type="info"

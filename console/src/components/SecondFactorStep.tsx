@@ -2,6 +2,7 @@ import { lazy, Suspense, useCallback, useState } from 'react';
 import { Alert, Button, Skeleton, Space, Typography } from 'antd';
 import { ArrowLeftOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { ChallengeCodeForm } from './ChallengeCodeForm';
+import { RememberBrowserCheckbox } from './RememberBrowserCheckbox';
 import { isApiError } from '../api';
 import { challengeEndOf, type ChallengeEnd } from '../challenge-end';
 import { verifyChallenge } from '../endpoints';
@@ -66,6 +67,7 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
   // Set once the challenge can take no more codes: the boxes are disabled and the way back says why.
   const [ended, setEnded] = useState<ChallengeEnd>();
   const lockout = useLockout();
+  const [rememberDevice, setRememberDevice] = useState(false);
   const locked = lockout.locked || ended !== undefined;
   const otherMethods = ended ? [] : usableMethodsOf(challenge).filter((candidate) => candidate !== method);
   const reason = reasonText(challenge);
@@ -95,7 +97,7 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
     }
   };
   const verify = (code: string): Promise<boolean> =>
-    isCodeMethod(method) ? attempt(() => verifyChallenge(challenge.id, method, code)) : Promise.resolve(false);
+    isCodeMethod(method) ? attempt(() => verifyChallenge(challenge.id, method, code, { rememberDevice: !stepUp && rememberDevice })) : Promise.resolve(false);
 
   const onSendError = (failure: unknown) => {
     if (isApiError(failure, 'challenge_expired')) end('expired');
@@ -144,6 +146,8 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
           <ChallengeCodeForm key={method} challenge={challenge} method={method} onVerify={verify} onSendError={onSendError} locked={locked} />
         )}
       </Suspense>
+
+      {!stepUp && <RememberBrowserCheckbox days={challenge.rememberDeviceDays} checked={rememberDevice} onChange={setRememberDevice} disabled={locked} />}
 
       {ended && <ChallengeEndedNotice reason={ended} stepUp={stepUp} onRestart={restartAfterEnd} />}
       {lockout.message && !ended && <Alert type="error" showIcon style={{ marginTop: 16 }} role="alert" message={lockout.message} />}

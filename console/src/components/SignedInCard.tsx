@@ -54,7 +54,11 @@ function sessionDetails(session: AccountSession): string[] {
 }
 
 function deviceDetails(device: KnownDevice): string[] {
-  return [`${device.ip ?? 'unknown address'}`, `First seen ${formatDateTime(device.firstSeenAt)} · Last seen ${formatDateTime(device.lastSeenAt)}`];
+  return [
+    `${device.ip ?? 'unknown address'}`,
+    `First seen ${formatDateTime(device.firstSeenAt)} · Last seen ${formatDateTime(device.lastSeenAt)}`,
+    ...(device.rememberedUntil ? [`Skips the second factor until ${formatDateTime(device.rememberedUntil)}`] : []),
+  ];
 }
 
 /**

@@ -17,6 +17,11 @@ function policyItems(policy: TwoFactorPolicy) {
     { key: 'primary', label: 'Primary method', children: METHOD_LABELS[policy.primaryMethod] },
     { key: 'secondary', label: 'Secondary method', children: policy.secondaryMethod ? METHOD_LABELS[policy.secondaryMethod] : 'None' },
     { key: 'deactivation', label: 'Members may deactivate', children: yesNo(policy.allowDeactivation) },
+    {
+      key: 'remember-device',
+      label: 'Remember a browser',
+      children: policy.rememberDeviceDays > 0 ? `Up to ${policy.rememberDeviceDays} ${policy.rememberDeviceDays === 1 ? 'day' : 'days'}` : 'Never (always ask)',
+    },
   ];
 }
 

@@ -1,5 +1,6 @@
 import { Alert, Card, Col, Row, Skeleton, Typography } from 'antd';
 import { AppstoreOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
+import { RecentActivityNotice } from '../components/RecentActivityNotice';
 import { StatusTag } from '../components/StatusTag';
 import { fetchAccountTwoFactor } from '../endpoints';
 import { formatDate } from '../labels';
@@ -26,6 +27,7 @@ export default function OverviewPage({ session }: { session: Session }) {
       <Typography.Paragraph type="secondary" className="page-subtitle">
         You are working in the {workspace.name} workspace of {workspace.superApp.name}.
       </Typography.Paragraph>
+      <RecentActivityNotice />
       <Row gutter={[20, 20]}>
         <Col xs={24} md={8}>
           <Card

@@ -2,7 +2,9 @@ import { useCallback, useState } from 'react';
 import { Space, Tabs, Typography } from 'antd';
 import { AccountTwoFactorCard } from '../components/AccountTwoFactorCard';
 import { ChangePasswordCard } from '../components/ChangePasswordCard';
+import { SecurityActivityCard } from '../components/SecurityActivityCard';
 import { SignedInCard } from '../components/SignedInCard';
+import { TenantActivityCard } from '../components/TenantActivityCard';
 import { TenantPolicyCard } from '../components/TenantPolicyCard';
 import { navigate } from '../navigation';
 import type { NamedRef, Session } from '../types';
@@ -48,6 +50,7 @@ export default function SettingsPage({
               onSignedOut();
             }}
           />
+          <SecurityActivityCard />
         </Space>
       ),
     },
@@ -64,6 +67,13 @@ export default function SettingsPage({
                     superApp={superApp}
                     secondFactorVerified={session.secondFactorVerified}
                     onSessionChanged={onSessionChanged}
+                  />
+                ))}
+                {superApps.map((superApp) => (
+                  <TenantActivityCard
+                    key={`activity-${superApp.id}`}
+                    superApp={superApp}
+                    workspaceId={session.workspaces.find((workspace) => workspace.superApp.id === superApp.id)?.id}
                   />
                 ))}
               </Space>

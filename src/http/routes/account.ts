@@ -26,7 +26,7 @@ import {
   TwoFactorStatus,
 } from '../contract.js';
 import { responsesOf, securityOf } from '../responses.js';
-import { ActivationVerifyBody, ChangePasswordBody, DeactivationBody, DeviceParams, RegenerateBody, SessionParams } from '../schemas.js';
+import { AccountAuditQuery, ActivationVerifyBody, ChangePasswordBody, DeactivationBody, DeviceParams, RegenerateBody, SessionParams } from '../schemas.js';
 
 const tags = ['account two-factor'];
 const accountTags = ['account'];
@@ -296,15 +296,16 @@ export function registerAccountRoutes(app: HttpApp): void {
     {
       schema: {
         operationId: 'listAccountAuditEvents',
-        summary: "The account's own two-factor events, newest first",
+        summary: "The account's own security events (Security activity), newest first, a page at a time",
         tags,
         security,
-        response: responsesOf({ method: 'GET', access: 'session', ok: { 200: AuditEvents } }),
+        querystring: AccountAuditQuery,
+        response: responsesOf({ method: 'GET', access: 'session', ok: { 200: AuditEvents }, problems: ['invalid_request'] }),
       },
     },
     async (request) => {
       const { account } = await app.requireSession(request);
-      return listAccountAuditEvents(deps, account.id);
+      return listAccountAuditEvents(deps, account.id, request.query);
     },
   );
 }

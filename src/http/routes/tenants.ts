@@ -1,15 +1,25 @@
-import { listSuperAppAuditEvents } from '../../services/audit-log.js';
+import { Readable } from 'node:stream';
+import { exportAuditEvents, listSuperAppAuditEvents } from '../../services/audit-log.js';
 import { listMembers, resetMemberTwoFactor } from '../../services/members.js';
 import { stepUpSuperApp } from '../../services/step-up.js';
 import { changeTwoFactorPolicyAsAdmin, readTwoFactorPolicyAsAdmin } from '../../services/super-app-policy.js';
 import { authorizeSuperAppAdmin } from '../../services/tenant-authority.js';
+import type { TSchema } from 'typebox';
 import type { ErrorCode } from '../../domain/errors.js';
 import type { HttpApp } from '../http-app.js';
 import { AuditEvents, Members, PolicyView, SignInStep, TwoFactorOff } from '../contract.js';
 import { responsesOf, securityOf } from '../responses.js';
-import { MemberParams, PolicyBody, SuperAppParams, WorkspaceParams } from '../schemas.js';
+import { AuditExportQuery, MemberParams, PolicyBody, SuperAppAuditQuery, SuperAppParams, WorkspaceParams } from '../schemas.js';
 
 const security = securityOf('session');
+/** The export's body: text, not JSON (the contract declares its media types). */
+const AUDIT_EXPORT = {
+  description: 'The events, oldest first',
+  content: {
+    'text/csv': { schema: { type: 'string', description: 'A header, then one event a line' } },
+    'application/jsonl': { schema: { type: 'string', description: 'One event a line, as the list shows it' } },
+  },
+} as unknown as TSchema;
 /** Every request to a super app or its workspaces: not an admin, then its rule (services/tenant-authority). */
 const AUTHORITY: ErrorCode[] = ['invalid_request', 'forbidden', 'second_factor_required_for_super_app'];
 /** Policy changes and member resets also need a second factor in the session and a recent password. */
@@ -63,16 +73,52 @@ export function registerTenantRoutes(app: HttpApp): void {
     {
       schema: {
         operationId: 'listSuperAppAuditEvents',
-        summary: "The super app's policy changes and the two-factor events of its workspaces' accounts",
+        summary: "The super app's policy changes and the security events of its workspaces' accounts, filtered, a page at a time",
         tags: ['super app'],
         security,
         params: SuperAppParams,
+        querystring: SuperAppAuditQuery,
         response: responsesOf({ method: 'GET', access: 'session', ok: { 200: AuditEvents }, problems: AUTHORITY }),
       },
     },
     async (request) => {
       await authorizeSuperAppAdmin(deps, await app.requireActor(request), request.params.id, { adminAction: false });
-      return listSuperAppAuditEvents(deps, request.params.id);
+      const { cursor, limit, ...filter } = request.query;
+      return listSuperAppAuditEvents(deps, request.params.id, { cursor, limit }, filter);
+    },
+  );
+
+  app.get(
+    '/api/v1/super-apps/:id/audit-events/export',
+    {
+      schema: {
+        operationId: 'exportSuperAppAuditEvents',
+        summary: "Download the super app's audit events, oldest first, as CSV or JSON lines (the same filters as the list)",
+        description: "Streams every matching event a page at a time, in constant memory; a CSV field a spreadsheet would run as a formula starts with `'`.",
+        tags: ['super app'],
+        security,
+        params: SuperAppParams,
+        querystring: AuditExportQuery,
+        response: responsesOf({ method: 'GET', access: 'session', ok: { 200: AUDIT_EXPORT }, problems: AUTHORITY }),
+      },
+    },
+    async (request, reply) => {
+      await authorizeSuperAppAdmin(deps, await app.requireActor(request), request.params.id, { adminAction: false });
+      const { format = 'csv', ...filter } = request.query;
+      const chunks = exportAuditEvents(deps, { superAppId: request.params.id, ...filter }, format);
+      // The first chunk checks the filters, so a refusal is still a problem answer, not a broken download.
+      const first = await chunks.next();
+      const body = Readable.from(
+        (async function* () {
+          if (!first.done) yield first.value;
+          yield* chunks;
+        })(),
+      );
+      const stamp = deps.clock.now().toISOString().slice(0, 10);
+      return reply
+        .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/jsonl; charset=utf-8')
+        .header('content-disposition', `attachment; filename="audit-events-${stamp}.${format}"`)
+        .send(body);
     },
   );
 
