@@ -2,6 +2,7 @@ import { afterEach, expect, it } from 'vitest';
 import { prepareLogin } from '../../src/services/login.js';
 import { addMember, createAccount } from '../../src/services/operator.js';
 import { describeEachDialect } from '../support/database.js';
+import { median, medianConfidenceInterval, timePairs } from '../support/timing.js';
 import { createHarness, type Harness } from '../support/harness.js';
 
 /**
@@ -17,24 +18,6 @@ import { createHarness, type Harness } from '../support/harness.js';
 const PAIRS = 100;
 const WARM_UP = 6;
 const MAX_GAP = 0.1;
-
-function sorted(values: number[]): number[] {
-  return [...values].sort((a, b) => a - b);
-}
-
-function median(values: number[]): number {
-  const ordered = sorted(values);
-  const middle = Math.floor(ordered.length / 2);
-  return ordered.length % 2 === 1 ? ordered[middle]! : (ordered[middle - 1]! + ordered[middle]!) / 2;
-}
-
-/** The distribution-free 95 % confidence interval of the median (as in timing.test.ts). */
-function medianConfidenceInterval(values: number[]): { low: number; high: number } {
-  const ordered = sorted(values);
-  const n = ordered.length;
-  const k = Math.max(0, Math.floor(n / 2 - (1.96 * Math.sqrt(n)) / 2));
-  return { low: ordered[k]!, high: ordered[n - 1 - k]! };
-}
 
 describeEachDialect('password reset request timing (%s)', (dialect) => {
   let h: Harness;
@@ -71,25 +54,15 @@ describeEachDialect('password reset request timing (%s)', (dialect) => {
       return { elapsedMs, status: response.statusCode, body: response.body };
     }
 
-    const bodies = new Set<string>();
-    const knownTimes: number[] = [];
-    const unknownTimes: number[] = [];
-    const differences: number[] = [];
-    for (let i = 0; i < WARM_UP + PAIRS; i += 1) {
-      const knownFirst = i % 2 === 1;
-      const first = await timedRequest(knownFirst ? knownEmails[i]! : unknownEmails[i]!);
-      const second = await timedRequest(knownFirst ? unknownEmails[i]! : knownEmails[i]!);
-      for (const result of [first, second]) {
-        expect(result.status, result.body).toBe(202);
-        bodies.add(result.body);
-      }
-      if (i < WARM_UP) continue;
-      const known = knownFirst ? first.elapsedMs : second.elapsedMs;
-      const unknown = knownFirst ? second.elapsedMs : first.elapsedMs;
-      knownTimes.push(known);
-      unknownTimes.push(unknown);
-      differences.push(known - unknown);
-    }
+    const { bodies, knownTimes, unknownTimes, differences } = await timePairs(
+      timedRequest,
+      knownEmails.slice(0, WARM_UP + PAIRS),
+      unknownEmails.slice(0, WARM_UP + PAIRS),
+      {
+        warmUp: WARM_UP,
+        status: 202,
+      },
+    );
 
     const typical = median([...knownTimes, ...unknownTimes]);
     const gap = median(differences);

@@ -5,6 +5,7 @@ import type { Deps } from '../../src/services/deps.js';
 import { prepareLogin } from '../../src/services/login.js';
 import { addMember, createAccount } from '../../src/services/operator.js';
 import { describeEachDialect } from '../support/database.js';
+import { median, medianConfidenceInterval, timePairs } from '../support/timing.js';
 import { createHarness, type Harness } from '../support/harness.js';
 
 /**
@@ -22,28 +23,6 @@ const WARM_UP = 6;
 /** The largest gap tolerated, as a fraction of the median login time. */
 const MAX_GAP = 0.1;
 const KNOWN_PASSWORD = 'a long and perfectly fine passphrase';
-
-function sorted(values: number[]): number[] {
-  return [...values].sort((a, b) => a - b);
-}
-
-function median(values: number[]): number {
-  const ordered = sorted(values);
-  const middle = Math.floor(ordered.length / 2);
-  return ordered.length % 2 === 1 ? ordered[middle]! : (ordered[middle - 1]! + ordered[middle]!) / 2;
-}
-
-/**
- * The distribution-free 95 % confidence interval of the median of `values`: the order
- * statistics whose ranks the binomial(n, ½) distribution puts 1.96 standard deviations
- * either side of n/2 (normal approximation, fine for n ≥ 30).
- */
-function medianConfidenceInterval(values: number[]): { low: number; high: number } {
-  const ordered = sorted(values);
-  const n = ordered.length;
-  const k = Math.max(0, Math.floor(n / 2 - (1.96 * Math.sqrt(n)) / 2));
-  return { low: ordered[k]!, high: ordered[n - 1 - k]! };
-}
 
 describeEachDialect('login timing with the real argon2id hasher (%s)', (dialect) => {
   let h: Harness;
@@ -84,26 +63,15 @@ describeEachDialect('login timing with the real argon2id hasher (%s)', (dialect)
       return { elapsedMs, status: response.statusCode, body: response.body };
     }
 
-    const bodies = new Set<string>();
-    const unknownTimes: number[] = [];
-    const knownTimes: number[] = [];
-    const differences: number[] = [];
-    for (let i = 0; i < WARM_UP + PAIRS; i += 1) {
-      // Alternate which goes first, so drift in machine load hits both sides alike.
-      const knownFirst = i % 2 === 1;
-      const first = await timedLogin(knownFirst ? knownEmails[i]! : unknownEmails[i]!);
-      const second = await timedLogin(knownFirst ? unknownEmails[i]! : knownEmails[i]!);
-      for (const result of [first, second]) {
-        expect(result.status, result.body).toBe(401);
-        bodies.add(result.body);
-      }
-      if (i < WARM_UP) continue;
-      const known = knownFirst ? first.elapsedMs : second.elapsedMs;
-      const unknown = knownFirst ? second.elapsedMs : first.elapsedMs;
-      knownTimes.push(known);
-      unknownTimes.push(unknown);
-      differences.push(known - unknown);
-    }
+    const { bodies, knownTimes, unknownTimes, differences } = await timePairs(
+      timedLogin,
+      knownEmails.slice(0, WARM_UP + PAIRS),
+      unknownEmails.slice(0, WARM_UP + PAIRS),
+      {
+        warmUp: WARM_UP,
+        status: 401,
+      },
+    );
 
     const typical = median([...knownTimes, ...unknownTimes]);
     const gap = median(differences);
