@@ -1,6 +1,6 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import type { ErrorCode } from '../domain/errors.js';
-import { AuditEventType } from './schemas.js';
+import { AuditEventType, Locale } from './schemas.js';
 
 /**
  * The response side of the public contract (API.md, docs/api-additions.md), one TypeBox
@@ -76,9 +76,19 @@ export const PendingTotp = Type.Object(
   { description: 'A pending authenticator secret' },
 );
 
+/** The session's account, with the language its emails are written in. */
+export const SessionAccountView = Type.Object({
+  id: Type.String(),
+  email: Type.String(),
+  name: Type.String(),
+  locale: Type.Union([Locale, Type.Null()], {
+    description: "Language of the account's emails; null: not chosen yet (English). A first sign-in takes it from Accept-Language",
+  }),
+});
+
 export const SessionView = Type.Object(
   {
-    account: AccountView,
+    account: SessionAccountView,
     workspace: WorkspaceView,
     workspaces: Type.Array(WorkspaceView, { description: 'Oldest membership first' }),
     secondFactorVerified: Type.Boolean(),

@@ -13,6 +13,10 @@ export const Email = Type.String({ minLength: 3, maxLength: 254, pattern: PRINTA
 export const Id = Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' });
 const PolicyMethod = Type.Union([Type.Literal('totp'), Type.Literal('email'), Type.Literal('webauthn')]);
 
+/** The languages emails are written in (issue 14). */
+export const Locale = Type.Union([Type.Literal('en'), Type.Literal('zh-CN')], { description: 'English or Simplified Chinese' });
+export const LocaleBody = Type.Object({ locale: Locale }, strict);
+
 export const LoginBody = Type.Object({ email: Email, password: Password, workspaceId: Type.Optional(Id) }, strict);
 
 /** base64url text of at most `maxLength` characters (WebAuthn JSON fields). */

@@ -53,8 +53,14 @@ export function readDeviceCookies(request: FastifyRequest, policy: CookiePolicy)
   return values;
 }
 
-/** Client address and user agent for the audit log, and the device cookies as sent. */
+/** Client address and user agent for the audit log, the device cookies and the `Accept-Language` header as sent. */
 export function requestContext(request: FastifyRequest, policy: CookiePolicy): RequestContext {
   const agent = request.headers['user-agent'];
-  return { ip: request.ip ?? null, userAgent: typeof agent === 'string' ? agent : null, deviceCookies: readDeviceCookies(request, policy) };
+  const languages = request.headers['accept-language'];
+  return {
+    ip: request.ip ?? null,
+    userAgent: typeof agent === 'string' ? agent : null,
+    deviceCookies: readDeviceCookies(request, policy),
+    ...(typeof languages === 'string' ? { acceptLanguage: languages } : {}),
+  };
 }

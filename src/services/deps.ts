@@ -12,6 +12,8 @@ export interface RequestContext {
   userAgent: string | null;
   /** The browser's `mpp_device` cookie values as sent (checked by services/devices.ts; never logged). */
   deviceCookies?: readonly string[];
+  /** The `Accept-Language` header as sent: a first sign-in takes the account's email language from it. */
+  acceptLanguage?: string;
 }
 
 /** Minimal logger shape (pino's); messages never carry codes, secrets or passwords. */

@@ -2,7 +2,8 @@ import { generateToken } from '../adapters/tokens.js';
 import { normalizePassword } from '../domain/password-policy.js';
 import { AppError } from '../domain/errors.js';
 import { decideLogin } from '../domain/policy.js';
-import { type Account, type AccountRecord, findAccountByEmail, toAccount } from '../store/accounts.js';
+import { localeFromAcceptLanguage } from '../domain/locale.js';
+import { type Account, type AccountRecord, findAccountByEmail, setAccountLocaleIfUnset, toAccount } from '../store/accounts.js';
 import { findSuperAppById, listMembershipsOfAccount, type MembershipView } from '../store/tenants.js';
 import { type ChallengeView, openChallenge } from './challenge-issue.js';
 import type { Deps, RequestContext } from './deps.js';
@@ -83,8 +84,20 @@ export async function login(deps: Deps, input: LoginInput, context: RequestConte
   }
 }
 
+/**
+ * An account without an email language takes the browser's (`Accept-Language`) at its
+ * first sign-in; a language already there, chosen or taken, stays. A header that does not
+ * parse decides nothing.
+ */
+async function adoptBrowserLocale(deps: Deps, account: AccountRecord, context: RequestContext | null): Promise<AccountRecord> {
+  if (account.locale !== null) return account;
+  const locale = localeFromAcceptLanguage(context?.acceptLanguage);
+  if (!locale || !(await setAccountLocaleIfUnset(deps.db, account.id, locale))) return account;
+  return { ...account, locale };
+}
+
 async function signIn(deps: Deps, input: LoginInput, context: RequestContext | null): Promise<LoginResult> {
-  const account = await verifyPassword(deps, input.email, input.password, context);
+  const account = await adoptBrowserLocale(deps, await verifyPassword(deps, input.email, input.password, context), context);
   const memberships = await listMembershipsOfAccount(deps.db, account.id);
   const membership = input.workspaceId === undefined ? memberships[0] : memberships.find((m) => m.workspace.id === input.workspaceId);
   if (!membership) throw new AppError('not_a_member');

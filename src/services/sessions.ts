@@ -2,7 +2,7 @@ import { generateToken, sha256Hex } from '../adapters/tokens.js';
 import { AppError } from '../domain/errors.js';
 import type { ChallengeMethod } from '../domain/policy.js';
 import { addSeconds } from '../domain/ports.js';
-import type { Account } from '../store/accounts.js';
+import { type Account, findAccountById } from '../store/accounts.js';
 import type { Db } from '../store/schema.js';
 import { deleteSession, findSessionView, insertSession, type Session, touchSession } from '../store/sessions.js';
 import { listAdministeredSuperApps, listMembershipsOfAccount, type MembershipView } from '../store/tenants.js';
@@ -79,11 +79,13 @@ export async function endSession(deps: Deps, token: string | undefined): Promise
 
 /**
  * The `GET /api/v1/session` view: account, current workspace with role and super app, every
- * workspace of the account (to switch to), administered super apps.
+ * workspace of the account (to switch to), administered super apps. The account carries the
+ * language of its emails.
  */
 export async function describeSession(deps: Deps, ctx: SessionContext) {
+  const record = await findAccountById(deps.db, ctx.account.id);
   return {
-    account: ctx.account,
+    account: { ...ctx.account, locale: record?.locale ?? null },
     workspace: ctx.workspace,
     workspaces: (await listMembershipsOfAccount(deps.db, ctx.account.id)).map((m) => m.workspace),
     secondFactorVerified: ctx.session.secondFactorVerified,

@@ -1,3 +1,4 @@
+import { isLocale, type Locale } from '../domain/locale.js';
 import { reusableQuery } from './reusable-query.js';
 import type { AccountRow, Db } from './schema.js';
 
@@ -23,6 +24,8 @@ export interface AccountRecord extends Account {
   /** When the last email code was sent (resend cooldown). */
   emailCodeSentAt: string | null;
   createdAt: string;
+  /** Language of the account's emails; null: not chosen yet (English). */
+  locale: Locale | null;
 }
 
 export function toAccount(account: Account): Account {
@@ -40,6 +43,7 @@ function toAccountRecord(row: AccountRow): AccountRecord {
     secondFactorLockedUntil: row.second_factor_locked_until,
     emailCodeSentAt: row.email_code_sent_at,
     createdAt: row.created_at,
+    locale: isLocale(row.locale) ? row.locale : null,
   };
 }
 
@@ -56,6 +60,7 @@ export async function insertAccount(db: Db, row: { id: string; email: string; na
       second_factor_locked_until: null,
       email_code_sent_at: null,
       created_at: row.now,
+      locale: null,
     })
     .execute();
 }
@@ -170,4 +175,19 @@ export async function lockAccountFactors(db: Db, accountId: string): Promise<voi
 /** Replaces the account's password hash. */
 export async function updatePasswordHash(db: Db, accountId: string, passwordHash: string): Promise<void> {
   await db.updateTable('accounts').set({ password_hash: passwordHash }).where('id', '=', accountId).execute();
+}
+
+/** Sets the language of the account's emails (`PUT /api/v1/account/locale`); false when there is no such account. */
+export async function setAccountLocale(db: Db, accountId: string, locale: Locale): Promise<boolean> {
+  const result = await db.updateTable('accounts').set({ locale }).where('id', '=', accountId).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/**
+ * Sets the language only while the account has none (a sign-in taking it from the
+ * browser); one conditional UPDATE, so a language the owner chose is never overwritten.
+ */
+export async function setAccountLocaleIfUnset(db: Db, accountId: string, locale: Locale): Promise<boolean> {
+  const result = await db.updateTable('accounts').set({ locale }).where('id', '=', accountId).where('locale', 'is', null).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }

@@ -78,6 +78,8 @@ export interface AccountTable {
   /** When the last email code was sent (resend cooldown, compare-and-set). */
   email_code_sent_at: string | null;
   created_at: string;
+  /** Language of the account's emails, `en` or `zh-CN`; null: not chosen yet, English (migration 0013). */
+  locale: Generated<string | null>;
 }
 
 export interface MembershipTable {

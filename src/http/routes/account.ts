@@ -9,6 +9,7 @@ import {
 } from '../../services/account-two-factor.js';
 import { listAccountAuditEvents } from '../../services/audit-log.js';
 import { changePassword, endAccountSession, endOtherSessions, forgetDevice, listAccountSessions } from '../../services/account-security.js';
+import { chooseAccountLocale } from '../../services/account-locale.js';
 import { listDevices } from '../../services/devices.js';
 import { clearSessionCookie, readDeviceCookies } from '../session-cookie.js';
 import type { HttpApp } from '../http-app.js';
@@ -26,7 +27,16 @@ import {
   TwoFactorStatus,
 } from '../contract.js';
 import { responsesOf, securityOf } from '../responses.js';
-import { AccountAuditQuery, ActivationVerifyBody, ChangePasswordBody, DeactivationBody, DeviceParams, RegenerateBody, SessionParams } from '../schemas.js';
+import {
+  AccountAuditQuery,
+  ActivationVerifyBody,
+  ChangePasswordBody,
+  DeactivationBody,
+  DeviceParams,
+  LocaleBody,
+  RegenerateBody,
+  SessionParams,
+} from '../schemas.js';
 
 const tags = ['account two-factor'];
 const accountTags = ['account'];
@@ -287,6 +297,26 @@ export function registerAccountRoutes(app: HttpApp): void {
     },
     async (request, reply) => {
       await changePassword(deps, await app.requireActor(request), request.body);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.put(
+    '/api/v1/account/locale',
+    {
+      schema: {
+        operationId: 'setAccountLocale',
+        summary: "Choose the language of the account's emails: en or zh-CN",
+        description: 'GET /api/v1/session shows it as `account.locale`.',
+        tags: accountTags,
+        security,
+        body: LocaleBody,
+        response: responsesOf({ method: 'PUT', access: 'session', ok: { 204: NoContent } }),
+      },
+    },
+    async (request, reply) => {
+      const { account } = await app.requireSession(request);
+      await chooseAccountLocale(deps, account.id, request.body.locale);
       return reply.code(204).send(null);
     },
   );
