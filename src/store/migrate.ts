@@ -7,6 +7,7 @@ import * as retention from './migrations/0005-retention.js';
 import * as accountSecurity from './migrations/0006-account-security.js';
 import * as webauthn from './migrations/0007-webauthn.js';
 import * as rememberDevice from './migrations/0010-remember-device.js';
+import * as outboxMinimal from './migrations/0011-outbox-minimal.js';
 import type { Database } from './schema.js';
 
 /** Migrations as code, in order; names are stable once released. */
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-account-security': accountSecurity,
   '0007-webauthn': webauthn,
   '0010-remember-device': rememberDevice,
+  '0011-outbox-minimal': outboxMinimal,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -35,6 +35,7 @@ export interface Database {
   webauthn_challenges: WebAuthnChallengeTable;
   password_resets: PasswordResetTable;
   maintenance_leases: MaintenanceLeaseTable;
+  outbox: OutboxTable;
 }
 
 export interface SuperAppTable {
@@ -231,6 +232,19 @@ export interface MaintenanceLeaseTable {
   name: string;
   holder: string;
   expires_at: string;
+}
+
+/** An item the outbox sends after its transaction commits (migration 0011); `payload` is JSON. */
+export interface OutboxTable {
+  id: string;
+  kind: string;
+  ref: string | null;
+  payload: string;
+  status: 'pending' | 'done' | 'dead';
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  locked_until: string | null;
+  created_at: string;
 }
 
 export type PasswordResetStatus = 'live' | 'used' | 'replaced';
