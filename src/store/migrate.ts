@@ -8,6 +8,7 @@ import * as accountSecurity from './migrations/0006-account-security.js';
 import * as webauthn from './migrations/0007-webauthn.js';
 import * as rememberDevice from './migrations/0010-remember-device.js';
 import * as outboxMinimal from './migrations/0011-outbox-minimal.js';
+import * as webhooks from './migrations/0012-webhooks.js';
 import type { Database } from './schema.js';
 
 /** Migrations as code, in order; names are stable once released. */
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-webauthn': webauthn,
   '0010-remember-device': rememberDevice,
   '0011-outbox-minimal': outboxMinimal,
+  '0012-webhooks': webhooks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -36,6 +36,8 @@ export interface Database {
   password_resets: PasswordResetTable;
   maintenance_leases: MaintenanceLeaseTable;
   outbox: OutboxTable;
+  webhooks: WebhookTable;
+  webhook_deliveries: WebhookDeliveryTable;
 }
 
 export interface SuperAppTable {
@@ -245,6 +247,36 @@ export interface OutboxTable {
   next_attempt_at: string;
   locked_until: string | null;
   created_at: string;
+}
+
+/** A super app's webhook (migration 0012): `events` is a JSON array of audit event types, or `["*"]`. */
+export interface WebhookTable {
+  id: string;
+  super_app_id: string;
+  url: string;
+  events: string;
+  /** The signing secret's bytes, sealed with the secret box under the webhook id. */
+  secret_sealed: string;
+  created_by: string | null;
+  created_at: string;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'retrying' | 'refused' | 'failed';
+
+/** One event queued for one webhook; `id` is the outbox item's id. */
+export interface WebhookDeliveryTable {
+  id: string;
+  webhook_id: string;
+  event_id: string;
+  event_type: string;
+  status: WebhookDeliveryStatus;
+  attempts: Generated<number>;
+  last_response_status: number | null;
+  /** A short reason (`timeout`, `address_not_allowed`…), never the response body. */
+  last_error: string | null;
+  created_at: string;
+  last_attempt_at: string | null;
+  delivered_at: string | null;
 }
 
 export type PasswordResetStatus = 'live' | 'used' | 'replaced';
