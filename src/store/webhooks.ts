@@ -1,3 +1,4 @@
+import { reusableQuery } from './reusable-query.js';
 import type { Db, WebhookDeliveryStatus, WebhookDeliveryTable, WebhookTable } from './schema.js';
 
 export interface Webhook {
@@ -75,23 +76,30 @@ export async function listWebhooksForEvent(
 ): Promise<Webhook[]> {
   const accountWide = event.accountId !== null && (event.type === 'two_factor.reset' || (event.workspaceId === null && event.superAppId === null));
   if (event.superAppId === null && event.workspaceId === null && !accountWide) return [];
-  const rows = await db
-    .selectFrom('webhooks')
-    .selectAll()
-    .where((eb) => {
-      const any = [];
-      if (event.superAppId !== null) any.push(eb('super_app_id', '=', event.superAppId));
-      if (event.workspaceId !== null)
-        any.push(eb('super_app_id', 'in', db.selectFrom('workspaces').select('super_app_id').where('id', '=', event.workspaceId)));
-      if (accountWide) {
-        const workspacesOfAccount = db.selectFrom('memberships').select('workspace_id').where('account_id', '=', event.accountId);
-        any.push(eb('super_app_id', 'in', db.selectFrom('workspaces').select('super_app_id').where('id', 'in', workspacesOfAccount)));
-      }
-      return eb.or(any);
-    })
-    .execute();
+  // One compiled query for every event (it runs on every audited login): unused arms get null, which matches nothing.
+  const { rows } = await webhooksForEventQuery(db, event.superAppId, event.workspaceId, accountWide ? event.accountId : null);
   return rows.map(toWebhook).filter((w) => w.events.includes('*') || w.events.includes(event.type));
 }
+
+const webhooksForEventQuery = reusableQuery((db: Db, superAppId: string | null, workspaceId: string | null, accountId: string | null) =>
+  db
+    .selectFrom('webhooks')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb('super_app_id', '=', superAppId),
+        eb('super_app_id', 'in', db.selectFrom('workspaces').select('super_app_id').where('id', '=', workspaceId)),
+        eb(
+          'super_app_id',
+          'in',
+          db
+            .selectFrom('workspaces')
+            .select('super_app_id')
+            .where('id', 'in', db.selectFrom('memberships').select('workspace_id').where('account_id', '=', accountId)),
+        ),
+      ]),
+    ),
+);
 
 export async function insertWebhookDelivery(db: Db, row: Omit<WebhookDeliveryTable, 'attempts'>): Promise<void> {
   await db.insertInto('webhook_deliveries').values(row).execute();
