@@ -24,6 +24,7 @@ const ConfigSchema = Type.Object({
   /** Long enough that it cannot be guessed: 32 or more characters of a token alphabet. */
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 32, maxLength: 256, pattern: '^[A-Za-z0-9._~+/=-]+$' })),
   METRICS_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+  WEBHOOK_ALLOW_PRIVATE: Type.Union([Type.Literal('true'), Type.Literal('false')]),
 });
 
 type RawConfig = Static<typeof ConfigSchema>;
@@ -56,6 +57,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** `/metrics` alone on this port (on HOST), without a token; unset: no such listener. */
   metricsPort: number | undefined;
+  /** Webhook deliveries may connect to private, loopback and link-local addresses (services/webhooks.ts). */
+  webhookAllowPrivate: boolean;
 }
 
 /** Thrown with every configuration problem at once. */
@@ -76,6 +79,7 @@ const DEFAULTS: Record<string, string> = {
   SESSION_IDLE_MINUTES: '30',
   SESSION_ABSOLUTE_HOURS: '12',
   AUDIT_RETENTION_DAYS: '400',
+  WEBHOOK_ALLOW_PRIVATE: 'false',
 };
 
 const INTEGER_KEYS = new Set(['PORT', 'DATABASE_POOL_MAX', 'SESSION_IDLE_MINUTES', 'SESSION_ABSOLUTE_HOURS', 'AUDIT_RETENTION_DAYS', 'METRICS_PORT']);
@@ -164,5 +168,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     auditRetentionDays: c.AUDIT_RETENTION_DAYS,
     metricsToken: c.METRICS_TOKEN,
     metricsPort: c.METRICS_PORT,
+    webhookAllowPrivate: c.WEBHOOK_ALLOW_PRIVATE === 'true',
   });
 }

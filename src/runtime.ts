@@ -105,6 +105,7 @@ export async function openRuntime(config: Config, overrides: RuntimeOverrides = 
     sessionIdleSeconds: config.sessionIdleSeconds,
     sessionAbsoluteSeconds: config.sessionAbsoluteSeconds,
     relyingParty: relyingPartyFor(config.publicUrl, config.port),
+    webhooks: { allowPrivate: config.webhookAllowPrivate, allowLocalhost: config.publicUrl === undefined },
   };
   return {
     deps,

@@ -23,6 +23,8 @@ export const ACTIVITY_LABELS: Record<AuditEventType, string> = {
   'password.changed': 'Password changed',
   'password_reset.requested': 'Password reset link requested',
   'password.reset': 'Password reset with an emailed link',
+  'webhook.created': 'Webhook added',
+  'webhook.deleted': 'Webhook removed',
 };
 
 const isMethod = (value: unknown): value is ChallengeMethod => typeof value === 'string' && value in METHOD_LABELS;

@@ -24,6 +24,9 @@ import type {
   TwoFactorOff,
   TwoFactorPolicy,
   VerifyResult,
+  WebhookCreated,
+  WebhookDelivery,
+  WebhookView,
 } from './types';
 import type * as Request from './requests';
 
@@ -116,6 +119,15 @@ export const fetchTwoFactorPolicy = (superAppId: string) => api<TwoFactorPolicy>
 
 export const saveTwoFactorPolicy = (superAppId: string, policy: Request.Policy) =>
   api<TwoFactorPolicy>('PUT', `/api/v1/super-apps/${seg(superAppId)}/two-factor-policy`, policy);
+
+const webhooksPath = (superAppId: string) => `/api/v1/super-apps/${seg(superAppId)}/webhooks`;
+export const fetchWebhooks = (superAppId: string) => api<{ webhooks: WebhookView[] }>('GET', webhooksPath(superAppId));
+export const createWebhook = (superAppId: string, url: string, events: string[]) => api<WebhookCreated>('POST', webhooksPath(superAppId), { url, events });
+export const deleteWebhook = (superAppId: string, webhookId: string) => api<void>('DELETE', `${webhooksPath(superAppId)}/${seg(webhookId)}`);
+export const sendWebhookTest = (superAppId: string, webhookId: string) =>
+  api<{ eventId: string }>('POST', `${webhooksPath(superAppId)}/${seg(webhookId)}/test`);
+export const fetchWebhookDeliveries = (superAppId: string, webhookId: string) =>
+  api<{ deliveries: WebhookDelivery[] }>('GET', `${webhooksPath(superAppId)}/${seg(webhookId)}/deliveries`);
 
 export const fetchMembers = (workspaceId: string) => api<MemberList>('GET', `/api/v1/workspaces/${seg(workspaceId)}/members`);
 

@@ -56,6 +56,7 @@ export const PHRASES = {
     second_factor_code_required: 'Enter a code from your authenticator app, or one of your recovery codes.',
     password_reset_expired: 'This link has expired or was already used. Ask for a new one.',
     passkey_not_verified: 'The passkey or security key could not be verified. Try again.',
+    webhook_url_not_allowed: 'The webhook URL is not allowed. Use an https:// address of a public host.',
     last_second_factor: 'This is your last second factor: turn two-factor authentication off instead.',
     passkey_limit_reached: 'This account has as many passkeys and security keys as it may have. Remove one first.',
     passkey_cancelled: 'The passkey or security key was not used: the request was cancelled, timed out, or found no passkey of this account. Try again.',

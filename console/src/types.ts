@@ -88,3 +88,8 @@ export type PasskeyAdded = Static<typeof Contract.PasskeyAdded>;
 export type PasskeyCreationOptions = Static<typeof Contract.PasskeyRegistrationOptions>;
 /** Options for `navigator.credentials.get()` (signing with a passkey). */
 export type PasskeyRequestOptions = Static<typeof Contract.PasskeyRequestOptions>;
+
+/** `GET /api/v1/super-apps/{id}/webhooks` items, the create answer (with its secret, once) and the delivery log. */
+export type WebhookView = Static<typeof Contract.WebhookView>;
+export type WebhookCreated = Static<typeof Contract.WebhookCreated>;
+export type WebhookDelivery = Static<typeof Contract.WebhookDeliveryView>;

@@ -38,6 +38,7 @@ Options
 Configuration comes from the environment: PORT, HOST, DATA_DIR, DATABASE_URL,
 DATABASE_POOL_MAX, SECRET_KEY, SECRET_KEY_PREVIOUS, PUBLIC_URL, SMTP_URL, MAIL_FROM,
 LOG_LEVEL, SESSION_IDLE_MINUTES, SESSION_ABSOLUTE_HOURS, TRUST_PROXY, AUDIT_RETENTION_DAYS,
-METRICS_TOKEN, METRICS_PORT.
+METRICS_TOKEN, METRICS_PORT, WEBHOOK_ALLOW_PRIVATE (true: webhooks may be delivered to private,
+loopback and link-local addresses; false by default).
 Exit status: 0 success, 1 refused operation, 2 bad usage.
 `;

@@ -8,6 +8,7 @@ export const ERROR_CATALOGUE = {
   cannot_reset_own_two_factor: { status: 400, title: 'You cannot reset your own two-factor authentication' },
   weak_password: { status: 400, title: 'The password does not meet the password policy' },
   passkey_not_verified: { status: 400, title: 'The passkey or security key could not be verified; try again' },
+  webhook_url_not_allowed: { status: 400, title: 'The webhook URL is not allowed: use https:// to a public address' },
   unauthenticated: { status: 401, title: 'Sign in first' },
   invalid_credentials: { status: 401, title: 'The email or password is incorrect' },
   invalid_code: { status: 401, title: 'The verification code is incorrect' },

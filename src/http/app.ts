@@ -16,6 +16,7 @@ import { registerAuthRoutes } from './routes/auth.js';
 import { registerPasskeyRoutes } from './routes/passkeys.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerTenantRoutes } from './routes/tenants.js';
+import { registerWebhookRoutes } from './routes/webhooks.js';
 import { cookiePolicyFor, readSessionToken, requestContext } from './session-cookie.js';
 
 import type { HttpApp } from './http-app.js';
@@ -191,6 +192,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ht
   registerAccountRoutes(app);
   registerPasskeyRoutes(app);
   registerTenantRoutes(app);
+  registerWebhookRoutes(app);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   if (options.benchRoutes) app.get('/bench/baseline', { schema: { hide: true } }, async () => ({ ok: true }));
 

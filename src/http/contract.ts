@@ -266,6 +266,41 @@ export const Members = Type.Object(
   { description: 'The members of the workspace' },
 );
 
+const WebhookFields = {
+  id: Type.String(),
+  url: Type.String(),
+  events: Type.Array(Type.String(), { description: 'Audit event types sent, or `["*"]`' }),
+  createdAt: DateTime,
+};
+export const WebhookView = Type.Object(WebhookFields);
+export const Webhooks = Type.Object({ webhooks: Type.Array(WebhookView) }, { description: "The super app's webhooks, oldest first (never their secrets)" });
+export const WebhookCreated = Type.Object(
+  {
+    ...WebhookFields,
+    secret: Type.String({ description: 'The signing secret (`whsec_` and base64), shown only in this answer' }),
+  },
+  { description: 'The webhook, with its signing secret' },
+);
+export const WebhookTestQueued = Type.Object({ eventId: Type.String() }, { description: 'A `webhook.test` event was queued for this webhook' });
+export const WebhookDeliveryView = Type.Object({
+  id: Type.String(),
+  eventId: Type.String(),
+  eventType: Type.String(),
+  status: Type.Enum(['pending', 'delivered', 'retrying', 'refused', 'failed']),
+  attempts: Type.Integer({ minimum: 0 }),
+  lastResponseStatus: Nullable(Type.Integer({ description: "The receiver's last HTTP status" })),
+  lastError: Nullable(
+    Type.String({ description: 'Why the last attempt failed: http_error, timeout, connection_failed, dns_failed, address_not_allowed, redirect_not_followed' }),
+  ),
+  createdAt: DateTime,
+  lastAttemptAt: Nullable(DateTime),
+  deliveredAt: Nullable(DateTime),
+});
+export const WebhookDeliveries = Type.Object(
+  { deliveries: Type.Array(WebhookDeliveryView) },
+  { description: "The webhook's 50 most recent deliveries, newest first" },
+);
+
 export const Health = Type.Object({ status: Type.Literal('ok') }, { description: 'The database answers' });
 export const Readiness = Type.Object({ status: Type.Literal('ready') }, { description: 'The database answers and every migration is applied' });
 export const NoContent = Type.Null({ description: 'No content' });
@@ -303,3 +338,6 @@ export type VerifyResult = Static<typeof VerifyResult>;
 export type SessionView = Static<typeof SessionView>;
 export type TwoFactorStatus = Static<typeof TwoFactorStatus>;
 export type AuditEvent = Static<typeof AuditEvent>;
+export type WebhookView = Static<typeof WebhookView>;
+export type WebhookCreated = Static<typeof WebhookCreated>;
+export type WebhookDeliveryView = Static<typeof WebhookDeliveryView>;

@@ -188,6 +188,8 @@ export const AuditEventType = Type.Enum([
   'password.changed',
   'password_reset.requested',
   'password.reset',
+  'webhook.created',
+  'webhook.deleted',
 ]);
 
 /** One page of an activity view: `cursor` is the `nextCursor` of the previous page. */
@@ -207,6 +209,21 @@ export const AuditExportQuery = Type.Object(
   {
     format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('jsonl')], { description: 'CSV with a header (default), or JSON lines' })),
     ...AuditFilterFields,
+  },
+  strict,
+);
+
+export const WebhookParams = Type.Object({ id: Id, webhookId: Id }, strict);
+/** A webhook's subscription: audit event types of the super app, or `"*"` for all. */
+export const WebhookEvents = Type.Array(Type.Union([AuditEventType, Type.Literal('*')]), {
+  minItems: 1,
+  maxItems: 50,
+  description: 'Audit event types to send, or `["*"]` for every event',
+});
+export const WebhookBody = Type.Object(
+  {
+    url: Type.String({ minLength: 1, maxLength: 2000, pattern: PRINTABLE, description: 'https:// (http://localhost only while PUBLIC_URL is unset)' }),
+    events: WebhookEvents,
   },
   strict,
 );

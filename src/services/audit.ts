@@ -1,6 +1,7 @@
 import { insertAuditEvent } from '../store/audit-events.js';
 import type { Db } from '../store/schema.js';
 import { type Deps, newId, nowIso, type RequestContext } from './deps.js';
+import { queueWebhookDeliveries } from './webhooks.js';
 
 /** The 2FA events the audit log records. */
 export type AuditEventType =
@@ -24,7 +25,9 @@ export type AuditEventType =
   | 'passkey.sign_counter_regressed'
   | 'password.changed'
   | 'password_reset.requested'
-  | 'password.reset';
+  | 'password.reset'
+  | 'webhook.created'
+  | 'webhook.deleted';
 
 export interface AuditInput {
   type: AuditEventType;
@@ -37,9 +40,12 @@ export interface AuditInput {
   details?: Record<string, unknown>;
 }
 
-/** Appends an event to the audit log, inside `db` (pass the transaction when there is one). */
-export async function recordAudit(deps: Pick<Deps, 'clock' | 'random'>, db: Db, input: AuditInput): Promise<void> {
-  await insertAuditEvent(db, {
+/**
+ * Appends an event to the audit log, inside `db` (pass the transaction when there is one),
+ * and queues it for the webhooks subscribed to it (services/webhooks.ts), in the same transaction.
+ */
+export async function recordAudit(deps: Pick<Deps, 'clock' | 'random' | 'secretBox'>, db: Db, input: AuditInput): Promise<void> {
+  const event = {
     id: newId(deps),
     type: input.type,
     accountId: input.accountId ?? null,
@@ -48,7 +54,9 @@ export async function recordAudit(deps: Pick<Deps, 'clock' | 'random'>, db: Db, 
     workspaceId: input.workspaceId ?? null,
     ip: input.context?.ip ?? null,
     userAgent: input.context?.userAgent?.slice(0, 512) ?? null,
-    details: JSON.stringify(input.details ?? {}),
     createdAt: nowIso(deps),
-  });
+  };
+  const details = input.details ?? {};
+  await insertAuditEvent(db, { ...event, details: JSON.stringify(details) });
+  await queueWebhookDeliveries(deps, db, { ...event, details });
 }

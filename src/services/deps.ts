@@ -1,6 +1,7 @@
 import type { Mailer } from '../adapters/mailer.js';
 import type { PasswordHasher } from '../adapters/password-hasher.js';
 import type { SecretBox } from '../adapters/secret-box.js';
+import type { WebhookOptions } from './webhooks.js';
 import { generateToken } from '../adapters/tokens.js';
 import type { Clock, Metrics, Random } from '../domain/ports.js';
 import type { RelyingParty } from '../domain/webauthn.js';
@@ -40,6 +41,8 @@ export interface Deps {
   metrics?: Metrics;
   /** Where the console is reached (links in emails); `PUBLIC_URL`, else http://localhost and the port. */
   publicUrl?: string;
+  /** What webhook deliveries may connect to (services/webhooks.ts); absent: public https addresses only. */
+  webhooks?: WebhookOptions;
 }
 
 /** Current time as the ISO text the store compares. */

@@ -7,6 +7,8 @@ import * as retention from './migrations/0005-retention.js';
 import * as accountSecurity from './migrations/0006-account-security.js';
 import * as webauthn from './migrations/0007-webauthn.js';
 import * as rememberDevice from './migrations/0010-remember-device.js';
+import * as mailOutbox from './migrations/0011-mail-outbox.js';
+import * as webhooks from './migrations/0012-webhooks.js';
 import * as accountLocale from './migrations/0013-account-locale.js';
 import type { Database } from './schema.js';
 
@@ -20,6 +22,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-account-security': accountSecurity,
   '0007-webauthn': webauthn,
   '0010-remember-device': rememberDevice,
+  '0011-mail-outbox': mailOutbox,
+  '0012-webhooks': webhooks,
   '0013-account-locale': accountLocale,
 };
 

@@ -35,6 +35,9 @@ export interface Database {
   webauthn_challenges: WebAuthnChallengeTable;
   password_resets: PasswordResetTable;
   maintenance_leases: MaintenanceLeaseTable;
+  outbox: OutboxTable;
+  webhooks: WebhookTable;
+  webhook_deliveries: WebhookDeliveryTable;
 }
 
 export interface SuperAppTable {
@@ -235,6 +238,56 @@ export interface MaintenanceLeaseTable {
   expires_at: string;
 }
 
+export type OutboxKind = 'mail' | 'webhook';
+export type OutboxStatus = 'pending' | 'sent' | 'failed';
+
+/** Mail and webhooks to deliver (migration 0011); `payload` is sealed JSON, null once a mail was sent. */
+export interface OutboxTable {
+  id: string;
+  kind: OutboxKind;
+  ref: string | null;
+  payload: string | null;
+  status: OutboxStatus;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  /** A sender's lease on the row while it delivers it. */
+  claimed_until: string | null;
+  /** Why the last attempt failed, short; never the payload. */
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+/** A super app's webhook (migration 0012): `events` is a JSON array of audit event types, or `["*"]`. */
+export interface WebhookTable {
+  id: string;
+  super_app_id: string;
+  url: string;
+  events: string;
+  /** The signing secret's bytes, sealed with the secret box under the webhook id. */
+  secret_sealed: string;
+  created_by: string | null;
+  created_at: string;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'retrying' | 'refused' | 'failed';
+
+/** One event queued for one webhook; `id` is the outbox item's id. */
+export interface WebhookDeliveryTable {
+  id: string;
+  webhook_id: string;
+  event_id: string;
+  event_type: string;
+  status: WebhookDeliveryStatus;
+  attempts: Generated<number>;
+  last_response_status: number | null;
+  /** A short reason (`timeout`, `address_not_allowed`…), never the response body. */
+  last_error: string | null;
+  created_at: string;
+  last_attempt_at: string | null;
+  delivered_at: string | null;
+}
+
 export type PasswordResetStatus = 'live' | 'used' | 'replaced';
 
 /** A password-reset link: the SHA-256 of its token, single use, short-lived. */
@@ -264,4 +317,5 @@ export type DeviceRow = Selectable<DeviceTable>;
 export type PasswordResetRow = Selectable<PasswordResetTable>;
 export type AuditEventRow = Selectable<AuditEventTable>;
 export type WebAuthnCredentialRow = Selectable<WebAuthnCredentialTable>;
+export type OutboxRow = Selectable<OutboxTable>;
 export type NewAuditEvent = Insertable<AuditEventTable>;

@@ -6,6 +6,7 @@ import { SecurityActivityCard } from '../components/SecurityActivityCard';
 import { SignedInCard } from '../components/SignedInCard';
 import { TenantActivityCard } from '../components/TenantActivityCard';
 import { TenantPolicyCard } from '../components/TenantPolicyCard';
+import { WebhooksCard } from '../components/WebhooksCard';
 import { navigate } from '../navigation';
 import type { NamedRef, Session } from '../types';
 
@@ -75,6 +76,9 @@ export default function SettingsPage({
                     superApp={superApp}
                     workspaceId={session.workspaces.find((workspace) => workspace.superApp.id === superApp.id)?.id}
                   />
+                ))}
+                {superApps.map((superApp) => (
+                  <WebhooksCard key={`webhooks-${superApp.id}`} superApp={superApp} secondFactorVerified={session.secondFactorVerified} />
                 ))}
               </Space>
             ),

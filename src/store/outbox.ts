@@ -1,0 +1,122 @@
+import { type Kysely, PostgresAdapter, sql } from 'kysely';
+import type { Db, OutboxKind, OutboxRow, OutboxStatus } from './schema.js';
+
+export type { OutboxKind, OutboxStatus };
+
+/** One outbox row as the sender sees it; `payload` is still sealed. */
+export interface OutboxEntry {
+  id: string;
+  kind: OutboxKind;
+  ref: string | null;
+  payload: string | null;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: string;
+  createdAt: string;
+  sentAt: string | null;
+  lastError: string | null;
+}
+
+function toEntry(row: OutboxRow): OutboxEntry {
+  return {
+    id: row.id,
+    kind: row.kind,
+    ref: row.ref,
+    payload: row.payload,
+    status: row.status,
+    attempts: Number(row.attempts),
+    nextAttemptAt: row.next_attempt_at,
+    createdAt: row.created_at,
+    sentAt: row.sent_at,
+    lastError: row.last_error,
+  };
+}
+
+function isPostgres(db: Db): boolean {
+  return (db as Kysely<unknown>).getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/** Adds a pending row, due at once. */
+export async function insertOutbox(db: Db, item: { id: string; kind: OutboxKind; ref: string | null; payload: string; now: string }): Promise<void> {
+  await db
+    .insertInto('outbox')
+    .values({ id: item.id, kind: item.kind, ref: item.ref, payload: item.payload, status: 'pending', next_attempt_at: item.now, created_at: item.now })
+    .execute();
+}
+
+export async function findOutbox(db: Db, id: string): Promise<OutboxEntry | undefined> {
+  const row = await db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toEntry(row) : undefined;
+}
+
+/**
+ * Claims up to `limit` due rows (pending, due, not leased by another sender) in one
+ * statement, leasing them until `claimedUntil` and counting the attempt. PostgreSQL skips
+ * rows another instance is claiming (`FOR UPDATE SKIP LOCKED`); SQLite has one writer.
+ * With `id`, only that row is claimed (delivery right after commit).
+ */
+export async function claimOutbox(db: Db, claim: { now: string; claimedUntil: string; limit: number; id?: string }): Promise<OutboxEntry[]> {
+  const lock = isPostgres(db) ? sql` for update skip locked` : sql``;
+  const only = claim.id === undefined ? sql`` : sql` and id = ${claim.id}`;
+  const result = await sql<OutboxRow>`
+    update outbox set claimed_until = ${claim.claimedUntil}, attempts = attempts + 1
+    where id in (
+      select id from outbox
+      where status = 'pending' and next_attempt_at <= ${claim.now}
+        and (claimed_until is null or claimed_until <= ${claim.now})${only}
+      order by next_attempt_at limit ${claim.limit}${lock}
+    )
+    returning *`.execute(db);
+  return result.rows.map(toEntry);
+}
+
+/** Delivered: a mail row drops its payload (the body is erased), a webhook row keeps it. */
+export async function markOutboxSent(db: Db, id: string, now: string): Promise<void> {
+  const row = await db.selectFrom('outbox').select('kind').where('id', '=', id).executeTakeFirst();
+  await db
+    .updateTable('outbox')
+    .set({ status: 'sent', sent_at: now, claimed_until: null, last_error: null, ...(row?.kind === 'mail' ? { payload: null } : {}) })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** A failed attempt: due again at `nextAttemptAt`, lease released. */
+export async function scheduleOutboxRetry(db: Db, id: string, nextAttemptAt: string, error: string): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({ next_attempt_at: nextAttemptAt, claimed_until: null, last_error: error.slice(0, 200) })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+/** Given up: never tried again; a mail row drops its payload too. */
+export async function markOutboxFailed(db: Db, id: string, error: string): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({
+      status: 'failed',
+      claimed_until: null,
+      last_error: error.slice(0, 200),
+      payload: sql<string | null>`case when kind = 'mail' then null else payload end`,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Deletes up to `limit` sent or failed rows created before `before`. */
+export async function deleteFinishedOutboxBefore(db: Db, before: string, limit: number): Promise<number> {
+  const ids = db.selectFrom('outbox').select('id').where('status', 'in', ['sent', 'failed']).where('created_at', '<', before).limit(limit);
+  const result = await db.deleteFrom('outbox').where('id', 'in', ids).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Pending rows and the creation time of the oldest (metrics). */
+export async function outboxBacklog(db: Db): Promise<{ pending: number; oldestCreatedAt: string | null }> {
+  const row = await db
+    .selectFrom('outbox')
+    .select((eb) => [eb.fn.countAll<number>().as('pending'), eb.fn.min('created_at').as('oldest')])
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return { pending: Number(row?.pending ?? 0), oldestCreatedAt: (row?.oldest as string | null | undefined) ?? null };
+}
