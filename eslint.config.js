@@ -34,6 +34,103 @@ const LAYERS = [
   { target: './src/cli', from: ['./src/http/routes'], message: 'The CLI calls services, not routes.' },
 ];
 
+/** Props (and option fields) whose value a reader sees or hears: they take a catalogue phrase, never a literal. */
+const UI_PROPS = new Set([
+  'title',
+  'label',
+  'placeholder',
+  'aria-label',
+  'alt',
+  'okText',
+  'cancelText',
+  'description',
+  'message',
+  'content',
+  'tooltip',
+  'extra',
+  'help',
+]);
+const HAS_LETTER = /\p{L}/u;
+
+/**
+ * `mpp/no-literal-ui-string`: words a reader sees come from the catalogues (console/src/i18n,
+ * `t('section.key')`), so both languages show them. Flags JSX text with letters and string
+ * literals given to the props of UI_PROPS, as a JSX attribute or an option object's field.
+ */
+const noLiteralUiString = {
+  meta: { type: 'problem', messages: { literal: 'UI text "{{text}}" is a literal: put it in console/src/i18n/en.ts and zh-CN.ts and use t().' } },
+  create(context) {
+    const report = (node, text) => context.report({ node, messageId: 'literal', data: { text: text.trim().slice(0, 40) } });
+    const literalText = (node) => {
+      if (!node) return undefined;
+      if (node.type === 'JSXExpressionContainer') return literalText(node.expression);
+      if (node.type === 'Literal' && typeof node.value === 'string') return node.value;
+      if (node.type === 'TemplateLiteral') return node.quasis.map((q) => q.value.cooked ?? '').join(' ');
+      return undefined;
+    };
+    const propName = (key) =>
+      key.type === 'Identifier' ? key.name : key.type === 'Literal' ? String(key.value) : key.type === 'JSXIdentifier' ? key.name : undefined;
+    return {
+      JSXText(node) {
+        if (HAS_LETTER.test(node.value)) report(node, node.value);
+      },
+      JSXAttribute(node) {
+        const text = UI_PROPS.has(propName(node.name) ?? '') ? literalText(node.value) : undefined;
+        if (text !== undefined && HAS_LETTER.test(text)) report(node, text);
+      },
+      Property(node) {
+        const text = !node.computed && UI_PROPS.has(propName(node.key) ?? '') ? literalText(node.value) : undefined;
+        if (text !== undefined && HAS_LETTER.test(text)) report(node, text);
+      },
+    };
+  },
+};
+
+/** Console files not yet moved to the catalogues (issue 14): this list only shrinks. */
+const NOT_YET_TRANSLATED = [
+  'console/src/components/AccountTwoFactorCard.tsx',
+  'console/src/components/ActivateDialog.tsx',
+  'console/src/components/ActivityList.tsx',
+  'console/src/components/WebhooksCard.tsx',
+  'console/src/components/AddPasskeyDialog.tsx',
+  'console/src/components/ChallengeCodeForm.tsx',
+  'console/src/components/ChangePasswordCard.tsx',
+  'console/src/components/DeactivateDialog.tsx',
+  'console/src/components/EnrollmentStep.tsx',
+  'console/src/components/ForgotPasswordForm.tsx',
+  'console/src/components/MemberCards.tsx',
+  'console/src/components/MethodChoice.tsx',
+  'console/src/components/NewPasswordInput.tsx',
+  'console/src/components/OwnFactorField.tsx',
+  'console/src/components/PasskeyEnrollment.tsx',
+  'console/src/components/PasskeyList.tsx',
+  'console/src/components/PasskeySignIn.tsx',
+  'console/src/components/PolicyEditDialog.tsx',
+  'console/src/components/ReauthDialog.tsx',
+  'console/src/components/RecentActivityNotice.tsx',
+  'console/src/components/RecoveryCodes.tsx',
+  'console/src/components/RegenerateCodesDialog.tsx',
+  'console/src/components/RememberBrowserCheckbox.tsx',
+  'console/src/components/SecondFactorStep.tsx',
+  'console/src/components/SecretReveal.tsx',
+  'console/src/components/SecurityActivityCard.tsx',
+  'console/src/components/SendCodeButton.tsx',
+  'console/src/components/SignedInCard.tsx',
+  'console/src/components/StepUpNotice.tsx',
+  'console/src/components/SuperAppPolicyList.tsx',
+  'console/src/components/TenantActivityCard.tsx',
+  'console/src/components/TenantPolicyCard.tsx',
+  'console/src/components/TotpSetup.tsx',
+  'console/src/components/WorkspaceSwitcher.tsx',
+  'console/src/pages/MembersPage.tsx',
+  'console/src/pages/OverviewPage.tsx',
+  'console/src/pages/ResetPasswordPage.tsx',
+  'console/src/pages/SettingsPage.tsx',
+  'console/src/pages/Shell.tsx',
+  'console/src/pages/WorkspacePickerPage.tsx',
+  'console/src/reauth.tsx',
+];
+
 /** Packages that tie code to a runtime or framework: domain/ imports none of them. */
 const NOT_IN_DOMAIN = ['node:*', 'fastify', '@fastify/*', 'kysely', 'pg', 'better-sqlite3', 'nodemailer', 'pino', '@node-rs/*'];
 
@@ -133,6 +230,12 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    files: ['console/src/**/*.tsx'],
+    ignores: NOT_YET_TRANSLATED,
+    plugins: { mpp: { rules: { 'no-literal-ui-string': noLiteralUiString } } },
+    rules: { 'mpp/no-literal-ui-string': 'error' },
   },
   {
     files: ['test/**/*.{ts,mjs}', 'bench/**/*.{js,mjs,ts}', 'scripts/**/*.js', '*.config.{js,mjs,ts}', 'console/vite.config.ts'],

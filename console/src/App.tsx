@@ -7,7 +7,12 @@ import { describeProblem } from './phrases';
 import { LoginPage } from './pages/LoginPage';
 import { Shell } from './pages/Shell';
 import { WorkspacePickerPage } from './pages/WorkspacePickerPage';
-import { consoleTheme } from './theme';
+import { chooseLanguage, currentLanguage, i18next, type Language } from './i18n';
+import { PreferencesContext, type Preferences } from './preferences';
+import { consoleTheme, darkTheme, rememberThemeChoice, storedThemeChoice, type ThemeChoice } from './theme';
+import { useTranslation } from 'react-i18next';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
 import type { Session } from './types';
 
 type SessionState =
@@ -17,6 +22,7 @@ type SessionState =
   | { status: 'unavailable'; message: string };
 
 function SessionGate() {
+  const { t } = useTranslation();
   const [state, setState] = useState<SessionState>({ status: 'loading' });
 
   const loadSession = useCallback(async (options: { chooseWorkspace?: boolean } = {}) => {
@@ -43,7 +49,7 @@ function SessionGate() {
     case 'loading':
       return (
         <main className="login-page" style={{ alignItems: 'center', justifyContent: 'center' }}>
-          <Spin size="large" tip="Loading the console…">
+          <Spin size="large" tip={t('common.loading_console')}>
             <div style={{ width: 200, height: 80 }} />
           </Spin>
         </main>
@@ -55,7 +61,7 @@ function SessionGate() {
         <main className="login-page" style={{ alignItems: 'center', justifyContent: 'center' }}>
           <Result
             status="warning"
-            title="The console could not load"
+            title={t('common.console_unavailable')}
             subTitle={state.message}
             extra={
               <Button
@@ -65,7 +71,7 @@ function SessionGate() {
                   void loadSession();
                 }}
               >
-                Try again
+                {t('common.try_again')}
               </Button>
             }
           />
@@ -106,16 +112,60 @@ function usePrefersReducedMotion(): boolean {
   return reduced;
 }
 
-/** The console: theme, message/modal context, and either the login page or the signed-in shell. */
+const DARK = '(prefers-color-scheme: dark)';
+
+/** True while the browser prefers a dark colour scheme. */
+function usePrefersDark(): boolean {
+  const [dark, setDark] = useState(() => window.matchMedia(DARK).matches);
+  useEffect(() => {
+    const query = window.matchMedia(DARK);
+    const update = () => setDark(query.matches);
+    query.addEventListener('change', update);
+    return () => query.removeEventListener('change', update);
+  }, []);
+  return dark;
+}
+
+/** The console: language, theme, message/modal context, and either the login page or the signed-in shell. */
 export function App() {
   const reducedMotion = usePrefersReducedMotion();
+  const prefersDark = usePrefersDark();
+  const [themeChoice, setThemeChoice] = useState<ThemeChoice>(storedThemeChoice);
+  const [language, setLanguage] = useState<Language>(currentLanguage);
+  useEffect(() => {
+    const update = () => setLanguage(currentLanguage());
+    i18next.on('languageChanged', update);
+    return () => i18next.off('languageChanged', update);
+  }, []);
+  const dark = themeChoice === 'dark' || (themeChoice === 'system' && prefersDark);
+  useEffect(() => {
+    document.documentElement.dataset.theme = dark ? 'dark' : 'light';
+    document.documentElement.style.colorScheme = dark ? 'dark' : 'light';
+  }, [dark]);
   // WCAG 2.3.3: a browser that asks for reduced motion gets no dialog zooms or slides.
-  const theme = useMemo(() => (reducedMotion ? { ...consoleTheme, token: { ...consoleTheme.token, motion: false } } : consoleTheme), [reducedMotion]);
+  const theme = useMemo(() => {
+    const base = dark ? darkTheme(consoleTheme) : consoleTheme;
+    return reducedMotion ? { ...base, token: { ...base.token, motion: false } } : base;
+  }, [reducedMotion, dark]);
+  const preferences = useMemo<Preferences>(
+    () => ({
+      language,
+      chooseLanguage,
+      theme: themeChoice,
+      chooseTheme: (choice) => {
+        rememberThemeChoice(choice);
+        setThemeChoice(choice);
+      },
+    }),
+    [language, themeChoice],
+  );
   return (
-    <ConfigProvider theme={theme}>
-      <AntApp>
-        <Routes />
-      </AntApp>
-    </ConfigProvider>
+    <PreferencesContext.Provider value={preferences}>
+      <ConfigProvider theme={theme} locale={language === 'zh-CN' ? zhCN : enUS}>
+        <AntApp>
+          <Routes />
+        </AntApp>
+      </ConfigProvider>
+    </PreferencesContext.Provider>
   );
 }

@@ -190,3 +190,6 @@ export const fetchSuperAppActivity = (superAppId: string, filter: ActivityFilter
 /** Where the browser downloads the filtered events (the session cookie goes along). */
 export const superAppActivityExportUrl = (superAppId: string, filter: ActivityFilter, format: 'csv' | 'jsonl') =>
   `/api/v1/super-apps/${seg(superAppId)}/audit-events/export${query({ ...filter, format })}`;
+
+/** The account's language, so emails and later sessions use it (204). */
+export const saveLocale = (locale: 'en' | 'zh-CN') => api<void>('PUT', '/api/v1/account/locale', { locale });

@@ -1,33 +1,35 @@
+import { currentLanguage, t } from './i18n';
 import type { ChallengeMethod } from './types';
 
-/** The words the console shows for each second-factor method. */
-export const METHOD_LABELS: Record<ChallengeMethod, string> = {
-  totp: 'Authenticator app',
-  email: 'Email verification code',
-  recovery_code: 'Recovery code',
-  totp_enrollment: 'Set up authenticator app',
-  webauthn: 'Passkey or security key',
-  webauthn_enrollment: 'Add a passkey or security key',
-};
+const METHODS: readonly ChallengeMethod[] = ['totp', 'email', 'recovery_code', 'totp_enrollment', 'webauthn', 'webauthn_enrollment'];
+
+/** The words the console shows for each second-factor method, in the current language (read when used). */
+export const METHOD_LABELS = Object.defineProperties(
+  {},
+  Object.fromEntries(METHODS.map((method) => [method, { get: () => t(`methods.${method}`), enumerable: true }])),
+) as Readonly<Record<ChallengeMethod, string>>;
 
 /** "Yes" / "No" for a policy flag. */
-export const yesNo = (flag: boolean): string => (flag ? 'Yes' : 'No');
+export const yesNo = (flag: boolean): string => (flag ? t('common.yes') : t('common.no'));
 
-/** A date-time string rendered like "12 March 2025"; the input unchanged when unparseable. */
+/** A date-time string rendered like "12 March 2025" (in the current language); the input unchanged when unparseable. */
 export function formatDate(value: string | null | undefined): string {
   if (!value) return '';
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return value;
-  return date.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
+  return new Intl.DateTimeFormat(dateLocale(), { day: 'numeric', month: 'long', year: 'numeric' }).format(date);
 }
 
-/** A date-time string rendered like "12 March 2025, 14:05"; the input unchanged when unparseable. */
+/** A date-time string rendered like "12 March 2025, 14:05" (in the current language); the input unchanged when unparseable. */
 export function formatDateTime(value: string | null | undefined): string {
   if (!value) return '';
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return value;
-  return date.toLocaleString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return new Intl.DateTimeFormat(dateLocale(), { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(date);
 }
+
+/** English dates keep the day-month-year order the console always used; Chinese ones are zh-CN's own. */
+const dateLocale = (): string => (currentLanguage() === 'zh-CN' ? 'zh-CN' : 'en-GB');
 
 /** Seconds as "m:ss" (or "Ns" under a minute) for countdowns. */
 export function formatSeconds(seconds: number): string {

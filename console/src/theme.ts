@@ -1,4 +1,4 @@
-import type { ThemeConfig } from 'antd';
+import { theme, type ThemeConfig } from 'antd';
 
 /** Brand blue: white text on it passes WCAG AA (contrast 6.7:1). */
 export const BRAND_BLUE = '#1d4ed8';
@@ -44,3 +44,74 @@ export const consoleTheme: ThemeConfig = {
     Card: { headerFontSize: 16 },
   },
 };
+
+/** The account menu's theme choice: follow `prefers-color-scheme`, or a fixed one. */
+export type ThemeChoice = 'system' | 'light' | 'dark';
+const THEME_KEY = 'mpp.theme';
+
+export function storedThemeChoice(): ThemeChoice {
+  try {
+    const value = localStorage.getItem(THEME_KEY);
+    return value === 'light' || value === 'dark' ? value : 'system';
+  } catch {
+    return 'system';
+  }
+}
+
+export function rememberThemeChoice(choice: ThemeChoice): void {
+  try {
+    if (choice === 'system') localStorage.removeItem(THEME_KEY);
+    else localStorage.setItem(THEME_KEY, choice);
+  } catch {
+    // No storage: the choice lasts for this page.
+  }
+}
+
+/**
+ * The dark console: Ant Design's darkAlgorithm with the brand blue lightened so links and
+ * primary text keep AA contrast on the dark surfaces; the light theme's fixed light tints are dropped.
+ */
+export function darkTheme(base: ThemeConfig): ThemeConfig {
+  const token = { ...base.token };
+  for (const name of [
+    'colorWarningBg',
+    'colorWarningBorder',
+    'colorErrorBg',
+    'colorErrorBorder',
+    'colorSuccessBg',
+    'colorSuccessBorder',
+    'colorInfoBg',
+    'colorInfoBorder',
+    'colorTextTertiary',
+    'colorTextDescription',
+    'colorTextPlaceholder',
+    'colorErrorHover',
+    'colorErrorActive',
+    'colorPrimaryHover',
+    'colorPrimaryActive',
+    'colorLinkHover',
+    'colorLinkActive',
+  ] as const)
+    delete token[name];
+  return {
+    ...base,
+    algorithm: theme.darkAlgorithm,
+    token: {
+      ...token,
+      colorLink: '#7aa2ff',
+      colorLinkHover: '#a3c0ff',
+      colorLinkActive: '#a3c0ff',
+      colorError: '#ff7875',
+      colorSuccess: '#73d13d',
+      colorWarning: '#ffc53d',
+      colorTextTertiary: 'rgba(255, 255, 255, 0.65)',
+      colorTextDescription: 'rgba(255, 255, 255, 0.65)',
+      colorTextPlaceholder: 'rgba(255, 255, 255, 0.55)',
+      colorBgLayout: '#0b1020',
+    },
+    components: {
+      ...base.components,
+      Layout: { ...base.components?.Layout, headerBg: '#141a2e', siderBg: '#141a2e' },
+    },
+  };
+}

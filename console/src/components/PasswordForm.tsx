@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { useState } from 'react';
 import { Alert, Button, Form, Input } from 'antd';
 import { LockOutlined, MailOutlined } from '@ant-design/icons';
@@ -18,6 +19,7 @@ interface PasswordFormProps {
 
 /** First factor: email and password. */
 export function PasswordForm({ onResult, notice, initialEmail }: PasswordFormProps) {
+  const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const lockout = useLockout();
@@ -46,22 +48,22 @@ export function PasswordForm({ onResult, notice, initialEmail }: PasswordFormPro
     <Form layout="vertical" requiredMark={false} onFinish={onFinish} initialValues={{ email: initialEmail }} disabled={busy}>
       {notice && !error && <Alert type="warning" showIcon message={notice} style={{ marginBottom: 20 }} />}
       <Form.Item
-        label="Email"
+        label={t('login.email')}
         name="email"
         rules={[
-          { required: true, message: 'Enter your email address.' },
-          { type: 'email', message: 'Enter a valid email address.' },
+          { required: true, message: t('login.email_required') },
+          { type: 'email', message: t('login.email_invalid') },
         ]}
       >
         <Input size="large" prefix={<MailOutlined aria-hidden />} autoComplete="username" autoFocus={!initialEmail} inputMode="email" />
       </Form.Item>
-      <Form.Item label="Password" name="password" rules={[{ required: true, message: 'Enter your password.' }]}>
+      <Form.Item label={t('login.password')} name="password" rules={[{ required: true, message: t('login.password_required') }]}>
         <Input.Password size="large" prefix={<LockOutlined aria-hidden />} autoComplete="current-password" autoFocus={!!initialEmail} />
       </Form.Item>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 20 }} />}
       {lockout.message && <Alert type="error" showIcon style={{ marginBottom: 20 }} message={lockout.message} />}
       <Button type="primary" htmlType="submit" size="large" block loading={busy} disabled={lockout.locked}>
-        Log in
+        {t('login.submit')}
       </Button>
     </Form>
   );

@@ -4,6 +4,7 @@ import { AppstoreFilled, LockFilled, MobileOutlined, SafetyCertificateFilled } f
 import { ForgotPasswordForm } from '../components/ForgotPasswordForm';
 import { PasswordForm } from '../components/PasswordForm';
 import { SecondFactorStep } from '../components/SecondFactorStep';
+import { useTranslation } from 'react-i18next';
 import { useFocusOnMount } from '../focus';
 import { phrase } from '../phrases';
 import { forgetSignInAtCodeStep, readInterruptedSignIn, rememberSignInAtCodeStep } from '../sign-in-memory';
@@ -17,6 +18,7 @@ type Step =
 /** Log in: password, then whatever second factor the server asks for, then (after enrolment) recovery codes. */
 export function LoginPage({ onAuthenticated }: { onAuthenticated: (options: { chooseWorkspace: boolean }) => void }) {
   // A reload (or a navigation away) during the code step loses the challenge: say so, with the email kept.
+  const { t } = useTranslation();
   const [interrupted] = useState(readInterruptedSignIn);
   const [step, setStep] = useState<Step>(() => (interrupted ? { kind: 'password', notice: phrase('notice.sign_in_interrupted') } : { kind: 'password' }));
   const [email, setEmail] = useState<string | undefined>(interrupted);
@@ -34,8 +36,8 @@ export function LoginPage({ onAuthenticated }: { onAuthenticated: (options: { ch
   }, [step.kind, email]);
 
   useEffect(() => {
-    document.title = 'Log in · Mini Program Platform';
-  }, []);
+    document.title = t('login.page_title');
+  }, [t]);
 
   // Only a verify after enrolling an authenticator sends recovery codes; a password alone never does.
   const afterVerify = (result: VerifyResult) => {
@@ -56,13 +58,13 @@ export function LoginPage({ onAuthenticated }: { onAuthenticated: (options: { ch
             <span className="brand-mark">
               <AppstoreFilled aria-hidden />
             </span>
-            Mini Program Platform
+            {t('common.product')}
           </div>
           <Typography.Title level={1} style={{ fontSize: 24, marginBottom: 6 }}>
-            Log in to Mini Program Platform
+            {t('login.title')}
           </Typography.Title>
           <Typography.Paragraph type="secondary" style={{ marginBottom: 24 }}>
-            Use the email address and password of your developer console account.
+            {t('login.intro')}
           </Typography.Paragraph>
           <PasswordForm
             notice={step.notice}
@@ -76,7 +78,7 @@ export function LoginPage({ onAuthenticated }: { onAuthenticated: (options: { ch
           />
           <div className="forgot-link">
             <Button type="link" onClick={() => setStep({ kind: 'forgot' })} style={{ paddingInline: 0 }}>
-              Forgot password?
+              {t('login.forgot_password')}
             </Button>
           </div>
         </>
@@ -90,33 +92,34 @@ export function LoginPage({ onAuthenticated }: { onAuthenticated: (options: { ch
 
 /** The login page's frame (the brand panel and the one-width card), also around the password-reset page. */
 export function LoginFrame({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
   return (
     <main className="login-page">
-      <section className="login-brand" aria-label="About Mini Program Platform">
+      <section className="login-brand" aria-label={t('login.about')}>
         <div className="brand">
           <span className="brand-mark">
             <AppstoreFilled aria-hidden />
           </span>
-          Mini Program Platform
+          {t('common.product')}
         </div>
         <div>
-          <h2>Build, publish and operate mini programs for every super app.</h2>
+          <h2>{t('login.tagline')}</h2>
           <ul>
             <li>
               <LockFilled aria-hidden />
-              <span>Your password is the first factor; an authenticator app or email code is the second.</span>
+              <span>{t('login.point_factors')}</span>
             </li>
             <li>
               <MobileOutlined aria-hidden />
-              <span>Works with Google Authenticator and any time-based authenticator app.</span>
+              <span>{t('login.point_apps')}</span>
             </li>
             <li>
               <SafetyCertificateFilled aria-hidden />
-              <span>Super apps can require two-factor authentication for their workspaces.</span>
+              <span>{t('login.point_policy')}</span>
             </li>
           </ul>
         </div>
-        <p style={{ margin: 0, fontSize: 13 }}>© Mini Program Platform</p>
+        <p style={{ margin: 0, fontSize: 13 }}>{t('login.copyright')}</p>
       </section>
       <div className="login-main">
         {/* One width for every step (password, code, enrolment, recovery codes): the card never jumps. */}
@@ -124,7 +127,7 @@ export function LoginFrame({ children }: { children: ReactNode }) {
           <Card className="login-card" variant="borderless" style={{ boxShadow: '0 12px 40px rgba(16, 42, 122, 0.10)' }}>
             {children}
           </Card>
-          <p className="login-footer">Protected by two-factor authentication · NIST SP 800-63B</p>
+          <p className="login-footer">{t('login.footer')}</p>
         </div>
       </div>
     </main>
@@ -134,10 +137,11 @@ export function LoginFrame({ children }: { children: ReactNode }) {
 /** After enrolling during login: the one-time recovery codes. Its heading takes the focus the code boxes had. */
 function RecoveryCodesStep({ codes, email, onDone }: { codes: string[]; email?: string; onDone: () => void }) {
   const heading = useFocusOnMount<HTMLHeadingElement>(true);
+  const { t } = useTranslation();
   return (
     <>
       <Typography.Title level={1} ref={heading} tabIndex={-1} className="focus-target" style={{ fontSize: 22, marginBottom: 12 }}>
-        Two-factor authentication is on
+        {t('login.two_factor_on')}
       </Typography.Title>
       <Suspense fallback={<Skeleton active />}>
         <RecoveryCodes codes={codes} accountEmail={email} onDone={onDone} />
