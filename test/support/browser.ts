@@ -234,13 +234,19 @@ const E2E_TIMEOUT_MS = 10_000;
  * A fresh context (cookies, storage) and page on `server`, 1280×800; at `localhost` instead
  * of `127.0.0.1` when `host` says so (passkeys need a domain as relying party id).
  */
-export async function openPage(browser: Browser, server: E2eServer, host?: 'localhost'): Promise<E2ePage> {
+export async function openPage(
+  browser: Browser,
+  server: E2eServer,
+  host?: 'localhost',
+  options: { locale?: string; colorScheme?: 'light' | 'dark' } = {},
+): Promise<E2ePage> {
   const baseURL = host ? server.url.replace('127.0.0.1', host) : server.url;
   const context = await browser.newContext({
     baseURL,
     viewport: { width: 1280, height: 800 },
     acceptDownloads: true,
-    locale: 'en-GB',
+    locale: options.locale ?? 'en-GB',
+    colorScheme: options.colorScheme ?? 'light',
     reducedMotion: 'reduce',
   });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL });
@@ -444,6 +450,7 @@ export function useBrowserSuite(dialect: DialectName = 'sqlite') {
     get server(): E2eServer {
       return state.server!;
     },
-    open: async (host?: 'localhost') => (state.current = await openPage(state.browser!, state.server!, host)),
+    open: async (host?: 'localhost', options?: { locale?: string; colorScheme?: 'light' | 'dark' }) =>
+      (state.current = await openPage(state.browser!, state.server!, host, options)),
   };
 }

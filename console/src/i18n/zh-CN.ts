@@ -1,4 +1,4 @@
-import type { Catalogue, en } from './en';
+import type { Catalogue, en } from './en.js';
 
 /** 简体中文目录：键与 en.ts 完全相同（缺键或多键时 tsc 报错）。 */
 export const zhCN: Catalogue<typeof en> = {
