@@ -86,50 +86,61 @@ const noLiteralUiString = {
   },
 };
 
-/** Console files not yet moved to the catalogues (issue 14): this list only shrinks. */
-const NOT_YET_TRANSLATED = [
-  'console/src/components/AccountTwoFactorCard.tsx',
-  'console/src/components/ActivateDialog.tsx',
-  'console/src/components/ActivityList.tsx',
-  'console/src/components/WebhooksCard.tsx',
-  'console/src/components/AddPasskeyDialog.tsx',
+/** Not yet moved to the catalogue: the second-factor step, enrolment during login, the password reset pages (catalogue section sign_in). */
+const UNTRANSLATED_SIGN_IN = [
   'console/src/components/ChallengeCodeForm.tsx',
-  'console/src/components/ChangePasswordCard.tsx',
-  'console/src/components/DeactivateDialog.tsx',
   'console/src/components/EnrollmentStep.tsx',
   'console/src/components/ForgotPasswordForm.tsx',
-  'console/src/components/MemberCards.tsx',
   'console/src/components/MethodChoice.tsx',
   'console/src/components/NewPasswordInput.tsx',
-  'console/src/components/OwnFactorField.tsx',
   'console/src/components/PasskeyEnrollment.tsx',
-  'console/src/components/PasskeyList.tsx',
   'console/src/components/PasskeySignIn.tsx',
-  'console/src/components/PolicyEditDialog.tsx',
-  'console/src/components/ReauthDialog.tsx',
-  'console/src/components/RecentActivityNotice.tsx',
   'console/src/components/RecoveryCodes.tsx',
-  'console/src/components/RegenerateCodesDialog.tsx',
   'console/src/components/RememberBrowserCheckbox.tsx',
   'console/src/components/SecondFactorStep.tsx',
   'console/src/components/SecretReveal.tsx',
-  'console/src/components/SecurityActivityCard.tsx',
   'console/src/components/SendCodeButton.tsx',
-  'console/src/components/SignedInCard.tsx',
+  'console/src/components/TotpSetup.tsx',
+  'console/src/pages/ResetPasswordPage.tsx',
+];
+
+/** Not yet moved to the catalogue: Settings → Account (catalogue section account). */
+const UNTRANSLATED_ACCOUNT = [
+  'console/src/components/AccountTwoFactorCard.tsx',
+  'console/src/components/ActivateDialog.tsx',
+  'console/src/components/ActivityList.tsx',
+  'console/src/components/AddPasskeyDialog.tsx',
+  'console/src/components/ChangePasswordCard.tsx',
+  'console/src/components/DeactivateDialog.tsx',
+  'console/src/components/OwnFactorField.tsx',
+  'console/src/components/PasskeyList.tsx',
+  'console/src/components/ReauthDialog.tsx',
+  'console/src/components/RecentActivityNotice.tsx',
+  'console/src/components/RegenerateCodesDialog.tsx',
+  'console/src/components/SecurityActivityCard.tsx',
   'console/src/components/StepUpNotice.tsx',
+  'console/src/pages/SettingsPage.tsx',
+  'console/src/reauth.tsx',
+];
+
+/** Not yet moved to the catalogue: workspaces, members, policies, tenant activity, webhooks (catalogue section tenant). */
+const UNTRANSLATED_TENANT = [
+  'console/src/components/MemberCards.tsx',
+  'console/src/components/PolicyEditDialog.tsx',
+  'console/src/components/SignedInCard.tsx',
   'console/src/components/SuperAppPolicyList.tsx',
   'console/src/components/TenantActivityCard.tsx',
   'console/src/components/TenantPolicyCard.tsx',
-  'console/src/components/TotpSetup.tsx',
+  'console/src/components/WebhooksCard.tsx',
   'console/src/components/WorkspaceSwitcher.tsx',
   'console/src/pages/MembersPage.tsx',
   'console/src/pages/OverviewPage.tsx',
-  'console/src/pages/ResetPasswordPage.tsx',
-  'console/src/pages/SettingsPage.tsx',
   'console/src/pages/Shell.tsx',
   'console/src/pages/WorkspacePickerPage.tsx',
-  'console/src/reauth.tsx',
 ];
+
+/** Files the literal-string rule does not check yet: this list only shrinks. */
+const NOT_YET_TRANSLATED = [...UNTRANSLATED_SIGN_IN, ...UNTRANSLATED_ACCOUNT, ...UNTRANSLATED_TENANT];
 
 /** Packages that tie code to a runtime or framework: domain/ imports none of them. */
 const NOT_IN_DOMAIN = ['node:*', 'fastify', '@fastify/*', 'kysely', 'pg', 'better-sqlite3', 'nodemailer', 'pino', '@node-rs/*'];

@@ -1,3 +1,7 @@
+import { accountEn } from './sections/account.en.js';
+import { signInEn } from './sections/sign-in.en.js';
+import { tenantEn } from './sections/tenant.en.js';
+
 /**
  * The English catalogue: the source of truth for every word the console shows. Sections by
  * area; placeholders are `{{name}}`; keys ending `_one` / `_other` are picked by `count`
@@ -207,6 +211,12 @@ export const en = {
     own_second_factor_description:
       "Changing a super app's policy or resetting a member's two-factor authentication needs a session that passed a second factor.",
   },
+  /** The second-factor step, enrolment during login, and the password reset pages. */
+  sign_in: signInEn,
+  /** Settings → Account: two-factor authentication, passkeys, password, re-authentication, activity. */
+  account: accountEn,
+  /** Workspaces, members, super-app policies, tenant activity and webhooks. */
+  tenant: tenantEn,
 } as const;
 
 /** A catalogue with exactly the keys of `T` (a missing or extra key fails tsc). */

@@ -1,4 +1,7 @@
 import type { Catalogue, en } from './en.js';
+import { accountZhCN } from './sections/account.zh-CN.js';
+import { signInZhCN } from './sections/sign-in.zh-CN.js';
+import { tenantZhCN } from './sections/tenant.zh-CN.js';
 
 /** 简体中文目录：键与 en.ts 完全相同（缺键或多键时 tsc 报错）。 */
 export const zhCN: Catalogue<typeof en> = {
@@ -202,4 +205,7 @@ export const zhCN: Catalogue<typeof en> = {
     own_second_factor_title: '请先开启你本人的双重身份验证',
     own_second_factor_description: '更改超级应用的策略或重置成员的双重身份验证，需要一个已通过第二重验证的会话。',
   },
+  sign_in: signInZhCN,
+  account: accountZhCN,
+  tenant: tenantZhCN,
 };
