@@ -16,6 +16,7 @@ const ConfigSchema = Type.Object({
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^/]+$' })),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   MAIL_FROM: Type.String({ minLength: 3 }),
+  MAIL_SEND_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 600 }),
   LOG_LEVEL: Type.Union(LOG_LEVEL_NAMES.map((l) => Type.Literal(l))),
   SESSION_IDLE_MINUTES: Type.Integer({ minimum: 1 }),
   SESSION_ABSOLUTE_HOURS: Type.Integer({ minimum: 1 }),
@@ -43,6 +44,8 @@ export interface Config {
   publicUrl: string | undefined;
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** How long one SMTP step (connect, greeting, a reply) may take; the outbox lease is three times it. */
+  mailSendTimeoutSeconds: number;
   logLevel: string;
   sessionIdleSeconds: number;
   sessionAbsoluteSeconds: number;
@@ -75,6 +78,7 @@ const DEFAULTS: Record<string, string> = {
   DATA_DIR: './data',
   DATABASE_POOL_MAX: '10',
   MAIL_FROM: 'Mini Program Platform <no-reply@localhost>',
+  MAIL_SEND_TIMEOUT_SECONDS: '20',
   LOG_LEVEL: 'info',
   SESSION_IDLE_MINUTES: '30',
   SESSION_ABSOLUTE_HOURS: '12',
@@ -82,7 +86,15 @@ const DEFAULTS: Record<string, string> = {
   WEBHOOK_ALLOW_PRIVATE: 'false',
 };
 
-const INTEGER_KEYS = new Set(['PORT', 'DATABASE_POOL_MAX', 'SESSION_IDLE_MINUTES', 'SESSION_ABSOLUTE_HOURS', 'AUDIT_RETENTION_DAYS', 'METRICS_PORT']);
+const INTEGER_KEYS = new Set([
+  'PORT',
+  'DATABASE_POOL_MAX',
+  'SESSION_IDLE_MINUTES',
+  'SESSION_ABSOLUTE_HOURS',
+  'AUDIT_RETENTION_DAYS',
+  'METRICS_PORT',
+  'MAIL_SEND_TIMEOUT_SECONDS',
+]);
 
 /** One readable line per bad variable (a union's many errors become "must be one of …"); values are not echoed. */
 function describeProblems(raw: Record<string, unknown>): string[] {
@@ -161,6 +173,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     publicUrl: c.PUBLIC_URL,
     smtpUrl: c.SMTP_URL,
     mailFrom: c.MAIL_FROM,
+    mailSendTimeoutSeconds: c.MAIL_SEND_TIMEOUT_SECONDS,
     logLevel: c.LOG_LEVEL,
     sessionIdleSeconds: c.SESSION_IDLE_MINUTES * 60,
     sessionAbsoluteSeconds: c.SESSION_ABSOLUTE_HOURS * 3600,

@@ -10,8 +10,10 @@ import type { Config } from './config.js';
 import type { Clock } from './domain/ports.js';
 import { relyingPartyFor } from './domain/webauthn.js';
 import type { Deps } from './services/deps.js';
+import { withOutbox } from './services/deliveries.js';
 import { type DatabaseHandle, openDatabase } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
+import { outboxBacklog } from './store/outbox.js';
 
 export interface Runtime {
   deps: Deps;
@@ -41,7 +43,7 @@ export function secretKeysFor(config: Config): Buffer[] {
 
 /** Mail over SMTP when configured, else the outbox folder in DATA_DIR. */
 function createMailer(config: Config, logger: PinoLogger): Mailer {
-  if (config.smtpUrl) return createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom });
+  if (config.smtpUrl) return createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom, timeoutSeconds: config.mailSendTimeoutSeconds });
   const dir = join(config.dataDir, 'outbox');
   return createOutboxMailer({
     dir,
@@ -92,27 +94,34 @@ export async function openRuntime(config: Config, overrides: RuntimeOverrides = 
   const secretKeys = secretKeysFor(config);
   warnAboutOpenFiles(config, database.file, logger);
   const mailer = overrides.mailer ?? createMailer(config, logger);
-  const metrics = overrides.server ? createPrometheusMetrics({ poolUse: database.poolUse }) : undefined;
-  const deps: Deps = {
-    db: database.db,
-    clock: overrides.clock ?? systemClock,
-    random: systemRandom,
-    mailer: metrics ? countedMailer(mailer, metrics) : mailer,
-    ...(metrics && { metrics }),
-    hasher: overrides.hasher ?? createArgon2Hasher(),
-    secretBox: createSecretBox(secretKeys),
-    logger,
-    sessionIdleSeconds: config.sessionIdleSeconds,
-    sessionAbsoluteSeconds: config.sessionAbsoluteSeconds,
-    relyingParty: relyingPartyFor(config.publicUrl, config.port),
-    webhooks: { allowPrivate: config.webhookAllowPrivate, allowLocalhost: config.publicUrl === undefined },
-  };
+  const metrics = overrides.server ? createPrometheusMetrics({ poolUse: database.poolUse, outboxBacklog: () => outboxBacklog(database.db) }) : undefined;
+  const deps = withOutbox(
+    {
+      db: database.db,
+      clock: overrides.clock ?? systemClock,
+      random: systemRandom,
+      mailer: metrics ? countedMailer(mailer, metrics) : mailer,
+      ...(metrics && { metrics }),
+      hasher: overrides.hasher ?? createArgon2Hasher(),
+      secretBox: createSecretBox(secretKeys),
+      logger,
+      sessionIdleSeconds: config.sessionIdleSeconds,
+      sessionAbsoluteSeconds: config.sessionAbsoluteSeconds,
+      relyingParty: relyingPartyFor(config.publicUrl, config.port),
+      webhooks: { allowPrivate: config.webhookAllowPrivate, allowLocalhost: config.publicUrl === undefined },
+    },
+    // A claimed row is another sender's after its lease: longer than a send can take (an SMTP step each
+    // MAIL_SEND_TIMEOUT_SECONDS, a webhook call 10 s), so a slow send is not taken over and sent twice.
+    { leaseSeconds: Math.max(3 * config.mailSendTimeoutSeconds, 15) },
+  );
   return {
     deps,
     database,
     logger,
     ...(metrics && { metrics }),
     async close() {
+      // Mail a command queued is sent (or left to a server's retries) before the connection goes.
+      await deps.outbox.stop();
       mailer.close();
       await database.close();
     },

@@ -15,9 +15,13 @@ export interface Mailer {
   close(): void;
 }
 
-/** Mail over SMTP (`smtp://user:pass@host:port`, `smtps://…`). */
-export function createSmtpMailer(options: { url: string; from: string }): Mailer {
-  const transport = nodemailer.createTransport(options.url);
+/**
+ * Mail over SMTP (`smtp://user:pass@host:port`, `smtps://…`). Connecting, the greeting and
+ * each reply may take `timeoutSeconds` (default 20), so a hung server fails a send in bounded time.
+ */
+export function createSmtpMailer(options: { url: string; from: string; timeoutSeconds?: number }): Mailer {
+  const timeout = (options.timeoutSeconds ?? 20) * 1000;
+  const transport = nodemailer.createTransport({ url: options.url, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout });
   return {
     async send(message) {
       await transport.sendMail({ from: options.from, ...message });

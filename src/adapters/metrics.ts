@@ -12,7 +12,13 @@ export interface PrometheusMetrics extends Metrics {
  * template and status, logins by outcome, second-factor checks by method and outcome,
  * lockouts, emails sent and failed, and the database pool's use when there is one.
  */
-export function createPrometheusMetrics(options: { poolUse?: (() => { total: number; idle: number; waiting: number }) | undefined } = {}): PrometheusMetrics {
+export function createPrometheusMetrics(
+  options: {
+    poolUse?: (() => { total: number; idle: number; waiting: number }) | undefined;
+    /** Rows of the outbox not yet delivered, and when the oldest was written (read at each scrape). */
+    outboxBacklog?: () => Promise<{ pending: number; oldestCreatedAt: string | null }>;
+  } = {},
+): PrometheusMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'mpp2fa_' });
   const requests = new Counter({
@@ -38,11 +44,33 @@ export function createPrometheusMetrics(options: { poolUse?: (() => { total: num
   const lockouts = new Counter({ name: 'mpp2fa_second_factor_lockouts_total', help: 'Failures that locked second-factor verification', registers: [registry] });
   const emails = new Counter({
     name: 'mpp2fa_emails_total',
-    help: 'Emails handed to the mail server, by outcome',
+    help: 'Emails by outcome: queued, sent, failed (an attempt; retried), given_up',
     labelNames: ['outcome'],
     registers: [registry],
   });
-  const { poolUse } = options;
+  const { poolUse, outboxBacklog } = options;
+  if (outboxBacklog) {
+    let last: Promise<{ pending: number; oldestCreatedAt: string | null }> | undefined;
+    // One query per scrape for both gauges.
+    const backlog = () => (last ??= outboxBacklog().finally(() => setImmediate(() => (last = undefined))));
+    new Gauge({
+      name: 'mpp2fa_outbox_pending',
+      help: 'Mails and webhook calls written by committed changes and not yet delivered',
+      registers: [registry],
+      async collect() {
+        this.set((await backlog()).pending);
+      },
+    });
+    new Gauge({
+      name: 'mpp2fa_outbox_oldest_pending_seconds',
+      help: 'Age of the oldest undelivered outbox row (0 when none)',
+      registers: [registry],
+      async collect() {
+        const oldest = (await backlog()).oldestCreatedAt;
+        this.set(oldest === null ? 0 : Math.max(0, (Date.now() - Date.parse(oldest)) / 1000));
+      },
+    });
+  }
   if (poolUse) {
     new Gauge({
       name: 'mpp2fa_database_pool_connections',

@@ -9,8 +9,6 @@ import { openRuntime } from '../runtime.js';
 import { seedDemoIfEmpty } from '../services/demo.js';
 import { prepareLogin } from '../services/login.js';
 import { scheduleMaintenance } from '../services/maintenance.js';
-import { createOutboxSender } from '../services/outbox.js';
-import { webhookOutboxHandler } from '../services/webhooks.js';
 import { EXIT_OK, type Output, reportError, UsageError } from './output.js';
 
 /** Where `npm run build` puts the console, relative to the compiled server. */
@@ -76,9 +74,8 @@ export async function serve(args: string[], config: Config, out: Output): Promis
   const address = await app.listen({ port, host });
   const metricsServer = metricsSource && config.metricsPort ? await startMetricsServer(metricsSource, config.metricsPort, host) : undefined;
   const maintenance = scheduleMaintenance({ ...runtime.deps, dialect: runtime.database.dialect }, { auditRetentionDays: config.auditRetentionDays });
-  // Webhook deliveries queued by audited changes (services/webhooks.ts).
-  const outbox = createOutboxSender(runtime.deps, { webhook: webhookOutboxHandler });
-  outbox.start();
+  // Mail and webhook calls queued by changes: delivered after each commit, and here whatever is due (a crash, a mail server down).
+  runtime.deps.outbox.start();
   const url = config.publicUrl ?? address.replace('://127.0.0.1', '://localhost');
   // Links in emails (password reset) point where the console is actually served.
   runtime.deps.publicUrl = url;
@@ -104,7 +101,7 @@ export async function serve(args: string[], config: Config, out: Output): Promis
       if (stopping) return;
       stopping = true;
       runtime.logger.info({ signal }, 'shutting down');
-      await Promise.all([maintenance.stop(), outbox.stop(), app.close(), new Promise((done) => (metricsServer ? metricsServer.close(done) : done(undefined)))]);
+      await Promise.all([maintenance.stop(), app.close(), new Promise((done) => (metricsServer ? metricsServer.close(done) : done(undefined)))]);
       await runtime.close();
       if (requestLogs) requestLogs.flush();
       resolve(EXIT_OK);

@@ -17,7 +17,8 @@ export interface Metrics {
   secondFactor(method: string, outcome: SecondFactorOutcome): void;
   /** A failure that started a lock of second-factor verification. */
   lockout(): void;
-  email(outcome: 'sent' | 'failed'): void;
+  /** queued: written to the outbox by a committed change; sent / failed: one attempt at the mail server; given_up: dropped after its retries. */
+  email(outcome: 'queued' | 'sent' | 'failed' | 'given_up'): void;
   httpRequest(route: string, method: string, status: number, seconds: number): void;
 }
 

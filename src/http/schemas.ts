@@ -190,6 +190,7 @@ export const AuditEventType = Type.Enum([
   'password.reset',
   'webhook.created',
   'webhook.deleted',
+  'mail.undeliverable',
 ]);
 
 /** One page of an activity view: `cursor` is the `nextCursor` of the previous page. */

@@ -20,7 +20,7 @@ import { recordAudit } from './audit.js';
 import type { Deps, RequestContext } from './deps.js';
 import { currentDeviceOf } from './devices.js';
 import { verifyPassword } from './login.js';
-import { sendSecurityNotice } from './notifications.js';
+import { deliverQueued, type QueueMail, queueMail, transactionWithMail } from './mail.js';
 import { findOwnSecondFactors } from './second-factor/factors.js';
 import { parseProof, type WebAuthnAssertion, type WebAuthnScope } from './second-factor/proof.js';
 import { assertSecondFactorUnlocked, rejectSecondFactor, verifySecondFactor } from './second-factor/verify.js';
@@ -94,20 +94,20 @@ async function withOwnSecondFactor<T>(
   account: AccountRecord,
   input: OptionalProof,
   where: { context: RequestContext | null; purpose: string; webAuthnScope: WebAuthnScope },
-  change: (tx: Tx) => Promise<T>,
+  change: (tx: Tx, mail: QueueMail) => Promise<T>,
 ): Promise<T> {
   // An authenticator app or a passkey: either way the password alone must not do.
   const methods = await ownFactorMethods(deps, account.id);
-  if (methods.length === 0) return deps.db.transaction().execute(change);
+  if (methods.length === 0) return transactionWithMail(deps, change);
   const answer = 'credential' in input ? { credential: input.credential } : { code: input.code };
   if (input.method === undefined || (answer.code === undefined && answer.credential === undefined)) {
     throw new AppError('second_factor_code_required', { methods });
   }
   const proof = parseProof(input.method, answer, { webAuthnScope: where.webAuthnScope });
-  const outcome = await deps.db.transaction().execute(async (tx) => {
+  const outcome = await transactionWithMail(deps, async (tx, mail) => {
     const verification = await verifySecondFactor(deps, tx, account, proof);
     if (!verification.ok) return verification;
-    return { ok: true as const, value: await change(tx) };
+    return { ok: true as const, value: await change(tx, mail) };
   });
   if (outcome.ok) return outcome.value;
   throw await rejectSecondFactor(deps, account, outcome.failure, { context: where.context, purpose: where.purpose, workspaceId: null });
@@ -131,7 +131,7 @@ export async function changePassword(deps: Deps, actor: Actor, input: OptionalPr
   const passwordHash = await deps.hasher.hash(normalizePassword(input.newPassword));
   const current = await currentDeviceOf(deps, actor.accountId, actor.context?.deviceCookies);
   const where = { context: actor.context, purpose: 'password_change', webAuthnScope: PASSWORD_CHANGE_WEBAUTHN_SCOPE };
-  await withOwnSecondFactor(deps, account, input, where, async (tx) => {
+  await withOwnSecondFactor(deps, account, input, where, async (tx, mail) => {
     await updatePasswordHash(tx, account.id, passwordHash);
     await deleteSessionsOfAccount(tx, account.id, actor.sessionId);
     await deleteDevicesOfAccount(tx, account.id, current?.id);
@@ -140,8 +140,8 @@ export async function changePassword(deps: Deps, actor: Actor, input: OptionalPr
     await killPasswordResetsOfAccount(tx, account.id);
     await markSessionAuthenticated(tx, actor.sessionId, deps.clock.now().toISOString());
     await recordAudit(deps, tx, { type: 'password.changed', accountId: account.id, context: actor.context });
+    await mail(account, { kind: 'password_changed' });
   });
-  void sendSecurityNotice(deps, account.email, 'password_changed');
 }
 
 /** What `POST /api/v1/auth/password-reset` answers, whatever the email: nothing tells whether it has an account. */
@@ -174,41 +174,22 @@ export async function requestPasswordReset(deps: Deps, email: string, context: R
   return PASSWORD_RESET_ACCEPTED;
 }
 
-/** Writes a new link for the account (its older links die) and emails it. */
+/**
+ * Writes a new link for the account (its older links die) and queues its email in the same
+ * transaction: sent at once, retried while the link lives, never after it expired.
+ */
 async function issueResetLink(deps: Deps, account: AccountRecord, context: RequestContext | null): Promise<void> {
   const token = generateToken(deps.random);
   const now = deps.clock.now();
-  await deps.db.transaction().execute(async (tx) => {
-    await replacePasswordReset(tx, {
-      id: sha256Hex(token),
-      accountId: account.id,
-      expiresAt: addSeconds(now, PASSWORD_RESET_TTL_SECONDS).toISOString(),
-      now: now.toISOString(),
-    });
-    await recordAudit(deps, tx, { type: 'password_reset.requested', accountId: account.id, context });
-  });
-  await sendResetLink(deps, account.email, token);
-}
-
-async function sendResetLink(deps: Deps, to: string, token: string): Promise<void> {
+  const expiresAt = addSeconds(now, PASSWORD_RESET_TTL_SECONDS);
   // The token travels in the fragment: browsers never send it to a server or in a Referer.
   const link = `${(deps.publicUrl ?? 'http://localhost:3000').replace(/\/+$/, '')}/reset-password#${token}`;
-  const text = [
-    'Someone asked to reset the password of your Mini Program Platform account.',
-    '',
-    `Choose a new password here: ${link}`,
-    '',
-    `The link works once, for ${PASSWORD_RESET_TTL_SECONDS / 60} minutes, and only the newest link you were sent works.`,
-    'If your account uses two-factor authentication, you will need your authenticator app or a recovery code.',
-    'If you did not ask for this, ignore this email: your password stays as it is.',
-    '',
-    'Mini Program Platform',
-  ].join('\n');
-  try {
-    await deps.mailer.send({ to, subject: 'Mini Program Platform: reset your password', text });
-  } catch (error) {
-    deps.logger.warn({ err: (error as Error).message }, 'password reset email could not be sent');
-  }
+  const mailId = await deps.db.transaction().execute(async (tx) => {
+    await replacePasswordReset(tx, { id: sha256Hex(token), accountId: account.id, expiresAt: expiresAt.toISOString(), now: now.toISOString() });
+    await recordAudit(deps, tx, { type: 'password_reset.requested', accountId: account.id, context });
+    return queueMail(deps, tx, account, { kind: 'password_reset_link', link, validMinutes: PASSWORD_RESET_TTL_SECONDS / 60 }, { notAfter: expiresAt });
+  });
+  deliverQueued(deps, [mailId]);
 }
 
 /** The live link the token names, with its account; 410 `password_reset_expired` otherwise. */
@@ -248,12 +229,12 @@ export async function resetPassword(deps: Deps, token: string, input: OptionalPr
   const { reset, account } = await liveReset(deps, token);
   assertAcceptablePassword(input.newPassword);
   const passwordHash = await deps.hasher.hash(normalizePassword(input.newPassword));
-  await withOwnSecondFactor(deps, account, input, { context, purpose: 'password_reset', webAuthnScope: resetWebAuthnScope(reset.id) }, async (tx) => {
+  await withOwnSecondFactor(deps, account, input, { context, purpose: 'password_reset', webAuthnScope: resetWebAuthnScope(reset.id) }, async (tx, mail) => {
     if (!(await claimPasswordReset(tx, reset.id, deps.clock.now().toISOString()))) throw new AppError('password_reset_expired');
     await updatePasswordHash(tx, account.id, passwordHash);
     await deleteSessionsOfAccount(tx, account.id);
     await deleteDevicesOfAccount(tx, account.id);
     await recordAudit(deps, tx, { type: 'password.reset', accountId: account.id, context });
+    await mail(account, { kind: 'password_reset' });
   });
-  void sendSecurityNotice(deps, account.email, 'password_reset');
 }

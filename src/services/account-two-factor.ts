@@ -13,7 +13,7 @@ import { recordAudit } from './audit.js';
 import type { Deps, RequestContext } from './deps.js';
 import { type EmailCodeSent, sendEmailCode } from './email-codes.js';
 import { verifyPassword } from './login.js';
-import { sendSecurityNotice } from './notifications.js';
+import { type QueueMail, transactionWithMail } from './mail.js';
 import { issueRecoveryCodes } from './recovery-codes.js';
 import { hasOwnSecondFactor } from './second-factor/factors.js';
 import { parseProof, type SecondFactorProof, type WebAuthnAssertion, type WebAuthnScope } from './second-factor/proof.js';
@@ -107,7 +107,7 @@ export async function startActivation(deps: Deps, actor: Actor): Promise<Pending
 export async function verifyActivation(deps: Deps, actor: Actor, code: string): Promise<string[]> {
   const proof = parseProof('totp_enrollment', { code }, { enrollmentChallengeId: null });
   const account = await accountOrThrow(deps, actor.accountId);
-  const outcome = await deps.db.transaction().execute(async (tx) => {
+  const outcome = await transactionWithMail(deps, async (tx, mail) => {
     const verification = await verifySecondFactor(deps, tx, account, proof);
     if (!verification.ok) return verification;
     const codes = await issueRecoveryCodes(deps, tx, account.id);
@@ -115,10 +115,10 @@ export async function verifyActivation(deps: Deps, actor: Actor, code: string): 
     await deleteSessionsOfAccount(tx, account.id, actor.sessionId);
     await endRemembrancesOfAccount(tx, account.id);
     await recordAudit(deps, tx, { type: 'two_factor.activated', accountId: account.id, context: actor.context });
+    await mail(account, { kind: 'activated' });
     return { ok: true as const, codes };
   });
   if (!outcome.ok) throw await rejectSecondFactor(deps, account, outcome.failure, { context: actor.context, workspaceId: null, purpose: 'activation' });
-  void sendSecurityNotice(deps, account.email, 'activated');
   return outcome.codes;
 }
 
@@ -152,12 +152,7 @@ export async function sendDeactivationEmailCode(deps: Deps, actor: Actor): Promi
   const account = await activeAccountOrThrow(deps, actor.accountId);
   await assertDeactivationAllowed(deps, account.id);
   assertSecondFactorUnlocked(deps, account);
-  return sendEmailCode(
-    deps,
-    account,
-    { purpose: 'deactivation', challengeId: null, workspaceId: null, forWhat: 'turn off two-factor authentication for your account' },
-    actor.context,
-  );
+  return sendEmailCode(deps, account, { purpose: 'deactivation', challengeId: null, workspaceId: null, use: { kind: 'deactivation' } }, actor.context);
 }
 
 /**
@@ -171,14 +166,14 @@ async function withVerifiedIdentity<T>(
   password: string,
   proof: SecondFactorProof,
   actor: Actor,
-  change: (tx: Tx) => Promise<T>,
+  change: (tx: Tx, mail: QueueMail) => Promise<T>,
 ): Promise<T> {
   await verifyPassword(deps, account.email, password, actor.context);
   await markSessionAuthenticated(deps.db, actor.sessionId, deps.clock.now().toISOString());
-  const outcome = await deps.db.transaction().execute(async (tx) => {
+  const outcome = await transactionWithMail(deps, async (tx, mail) => {
     const verification = await verifySecondFactor(deps, tx, account, proof);
     if (!verification.ok) return verification;
-    return { ok: true as const, value: await change(tx) };
+    return { ok: true as const, value: await change(tx, mail) };
   });
   if (outcome.ok) return outcome.value;
   throw await rejectSecondFactor(deps, account, outcome.failure, { context: actor.context, workspaceId: null, purpose: 'identity' });
@@ -197,7 +192,7 @@ export async function deactivateTwoFactor(deps: Deps, actor: Actor, input: Ident
   const proof = parseProof(input.method, input, { emailScope: { purpose: 'deactivation', challengeId: null }, webAuthnScope: IDENTITY_WEBAUTHN_SCOPE });
   const account = await activeAccountOrThrow(deps, actor.accountId);
   await assertDeactivationAllowed(deps, account.id);
-  await withVerifiedIdentity(deps, account, input.password, proof, actor, async (tx) => {
+  await withVerifiedIdentity(deps, account, input.password, proof, actor, async (tx, mail) => {
     await deleteTotpFactor(tx, account.id);
     await deleteWebAuthnCredentialsOfAccount(tx, account.id);
     await deleteRecoveryCodes(tx, account.id);
@@ -206,8 +201,8 @@ export async function deactivateTwoFactor(deps: Deps, actor: Actor, input: Ident
     await forgetSessionSecondFactors(tx, actor.sessionId, ['totp', 'recovery_code', 'totp_enrollment', 'webauthn']);
     await endRemembrancesOfAccount(tx, account.id);
     await recordAudit(deps, tx, { type: 'two_factor.deactivated', accountId: account.id, context: actor.context, details: { method: input.method } });
+    await mail(account, { kind: 'deactivated' });
   });
-  void sendSecurityNotice(deps, account.email, 'deactivated');
 }
 
 /**
@@ -220,7 +215,7 @@ export async function deactivateTwoFactor(deps: Deps, actor: Actor, input: Ident
 export async function removeAuthenticator(deps: Deps, actor: Actor): Promise<void> {
   assertRecentAuthentication(deps, actor);
   const account = await activeAccountOrThrow(deps, actor.accountId);
-  await deps.db.transaction().execute(async (tx) => {
+  await transactionWithMail(deps, async (tx, mail) => {
     // Serialises factor changes of the account: a passkey removed meanwhile is seen here.
     await lockAccountFactors(tx, account.id);
     if ((await findTotpFactor(tx, account.id))?.status !== 'active') throw new AppError('not_found');
@@ -230,8 +225,8 @@ export async function removeAuthenticator(deps: Deps, actor: Actor): Promise<voi
     await forgetSessionSecondFactors(tx, actor.sessionId, ['totp', 'totp_enrollment']);
     await endRemembrancesOfAccount(tx, account.id);
     await recordAudit(deps, tx, { type: 'totp.removed', accountId: account.id, context: actor.context });
+    await mail(account, { kind: 'totp_removed' });
   });
-  void sendSecurityNotice(deps, account.email, 'totp_removed');
 }
 
 /** New recovery codes after password + a current authenticator code or a passkey; the old ones die. */
@@ -242,13 +237,12 @@ export async function regenerateRecoveryCodes(
 ): Promise<string[]> {
   const proof = 'credential' in input ? parseProof('webauthn', input, { webAuthnScope: IDENTITY_WEBAUTHN_SCOPE }) : parseProof('totp', input);
   const account = await activeAccountOrThrow(deps, actor.accountId);
-  const codes = await withVerifiedIdentity(deps, account, input.password, proof, actor, async (tx) => {
+  return withVerifiedIdentity(deps, account, input.password, proof, actor, async (tx, mail) => {
     const issued = await issueRecoveryCodes(deps, tx, account.id);
     await recordAudit(deps, tx, { type: 'recovery_codes.regenerated', accountId: account.id, context: actor.context });
+    await mail(account, { kind: 'recovery_codes_regenerated' });
     return issued;
   });
-  void sendSecurityNotice(deps, account.email, 'recovery_codes_regenerated');
-  return codes;
 }
 
 export { resetTwoFactor } from './two-factor-reset.js';

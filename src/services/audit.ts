@@ -27,7 +27,9 @@ export type AuditEventType =
   | 'password_reset.requested'
   | 'password.reset'
   | 'webhook.created'
-  | 'webhook.deleted';
+  | 'webhook.deleted'
+  /** An email (a security notice, a code, a reset link) was given up after its retries, or because what it carried expired. */
+  | 'mail.undeliverable';
 
 export interface AuditInput {
   type: AuditEventType;

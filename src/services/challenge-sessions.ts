@@ -5,6 +5,7 @@ import type { Challenge } from '../store/challenges.js';
 import type { Db } from '../store/schema.js';
 import { deleteSession, findSessionById } from '../store/sessions.js';
 import type { Deps, RequestContext } from './deps.js';
+import type { EmailCodeUse } from './mail-templates.js';
 import { createSession } from './sessions.js';
 
 /**
@@ -41,10 +42,9 @@ export function describeChallengeForEmail(
   challenge: Challenge,
   workspace: { name: string; superApp: { name: string } } | undefined,
   superAppName: string | undefined,
-): string {
-  if (challenge.purpose === 'step_up') return `confirm it is you before acting on the super app "${superAppName ?? 'unknown'}"`;
-  const verb = challenge.purpose === 'switch' ? 'switch to' : 'sign in to';
-  return `${verb} the workspace "${workspace?.name ?? 'unknown'}" (${workspace?.superApp.name ?? ''})`;
+): EmailCodeUse {
+  if (challenge.purpose === 'step_up') return { kind: 'step_up', superApp: superAppName ?? null };
+  return { kind: challenge.purpose === 'switch' ? 'switch' : 'sign_in', workspace: workspace?.name ?? null, superApp: workspace?.superApp.name ?? null };
 }
 
 /**

@@ -17,7 +17,7 @@ import { endRemembrancesOfAccount } from '../store/devices.js';
 import { noticeNewDevice, rememberBrowser, rememberDevice } from './devices.js';
 import type { Deps, RequestContext } from './deps.js';
 import { type EmailCodeSent, sendEmailCode } from './email-codes.js';
-import { sendSecurityNotice } from './notifications.js';
+import { transactionWithMail } from './mail.js';
 import { issueRecoveryCodes } from './recovery-codes.js';
 import { findOwnSecondFactors } from './second-factor/factors.js';
 import { createPasskeyCreationOptions } from './second-factor/pending-passkey.js';
@@ -74,8 +74,8 @@ export async function sendChallengeEmailCode(deps: Deps, token: string, context:
   const memberships = await listMembershipsOfAccount(deps.db, account.id);
   const workspace = memberships.find((m) => m.workspace.id === challenge.workspaceId)?.workspace;
   const target = challenge.superAppId === null ? undefined : await findSuperAppById(deps.db, challenge.superAppId);
-  const forWhat = describeChallengeForEmail(challenge, workspace, target?.name);
-  return sendEmailCode(deps, account, { purpose: 'login', challengeId: challenge.id, workspaceId: challenge.workspaceId, forWhat }, context);
+  const use = describeChallengeForEmail(challenge, workspace, target?.name);
+  return sendEmailCode(deps, account, { purpose: 'login', challengeId: challenge.id, workspaceId: challenge.workspaceId, use }, context);
 }
 
 /**
@@ -159,7 +159,7 @@ export async function verifyChallenge(
   const now = deps.clock.now().toISOString();
   const rememberDays = input.rememberDevice === true && challenge.purpose === 'login' ? await rememberDeviceDaysOf(deps, challenge.workspaceId) : 0;
 
-  const outcome = await deps.db.transaction().execute(async (tx) => {
+  const outcome = await transactionWithMail(deps, async (tx, mail) => {
     const challengeAttempts = await reserveChallengeAttempt(tx, challenge.id, now, CHALLENGE_MAX_FAILURES);
     if (challengeAttempts === null) throw new AppError('challenge_expired');
     const hadFactor = enrolsPasskey ? Object.values(await findOwnSecondFactors(tx, account.id)).some(Boolean) : true;
@@ -198,14 +198,14 @@ export async function verifyChallenge(
     if (input.method === 'recovery_code') {
       await recordAudit(deps, tx, { type: 'recovery_code.used', accountId: account.id, workspaceId: challenge.workspaceId, context });
     }
+    if (input.method === 'totp_enrollment') await mail(account, { kind: 'activated' });
+    if (enrolsPasskey) await mail(account, { kind: 'passkey_added' });
+    if (input.method === 'recovery_code') await mail(account, { kind: 'recovery_code_used' });
+    if (device) await noticeNewDevice(mail, account, device, context);
     return { ok: true as const, sessionToken, device, recoveryCodes, rememberedDeviceUntil };
   });
 
   if (!outcome.ok) return failVerification(deps, challenge, account, outcome.failure, outcome.challengeAttempts, context);
-  if (input.method === 'totp_enrollment') void sendSecurityNotice(deps, account.email, 'activated');
-  if (enrolsPasskey) void sendSecurityNotice(deps, account.email, 'passkey_added');
-  if (input.method === 'recovery_code') void sendSecurityNotice(deps, account.email, 'recovery_code_used');
-  if (outcome.device) noticeNewDevice(deps, account.email, outcome.device, context);
   const workspace = (await listMembershipsOfAccount(deps.db, account.id)).find((m) => m.workspace.id === challenge.workspaceId)!.workspace;
   return {
     status: 'authenticated',

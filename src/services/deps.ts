@@ -1,6 +1,7 @@
 import type { Mailer } from '../adapters/mailer.js';
 import type { PasswordHasher } from '../adapters/password-hasher.js';
 import type { SecretBox } from '../adapters/secret-box.js';
+import type { OutboxSender } from './outbox.js';
 import type { WebhookOptions } from './webhooks.js';
 import { generateToken } from '../adapters/tokens.js';
 import type { Clock, Metrics, Random } from '../domain/ports.js';
@@ -30,6 +31,8 @@ export interface Deps {
   clock: Clock;
   random: Random;
   mailer: Mailer;
+  /** Delivers what transactions queued (mail, webhook calls): at once after a commit, and by polling (services/deliveries.ts). */
+  outbox: OutboxSender;
   hasher: PasswordHasher;
   secretBox: SecretBox;
   logger: Logger;

@@ -15,7 +15,7 @@ import {
 } from '../store/devices.js';
 import type { Db } from '../store/schema.js';
 import { type Deps, newId, type RequestContext } from './deps.js';
-import { sendSecurityNotice } from './notifications.js';
+import type { QueueMail, Recipient } from './mail.js';
 
 /**
  * Device cookies (OWASP "Slow Down Online Guessing Attacks with Device Cookies"). After a
@@ -121,12 +121,9 @@ export async function rememberDevice(deps: Deps, tx: Db, accountId: string, cont
   return { deviceId, cookie: [entry(deps, token), ...others].slice(0, DEVICE_COOKIE_ACCOUNTS).join(SEPARATOR), newDevice: hadDevices };
 }
 
-/** Emails the owner about a sign-in from a browser the account had not used (after the commit). */
-export function noticeNewDevice(deps: Deps, email: string, device: RememberedDevice, context: RequestContext | null): void {
-  if (!device.newDevice) return;
-  // The user agent is the client's own text: one line, printable, bounded.
-  const browser = (context?.userAgent ?? 'unknown').replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
-  void sendSecurityNotice(deps, email, 'new_sign_in', `From: ${context?.ip ?? 'unknown address'}\nBrowser: ${browser}`);
+/** Queues the owner's email about a sign-in from a browser the account had not used (the mail cleans the user agent). */
+export async function noticeNewDevice(mail: QueueMail, account: Recipient, device: RememberedDevice, context: RequestContext | null): Promise<void> {
+  if (device.newDevice) await mail(account, { kind: 'new_sign_in', ip: context?.ip ?? null, userAgent: context?.userAgent ?? null });
 }
 
 /** The known device of the account that the cookie names (this browser), or undefined. */

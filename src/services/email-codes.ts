@@ -4,6 +4,8 @@ import { EMAIL_CODE_RESEND_SECONDS, EMAIL_CODE_TTL_SECONDS, EMAIL_CODES_PER_HOUR
 import { addSeconds } from '../domain/ports.js';
 import { type AccountRecord, claimEmailCodeSend, findAccountById, releaseEmailCodeSend } from '../store/accounts.js';
 import { deleteEmailCode, listEmailCodeTimesSince, type EmailCodePurpose, replaceEmailCode } from '../store/email-codes.js';
+import { queueMail } from './mail.js';
+import type { EmailCodeUse } from './mail-templates.js';
 import { recordAudit } from './audit.js';
 import { type Deps, newId, type RequestContext } from './deps.js';
 import { countEmailSendFromIp } from './throttle.js';
@@ -19,8 +21,8 @@ export interface EmailCodeRequest {
   challengeId: string | null;
   /** The workspace a login code is for (audit log); null for account-wide purposes. */
   workspaceId: string | null;
-  /** Says what the code is for, e.g. "sign in to the workspace Acme Dev". */
-  forWhat: string;
+  /** What the mail says the code is for, e.g. "sign in to the workspace Acme Dev". */
+  use: EmailCodeUse;
 }
 
 function secondsUntil(deps: Pick<Deps, 'clock'>, instant: Date): number {
@@ -31,8 +33,9 @@ function secondsUntil(deps: Pick<Deps, 'clock'>, instant: Date): number {
  * Sends a fresh six-digit code to the account's email, killing the older one of the same
  * scope. Refuses with 429 `resend_too_soon` inside the cooldown (a compare-and-set on the
  * account, so concurrent requests send one mail) and `too_many_codes` past the hourly cap.
- * When delivery fails the code and the cooldown are undone and 503 `mail_delivery_failed`
- * is thrown, so the user can simply try again.
+ * The mail is queued in the code's transaction and sent at once; when the mail server refuses
+ * it, the mail is not retried, the code and the cooldown are undone and 503
+ * `mail_delivery_failed` is thrown, so the user is never told a code was sent when it was not.
  */
 export async function sendEmailCode(deps: Deps, account: AccountRecord, request: EmailCodeRequest, context: RequestContext | null): Promise<EmailCodeSent> {
   const now = deps.clock.now();
@@ -57,27 +60,18 @@ export async function sendEmailCode(deps: Deps, account: AccountRecord, request:
   const code = generateEmailCode(deps.random);
   const codeId = newId(deps);
   const expiresAt = addSeconds(now, EMAIL_CODE_TTL_SECONDS);
-  await deps.db
-    .transaction()
-    .execute((tx) =>
-      replaceEmailCode(
-        tx,
-        { accountId: account.id, purpose: request.purpose, challengeId: request.challengeId },
-        { id: codeId, codeHash: deps.secretBox.mac(code), expiresAt: expiresAt.toISOString(), now: stamp },
-      ),
+  const mailId = await deps.db.transaction().execute(async (tx) => {
+    await replaceEmailCode(
+      tx,
+      { accountId: account.id, purpose: request.purpose, challengeId: request.challengeId },
+      { id: codeId, codeHash: deps.secretBox.mac(code), expiresAt: expiresAt.toISOString(), now: stamp },
     );
+    const template = { kind: 'email_code' as const, code, validMinutes: EMAIL_CODE_TTL_SECONDS / 60, purpose: request.use };
+    return queueMail(deps, tx, account, template, { notAfter: expiresAt });
+  });
+  deps.metrics?.email('queued');
   try {
-    await deps.mailer.send({
-      to: account.email,
-      subject: 'Your Mini Program Platform verification code',
-      text: [
-        `Your verification code is ${code}`,
-        '',
-        `Use it to ${request.forWhat}. It expires in ${EMAIL_CODE_TTL_SECONDS / 60} minutes and works once.`,
-        'Never share this code. Mini Program Platform staff will never ask you for it.',
-        'If you did not request it, someone may know your password: change it and turn on an authenticator app.',
-      ].join('\n'),
-    });
+    await deps.outbox.deliverNow(mailId, { retry: false });
   } catch (error) {
     await deleteEmailCode(deps.db, codeId);
     await releaseEmailCodeSend(deps.db, account.id, stamp, previous);

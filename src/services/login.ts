@@ -12,6 +12,7 @@ import { createSession } from './sessions.js';
 import { findOwnSecondFactors } from './second-factor/factors.js';
 import { findDeviceForEmail, findRememberedBrowser, noticeNewDevice, rememberDevice } from './devices.js';
 import { recordAudit } from './audit.js';
+import { transactionWithMail } from './mail.js';
 
 export interface LoginInput {
   email: string;
@@ -108,11 +109,12 @@ async function signIn(deps: Deps, input: LoginInput, context: RequestContext | n
   const decision = decideLogin({ ownTotpActive: own.totp, ownWebAuthn: own.webauthn, policy: superApp.policy });
 
   if (decision.kind === 'authenticated') {
-    const { sessionToken, device } = await deps.db.transaction().execute(async (tx) => ({
-      sessionToken: await createSession(deps, tx, { accountId: account.id, workspaceId: workspace.id, secondFactorMethods: [], context }),
-      device: await rememberDevice(deps, tx, account.id, context),
-    }));
-    noticeNewDevice(deps, account.email, device, context);
+    const { sessionToken, device } = await transactionWithMail(deps, async (tx, mail) => {
+      const token = await createSession(deps, tx, { accountId: account.id, workspaceId: workspace.id, secondFactorMethods: [], context });
+      const seen = await rememberDevice(deps, tx, account.id, context);
+      await noticeNewDevice(mail, account, seen, context);
+      return { sessionToken: token, device: seen };
+    });
     return { status: 'authenticated', account: toAccount(account), workspace, sessionToken, deviceCookie: device.cookie };
   }
   // "Don't ask again on this browser": only an account that already has its second factor, on a browser remembered under days the policy still allows.

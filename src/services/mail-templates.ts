@@ -22,7 +22,7 @@ export type PlainNoticeKind =
   | 'password_reset';
 
 /** What an emailed code is for (the sentence "Use it to …"). */
-export type EmailCodePurpose =
+export type EmailCodeUse =
   { kind: 'deactivation' } | { kind: 'sign_in' | 'switch'; workspace: string | null; superApp: string | null } | { kind: 'step_up'; superApp: string | null };
 
 export type MailTemplate =
@@ -33,7 +33,7 @@ export type MailTemplate =
   | { kind: 'reset'; by: { adminName: string; superApp: string } | null }
   /** A passkey or security key added; the name when it was added in Settings. */
   | { kind: 'passkey_added'; name?: string }
-  | { kind: 'email_code'; code: string; validMinutes: number; purpose: EmailCodePurpose }
+  | { kind: 'email_code'; code: string; validMinutes: number; purpose: EmailCodeUse }
   | { kind: 'password_reset_link'; link: string; validMinutes: number };
 
 export type SecurityNoticeKind = Exclude<MailTemplate['kind'], 'email_code' | 'password_reset_link'>;
@@ -54,7 +54,7 @@ interface Phrases {
   passkeyName: (name: string) => string;
   codeSubject: string;
   code: (code: string, forWhat: string, minutes: number) => string[];
-  forWhat: (purpose: EmailCodePurpose) => string;
+  forWhat: (purpose: EmailCodeUse) => string;
   resetSubject: string;
   resetLink: (link: string, minutes: number) => string[];
 }

@@ -14,7 +14,10 @@ export interface OutboxItem {
   attempt: number;
 }
 
-/** Delivers one kind of row. `deliver` throws to have the row retried later. */
+/** Thrown by a handler when a row can never be delivered (e.g. the code in a mail has expired): it is given up at once. */
+export class OutboxGiveUp extends Error {}
+
+/** Delivers one kind of row. `deliver` throws to have the row retried later, or `OutboxGiveUp` to give it up now. */
 export interface OutboxHandler {
   deliver(deps: Deps, item: OutboxItem): Promise<void>;
   /** Called once, in the transaction that marks the row failed, when the sender gives up. */
@@ -35,8 +38,11 @@ export interface OutboxSenderOptions {
 export interface OutboxSender {
   /** Delivers what is due now; resolves with how many rows were attempted. */
   runOnce(): Promise<number>;
-  /** Delivers one row at once (right after its commit); rejects when that attempt failed (the row is retried later). */
-  deliverNow(id: string): Promise<void>;
+  /**
+   * Delivers one row at once (right after its commit); rejects when that attempt failed. The row
+   * is then retried later, or with `retry: false` marked failed at once (the caller tells the user).
+   */
+  deliverNow(id: string, options?: { retry?: boolean }): Promise<void>;
   start(): void;
   stop(): Promise<void>;
 }
@@ -78,6 +84,8 @@ export function createOutboxSender(deps: Deps, handlers: Partial<Record<OutboxKi
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> = Promise.resolve();
   let stopped = true;
+  /** Deliveries started by `deliverNow` and not finished: `stop` waits for them (a CLI command exits after its mail went). */
+  const inFlight = new Set<Promise<unknown>>();
 
   const claim = (id?: string) => {
     const now = deps.clock.now();
@@ -85,7 +93,7 @@ export function createOutboxSender(deps: Deps, handlers: Partial<Record<OutboxKi
   };
 
   /** Attempts one claimed row; resolves with the error when it failed. */
-  async function attempt(entry: OutboxEntry): Promise<unknown> {
+  async function attempt(entry: OutboxEntry, retry = true): Promise<unknown> {
     const handler = handlers[entry.kind];
     let item: OutboxItem | undefined;
     try {
@@ -97,7 +105,11 @@ export function createOutboxSender(deps: Deps, handlers: Partial<Record<OutboxKi
     } catch (error) {
       const now = deps.clock.now();
       const message = shortError(error);
-      if (now.getTime() - new Date(entry.createdAt).getTime() >= giveUpAfter * 1000) {
+      if (!retry) {
+        // The caller answers for it (an email code: 503, the code withdrawn), so no give-up event.
+        await markOutboxFailed(deps.db, entry.id, message);
+        deps.logger.warn({ outboxId: entry.id, kind: entry.kind, err: message }, 'outbox item not delivered at once; not retried');
+      } else if (error instanceof OutboxGiveUp || now.getTime() - new Date(entry.createdAt).getTime() >= giveUpAfter * 1000) {
         await deps.db.transaction().execute(async (tx) => {
           await markOutboxFailed(tx, entry.id, message);
           if (item && handler?.giveUp) await handler.giveUp(deps, tx, item);
@@ -131,11 +143,11 @@ export function createOutboxSender(deps: Deps, handlers: Partial<Record<OutboxKi
 
   return {
     runOnce,
-    async deliverNow(id) {
-      const [entry] = await claim(id);
-      // Not claimable: already delivered, or another sender holds it.
-      if (!entry) return;
-      const error = await attempt(entry);
+    async deliverNow(id, { retry = true } = {}) {
+      const delivery = claim(id).then(([entry]) => (entry ? attempt(entry, retry) : undefined));
+      inFlight.add(delivery);
+      // Not claimable (already delivered, or another sender holds it): resolves with nothing to report.
+      const error = await delivery.finally(() => inFlight.delete(delivery));
       if (error !== undefined) throw error;
     },
     start() {
@@ -146,7 +158,7 @@ export function createOutboxSender(deps: Deps, handlers: Partial<Record<OutboxKi
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
-      await running;
+      await Promise.allSettled([running, ...inFlight]);
     },
   };
 }

@@ -8,7 +8,7 @@ import { deleteWebAuthnCredential, listWebAuthnCredentials, renameWebAuthnCreden
 import { type Actor, assertRecentAuthentication, toPasskeyView } from './account-two-factor.js';
 import { recordAudit } from './audit.js';
 import type { Deps } from './deps.js';
-import { sendSecurityNotice } from './notifications.js';
+import { transactionWithMail } from './mail.js';
 import { issueRecoveryCodes } from './recovery-codes.js';
 import { createPasskeyCreationOptions, storeVerifiedPasskey, verifyPasskeyRegistration } from './second-factor/pending-passkey.js';
 import type { WebAuthnAttestation } from './second-factor/proof.js';
@@ -57,10 +57,11 @@ export async function finishPasskeyRegistration(
   const scope = { accountId: account.id, purpose: 'registration' as const, challengeId: null };
   const verified = await verifyPasskeyRegistration(deps, deps.db, scope, input.credential);
   if (!verified) throw new AppError('passkey_not_verified');
-  const outcome = await deps.db.transaction().execute(async (tx) => {
+  return transactionWithMail(deps, async (tx, mail) => {
     const { passkey, first } = await storeVerifiedPasskey(deps, tx, account.id, name, verified);
     await endRemembrancesOfAccount(tx, account.id);
     await recordAudit(deps, tx, { type: 'passkey.added', accountId: account.id, context: actor.context, details: { passkeyId: passkey.id } });
+    await mail(account, { kind: 'passkey_added', name });
     if (!first) return { passkey: toPasskeyView(passkey) };
     const recoveryCodes = await issueRecoveryCodes(deps, tx, account.id);
     // Sessions elsewhere signed in with the password alone; from now on a sign-in needs the passkey.
@@ -68,8 +69,6 @@ export async function finishPasskeyRegistration(
     await recordAudit(deps, tx, { type: 'two_factor.activated', accountId: account.id, context: actor.context, details: { method: 'webauthn' } });
     return { passkey: toPasskeyView(passkey), recoveryCodes };
   });
-  void sendSecurityNotice(deps, account.email, 'passkey_added', `Name: ${name}`);
-  return outcome;
 }
 
 /** The account's passkeys and security keys, oldest first. */
@@ -94,7 +93,7 @@ export async function renamePasskey(deps: Deps, actor: Actor, id: string, name: 
 export async function removePasskey(deps: Deps, actor: Actor, id: string): Promise<void> {
   assertRecentAuthentication(deps, actor);
   const account = await accountOrThrow(deps, actor.accountId);
-  await deps.db.transaction().execute(async (tx) => {
+  await transactionWithMail(deps, async (tx, mail) => {
     // Serialises factor changes of the account: the check below sees every committed removal.
     await lockAccountFactors(tx, account.id);
     const credentials = await listWebAuthnCredentials(tx, account.id);
@@ -105,6 +104,6 @@ export async function removePasskey(deps: Deps, actor: Actor, id: string): Promi
     if (credentials.length === 1) await forgetSessionSecondFactors(tx, actor.sessionId, ['webauthn']);
     await endRemembrancesOfAccount(tx, account.id);
     await recordAudit(deps, tx, { type: 'passkey.removed', accountId: account.id, context: actor.context, details: { passkeyId: id } });
+    await mail(account, { kind: 'passkey_removed' });
   });
-  void sendSecurityNotice(deps, account.email, 'passkey_removed');
 }

@@ -8,7 +8,7 @@ import { deleteTotpFactor } from '../store/totp-factors.js';
 import { deleteWebAuthnCredentialsOfAccount } from '../store/webauthn-credentials.js';
 import { recordAudit } from './audit.js';
 import type { Deps, RequestContext } from './deps.js';
-import { sendSecurityNotice } from './notifications.js';
+import { transactionWithMail } from './mail.js';
 
 /** Who resets: a super app admin (named, with the super app they act for) or the operator CLI (`admin` null). */
 export interface ResetBy {
@@ -46,7 +46,7 @@ export async function resetTwoFactor(deps: Deps, accountId: string, by: ResetBy)
   const account = await findAccountById(deps.db, accountId);
   if (!account) throw new AppError('not_found');
   const nowIso = deps.clock.now().toISOString();
-  const reset = await deps.db.transaction().execute(async (tx) => {
+  return transactionWithMail(deps, async (tx, mail) => {
     // The delete is the claim: of two concurrent resets, one removes the factor.
     const hadAuthenticator = await deleteTotpFactor(tx, account.id, 'active');
     const passkeysRemoved = await deleteWebAuthnCredentialsOfAccount(tx, account.id);
@@ -66,10 +66,7 @@ export async function resetTwoFactor(deps: Deps, accountId: string, by: ResetBy)
       context: by.context,
       details: { by: by.admin ? 'super_app_admin' : 'operator', hadAuthenticator, passkeysRemoved },
     });
+    await mail(account, { kind: 'reset', by: by.admin && { adminName: by.admin.name, superApp: by.admin.superApp.name } });
     return true;
   });
-  if (!reset) return false;
-  const who = by.admin ? `${by.admin.name}, an admin of ${by.admin.superApp.name}` : 'an operator of the Mini Program Platform';
-  void sendSecurityNotice(deps, account.email, 'reset', `Reset by: ${who}`);
-  return true;
 }

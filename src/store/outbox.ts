@@ -1,4 +1,5 @@
 import { type Kysely, PostgresAdapter, sql } from 'kysely';
+import { reusableQuery } from './reusable-query.js';
 import type { Db, OutboxKind, OutboxRow, OutboxStatus } from './schema.js';
 
 export type { OutboxKind, OutboxStatus };
@@ -36,12 +37,14 @@ function isPostgres(db: Db): boolean {
   return (db as Kysely<unknown>).getExecutor().adapter instanceof PostgresAdapter;
 }
 
+// A new device's mail is queued and sent on the login and verify paths: these statements are compiled once (reusable-query.ts).
+const insertOutboxQuery = reusableQuery((db: Db, id: string, kind: OutboxKind, ref: string | null, payload: string, status: OutboxStatus, now: string) =>
+  db.insertInto('outbox').values({ id, kind, ref, payload, status, next_attempt_at: now, created_at: now }),
+);
+
 /** Adds a pending row, due at once. */
 export async function insertOutbox(db: Db, item: { id: string; kind: OutboxKind; ref: string | null; payload: string; now: string }): Promise<void> {
-  await db
-    .insertInto('outbox')
-    .values({ id: item.id, kind: item.kind, ref: item.ref, payload: item.payload, status: 'pending', next_attempt_at: item.now, created_at: item.now })
-    .execute();
+  await insertOutboxQuery(db, item.id, item.kind, item.ref, item.payload, 'pending', item.now);
 }
 
 export async function findOutbox(db: Db, id: string): Promise<OutboxEntry | undefined> {
@@ -56,29 +59,56 @@ export async function findOutbox(db: Db, id: string): Promise<OutboxEntry | unde
  * With `id`, only that row is claimed (delivery right after commit).
  */
 export async function claimOutbox(db: Db, claim: { now: string; claimedUntil: string; limit: number; id?: string }): Promise<OutboxEntry[]> {
-  const lock = isPostgres(db) ? sql` for update skip locked` : sql``;
-  const only = claim.id === undefined ? sql`` : sql` and id = ${claim.id}`;
-  const result = await sql<OutboxRow>`
-    update outbox set claimed_until = ${claim.claimedUntil}, attempts = attempts + 1
-    where id in (
-      select id from outbox
-      where status = 'pending' and next_attempt_at <= ${claim.now}
-        and (claimed_until is null or claimed_until <= ${claim.now})${only}
-      order by next_attempt_at limit ${claim.limit}${lock}
-    )
-    returning *`.execute(db);
+  const result =
+    claim.id === undefined
+      ? await claimOutboxQuery(db, claim.claimedUntil, claim.now, claim.limit, 'pending')
+      : await claimOneOutboxQuery(db, claim.claimedUntil, claim.now, claim.id, 1, 'pending');
   return result.rows.map(toEntry);
+}
+
+const claimOutboxQuery = reusableQuery((db: Db, claimedUntil: string, now: string, limit: number, status: OutboxStatus) =>
+  claimQuery(db, claimedUntil, now, limit, status),
+);
+const claimOneOutboxQuery = reusableQuery((db: Db, claimedUntil: string, now: string, id: string, limit: number, status: OutboxStatus) =>
+  claimQuery(db, claimedUntil, now, limit, status, id),
+);
+
+function claimQuery(db: Db, claimedUntil: string, now: string, limit: number, status: OutboxStatus, id?: string) {
+  return db
+    .updateTable('outbox')
+    .set({ claimed_until: claimedUntil, attempts: sql<number>`attempts + 1` })
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('outbox')
+        .select('id')
+        .where('status', '=', status)
+        .where('next_attempt_at', '<=', now)
+        .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<=', now)]))
+        .$if(id !== undefined, (q) => q.where('id', '=', id!))
+        .orderBy('next_attempt_at')
+        .limit(limit)
+        .$if(isPostgres(db), (q) => q.forUpdate().skipLocked()),
+    )
+    .returningAll();
 }
 
 /** Delivered: a mail row drops its payload (the body is erased), a webhook row keeps it. */
 export async function markOutboxSent(db: Db, id: string, now: string): Promise<void> {
-  const row = await db.selectFrom('outbox').select('kind').where('id', '=', id).executeTakeFirst();
-  await db
-    .updateTable('outbox')
-    .set({ status: 'sent', sent_at: now, claimed_until: null, last_error: null, ...(row?.kind === 'mail' ? { payload: null } : {}) })
-    .where('id', '=', id)
-    .execute();
+  await markOutboxSentQuery(db, id, now, 'sent');
 }
+
+const markOutboxSentQuery = reusableQuery((db: Db, id: string, now: string, status: OutboxStatus) =>
+  db
+    .updateTable('outbox')
+    .set({
+      status,
+      sent_at: now,
+      claimed_until: sql<null>`null`,
+      last_error: sql<null>`null`,
+      payload: sql<string | null>`case when kind = 'mail' then null else payload end`,
+    })
+    .where('id', '=', id),
+);
 
 /** A failed attempt: due again at `nextAttemptAt`, lease released. */
 export async function scheduleOutboxRetry(db: Db, id: string, nextAttemptAt: string, error: string): Promise<void> {

@@ -72,7 +72,7 @@ describeEachDialect('email code details (%s)', (dialect) => {
     const account = await accountRow();
     for (let i = 0; i < EMAIL_CODES_PER_IP_PER_HOUR / 10 + 1; i += 1) {
       for (let j = 0; j < 10; j += 1) {
-        await sendEmailCode(h.deps, account, { purpose: 'deactivation', challengeId: null, workspaceId: null, forWhat: 'test' }, null);
+        await sendEmailCode(h.deps, account, { purpose: 'deactivation', challengeId: null, workspaceId: null, use: { kind: 'deactivation' } }, null);
         h.clock.advanceSeconds(60);
       }
       h.clock.advanceSeconds(3600);

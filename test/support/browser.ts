@@ -13,6 +13,7 @@ import { decodeTotpKey, generateTotpCode } from '../../src/domain/totp.js';
 import { relyingPartyFor } from '../../src/domain/webauthn.js';
 import { buildApp, type HttpApp } from '../../src/http/app.js';
 import type { Deps } from '../../src/services/deps.js';
+import { withOutbox } from '../../src/services/deliveries.js';
 import { addMember, addSuperAppAdmin, createAccount, createSuperApp, createWorkspace, updatePolicy } from '../../src/services/operator.js';
 import type { DialectName } from '../../src/store/database.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -112,7 +113,7 @@ export async function startE2eServer(dialect: DialectName = 'sqlite'): Promise<E
   const smtp = await startSmtpServer();
   const mailer: Mailer = createSmtpMailer({ url: smtp.url, from: 'Mini Program Platform <no-reply@example.com>' });
   const database: TestDatabase = await createTestDatabase(dialect);
-  const deps: Deps = {
+  const deps: Deps = withOutbox({
     db: database.handle.db,
     clock: systemClock,
     random: systemRandom,
@@ -123,7 +124,7 @@ export async function startE2eServer(dialect: DialectName = 'sqlite'): Promise<E
     sessionIdleSeconds: 30 * 60,
     sessionAbsoluteSeconds: 12 * 3600,
     relyingParty: relyingPartyFor(undefined, 0),
-  };
+  });
   const app = await buildApp(deps, { consoleDir: CONSOLE_DIR });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   // Passkeys need the page at http://localhost:PORT (an IP address is no relying party id).
@@ -181,6 +182,7 @@ export async function startE2eServer(dialect: DialectName = 'sqlite'): Promise<E
     },
     async close() {
       await app.close();
+      await deps.outbox.stop();
       mailer.close();
       await smtp.close();
       await database.drop();

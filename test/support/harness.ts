@@ -6,6 +6,7 @@ import { decodeTotpKey, generateTotpCode } from '../../src/domain/totp.js';
 import { relyingPartyFor } from '../../src/domain/webauthn.js';
 import { buildApp, type HttpApp } from '../../src/http/app.js';
 import type { Deps } from '../../src/services/deps.js';
+import { withOutbox } from '../../src/services/deliveries.js';
 import { addMember, addSuperAppAdmin, createAccount, createSuperApp, createWorkspace, updatePolicy } from '../../src/services/operator.js';
 import type { DialectName } from '../../src/store/database.js';
 import type { TwoFactorPolicy } from '../../src/domain/policy.js';
@@ -67,7 +68,7 @@ export async function createHarness(
   const database = await createTestDatabase(dialect);
   const clock = new FakeClock();
   const mailer = new MemoryMailer();
-  const deps: Deps = {
+  const deps: Deps = withOutbox({
     db: database.handle.db,
     clock,
     random: systemRandom,
@@ -79,7 +80,7 @@ export async function createHarness(
     sessionAbsoluteSeconds: 12 * 3600,
     relyingParty: relyingPartyFor(options.publicUrl, 3000),
     ...(options.metrics && { metrics: options.metrics }),
-  };
+  });
   const app = await buildApp(deps, { publicUrl: options.publicUrl, trustProxy: options.trustProxy });
   const contractViolations: string[] = [];
   checkContract(app, (violation) => contractViolations.push(violation));
@@ -155,6 +156,8 @@ export async function createHarness(
     },
     async close() {
       await app.close();
+      // Mail still being delivered finishes before the database goes.
+      await deps.outbox.stop();
       await database.drop();
       // Also answers of raw `app.inject` calls, which `api()` did not see.
       assertContractKept();

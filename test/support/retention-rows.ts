@@ -1,6 +1,7 @@
 import { createSecretBox } from '../../src/adapters/secret-box.js';
 import { systemRandom } from '../../src/adapters/system.js';
 import { addSeconds } from '../../src/domain/ports.js';
+import { withOutbox } from '../../src/services/deliveries.js';
 import type { Deps } from '../../src/services/deps.js';
 import type { MaintenanceDeps } from '../../src/services/maintenance.js';
 import { insertAccount } from '../../src/store/accounts.js';
@@ -33,7 +34,7 @@ export class RecordingLogger {
 
 /** Full service deps on `handle` with the fake clock (the throttle services take `Deps`). */
 export function depsFor(handle: DatabaseHandle, clock: FakeClock, logger = new RecordingLogger()): Deps & MaintenanceDeps {
-  return {
+  return withOutbox({
     db: handle.db,
     dialect: handle.dialect,
     clock,
@@ -45,7 +46,7 @@ export function depsFor(handle: DatabaseHandle, clock: FakeClock, logger = new R
     sessionIdleSeconds: 30 * 60,
     sessionAbsoluteSeconds: 12 * 3600,
     relyingParty: relyingPartyFor(undefined, 3000),
-  };
+  });
 }
 
 /** `seconds` from the clock's now as ISO text (negative: in the past). */

@@ -78,6 +78,7 @@ export const en = {
     password_reset: 'Password reset with an emailed link',
     webhook_created: 'Webhook added',
     webhook_deleted: 'Webhook removed',
+    mail_undeliverable: 'A security email could not be delivered',
     verified: 'Verified',
     switched_workspace: 'Switched workspace',
   },

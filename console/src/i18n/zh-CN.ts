@@ -75,6 +75,7 @@ export const zhCN: Catalogue<typeof en> = {
     password_reset: '已通过邮件链接重置密码',
     webhook_created: '已添加 Webhook',
     webhook_deleted: '已删除 Webhook',
+    mail_undeliverable: '一封安全邮件未能送达',
     verified: '已验证',
     switched_workspace: '已切换工作区',
   },

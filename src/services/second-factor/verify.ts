@@ -8,11 +8,11 @@ import {
   lockSecondFactor,
   reserveSecondFactorAttempt as reserveAttemptRow,
 } from '../../store/accounts.js';
-import type { Db } from '../../store/schema.js';
+import type { Db, Tx } from '../../store/schema.js';
 import { bumpThrottle } from '../../store/throttles.js';
 import { recordAudit } from '../audit.js';
 import type { Deps, RequestContext } from '../deps.js';
-import { sendSecurityNotice } from '../notifications.js';
+import { type QueueMail, transactionWithMail } from '../mail.js';
 import { emailCodeMethod } from './email-code.js';
 import type { Check, FailureHint, SecondFactorAlarm } from './method.js';
 import { pendingPasskeyMethod } from './pending-passkey.js';
@@ -112,46 +112,50 @@ export interface FailureContext {
  */
 export async function rejectSecondFactor(deps: Deps, account: AccountRecord, failure: SecondFactorFailure, where: FailureContext): Promise<AppError> {
   const replayed = failure.hint.codeAlreadyUsed === true;
-  await recordAudit(deps, deps.db, {
-    type: replayed ? 'second_factor.replayed' : 'second_factor.failed',
-    accountId: account.id,
-    workspaceId: where.workspaceId,
-    context: where.context,
-    details: { method: failure.method, purpose: where.purpose, consecutiveFailures: failure.failures },
-  });
-  if (replayed) await noticeReplay(deps, account);
-  if (failure.alarm) {
-    await recordAudit(deps, deps.db, {
-      type: failure.alarm.type,
+  const locked = failure.lockSeconds > 0;
+  // The events and the mails they cause are written together: one transaction.
+  await transactionWithMail(deps, async (tx, mail) => {
+    await recordAudit(deps, tx, {
+      type: replayed ? 'second_factor.replayed' : 'second_factor.failed',
       accountId: account.id,
       workspaceId: where.workspaceId,
       context: where.context,
-      details: failure.alarm.details,
+      details: { method: failure.method, purpose: where.purpose, consecutiveFailures: failure.failures },
     });
-    deps.logger.warn({ accountId: account.id, ...failure.alarm.details }, 'passkey sign counter went back: the key may have been cloned');
-    void sendSecurityNotice(deps, account.email, 'passkey_sign_counter_regressed');
-  }
-  if (failure.lockSeconds > 0) {
-    await recordAudit(deps, deps.db, {
-      type: 'second_factor.locked',
-      accountId: account.id,
-      context: where.context,
-      details: { consecutiveFailures: failure.failures, lockSeconds: failure.lockSeconds },
-    });
-    deps.logger.warn({ accountId: account.id, failures: failure.failures }, 'second-factor verification locked');
-    deps.metrics?.lockout();
-    void sendSecurityNotice(deps, account.email, 'locked');
-    return new AppError('too_many_attempts', { retryAfterSeconds: failure.lockSeconds });
-  }
-  return new AppError('invalid_code', { ...failure.hint, ...where.extra });
+    if (replayed) await noticeReplay(deps, tx, mail, account);
+    if (failure.alarm) {
+      await recordAudit(deps, tx, {
+        type: failure.alarm.type,
+        accountId: account.id,
+        workspaceId: where.workspaceId,
+        context: where.context,
+        details: failure.alarm.details,
+      });
+      await mail(account, { kind: 'passkey_sign_counter_regressed' });
+    }
+    if (locked) {
+      await recordAudit(deps, tx, {
+        type: 'second_factor.locked',
+        accountId: account.id,
+        context: where.context,
+        details: { consecutiveFailures: failure.failures, lockSeconds: failure.lockSeconds },
+      });
+      await mail(account, { kind: 'locked' });
+    }
+  });
+  if (failure.alarm) deps.logger.warn({ accountId: account.id, ...failure.alarm.details }, 'passkey sign counter went back: the key may have been cloned');
+  if (!locked) return new AppError('invalid_code', { ...failure.hint, ...where.extra });
+  deps.logger.warn({ accountId: account.id, failures: failure.failures }, 'second-factor verification locked');
+  deps.metrics?.lockout();
+  return new AppError('too_many_attempts', { retryAfterSeconds: failure.lockSeconds });
 }
 
 /**
  * Emails the owner that an authenticator code was used again, unless they were told so in
  * the last hour: the first replay of each hour claims the notice with one atomic counter.
  */
-async function noticeReplay(deps: Deps, account: AccountRecord): Promise<void> {
+async function noticeReplay(deps: Deps, tx: Tx, mail: QueueMail, account: AccountRecord): Promise<void> {
   const now = deps.clock.now();
-  const count = await bumpThrottle(deps.db, `notice:replayed:${account.id}`, now.toISOString(), addSeconds(now, -REPLAY_NOTICE_INTERVAL_SECONDS).toISOString());
-  if (count === 1) void sendSecurityNotice(deps, account.email, 'totp_replayed');
+  const count = await bumpThrottle(tx, `notice:replayed:${account.id}`, now.toISOString(), addSeconds(now, -REPLAY_NOTICE_INTERVAL_SECONDS).toISOString());
+  if (count === 1) await mail(account, { kind: 'totp_replayed' });
 }
