@@ -125,14 +125,12 @@ const UNTRANSLATED_ACCOUNT = [
 
 /** Not yet moved to the catalogue: workspaces, members, policies, tenant activity, webhooks (catalogue section tenant). */
 const UNTRANSLATED_TENANT = [
-  'console/src/components/MemberCards.tsx',
   'console/src/components/PolicyEditDialog.tsx',
   'console/src/components/SignedInCard.tsx',
   'console/src/components/SuperAppPolicyList.tsx',
   'console/src/components/TenantActivityCard.tsx',
   'console/src/components/TenantPolicyCard.tsx',
   'console/src/components/WebhooksCard.tsx',
-  'console/src/pages/MembersPage.tsx',
 ];
 
 /** Files the literal-string rule does not check yet: this list only shrinks. */
