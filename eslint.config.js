@@ -125,11 +125,8 @@ const UNTRANSLATED_ACCOUNT = [
 
 /** Not yet moved to the catalogue: workspaces, members, policies, tenant activity, webhooks (catalogue section tenant). */
 const UNTRANSLATED_TENANT = [
-  'console/src/components/PolicyEditDialog.tsx',
   'console/src/components/SignedInCard.tsx',
-  'console/src/components/SuperAppPolicyList.tsx',
   'console/src/components/TenantActivityCard.tsx',
-  'console/src/components/TenantPolicyCard.tsx',
   'console/src/components/WebhooksCard.tsx',
 ];
 
