@@ -33,7 +33,7 @@ export function MemberCards({ members, loading, roleTag, action }: MemberCardsPr
               <div>
                 <dt>{t('tenant.members.two_factor')}</dt>
                 <dd>
-                  <StatusTag on={member.twoFactorActive} />
+                  <StatusTag on={member.twoFactorActive} onText={t('tenant.members.two_factor_on')} offText={t('tenant.members.two_factor_off')} />
                 </dd>
               </div>
             </dl>

@@ -77,7 +77,11 @@ export default function MembersPage({ session, onSessionChanged }: { session: Se
     { title: t('tenant.members.name'), key: 'name', render: (_, member) => member.account.name },
     { title: t('tenant.members.email'), key: 'email', render: (_, member) => member.account.email },
     { title: t('tenant.members.role'), key: 'role', render: (_, member) => roleTag(member) },
-    { title: t('tenant.members.two_factor'), key: 'two-factor', render: (_, member) => <StatusTag on={member.twoFactorActive} /> },
+    {
+      title: t('tenant.members.two_factor'),
+      key: 'two-factor',
+      render: (_, member) => <StatusTag on={member.twoFactorActive} onText={t('tenant.members.two_factor_on')} offText={t('tenant.members.two_factor_off')} />,
+    },
     ...(canReset ? [{ title: t('tenant.members.actions'), key: 'actions', render: (_: unknown, member: Member) => resetAction(member) }] : []),
   ];
 

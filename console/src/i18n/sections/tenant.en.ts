@@ -58,6 +58,8 @@ export const tenantEn = {
     email: 'Email',
     role: 'Role',
     two_factor: 'Two-Factor',
+    two_factor_on: 'On',
+    two_factor_off: 'Off',
     actions: 'Actions',
     you: 'You',
     reset: 'Reset 2FA',

@@ -55,6 +55,8 @@ export const tenantZhCN: Catalogue<typeof tenantEn> = {
     email: '邮箱',
     role: '角色',
     two_factor: '双重身份验证',
+    two_factor_on: '已开启',
+    two_factor_off: '未开启',
     actions: '操作',
     you: '你',
     reset: '重置双重身份验证',
