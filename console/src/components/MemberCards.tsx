@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Card, Skeleton, Typography } from 'antd';
 import { StatusTag } from './StatusTag';
 import type { Member } from '../types';
@@ -13,9 +14,10 @@ interface MemberCardsProps {
 
 /** The Members table as one card per member, each field labelled, for phones (no sideways scrolling). */
 export function MemberCards({ members, loading, roleTag, action }: MemberCardsProps) {
+  const { t } = useTranslation();
   if (loading && !members) return <Skeleton active paragraph={{ rows: 4 }} />;
   return (
-    <ul className="member-cards" aria-label="Members">
+    <ul className="member-cards" aria-label={t('tenant.members.title')}>
       {(members ?? []).map((member) => (
         <li key={member.account.id} data-testid="member">
           <Card size="small">
@@ -25,13 +27,13 @@ export function MemberCards({ members, loading, roleTag, action }: MemberCardsPr
             <div className="member-card-email">{member.account.email}</div>
             <dl className="member-card-fields">
               <div>
-                <dt>Role</dt>
+                <dt>{t('tenant.members.role')}</dt>
                 <dd>{roleTag(member)}</dd>
               </div>
               <div>
-                <dt>Two-Factor</dt>
+                <dt>{t('tenant.members.two_factor')}</dt>
                 <dd>
-                  <StatusTag on={member.twoFactorActive} />
+                  <StatusTag on={member.twoFactorActive} onText={t('tenant.members.two_factor_on')} offText={t('tenant.members.two_factor_off')} />
                 </dd>
               </div>
             </dl>

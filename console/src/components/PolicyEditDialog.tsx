@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Alert, App, Form, InputNumber, Modal, Select, Switch } from 'antd';
 import { saveTwoFactorPolicy } from '../endpoints';
 import { METHOD_LABELS } from '../labels';
@@ -31,6 +32,7 @@ const FACTOR_METHODS: FactorMethod[] = ['totp', 'email'];
 
 /** Tenant → Edit: the super app's 2FA policy as a form; Save sends PUT. */
 export default function PolicyEditDialog({ superApp, policy, onSaved, onClosed }: PolicyEditDialogProps) {
+  const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<PolicyFormValues>();
   const withReauth = useReauth();
@@ -45,7 +47,7 @@ export default function PolicyEditDialog({ superApp, policy, onSaved, onClosed }
     const secondary = values.secondaryMethod === NONE || values.secondaryMethod === values.primaryMethod ? null : values.secondaryMethod;
     try {
       await withReauth(() => saveTwoFactorPolicy(superApp.id, { ...values, secondaryMethod: secondary }));
-      void message.success(`Two-factor policy of ${superApp.name} saved.`);
+      void message.success(t('tenant.policy_edit.saved', { superApp: superApp.name }));
       onSaved();
       setOpen(false);
     } catch (failure) {
@@ -67,9 +69,9 @@ export default function PolicyEditDialog({ superApp, policy, onSaved, onClosed }
   return (
     <Modal
       open={open}
-      title={`Edit two-factor authentication · ${superApp.name}`}
+      title={t('tenant.policy_edit.title', { superApp: superApp.name })}
       width={560}
-      okText="Save"
+      okText={t('tenant.policy_edit.save')}
       onOk={() => form.submit()}
       confirmLoading={busy}
       onCancel={() => setOpen(false)}
@@ -86,38 +88,40 @@ export default function PolicyEditDialog({ superApp, policy, onSaved, onClosed }
         requiredMark={false}
         initialValues={{ ...policy, secondaryMethod: policy.secondaryMethod ?? NONE }}
       >
-        <Form.Item
-          name="required"
-          label="Require two-factor authentication"
-          valuePropName="checked"
-          extra="Members without their own authenticator must pass the methods below when they log in."
-        >
+        <Form.Item name="required" label={t('tenant.policy_edit.required')} valuePropName="checked" extra={t('tenant.policy_edit.required_help')}>
           <Switch />
         </Form.Item>
-        <Form.Item name="primaryMethod" label="Primary method">
+        <Form.Item name="primaryMethod" label={t('tenant.policy_edit.primary_method')}>
           <Select options={FACTOR_METHODS.map((value) => ({ value, label: METHOD_LABELS[value] }))} />
         </Form.Item>
-        <Form.Item name="secondaryMethod" label="Secondary method" extra="A fallback members may use instead of the primary method.">
+        <Form.Item name="secondaryMethod" label={t('tenant.policy_edit.secondary_method')} extra={t('tenant.policy_edit.secondary_method_help')}>
           <Select
-            options={[{ value: NONE, label: 'None' }, ...FACTOR_METHODS.map((value) => ({ value, label: METHOD_LABELS[value], disabled: value === primary }))]}
+            options={[
+              { value: NONE, label: t('common.none') },
+              ...FACTOR_METHODS.map((value) => ({ value, label: METHOD_LABELS[value], disabled: value === primary })),
+            ]}
           />
         </Form.Item>
-        <Form.Item name="allowDeactivation" label="Allow members to deactivate two-factor authentication" valuePropName="checked">
+        <Form.Item name="allowDeactivation" label={t('tenant.policy_edit.allow_deactivation')} valuePropName="checked">
           <Switch />
         </Form.Item>
         <Form.Item
           name="rememberDeviceDays"
-          label="Let members skip the second factor on a remembered browser for (days)"
-          extra="At the second-factor step members may tick “Don't ask again on this browser”. 0: always ask. Lowering it asks every remembered browser again."
-          rules={[{ required: true, type: 'integer', min: 0, max: MAX_REMEMBER_DEVICE_DAYS, message: `A whole number from 0 to ${MAX_REMEMBER_DEVICE_DAYS}` }]}
+          label={t('tenant.policy_edit.remember_days')}
+          extra={t('tenant.policy_edit.remember_days_help')}
+          rules={[
+            {
+              required: true,
+              type: 'integer',
+              min: 0,
+              max: MAX_REMEMBER_DEVICE_DAYS,
+              message: t('tenant.policy_edit.remember_days_invalid', { max: MAX_REMEMBER_DEVICE_DAYS }),
+            },
+          ]}
         >
-          <InputNumber min={0} max={MAX_REMEMBER_DEVICE_DAYS} precision={0} style={{ width: 120 }} aria-label="Remember a browser for (days)" />
+          <InputNumber min={0} max={MAX_REMEMBER_DEVICE_DAYS} precision={0} style={{ width: 120 }} aria-label={t('tenant.policy_edit.remember_days_label')} />
         </Form.Item>
-        <Alert
-          type="info"
-          showIcon
-          message="Email verification codes are a weaker second factor than an authenticator app (NIST SP 800-63B). For the strongest protection, require the authenticator app only."
-        />
+        <Alert type="info" showIcon message={t('tenant.policy_edit.email_weaker')} />
         {error && <Alert type="error" showIcon message={error} style={{ marginTop: 16 }} />}
       </Form>
     </Modal>

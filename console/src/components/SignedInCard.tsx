@@ -1,6 +1,8 @@
 import { useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Alert, App, Button, Card, Skeleton, Tag, Typography } from 'antd';
 import { endAccountSession, endOtherSessions, fetchAccountSessions, fetchKnownDevices, forgetKnownDevice } from '../endpoints';
+import { t as translate } from '../i18n';
 import { formatDateTime } from '../labels';
 import { describeProblem, phrase, type Action } from '../phrases';
 import { useResource } from '../use-resource';
@@ -8,6 +10,7 @@ import { describeUserAgent } from '../user-agent';
 import type { AccountSession, KnownDevice } from '../types';
 
 function LoadFailed({ error, action, onRetry }: { error: unknown; action: Action; onRetry: () => void }) {
+  const { t } = useTranslation();
   return (
     <Alert
       type="error"
@@ -15,7 +18,7 @@ function LoadFailed({ error, action, onRetry }: { error: unknown; action: Action
       message={describeProblem(error, action)}
       action={
         <Button size="small" onClick={onRetry}>
-          Try again
+          {t('common.try_again')}
         </Button>
       }
     />
@@ -24,6 +27,7 @@ function LoadFailed({ error, action, onRetry }: { error: unknown; action: Action
 
 /** One row of a list: what it is (with "This browser"), its details, and its one action. */
 function Row({ title, current, details, action }: { title: string; current: boolean; details: string[]; action: ReactNode }) {
+  const { t } = useTranslation();
   return (
     <li className="signed-in-row">
       <div className="signed-in-row-text">
@@ -31,7 +35,7 @@ function Row({ title, current, details, action }: { title: string; current: bool
           <Typography.Text strong>{title}</Typography.Text>
           {current && (
             <Tag color="blue" style={{ marginInlineStart: 8 }}>
-              This browser
+              {t('tenant.signed_in.this_browser')}
             </Tag>
           )}
         </div>
@@ -48,16 +52,16 @@ function Row({ title, current, details, action }: { title: string; current: bool
 
 function sessionDetails(session: AccountSession): string[] {
   return [
-    `${session.workspace.name} workspace · ${session.ip ?? 'unknown address'}`,
-    `Signed in ${formatDateTime(session.createdAt)} · Last active ${formatDateTime(session.lastSeenAt)}`,
+    translate('tenant.signed_in.session_place', { workspace: session.workspace.name, address: session.ip ?? translate('tenant.signed_in.unknown_address') }),
+    translate('tenant.signed_in.session_times', { signedIn: formatDateTime(session.createdAt), lastActive: formatDateTime(session.lastSeenAt) }),
   ];
 }
 
 function deviceDetails(device: KnownDevice): string[] {
   return [
-    `${device.ip ?? 'unknown address'}`,
-    `First seen ${formatDateTime(device.firstSeenAt)} · Last seen ${formatDateTime(device.lastSeenAt)}`,
-    ...(device.rememberedUntil ? [`Skips the second factor until ${formatDateTime(device.rememberedUntil)}`] : []),
+    device.ip ?? translate('tenant.signed_in.unknown_address'),
+    translate('tenant.signed_in.device_times', { firstSeen: formatDateTime(device.firstSeenAt), lastSeen: formatDateTime(device.lastSeenAt) }),
+    ...(device.rememberedUntil ? [translate('tenant.signed_in.device_remembered', { until: formatDateTime(device.rememberedUntil) })] : []),
   ];
 }
 
@@ -67,6 +71,7 @@ function deviceDetails(device: KnownDevice): string[] {
  * as a new browser). Signing out this browser's own session goes to the login page.
  */
 export function SignedInCard({ onSignedOut }: { onSignedOut: () => void }) {
+  const { t } = useTranslation();
   const { message, modal } = App.useApp();
   const sessions = useResource(fetchAccountSessions, 'account-sessions');
   const devices = useResource(fetchKnownDevices, 'account-devices');
@@ -81,7 +86,7 @@ export function SignedInCard({ onSignedOut }: { onSignedOut: () => void }) {
         onSignedOut();
         return;
       }
-      void message.success('The session was signed out.');
+      void message.success(t('tenant.signed_in.session_ended'));
       sessions.reload();
     } catch (failure) {
       void message.error(describeProblem(failure, 'end_session'));
@@ -93,11 +98,11 @@ export function SignedInCard({ onSignedOut }: { onSignedOut: () => void }) {
 
   const endOthers = () => {
     modal.confirm({
-      title: 'Sign out everywhere else?',
-      content: 'Every other browser and device signed in to your account must sign in again. This browser stays signed in.',
-      okText: 'Sign out everywhere else',
+      title: t('tenant.signed_in.end_others_title'),
+      content: t('tenant.signed_in.end_others_content'),
+      okText: t('tenant.signed_in.end_others'),
       okButtonProps: { danger: true },
-      cancelText: 'Cancel',
+      cancelText: t('tenant.cancel'),
       onOk: async () => {
         try {
           const { ended } = await endOtherSessions();
@@ -114,7 +119,7 @@ export function SignedInCard({ onSignedOut }: { onSignedOut: () => void }) {
     setBusy(device.id);
     try {
       await forgetKnownDevice(device.id);
-      void message.success('The browser was forgotten.');
+      void message.success(t('tenant.signed_in.device_forgotten'));
     } catch (failure) {
       void message.error(describeProblem(failure, 'forget_device'));
     } finally {
@@ -124,22 +129,22 @@ export function SignedInCard({ onSignedOut }: { onSignedOut: () => void }) {
   };
 
   return (
-    <Card title={<h2 className="card-title">Where you are signed in</h2>}>
+    <Card title={<h2 className="card-title">{t('tenant.signed_in.title')}</h2>}>
       <section aria-labelledby="signed-in-sessions">
         <div className="signed-in-heading">
           <h3 id="signed-in-sessions" className="dialog-section-title">
-            Sessions
+            {t('tenant.signed_in.sessions')}
           </h3>
           {others.length > 0 && (
             <Button danger onClick={endOthers}>
-              Sign out everywhere else
+              {t('tenant.signed_in.end_others')}
             </Button>
           )}
         </div>
         {!!sessions.error && !sessions.data && <LoadFailed error={sessions.error} action="load_sessions" onRetry={sessions.reload} />}
         {!sessions.data && !sessions.error && <Skeleton active paragraph={{ rows: 2 }} />}
         {sessions.data && (
-          <ul className="signed-in-list" aria-label="Sessions">
+          <ul className="signed-in-list" aria-label={t('tenant.signed_in.sessions')}>
             {sessions.data.sessions.map((session) => (
               <Row
                 key={session.id}
@@ -148,7 +153,7 @@ export function SignedInCard({ onSignedOut }: { onSignedOut: () => void }) {
                 details={sessionDetails(session)}
                 action={
                   <Button loading={busy === session.id} onClick={() => void endSession(session)}>
-                    Sign out
+                    {t('tenant.signed_in.sign_out')}
                   </Button>
                 }
               />
@@ -158,16 +163,14 @@ export function SignedInCard({ onSignedOut }: { onSignedOut: () => void }) {
       </section>
       <section aria-labelledby="signed-in-devices" style={{ marginTop: 24 }}>
         <h3 id="signed-in-devices" className="dialog-section-title">
-          Browsers that signed in
+          {t('tenant.signed_in.devices')}
         </h3>
-        <Typography.Paragraph type="secondary">
-          Forgetting a browser makes its next sign-in count as a new one (you get an email about it).
-        </Typography.Paragraph>
+        <Typography.Paragraph type="secondary">{t('tenant.signed_in.devices_intro')}</Typography.Paragraph>
         {!!devices.error && !devices.data && <LoadFailed error={devices.error} action="load_devices" onRetry={devices.reload} />}
         {!devices.data && !devices.error && <Skeleton active paragraph={{ rows: 2 }} />}
-        {devices.data && devices.data.devices.length === 0 && <Typography.Text type="secondary">No browser is remembered.</Typography.Text>}
+        {devices.data && devices.data.devices.length === 0 && <Typography.Text type="secondary">{t('tenant.signed_in.no_devices')}</Typography.Text>}
         {devices.data && devices.data.devices.length > 0 && (
-          <ul className="signed-in-list" aria-label="Browsers that signed in">
+          <ul className="signed-in-list" aria-label={t('tenant.signed_in.devices')}>
             {devices.data.devices.map((device) => (
               <Row
                 key={device.id}
@@ -176,7 +179,7 @@ export function SignedInCard({ onSignedOut }: { onSignedOut: () => void }) {
                 details={deviceDetails(device)}
                 action={
                   <Button loading={busy === device.id} onClick={() => void forget(device)}>
-                    Forget
+                    {t('tenant.signed_in.forget')}
                   </Button>
                 }
               />

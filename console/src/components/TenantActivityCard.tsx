@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Button, Card, Input, Select, Space, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import { ActivityList } from './ActivityList';
@@ -21,6 +22,7 @@ function startOf(day: string, plusDays = 0): string | undefined {
  * members' security events), filtered by type, member and dates, with CSV and JSON lines downloads.
  */
 export function TenantActivityCard({ superApp, workspaceId }: { superApp: NamedRef; workspaceId: string | undefined }) {
+  const { t } = useTranslation();
   const [type, setType] = useState<AuditEventType>();
   const [accountId, setAccountId] = useState<string>();
   const [from, setFrom] = useState('');
@@ -32,14 +34,14 @@ export function TenantActivityCard({ superApp, workspaceId }: { superApp: NamedR
   const scope = JSON.stringify(filter);
 
   return (
-    <Card title={<h2 className="card-title">{`Security activity · ${superApp.name}`}</h2>}>
-      <Space wrap style={{ marginBottom: 16 }} role="group" aria-label="Filter the activity">
+    <Card title={<h2 className="card-title">{t('tenant.activity.title', { superApp: superApp.name })}</h2>}>
+      <Space wrap style={{ marginBottom: 16 }} role="group" aria-label={t('tenant.activity.filter')}>
         <Select
           allowClear
           showSearch
           optionFilterProp="label"
-          placeholder="Any event"
-          aria-label="Event type"
+          placeholder={t('tenant.activity.any_event')}
+          aria-label={t('tenant.activity.event_type')}
           style={{ width: 260 }}
           value={type}
           onChange={(value?: AuditEventType) => setType(value)}
@@ -48,8 +50,8 @@ export function TenantActivityCard({ superApp, workspaceId }: { superApp: NamedR
         <Select
           allowClear
           showSearch
-          placeholder="Any member"
-          aria-label="Member"
+          placeholder={t('tenant.activity.any_member')}
+          aria-label={t('tenant.activity.member')}
           style={{ width: 240 }}
           value={accountId}
           onChange={(value?: string) => setAccountId(value)}
@@ -57,25 +59,25 @@ export function TenantActivityCard({ superApp, workspaceId }: { superApp: NamedR
           options={[...names].map(([value, label]) => ({ value, label }))}
         />
         <label>
-          <Typography.Text type="secondary">From </Typography.Text>
-          <Input type="date" aria-label="From" value={from} onChange={(event) => setFrom(event.target.value)} style={{ width: 160 }} />
+          <Typography.Text type="secondary">{t('tenant.activity.from')} </Typography.Text>
+          <Input type="date" aria-label={t('tenant.activity.from')} value={from} onChange={(event) => setFrom(event.target.value)} style={{ width: 160 }} />
         </label>
         <label>
-          <Typography.Text type="secondary">To </Typography.Text>
-          <Input type="date" aria-label="To" value={to} onChange={(event) => setTo(event.target.value)} style={{ width: 160 }} />
+          <Typography.Text type="secondary">{t('tenant.activity.to')} </Typography.Text>
+          <Input type="date" aria-label={t('tenant.activity.to')} value={to} onChange={(event) => setTo(event.target.value)} style={{ width: 160 }} />
         </label>
         <Button icon={<DownloadOutlined />} href={superAppActivityExportUrl(superApp.id, filter, 'csv')} download>
-          Download CSV
+          {t('tenant.activity.download_csv')}
         </Button>
         <Button icon={<DownloadOutlined />} href={superAppActivityExportUrl(superApp.id, filter, 'jsonl')} download>
-          Download JSON
+          {t('tenant.activity.download_json')}
         </Button>
       </Space>
       <ActivityList
         load={(cursor) => fetchSuperAppActivity(superApp.id, filter, cursor)}
         scope={`${superApp.id}:${scope}`}
-        who={(event) => (event.accountId ? (names.get(event.accountId) ?? 'another account') : undefined)}
-        label={`Security activity of ${superApp.name}`}
+        who={(event) => (event.accountId ? (names.get(event.accountId) ?? t('tenant.activity.another_account')) : undefined)}
+        label={t('tenant.activity.label', { superApp: superApp.name })}
       />
     </Card>
   );

@@ -1,9 +1,11 @@
 import { lazy, Suspense, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Alert, Button, Card, Descriptions, Skeleton, Typography } from 'antd';
 import { EditOutlined } from '@ant-design/icons';
 import { StatusTag } from './StatusTag';
 import { ActivateOwnTwoFactorNotice, isStepUpRefusal, StepUpNotice } from './StepUpNotice';
 import { fetchTwoFactorPolicy } from '../endpoints';
+import { t as translate } from '../i18n';
 import { METHOD_LABELS, yesNo } from '../labels';
 import { describeProblem } from '../phrases';
 import { useResource } from '../use-resource';
@@ -13,14 +15,25 @@ const PolicyEditDialog = lazy(() => import('./PolicyEditDialog'));
 
 function policyItems(policy: TwoFactorPolicy) {
   return [
-    { key: 'required', label: 'Required', children: <StatusTag on={policy.required} onText="Yes" offText="No" /> },
-    { key: 'primary', label: 'Primary method', children: METHOD_LABELS[policy.primaryMethod] },
-    { key: 'secondary', label: 'Secondary method', children: policy.secondaryMethod ? METHOD_LABELS[policy.secondaryMethod] : 'None' },
-    { key: 'deactivation', label: 'Members may deactivate', children: yesNo(policy.allowDeactivation) },
+    {
+      key: 'required',
+      label: translate('tenant.policy.required'),
+      children: <StatusTag on={policy.required} onText={translate('common.yes')} offText={translate('common.no')} />,
+    },
+    { key: 'primary', label: translate('tenant.policy.primary_method'), children: METHOD_LABELS[policy.primaryMethod] },
+    {
+      key: 'secondary',
+      label: translate('tenant.policy.secondary_method'),
+      children: policy.secondaryMethod ? METHOD_LABELS[policy.secondaryMethod] : translate('common.none'),
+    },
+    { key: 'deactivation', label: translate('tenant.policy.members_may_deactivate'), children: yesNo(policy.allowDeactivation) },
     {
       key: 'remember-device',
-      label: 'Remember a browser',
-      children: policy.rememberDeviceDays > 0 ? `Up to ${policy.rememberDeviceDays} ${policy.rememberDeviceDays === 1 ? 'day' : 'days'}` : 'Never (always ask)',
+      label: translate('tenant.policy.remember_browser'),
+      children:
+        policy.rememberDeviceDays > 0
+          ? translate('tenant.policy.remember_up_to', { count: policy.rememberDeviceDays })
+          : translate('tenant.policy.remember_never'),
     },
   ];
 }
@@ -34,6 +47,7 @@ interface TenantPolicyCardProps {
 }
 
 export function TenantPolicyCard({ superApp, secondFactorVerified, onSessionChanged }: TenantPolicyCardProps) {
+  const { t } = useTranslation();
   const resource = useResource(() => fetchTwoFactorPolicy(superApp.id), `policy:${superApp.id}`);
   const [editing, setEditing] = useState(false);
   const policy = resource.data;
@@ -45,21 +59,20 @@ export function TenantPolicyCard({ superApp, secondFactorVerified, onSessionChan
 
   return (
     <Card
-      title={<h2 className="card-title">Two-Factor Authentication · {superApp.name}</h2>}
+      title={<h2 className="card-title">{t('tenant.policy.title', { superApp: superApp.name })}</h2>}
       extra={
         <Button
           icon={<EditOutlined />}
           onClick={() => setEditing(true)}
           disabled={!policy || !secondFactorVerified}
-          aria-label={`Edit the policy of ${superApp.name}`}
+          aria-label={t('tenant.policy.edit_label', { superApp: superApp.name })}
         >
-          Edit
+          {t('tenant.policy.edit')}
         </Button>
       }
     >
       <Typography.Paragraph type="secondary" style={{ maxWidth: 720 }}>
-        Applies when members without their own authenticator app log in to workspaces of {superApp.name}. Members who activated two-factor authentication always
-        use their authenticator app.
+        {t('tenant.policy.intro', { superApp: superApp.name })}
       </Typography.Paragraph>
       {refused && <StepUpNotice error={resource.error} superApp={superApp} onVerified={verified} />}
       {policy && !secondFactorVerified && <ActivateOwnTwoFactorNotice />}
@@ -70,13 +83,19 @@ export function TenantPolicyCard({ superApp, secondFactorVerified, onSessionChan
           message={describeProblem(resource.error, 'load_policy')}
           action={
             <Button size="small" onClick={resource.reload}>
-              Try again
+              {t('common.try_again')}
             </Button>
           }
         />
       )}
       {!policy && !resource.error && <Skeleton active paragraph={{ rows: 4 }} />}
-      {policy && <Descriptions column={1} size="small" items={[{ key: 'super-app', label: 'Super app', children: superApp.name }, ...policyItems(policy)]} />}
+      {policy && (
+        <Descriptions
+          column={1}
+          size="small"
+          items={[{ key: 'super-app', label: t('tenant.policy.super_app'), children: superApp.name }, ...policyItems(policy)]}
+        />
+      )}
       <Suspense fallback={null}>
         {editing && policy && <PolicyEditDialog superApp={superApp} policy={policy} onSaved={resource.reload} onClosed={() => setEditing(false)} />}
       </Suspense>

@@ -1,72 +1,47 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Alert, Button, Card, Form, Input, List, Modal, Popconfirm, Select, Skeleton, Space, Table, Typography } from 'antd';
 import { DeleteOutlined, PlusOutlined, SendOutlined } from '@ant-design/icons';
 import { ApiError } from '../api';
 import { ACTIVITY_LABELS } from '../activity';
+import { currentLanguage } from '../i18n';
 import { createWebhook, deleteWebhook, fetchWebhookDeliveries, fetchWebhooks, sendWebhookTest } from '../endpoints';
 import { useResource } from '../use-resource';
 import type { AuditEventType, NamedRef, WebhookCreated, WebhookDelivery, WebhookView } from '../types';
 
-/** Every user-visible string of the card, in one place for the translation catalogues. */
-const TEXT = {
-  title: 'Webhooks',
-  intro: 'Send this super app’s audit events to your security team’s SIEM. Each request is signed (Standard Webhooks); verify it with the secret shown once.',
-  add: 'Add webhook',
-  addTitle: 'Add a webhook',
-  url: 'URL',
-  urlHelp: 'https:// address of the receiver',
-  events: 'Events',
-  eventsHelp: 'Audit events to send',
-  allEvents: 'All events',
-  create: 'Add',
-  cancel: 'Cancel',
-  none: 'No webhooks yet.',
-  loadFailed: 'The webhooks could not be loaded.',
-  retry: 'Try again',
-  secretTitle: 'Copy the signing secret now',
-  secretBody: 'This secret is shown only once. Store it where your receiver verifies signatures.',
-  secretLabel: 'Signing secret',
-  copy: 'Copy',
-  copied: 'Copied',
-  done: 'Done',
-  test: 'Send test event',
-  testQueued: 'A test event was queued.',
-  remove: 'Delete',
-  removeConfirm: 'Delete this webhook? Events are no longer sent to it.',
-  deliveries: 'Recent deliveries',
-  noDeliveries: 'No deliveries yet.',
-  needsSecondFactor: 'Adding or deleting a webhook needs a second factor verified in this session.',
-  columns: { event: 'Event', status: 'Status', attempts: 'Attempts', response: 'Last response', when: 'Last attempt' },
-  status: { pending: 'Queued', delivered: 'Delivered', retrying: 'Retrying', refused: 'Refused (address not allowed)', failed: 'Failed' },
-  deleteLabel: (url: string) => `Delete the webhook to ${url}`,
-  testLabel: (url: string) => `Send test event to ${url}`,
-} as const;
-
 const EVENT_TYPES = Object.keys(ACTIVITY_LABELS) as AuditEventType[];
+
+/** "A, B, C" in English, "A、B、C" in Chinese. */
+const listOf = (names: string[]): string => new Intl.ListFormat(currentLanguage(), { type: 'conjunction', style: 'narrow' }).format(names);
 
 function problemText(error: unknown): string {
   return error instanceof ApiError ? (error.body.detail ?? error.message) : String(error);
 }
 
 function Deliveries({ superAppId, webhook }: { superAppId: string; webhook: WebhookView }) {
+  const { t } = useTranslation();
   const resource = useResource(() => fetchWebhookDeliveries(superAppId, webhook.id), `deliveries:${webhook.id}`);
   const rows = resource.data?.deliveries ?? [];
-  if (resource.data && rows.length === 0) return <Typography.Paragraph>{TEXT.noDeliveries}</Typography.Paragraph>;
+  if (resource.data && rows.length === 0) return <Typography.Paragraph>{t('tenant.webhooks.no_deliveries')}</Typography.Paragraph>;
   return (
     <Table<WebhookDelivery>
       size="small"
       rowKey="id"
       loading={resource.loading}
       pagination={false}
-      locale={{ emptyText: TEXT.noDeliveries }}
+      locale={{ emptyText: t('tenant.webhooks.no_deliveries') }}
       dataSource={rows}
-      caption={<Typography.Text strong>{TEXT.deliveries}</Typography.Text>}
+      caption={<Typography.Text strong>{t('tenant.webhooks.deliveries')}</Typography.Text>}
       columns={[
-        { title: TEXT.columns.event, dataIndex: 'eventType' },
-        { title: TEXT.columns.status, dataIndex: 'status', render: (status: WebhookDelivery['status']) => TEXT.status[status] },
-        { title: TEXT.columns.attempts, dataIndex: 'attempts' },
-        { title: TEXT.columns.response, render: (_: unknown, row) => row.lastResponseStatus ?? row.lastError ?? '—' },
-        { title: TEXT.columns.when, dataIndex: 'lastAttemptAt', render: (at: string | null) => (at ? new Date(at).toLocaleString() : '—') },
+        { title: t('tenant.webhooks.column_event'), dataIndex: 'eventType' },
+        {
+          title: t('tenant.webhooks.column_status'),
+          dataIndex: 'status',
+          render: (status: WebhookDelivery['status']) => t(`tenant.webhooks.status_${status}`),
+        },
+        { title: t('tenant.webhooks.column_attempts'), dataIndex: 'attempts' },
+        { title: t('tenant.webhooks.column_response'), render: (_: unknown, row) => row.lastResponseStatus ?? row.lastError ?? '—' },
+        { title: t('tenant.webhooks.column_when'), dataIndex: 'lastAttemptAt', render: (at: string | null) => (at ? new Date(at).toLocaleString() : '—') },
       ]}
     />
   );
@@ -74,6 +49,7 @@ function Deliveries({ superAppId, webhook }: { superAppId: string; webhook: Webh
 
 /** Settings → Tenant → "Webhooks": the super app's webhooks, adding one (secret shown once), test events, deletion and the delivery log. */
 export function WebhooksCard({ superApp, secondFactorVerified }: { superApp: NamedRef; secondFactorVerified: boolean }) {
+  const { t } = useTranslation();
   const resource = useResource(() => fetchWebhooks(superApp.id), `webhooks:${superApp.id}`);
   const [adding, setAdding] = useState(false);
   const [url, setUrl] = useState('');
@@ -114,32 +90,32 @@ export function WebhooksCard({ superApp, secondFactorVerified }: { superApp: Nam
 
   return (
     <Card
-      title={<h2 className="card-title">{`${TEXT.title} · ${superApp.name}`}</h2>}
+      title={<h2 className="card-title">{t('tenant.webhooks.title', { superApp: superApp.name })}</h2>}
       extra={
         <Button icon={<PlusOutlined />} onClick={() => setAdding(true)} disabled={!secondFactorVerified}>
-          {TEXT.add}
+          {t('tenant.webhooks.add')}
         </Button>
       }
     >
       <Typography.Paragraph type="secondary" style={{ maxWidth: 720 }}>
-        {TEXT.intro}
+        {t('tenant.webhooks.intro')}
       </Typography.Paragraph>
-      {!secondFactorVerified && <Alert type="info" showIcon message={TEXT.needsSecondFactor} style={{ marginBottom: 16 }} />}
+      {!secondFactorVerified && <Alert type="info" showIcon message={t('tenant.webhooks.needs_second_factor')} style={{ marginBottom: 16 }} />}
       {notice && <Alert type="info" showIcon closable message={notice} onClose={() => setNotice(undefined)} style={{ marginBottom: 16 }} />}
       {!!resource.error && !resource.data && (
         <Alert
           type="error"
           showIcon
-          message={TEXT.loadFailed}
+          message={t('tenant.webhooks.load_failed')}
           action={
             <Button size="small" onClick={resource.reload}>
-              {TEXT.retry}
+              {t('common.try_again')}
             </Button>
           }
         />
       )}
       {!resource.data && !resource.error && <Skeleton active paragraph={{ rows: 2 }} />}
-      {resource.data && resource.data.webhooks.length === 0 && <Typography.Paragraph>{TEXT.none}</Typography.Paragraph>}
+      {resource.data && resource.data.webhooks.length === 0 && <Typography.Paragraph>{t('tenant.webhooks.none')}</Typography.Paragraph>}
       {resource.data && resource.data.webhooks.length > 0 && (
         <List
           dataSource={resource.data.webhooks}
@@ -149,27 +125,35 @@ export function WebhooksCard({ superApp, secondFactorVerified }: { superApp: Nam
                 <Space wrap>
                   <Typography.Text code>{webhook.url}</Typography.Text>
                   <Typography.Text type="secondary">
-                    {webhook.events.includes('*') ? TEXT.allEvents : webhook.events.map((e) => ACTIVITY_LABELS[e as AuditEventType] ?? e).join(', ')}
+                    {webhook.events.includes('*')
+                      ? t('tenant.webhooks.all_events')
+                      : listOf(webhook.events.map((e) => ACTIVITY_LABELS[e as AuditEventType] ?? e))}
                   </Typography.Text>
                 </Space>
                 <Space wrap>
                   <Button
                     size="small"
                     icon={<SendOutlined />}
-                    aria-label={TEXT.testLabel(webhook.url)}
+                    aria-label={t('tenant.webhooks.test_label', { url: webhook.url })}
                     disabled={!secondFactorVerified}
-                    onClick={() => void act(() => sendWebhookTest(superApp.id, webhook.id), TEXT.testQueued)}
+                    onClick={() => void act(() => sendWebhookTest(superApp.id, webhook.id), t('tenant.webhooks.test_queued'))}
                   >
-                    {TEXT.test}
+                    {t('tenant.webhooks.test')}
                   </Button>
                   <Popconfirm
-                    title={TEXT.removeConfirm}
-                    okText={TEXT.remove}
-                    cancelText={TEXT.cancel}
+                    title={t('tenant.webhooks.remove_confirm')}
+                    okText={t('tenant.webhooks.remove')}
+                    cancelText={t('tenant.cancel')}
                     onConfirm={() => act(() => deleteWebhook(superApp.id, webhook.id))}
                   >
-                    <Button size="small" danger icon={<DeleteOutlined />} aria-label={TEXT.deleteLabel(webhook.url)} disabled={!secondFactorVerified}>
-                      {TEXT.remove}
+                    <Button
+                      size="small"
+                      danger
+                      icon={<DeleteOutlined />}
+                      aria-label={t('tenant.webhooks.remove_label', { url: webhook.url })}
+                      disabled={!secondFactorVerified}
+                    >
+                      {t('tenant.webhooks.remove')}
                     </Button>
                   </Popconfirm>
                 </Space>
@@ -181,9 +165,9 @@ export function WebhooksCard({ superApp, secondFactorVerified }: { superApp: Nam
       )}
       <Modal
         open={adding}
-        title={TEXT.addTitle}
-        okText={TEXT.create}
-        cancelText={TEXT.cancel}
+        title={t('tenant.webhooks.add_title')}
+        okText={t('tenant.webhooks.create')}
+        cancelText={t('tenant.cancel')}
         confirmLoading={saving}
         okButtonProps={{ disabled: url.trim() === '' || events.length === 0 }}
         onOk={() => void submit()}
@@ -191,19 +175,26 @@ export function WebhooksCard({ superApp, secondFactorVerified }: { superApp: Nam
         destroyOnHidden
       >
         <Form layout="vertical" onFinish={() => void submit()}>
-          <Form.Item label={TEXT.url} htmlFor="webhook-url" extra={TEXT.urlHelp}>
-            <Input id="webhook-url" type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://" autoComplete="off" />
+          <Form.Item label={t('tenant.webhooks.url')} htmlFor="webhook-url" extra={t('tenant.webhooks.url_help')}>
+            <Input
+              id="webhook-url"
+              type="url"
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+              placeholder={t('tenant.webhooks.url_placeholder')}
+              autoComplete="off"
+            />
           </Form.Item>
-          <Form.Item label={TEXT.events} htmlFor="webhook-events" extra={TEXT.eventsHelp}>
+          <Form.Item label={t('tenant.webhooks.events')} htmlFor="webhook-events" extra={t('tenant.webhooks.events_help')}>
             <Select
               id="webhook-events"
               mode="multiple"
-              aria-label={TEXT.events}
+              aria-label={t('tenant.webhooks.events')}
               value={events}
               onChange={(value: string[]) =>
                 setEvents(value.length > 1 && value[value.length - 1] === '*' ? ['*'] : value.filter((v) => v !== '*' || value.length === 1))
               }
-              options={[{ value: '*', label: TEXT.allEvents }, ...EVENT_TYPES.map((value) => ({ value, label: ACTIVITY_LABELS[value] }))]}
+              options={[{ value: '*', label: t('tenant.webhooks.all_events') }, ...EVENT_TYPES.map((value) => ({ value, label: ACTIVITY_LABELS[value] }))]}
             />
           </Form.Item>
           {error && <Alert type="error" showIcon message={error} />}
@@ -211,8 +202,8 @@ export function WebhooksCard({ superApp, secondFactorVerified }: { superApp: Nam
       </Modal>
       <Modal
         open={!!created}
-        title={TEXT.secretTitle}
-        okText={TEXT.done}
+        title={t('tenant.webhooks.secret_title')}
+        okText={t('tenant.webhooks.done')}
         cancelButtonProps={{ style: { display: 'none' } }}
         onOk={() => {
           setCreated(undefined);
@@ -221,8 +212,8 @@ export function WebhooksCard({ superApp, secondFactorVerified }: { superApp: Nam
         closable={false}
         destroyOnHidden
       >
-        <Typography.Paragraph>{TEXT.secretBody}</Typography.Paragraph>
-        <label htmlFor="webhook-secret">{TEXT.secretLabel}</label>
+        <Typography.Paragraph>{t('tenant.webhooks.secret_body')}</Typography.Paragraph>
+        <label htmlFor="webhook-secret">{t('tenant.webhooks.secret_label')}</label>
         <Space.Compact style={{ width: '100%' }}>
           <Input id="webhook-secret" readOnly value={created?.secret ?? ''} />
           <Button
@@ -230,7 +221,7 @@ export function WebhooksCard({ superApp, secondFactorVerified }: { superApp: Nam
               void navigator.clipboard?.writeText(created?.secret ?? '').then(() => setCopied(true));
             }}
           >
-            {copied ? TEXT.copied : TEXT.copy}
+            {copied ? t('tenant.webhooks.copied') : t('tenant.webhooks.copy')}
           </Button>
         </Space.Compact>
       </Modal>

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { Alert, App, Button, Card, Grid, Result, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { MemberCards } from '../components/MemberCards';
 import { StatusTag } from '../components/StatusTag';
@@ -10,6 +11,7 @@ import type { Member, Session } from '../types';
 
 /** Members: every member's 2FA status, and "Reset 2FA" for admins allowed to reset. */
 export default function MembersPage({ session, onSessionChanged }: { session: Session; onSessionChanged: () => void }) {
+  const { t } = useTranslation();
   const { message, modal } = App.useApp();
   const workspace = session.workspace;
   const withReauth = useReauth();
@@ -22,13 +24,13 @@ export default function MembersPage({ session, onSessionChanged }: { session: Se
   );
 
   if (!isAdmin) {
-    return <Result status="403" title="Workspace admins only" subTitle="Ask a workspace admin if you need to see the member list." />;
+    return <Result status="403" title={t('tenant.members.admins_only_title')} subTitle={t('tenant.members.admins_only_description')} />;
   }
 
   const reset = async (member: Member, who: string) => {
     try {
       await withReauth(() => resetMemberTwoFactor(workspace.id, member.account.id));
-      void message.success(`Two-factor authentication of ${who} was reset.`);
+      void message.success(t('tenant.members.reset_done', { who }));
     } catch (failure) {
       void message.error(describeProblem(failure, 'reset_member'));
     }
@@ -39,11 +41,11 @@ export default function MembersPage({ session, onSessionChanged }: { session: Se
   const confirmReset = (member: Member) => {
     const who = member.account.name || member.account.email;
     modal.confirm({
-      title: 'Reset two-factor authentication',
-      content: `Reset two-factor authentication for ${who}? They will be signed out everywhere, and their authenticator app, passkeys and recovery codes will stop working. Where a super app requires two-factor authentication, they set it up again at their next sign-in.`,
-      okText: 'Reset 2FA',
+      title: t('tenant.members.reset_title'),
+      content: t('tenant.members.reset_content', { who }),
+      okText: t('tenant.members.reset'),
       okButtonProps: { danger: true },
-      cancelText: 'Cancel',
+      cancelText: t('tenant.cancel'),
       autoFocusButton: 'cancel',
       onOk: () => {
         void reset(member, who);
@@ -54,38 +56,42 @@ export default function MembersPage({ session, onSessionChanged }: { session: Se
   const canReset = resource.data?.canResetTwoFactor === true;
   const roleTag = (member: Member) => (
     <Tag bordered={false} style={{ color: '#1f1f1f' }}>
-      {member.role === 'admin' ? 'Admin' : 'Developer'}
+      {t(member.role === 'admin' ? 'tenant.role.admin' : 'tenant.role.developer')}
     </Tag>
   );
   const resetAction = (member: Member) =>
     member.account.id === session.account.id ? (
-      <Typography.Text type="secondary">You</Typography.Text>
+      <Typography.Text type="secondary">{t('tenant.members.you')}</Typography.Text>
     ) : (
       <Button
         size="small"
         danger
         disabled={!member.twoFactorActive || !session.secondFactorVerified}
         onClick={() => confirmReset(member)}
-        aria-label={`Reset 2FA for ${member.account.name || member.account.email}`}
+        aria-label={t('tenant.members.reset_label', { who: member.account.name || member.account.email })}
       >
-        Reset 2FA
+        {t('tenant.members.reset')}
       </Button>
     );
   const columns: TableColumnsType<Member> = [
-    { title: 'Name', key: 'name', render: (_, member) => member.account.name },
-    { title: 'Email', key: 'email', render: (_, member) => member.account.email },
-    { title: 'Role', key: 'role', render: (_, member) => roleTag(member) },
-    { title: 'Two-Factor', key: 'two-factor', render: (_, member) => <StatusTag on={member.twoFactorActive} /> },
-    ...(canReset ? [{ title: 'Actions', key: 'actions', render: (_: unknown, member: Member) => resetAction(member) }] : []),
+    { title: t('tenant.members.name'), key: 'name', render: (_, member) => member.account.name },
+    { title: t('tenant.members.email'), key: 'email', render: (_, member) => member.account.email },
+    { title: t('tenant.members.role'), key: 'role', render: (_, member) => roleTag(member) },
+    {
+      title: t('tenant.members.two_factor'),
+      key: 'two-factor',
+      render: (_, member) => <StatusTag on={member.twoFactorActive} onText={t('tenant.members.two_factor_on')} offText={t('tenant.members.two_factor_off')} />,
+    },
+    ...(canReset ? [{ title: t('tenant.members.actions'), key: 'actions', render: (_: unknown, member: Member) => resetAction(member) }] : []),
   ];
 
   return (
     <>
       <Typography.Title level={1} className="page-title" style={{ fontSize: 24 }}>
-        Members
+        {t('tenant.members.title')}
       </Typography.Title>
       <Typography.Paragraph type="secondary" className="page-subtitle">
-        People in the {workspace.name} workspace and whether they protect their account with two-factor authentication.
+        {t('tenant.members.subtitle', { workspace: workspace.name })}
       </Typography.Paragraph>
       {isStepUpRefusal(resource.error) ? (
         <StepUpNotice
@@ -103,7 +109,7 @@ export default function MembersPage({ session, onSessionChanged }: { session: Se
           message={describeProblem(resource.error, 'load_members')}
           action={
             <Button size="small" onClick={resource.reload}>
-              Try again
+              {t('common.try_again')}
             </Button>
           }
         />

@@ -1,8 +1,10 @@
+import { useTranslation } from 'react-i18next';
 import { Alert, Card, Col, Row, Skeleton, Typography } from 'antd';
 import { AppstoreOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
 import { RecentActivityNotice } from '../components/RecentActivityNotice';
 import { StatusTag } from '../components/StatusTag';
 import { fetchAccountTwoFactor } from '../endpoints';
+import { currentLanguage } from '../i18n';
 import { formatDate } from '../labels';
 import { useFocusOnMount } from '../focus';
 import { describeProblem } from '../phrases';
@@ -10,8 +12,12 @@ import { linkClick } from '../navigation';
 import { useResource } from '../use-resource';
 import type { Session } from '../types';
 
+/** "A, B, C" in English, "A、B、C" in Chinese. */
+const listOf = (names: string[]): string => new Intl.ListFormat(currentLanguage(), { type: 'conjunction', style: 'narrow' }).format(names);
+
 /** Welcome page: the current workspace, its super app, and the account's 2FA status. */
 export default function OverviewPage({ session }: { session: Session }) {
+  const { t } = useTranslation();
   const twoFactor = useResource(fetchAccountTwoFactor, 'account-two-factor');
   const { account, workspace } = session;
   const firstName = account.name.split(/\s+/)[0] || account.name;
@@ -22,10 +28,10 @@ export default function OverviewPage({ session }: { session: Session }) {
   return (
     <>
       <Typography.Title level={1} ref={heading} tabIndex={-1} className="page-title focus-target" style={{ fontSize: 24 }}>
-        Welcome, {firstName}
+        {t('tenant.overview.welcome', { name: firstName })}
       </Typography.Title>
       <Typography.Paragraph type="secondary" className="page-subtitle">
-        You are working in the {workspace.name} workspace of {workspace.superApp.name}.
+        {t('tenant.overview.working_in', { workspace: workspace.name, superApp: workspace.superApp.name })}
       </Typography.Paragraph>
       <RecentActivityNotice />
       <Row gutter={[20, 20]}>
@@ -34,14 +40,16 @@ export default function OverviewPage({ session }: { session: Session }) {
             style={{ height: '100%' }}
             title={
               <span>
-                <TeamOutlined aria-hidden /> Workspace
+                <TeamOutlined aria-hidden /> {t('tenant.overview.workspace')}
               </span>
             }
           >
             <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>
               {workspace.name}
             </Typography.Title>
-            <Typography.Text type="secondary">Your role: {workspace.role === 'admin' ? 'Admin' : 'Developer'}</Typography.Text>
+            <Typography.Text type="secondary">
+              {t('tenant.overview.your_role', { role: t(workspace.role === 'admin' ? 'tenant.role.admin' : 'tenant.role.developer') })}
+            </Typography.Text>
           </Card>
         </Col>
         <Col xs={24} md={8}>
@@ -49,14 +57,14 @@ export default function OverviewPage({ session }: { session: Session }) {
             style={{ height: '100%' }}
             title={
               <span>
-                <AppstoreOutlined aria-hidden /> Super app
+                <AppstoreOutlined aria-hidden /> {t('tenant.overview.super_app')}
               </span>
             }
           >
             <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>
               {workspace.superApp.name}
             </Typography.Title>
-            <Typography.Text type="secondary">Host app that runs this workspace's mini programs</Typography.Text>
+            <Typography.Text type="secondary">{t('tenant.overview.super_app_help')}</Typography.Text>
           </Card>
         </Col>
         <Col xs={24} md={8}>
@@ -64,7 +72,7 @@ export default function OverviewPage({ session }: { session: Session }) {
             style={{ height: '100%' }}
             title={
               <span>
-                <SafetyCertificateOutlined aria-hidden /> Two-factor authentication
+                <SafetyCertificateOutlined aria-hidden /> {t('tenant.overview.two_factor')}
               </span>
             }
           >
@@ -74,14 +82,12 @@ export default function OverviewPage({ session }: { session: Session }) {
               <Skeleton active paragraph={{ rows: 1 }} title={false} />
             ) : (
               <>
-                <StatusTag on={twoFactor.data.active} onText="Activated" offText="Not activated" />
+                <StatusTag on={twoFactor.data.active} onText={t('tenant.overview.activated')} offText={t('tenant.overview.not_activated')} />
                 <Typography.Paragraph type="secondary" style={{ margin: '8px 0' }}>
-                  {twoFactor.data.active
-                    ? `Authenticator app since ${formatDate(twoFactor.data.activatedAt)}.`
-                    : 'Protect your account with an authenticator app.'}
+                  {twoFactor.data.active ? t('tenant.overview.active_since', { date: formatDate(twoFactor.data.activatedAt) }) : t('tenant.overview.protect')}
                 </Typography.Paragraph>
                 <a href="/settings" onClick={linkClick('/settings')}>
-                  {twoFactor.data.active ? 'Manage in Settings' : 'Activate in Settings'}
+                  {twoFactor.data.active ? t('tenant.overview.manage') : t('tenant.overview.activate')}
                 </a>
               </>
             )}
@@ -93,8 +99,8 @@ export default function OverviewPage({ session }: { session: Session }) {
           type="info"
           showIcon
           style={{ marginTop: 20 }}
-          message={`${requiring.map((policy) => policy.superApp.name).join(', ')} ${requiring.length === 1 ? 'requires' : 'require'} two-factor authentication when you log in.`}
-          description="Until you activate your own authenticator app, you will be asked for the method your super app configured."
+          message={t('tenant.overview.required_by', { count: requiring.length, superApps: listOf(requiring.map((policy) => policy.superApp.name)) })}
+          description={t('tenant.overview.required_by_description')}
         />
       )}
     </>

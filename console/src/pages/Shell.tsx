@@ -1,4 +1,5 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Layout, Menu, Skeleton, Tooltip, Button } from 'antd';
 import { AppstoreFilled, HomeOutlined, SettingOutlined, TeamOutlined } from '@ant-design/icons';
 import { AccountMenu } from '../components/AccountMenu';
@@ -14,7 +15,11 @@ const MembersPage = lazy(() => import('./MembersPage'));
 
 type PageKey = 'overview' | 'settings' | 'members';
 
-const PAGE_TITLES: Record<PageKey, string> = { overview: 'Overview', settings: 'Settings', members: 'Members' };
+/** Each page's name in the catalogue. */
+const PAGE_TITLES = { overview: 'tenant.shell.overview', settings: 'tenant.shell.settings', members: 'tenant.shell.members' } as const satisfies Record<
+  PageKey,
+  string
+>;
 
 function pageFor(path: string): PageKey {
   if (path === '/settings' || path.startsWith('/settings/')) return 'settings';
@@ -31,19 +36,20 @@ interface ShellProps {
 
 /** Signed-in frame: left navigation with Settings at the bottom, header with workspace and account menu. */
 export function Shell({ session, onSignedOut, onSessionChanged }: ShellProps) {
+  const { t } = useTranslation();
   const path = usePath();
   const page = pageFor(path);
   const [collapsed, setCollapsed] = useState(false);
   const isAdmin = session.workspace.role === 'admin';
 
   useEffect(() => {
-    document.title = `${PAGE_TITLES[page]} · Mini Program Platform`;
-  }, [page]);
+    document.title = t('tenant.shell.page_title', { page: t(PAGE_TITLES[page]) });
+  }, [page, t]);
   useEffect(() => rememberWorkspace(session.workspace.id), [session.workspace.id]);
 
   const navItems = [
-    { key: '/', icon: <HomeOutlined />, label: 'Overview' },
-    ...(isAdmin ? [{ key: '/members', icon: <TeamOutlined />, label: 'Members' }] : []),
+    { key: '/', icon: <HomeOutlined />, label: t('tenant.shell.overview') },
+    ...(isAdmin ? [{ key: '/members', icon: <TeamOutlined />, label: t('tenant.shell.members') }] : []),
   ];
   const selected = page === 'overview' ? ['/'] : page === 'members' ? ['/members'] : [];
 
@@ -51,24 +57,24 @@ export function Shell({ session, onSignedOut, onSessionChanged }: ShellProps) {
     <ReauthProvider>
       <Layout style={{ minHeight: '100vh' }}>
         <a href="#main" className="skip-link">
-          Skip to content
+          {t('tenant.shell.skip_to_content')}
         </a>
         <Layout.Sider width={248} collapsedWidth={72} breakpoint="lg" collapsed={collapsed} onBreakpoint={setCollapsed} className="shell-sider" theme="light">
           <div className="brand">
             <span className="brand-mark">
               <AppstoreFilled aria-hidden />
             </span>
-            {!collapsed && <span>Mini Program Platform</span>}
+            {!collapsed && <span>{t('common.product')}</span>}
           </div>
-          <nav className="shell-nav" aria-label="Main">
+          <nav className="shell-nav" aria-label={t('tenant.shell.main_navigation')}>
             <Menu mode="inline" items={navItems} selectedKeys={selected} onClick={({ key }) => navigate(key)} />
           </nav>
           <div className="shell-sider-footer">
-            <Tooltip title="Settings" placement="right" trigger={['hover', 'focus']}>
+            <Tooltip title={t('tenant.shell.settings')} placement="right" trigger={['hover', 'focus']}>
               <Button
                 type="text"
                 size="large"
-                aria-label="Settings"
+                aria-label={t('tenant.shell.settings')}
                 icon={<SettingOutlined />}
                 className={`settings-button${page === 'settings' ? ' active' : ''}`}
                 aria-current={page === 'settings' ? 'page' : undefined}

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Button, Card, Typography } from 'antd';
 import { AppstoreFilled, RightOutlined } from '@ant-design/icons';
 import { workspaceLabel } from '../components/WorkspaceSwitcher';
@@ -18,10 +19,11 @@ export function WorkspacePickerPage({ session, onPicked }: { session: Session; o
 }
 
 function Picker({ session, onPicked }: { session: Session; onPicked: () => void }) {
+  const { t } = useTranslation();
   const workspaces = byRecentUse(session.workspaces);
   useEffect(() => {
-    document.title = 'Choose a workspace · Mini Program Platform';
-  }, []);
+    document.title = t('tenant.picker.page_title');
+  }, [t]);
   const chosen = useRef<WorkspaceRef>(undefined);
   const stepUp = useStepUp(() => {
     if (chosen.current) rememberWorkspace(chosen.current.id);
@@ -34,7 +36,7 @@ function Picker({ session, onPicked }: { session: Session; onPicked: () => void 
       rememberWorkspace(workspace.id);
       onPicked();
     } else {
-      void stepUp.start(() => switchWorkspace(workspace.id), `Open ${workspace.name}`);
+      void stepUp.start(() => switchWorkspace(workspace.id), t('tenant.picker.open', { workspace: workspace.name }));
     }
   };
 
@@ -47,15 +49,15 @@ function Picker({ session, onPicked }: { session: Session; onPicked: () => void 
               <span className="brand-mark">
                 <AppstoreFilled aria-hidden />
               </span>
-              Mini Program Platform
+              {t('common.product')}
             </div>
             <Typography.Title level={1} style={{ fontSize: 24, marginBottom: 6 }}>
-              Choose a workspace
+              {t('tenant.picker.title')}
             </Typography.Title>
             <Typography.Paragraph type="secondary" style={{ marginBottom: 20 }}>
-              {session.account.name}, you are a member of {workspaces.length} workspaces. You can switch later from the header.
+              {t('tenant.picker.intro', { name: session.account.name, number: workspaces.length })}
             </Typography.Paragraph>
-            <ul className="workspace-list" aria-label="Workspaces">
+            <ul className="workspace-list" aria-label={t('tenant.picker.workspaces')}>
               {workspaces.map((workspace) => (
                 <li key={workspace.id}>
                   <Button block size="large" className="workspace-choice" onClick={() => pick(workspace)}>
