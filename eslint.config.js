@@ -88,13 +88,8 @@ const noLiteralUiString = {
 
 /** Not yet moved to the catalogue: the second-factor step, enrolment during login, the password reset pages (catalogue section sign_in). */
 const UNTRANSLATED_SIGN_IN = [
-  'console/src/components/EnrollmentStep.tsx',
   'console/src/components/ForgotPasswordForm.tsx',
   'console/src/components/NewPasswordInput.tsx',
-  'console/src/components/PasskeyEnrollment.tsx',
-  'console/src/components/RecoveryCodes.tsx',
-  'console/src/components/SecretReveal.tsx',
-  'console/src/components/TotpSetup.tsx',
   'console/src/pages/ResetPasswordPage.tsx',
 ];
 
