@@ -87,7 +87,7 @@ export function TotpSetup({ secret, otpauthUri, onVerify, error, disabled, submi
           <li>
             <strong>{t('sign_in.totp_setup.scan')}</strong>
             <Typography.Text type="secondary">
-              <Trans i18nKey="sign_in.totp_setup.scan_hint" components={{ link: <a href={otpauthUri} /> }} />
+              <Trans i18nKey="sign_in.totp_setup.scan_hint" components={{ a: <a href={otpauthUri} /> }} />
             </Typography.Text>
           </li>
           <li>

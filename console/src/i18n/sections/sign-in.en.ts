@@ -1,4 +1,7 @@
-/** English texts of the sign-in screens (a section of en.ts; see en.ts for the conventions). */
+/**
+ * English texts of the sign-in screens (a section of en.ts; see en.ts for the conventions).
+ * Tags for `<Trans>`: `<strong>`, `<a>` (never `<link>`: Trans reads it as the empty HTML element and drops the words).
+ */
 export const signInEn = {
   back_to_log_in: 'Back to log in',
   copy: 'Copy',
@@ -83,7 +86,7 @@ export const signInEn = {
     install: '1. Install Google Authenticator',
     install_hint: 'Or any authenticator app that supports time-based codes.',
     scan: '2. Scan the QR code',
-    scan_hint: 'In the app, tap + and choose to scan a QR code. On this phone? <link>Open in your authenticator app</link>',
+    scan_hint: 'In the app, tap + and choose to scan a QR code. On this phone? <a>Open in your authenticator app</a>',
     enter_code: '3. Enter the 6-digit code',
     enter_code_hint: 'Type the code the app shows for Mini Program Platform.',
     submit: 'Verify and Activate',

@@ -81,7 +81,7 @@ export const signInZhCN: Catalogue<typeof signInEn> = {
     install: '1. 安装 Google Authenticator',
     install_hint: '或任何支持基于时间的验证码的验证器应用。',
     scan: '2. 扫描二维码',
-    scan_hint: '在应用中点按 +，选择扫描二维码。正在用这部手机？<link>在验证器应用中打开</link>',
+    scan_hint: '在应用中点按 +，选择扫描二维码。正在用这部手机？<a>在验证器应用中打开</a>',
     enter_code: '3. 输入 6 位验证码',
     enter_code_hint: '输入应用中为小程序平台显示的验证码。',
     submit: '验证并开启',
