@@ -87,22 +87,7 @@ const noLiteralUiString = {
 };
 
 /** Not yet moved to the catalogue: the second-factor step, enrolment during login, the password reset pages (catalogue section sign_in). */
-const UNTRANSLATED_SIGN_IN = [
-  'console/src/components/ChallengeCodeForm.tsx',
-  'console/src/components/EnrollmentStep.tsx',
-  'console/src/components/ForgotPasswordForm.tsx',
-  'console/src/components/MethodChoice.tsx',
-  'console/src/components/NewPasswordInput.tsx',
-  'console/src/components/PasskeyEnrollment.tsx',
-  'console/src/components/PasskeySignIn.tsx',
-  'console/src/components/RecoveryCodes.tsx',
-  'console/src/components/RememberBrowserCheckbox.tsx',
-  'console/src/components/SecondFactorStep.tsx',
-  'console/src/components/SecretReveal.tsx',
-  'console/src/components/SendCodeButton.tsx',
-  'console/src/components/TotpSetup.tsx',
-  'console/src/pages/ResetPasswordPage.tsx',
-];
+const UNTRANSLATED_SIGN_IN = [];
 
 /** Not yet moved to the catalogue: Settings → Account (catalogue section account). */
 const UNTRANSLATED_ACCOUNT = [

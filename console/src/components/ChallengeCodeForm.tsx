@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Button, Input, Typography } from 'antd';
 import { CodeInput, CODE_LENGTH } from './CodeInput';
 import { SendCodeButton } from './SendCodeButton';
@@ -16,14 +17,16 @@ interface ChallengeCodeFormProps {
   locked: boolean;
 }
 
-const INTRO: Record<ChallengeCodeFormProps['method'], string> = {
-  totp: 'Open your authenticator app and enter the 6-digit code shown for Mini Program Platform.',
-  email: 'Send a verification code to your email address, then enter it below.',
-  recovery_code: 'Enter one of the recovery codes you saved when you turned on two-factor authentication. Each code works once.',
-};
+/** The catalogue key of each method's intro. */
+const INTRO = {
+  totp: 'sign_in.code_form.intro_totp',
+  email: 'sign_in.code_form.intro_email',
+  recovery_code: 'sign_in.code_form.intro_recovery_code',
+} as const satisfies Record<ChallengeCodeFormProps['method'], string>;
 
 /** The code entry for one sign-in method: six boxes (authenticator, email) or a recovery-code field. */
 export function ChallengeCodeForm({ challenge, method, onVerify, onSendError, locked }: ChallengeCodeFormProps) {
+  const { t } = useTranslation();
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [focusKey, setFocusKey] = useState(0);
@@ -49,7 +52,7 @@ export function ChallengeCodeForm({ challenge, method, onVerify, onSendError, lo
         if (ready) void submit();
       }}
     >
-      <Typography.Paragraph type="secondary">{INTRO[method]}</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">{t(INTRO[method])}</Typography.Paragraph>
       {method === 'email' && (
         <div style={{ marginBottom: 20 }}>
           <SendCodeButton
@@ -65,7 +68,7 @@ export function ChallengeCodeForm({ challenge, method, onVerify, onSendError, lo
       )}
       {isRecovery ? (
         <label className="recovery-field">
-          <span className="field-label">Recovery code</span>
+          <span className="field-label">{t('methods.recovery_code')}</span>
           <Input
             size="large"
             className="mono"
@@ -73,7 +76,7 @@ export function ChallengeCodeForm({ challenge, method, onVerify, onSendError, lo
             autoFocus
             autoComplete="off"
             spellCheck={false}
-            placeholder="xxxx-xxxx-xxxx-xxxx"
+            placeholder={t('sign_in.code_form.recovery_code_placeholder')}
             maxLength={24}
             disabled={locked}
             onChange={(event) => setCode(event.target.value)}
@@ -91,7 +94,7 @@ export function ChallengeCodeForm({ challenge, method, onVerify, onSendError, lo
         />
       )}
       <Button type="primary" htmlType="submit" size="large" block loading={busy} disabled={!ready || locked} style={{ marginTop: 20 }}>
-        Verify
+        {t('sign_in.code_form.verify')}
       </Button>
     </form>
   );

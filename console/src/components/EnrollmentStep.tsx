@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Alert, Button, Skeleton, Typography } from 'antd';
 import { ChallengeCodeForm } from './ChallengeCodeForm';
 import { TotpSetup } from './TotpSetup';
@@ -25,6 +26,7 @@ interface EnrollmentStepProps {
  * is asked first.
  */
 export default function EnrollmentStep({ challenge, onVerify, onEnded, error, locked }: EnrollmentStepProps) {
+  const { t } = useTranslation();
   const emailFirst = challenge.methods.includes('email');
   const [secret, setSecret] = useState<TotpSecret>();
   const [loadError, setLoadError] = useState<string>();
@@ -59,7 +61,7 @@ export default function EnrollmentStep({ challenge, onVerify, onEnded, error, lo
         onPassed={setSecret}
         onEnded={onEnded}
         locked={locked}
-        next="set up your authenticator app"
+        intro={t('sign_in.enrollment.email_first_totp')}
       />
     );
   }
@@ -71,7 +73,7 @@ export default function EnrollmentStep({ challenge, onVerify, onEnded, error, lo
         message={loadError}
         action={
           <Button size="small" onClick={() => setAttempt((n) => n + 1)}>
-            Try again
+            {t('common.try_again')}
           </Button>
         }
       />
@@ -88,12 +90,12 @@ interface EmailBeforeEnrollmentProps<T> {
   onPassed: (started: T) => void;
   onEnded: (reason: ChallengeEnd) => void;
   locked: boolean;
-  /** What follows the code: "set up your authenticator app". */
-  next: string;
+  /** The sentence above the code: confirm with a code sent by email, then what follows (set up an authenticator app). */
+  intro: string;
 }
 
 /** The emailed code that must pass before an authenticator secret or passkey options are handed out. */
-export function EmailBeforeEnrollment<T>({ challenge, start, onPassed, onEnded, locked, next }: EmailBeforeEnrollmentProps<T>) {
+export function EmailBeforeEnrollment<T>({ challenge, start, onPassed, onEnded, locked, intro }: EmailBeforeEnrollmentProps<T>) {
   const [error, setError] = useState<string>();
   const lockout = useLockout();
 
@@ -112,7 +114,7 @@ export function EmailBeforeEnrollment<T>({ challenge, start, onPassed, onEnded, 
 
   return (
     <>
-      <Typography.Paragraph>First confirm it is you with a code sent to your email address; then {next}.</Typography.Paragraph>
+      <Typography.Paragraph>{intro}</Typography.Paragraph>
       <ChallengeCodeForm
         challenge={challenge}
         method="email"

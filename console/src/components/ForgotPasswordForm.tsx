@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Alert, Button, Form, Input, Typography } from 'antd';
 import { ArrowLeftOutlined, MailOutlined } from '@ant-design/icons';
 import { requestPasswordReset } from '../endpoints';
@@ -18,6 +19,7 @@ interface ForgotPasswordFormProps {
  * same for an unknown address), with the link's lifetime.
  */
 export function ForgotPasswordForm({ initialEmail, onBack, level = 1 }: ForgotPasswordFormProps) {
+  const { t } = useTranslation();
   const heading = useFocusOnMount<HTMLHeadingElement>(true);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -40,7 +42,7 @@ export function ForgotPasswordForm({ initialEmail, onBack, level = 1 }: ForgotPa
   return (
     <div className="forgot-password">
       <Typography.Title level={level} ref={heading} tabIndex={-1} className="focus-target" style={{ fontSize: level === 1 ? 24 : 18, marginBottom: 6 }}>
-        Reset your password
+        {t('sign_in.forgot_password.title')}
       </Typography.Title>
       {sent ? (
         <Alert
@@ -53,16 +55,15 @@ export function ForgotPasswordForm({ initialEmail, onBack, level = 1 }: ForgotPa
       ) : (
         <>
           <Typography.Paragraph type="secondary" style={{ marginBottom: 24 }}>
-            Enter the email address of your account and we will send it a link to choose a new password. If your account has two-factor authentication, you will
-            also need your authenticator app or a recovery code.
+            {t('sign_in.forgot_password.intro')}
           </Typography.Paragraph>
           <Form layout="vertical" requiredMark={false} onFinish={onFinish} initialValues={{ email: initialEmail }} disabled={busy}>
             <Form.Item
-              label="Email"
+              label={t('login.email')}
               name="email"
               rules={[
-                { required: true, message: 'Enter your email address.' },
-                { type: 'email', message: 'Enter a valid email address.' },
+                { required: true, message: t('login.email_required') },
+                { type: 'email', message: t('login.email_invalid') },
               ]}
             >
               <Input size="large" prefix={<MailOutlined aria-hidden />} autoComplete="username" inputMode="email" />
@@ -70,13 +71,13 @@ export function ForgotPasswordForm({ initialEmail, onBack, level = 1 }: ForgotPa
             {error && <Alert type="error" showIcon role="alert" message={error} style={{ marginBottom: 20 }} />}
             {lockout.message && <Alert type="error" showIcon role="alert" message={lockout.message} style={{ marginBottom: 20 }} />}
             <Button type="primary" htmlType="submit" size="large" block loading={busy} disabled={lockout.locked}>
-              Send link
+              {t('sign_in.forgot_password.send_link')}
             </Button>
           </Form>
         </>
       )}
       <Button type="link" icon={<ArrowLeftOutlined />} onClick={onBack} style={{ paddingInline: 0, marginTop: 12 }}>
-        Back to log in
+        {t('sign_in.back_to_log_in')}
       </Button>
     </div>
   );

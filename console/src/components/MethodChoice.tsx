@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Radio } from 'antd';
 import { METHOD_LABELS } from '../labels';
 import type { ChallengeMethod } from '../types';
@@ -14,11 +15,12 @@ interface MethodChoiceProps<M extends ChallengeMethod> {
 
 /** "Verification method": one button per way of proving identity, labelled as everywhere in the console. */
 export function MethodChoice<M extends ChallengeMethod>({ methods, value, onChange, disabled, marginBottom = 16 }: MethodChoiceProps<M>) {
+  const { t } = useTranslation();
   const labelId = useId();
   return (
     <div className="field" style={{ marginBottom }}>
       <span id={labelId} className="field-label">
-        Verification method
+        {t('sign_in.method_choice.label')}
       </span>
       <div role="radiogroup" aria-labelledby={labelId}>
         <Radio.Group value={value} optionType="button" disabled={disabled} onChange={(event) => onChange(event.target.value as M)}>

@@ -1,8 +1,6 @@
 import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Input } from 'antd';
-
-/** The password policy (src/domain/password-policy.ts) in the words shown under every new-password field. */
-export const PASSWORD_POLICY_HINT = 'At least 8 characters; 15 or more is better. Avoid common passwords. Spaces and any characters are fine.';
 
 interface NewPasswordInputProps {
   id: string;
@@ -12,13 +10,14 @@ interface NewPasswordInputProps {
   onPressEnter?: () => void;
 }
 
-/** "New password" with the policy hint under it (read with the field). */
+/** "New password" with the password policy's hint under it (read with the field; `sign_in.new_password.policy_hint`). */
 export function NewPasswordInput({ id, value, onChange, disabled, onPressEnter }: NewPasswordInputProps) {
+  const { t } = useTranslation();
   const hintId = useId();
   return (
     <div className="field" style={{ marginBottom: 24 }}>
       <label className="field-label" htmlFor={id}>
-        New password
+        {t('sign_in.new_password.label')}
       </label>
       <Input.Password
         id={id}
@@ -30,7 +29,7 @@ export function NewPasswordInput({ id, value, onChange, disabled, onPressEnter }
         onPressEnter={onPressEnter}
       />
       <div id={hintId} className="field-hint">
-        {PASSWORD_POLICY_HINT}
+        {t('sign_in.new_password.policy_hint')}
       </div>
     </div>
   );

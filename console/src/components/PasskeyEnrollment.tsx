@@ -1,4 +1,5 @@
 import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Button, Input, Typography } from 'antd';
 import { KeyOutlined } from '@ant-design/icons';
 import { EmailBeforeEnrollment } from './EnrollmentStep';
@@ -22,6 +23,7 @@ interface PasskeyEnrollmentProps {
  * name and the browser's prompt; the answer signs the user in.
  */
 export default function PasskeyEnrollment({ challenge, onAttempt, onEnded, locked }: PasskeyEnrollmentProps) {
+  const { t } = useTranslation();
   const emailFirst = challenge.methods.includes('email');
   const [emailPassed, setEmailPassed] = useState(!emailFirst);
   // Options handed out with the emailed code, used by the first try (later tries ask again).
@@ -41,7 +43,7 @@ export default function PasskeyEnrollment({ challenge, onAttempt, onEnded, locke
         }}
         onEnded={onEnded}
         locked={locked}
-        next="add a passkey or security key"
+        intro={t('sign_in.enrollment.email_first_passkey')}
       />
     );
   }
@@ -53,7 +55,7 @@ export default function PasskeyEnrollment({ challenge, onAttempt, onEnded, locke
     setOptions(undefined);
     await onAttempt(async () => {
       const creation = ready ?? (await startChallengeWebAuthnEnrollment(challenge.id));
-      return verifyChallengeWithNewPasskey(challenge.id, await createPasskey(creation), name.trim() || 'Passkey');
+      return verifyChallengeWithNewPasskey(challenge.id, await createPasskey(creation), name.trim() || t('sign_in.passkey_enrollment.default_name'));
     });
     setBusy(false);
   };
@@ -61,17 +63,16 @@ export default function PasskeyEnrollment({ challenge, onAttempt, onEnded, locke
   return (
     <div className="passkey-step">
       <Typography.Paragraph type="secondary">
-        {challenge.superApp ? `${challenge.superApp.name} asks for a passkey or security key.` : 'A passkey or security key is required.'} Add one now: your
-        browser asks where to keep it (this device, your phone, or a security key).
+        {challenge.superApp ? t('sign_in.passkey_enrollment.intro_super_app', { superApp: challenge.superApp.name }) : t('sign_in.passkey_enrollment.intro')}
       </Typography.Paragraph>
       <div className="field">
         <label className="field-label" htmlFor={nameId}>
-          Name
+          {t('sign_in.passkey_enrollment.name')}
         </label>
         <Input id={nameId} value={name} maxLength={64} disabled={locked} onChange={(event) => setName(event.target.value)} onPressEnter={() => void add()} />
       </div>
       <Button type="primary" size="large" block icon={<KeyOutlined />} loading={busy} disabled={locked} style={{ marginTop: 16 }} onClick={() => void add()}>
-        Add passkey or security key
+        {t('sign_in.passkey_enrollment.add')}
       </Button>
     </div>
   );

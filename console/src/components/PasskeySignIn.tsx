@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Button, Typography } from 'antd';
 import { KeyOutlined } from '@ant-design/icons';
 import { startChallengeWebAuthn, verifyChallengeWithPasskey } from '../endpoints';
@@ -14,6 +15,7 @@ interface PasskeySignInProps {
 
 /** Login with a passkey or security key: the server's request options, the browser's prompt, then verify. */
 export default function PasskeySignIn({ challenge, onAttempt, locked }: PasskeySignInProps) {
+  const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
   const use = async () => {
     if (busy) return;
@@ -23,11 +25,9 @@ export default function PasskeySignIn({ challenge, onAttempt, locked }: PasskeyS
   };
   return (
     <div className="passkey-step">
-      <Typography.Paragraph type="secondary">
-        Use a passkey or security key you added to this account. Your browser asks which one, and for your fingerprint, face, PIN or a touch of the key.
-      </Typography.Paragraph>
+      <Typography.Paragraph type="secondary">{t('sign_in.passkey_sign_in.intro')}</Typography.Paragraph>
       <Button type="primary" size="large" block icon={<KeyOutlined />} loading={busy} disabled={locked} autoFocus onClick={() => void use()}>
-        Use passkey or security key
+        {t('sign_in.passkey_sign_in.use')}
       </Button>
     </div>
   );

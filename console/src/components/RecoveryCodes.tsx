@@ -1,4 +1,6 @@
 import { Fragment, useState } from 'react';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import { Alert, App, Button, Checkbox, Space } from 'antd';
 import { CopyOutlined, DownloadOutlined } from '@ant-design/icons';
 import { copyText, downloadText } from '../clipboard';
@@ -10,14 +12,14 @@ interface RecoveryCodesProps {
   doneLabel?: string;
 }
 
-function recoveryCodesFile(codes: string[], accountEmail?: string): string {
+function recoveryCodesFile(t: TFunction, codes: string[], accountEmail?: string): string {
   return [
-    'Mini Program Platform recovery codes',
-    accountEmail ? `Account: ${accountEmail}` : undefined,
-    `Generated: ${new Date().toISOString()}`,
+    t('sign_in.recovery_codes.file_title'),
+    accountEmail ? t('sign_in.recovery_codes.file_account', { email: accountEmail }) : undefined,
+    t('sign_in.recovery_codes.file_generated', { time: new Date().toISOString() }),
     '',
-    'Each code signs you in once if you lose your authenticator app.',
-    'Keep them somewhere safe; generating new codes invalidates these.',
+    t('sign_in.recovery_codes.file_use'),
+    t('sign_in.recovery_codes.file_keep'),
     '',
     ...codes,
     '',
@@ -27,24 +29,20 @@ function recoveryCodesFile(codes: string[], accountEmail?: string): string {
 }
 
 /** One-time recovery codes with Copy / Download and an "I have saved" check before Done. */
-export function RecoveryCodes({ codes, accountEmail, onDone, doneLabel = 'Done' }: RecoveryCodesProps) {
+export function RecoveryCodes({ codes, accountEmail, onDone, doneLabel }: RecoveryCodesProps) {
+  const { t } = useTranslation();
   const { message } = App.useApp();
   const [saved, setSaved] = useState(false);
 
   const onCopy = async () => {
-    if (await copyText(codes.join('\n'))) void message.success('Recovery codes copied');
-    else void message.error('Copying failed; select the codes and copy them by hand.');
+    if (await copyText(codes.join('\n'))) void message.success(t('sign_in.recovery_codes.copied'));
+    else void message.error(t('sign_in.recovery_codes.copy_failed'));
   };
 
   return (
     <div className="recovery-codes-view">
-      <Alert
-        type="warning"
-        showIcon
-        message="Save your recovery codes now"
-        description="If you lose your phone, each code lets you sign in once. They will not be shown again."
-      />
-      <ul data-testid="recovery-codes" className="recovery-codes mono" aria-label="Recovery codes">
+      <Alert type="warning" showIcon message={t('sign_in.recovery_codes.title')} description={t('sign_in.recovery_codes.description')} />
+      <ul data-testid="recovery-codes" className="recovery-codes mono" aria-label={t('sign_in.recovery_codes.list_label')}>
         {codes.map((code) => (
           <Fragment key={code}>
             <li>{code}</li>
@@ -54,19 +52,19 @@ export function RecoveryCodes({ codes, accountEmail, onDone, doneLabel = 'Done' 
       </ul>
       <Space wrap>
         <Button icon={<CopyOutlined />} onClick={onCopy}>
-          Copy
+          {t('sign_in.copy')}
         </Button>
-        <Button icon={<DownloadOutlined />} onClick={() => downloadText('mini-program-platform-recovery-codes.txt', recoveryCodesFile(codes, accountEmail))}>
-          Download
+        <Button icon={<DownloadOutlined />} onClick={() => downloadText('mini-program-platform-recovery-codes.txt', recoveryCodesFile(t, codes, accountEmail))}>
+          {t('sign_in.recovery_codes.download')}
         </Button>
       </Space>
       <div style={{ margin: '20px 0 16px' }}>
         <Checkbox checked={saved} onChange={(event) => setSaved(event.target.checked)}>
-          I have saved my recovery codes
+          {t('sign_in.recovery_codes.saved')}
         </Checkbox>
       </div>
       <Button type="primary" size="large" block disabled={!saved} onClick={onDone}>
-        {doneLabel}
+        {doneLabel ?? t('sign_in.recovery_codes.done')}
       </Button>
     </div>
   );

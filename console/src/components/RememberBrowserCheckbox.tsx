@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { Checkbox, Typography } from 'antd';
 
 interface RememberBrowserCheckboxProps {
@@ -13,14 +14,15 @@ interface RememberBrowserCheckboxProps {
  * sends `rememberDevice: true`. Shown only where the super app's policy allows remembering.
  */
 export function RememberBrowserCheckbox({ days, checked, onChange, disabled }: RememberBrowserCheckboxProps) {
+  const { t } = useTranslation();
   if (days < 1) return null;
   return (
     <div className="remember-browser" style={{ marginTop: 16 }}>
       <Checkbox checked={checked} disabled={disabled} onChange={(event) => onChange(event.target.checked)}>
-        {`Don't ask again on this browser for ${days} ${days === 1 ? 'day' : 'days'}`}
+        {t('sign_in.remember_browser.label', { count: days })}
       </Checkbox>
       <Typography.Paragraph type="secondary" style={{ margin: '4px 0 0 24px', fontSize: 12 }}>
-        Only on a browser you alone use. Changing your password or two-factor settings, or forgetting this browser in Settings, ends it.
+        {t('sign_in.remember_browser.hint')}
       </Typography.Paragraph>
     </div>
   );

@@ -1,4 +1,6 @@
 import { lazy, Suspense, useCallback, useState } from 'react';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import { Alert, Button, Skeleton, Space, Typography } from 'antd';
 import { ArrowLeftOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { ChallengeCodeForm } from './ChallengeCodeForm';
@@ -45,21 +47,23 @@ function initialMethod(challenge: Challenge): ChallengeMethod {
   return methods[0] ?? 'totp';
 }
 
+/** The catalogue keys of the titles of the methods that set up a factor (the others: "Two-factor authentication"). */
 const TITLES: Partial<Record<ChallengeMethod, string>> = {
-  totp_enrollment: 'Set up two-factor authentication',
-  webauthn_enrollment: 'Add a passkey or security key',
+  totp_enrollment: 'sign_in.second_factor.title_totp_enrollment',
+  webauthn_enrollment: 'methods.webauthn_enrollment',
 };
 
-function reasonText(challenge: Challenge): string | undefined {
+function reasonText(t: TFunction, challenge: Challenge): string | undefined {
   if (challenge.reason === 'super_app_policy') {
-    return `${challenge.superApp.name} requires two-factor authentication for its workspaces.`;
+    return t('sign_in.second_factor.reason_super_app', { superApp: challenge.superApp.name });
   }
-  if (challenge.reason === 'account_two_factor') return 'Your account has two-factor authentication turned on.';
+  if (challenge.reason === 'account_two_factor') return t('sign_in.second_factor.reason_account');
   return undefined;
 }
 
 /** The second sign-in step: verifies with the challenge's methods and lets the user switch between them. */
 export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpose = 'login' }: SecondFactorStepProps) {
+  const { t } = useTranslation();
   const stepUp = purpose === 'step-up';
   const [method, setMethod] = useState<ChallengeMethod>(() => initialMethod(challenge));
   const [choosing, setChoosing] = useState(false);
@@ -70,7 +74,7 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
   const [rememberDevice, setRememberDevice] = useState(false);
   const locked = lockout.locked || ended !== undefined;
   const otherMethods = ended ? [] : usableMethodsOf(challenge).filter((candidate) => candidate !== method);
-  const reason = reasonText(challenge);
+  const reason = reasonText(t, challenge);
 
   const action = stepUp ? 'step_up' : 'default';
   const end = useCallback((why: ChallengeEnd) => {
@@ -113,7 +117,7 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
   return (
     <div className="second-factor">
       <Typography.Title level={stepUp ? 2 : 1} style={{ fontSize: stepUp ? 18 : 22, marginBottom: 8 }}>
-        {TITLES[method] ?? 'Two-factor authentication'}
+        {t(TITLES[method] ?? 'sign_in.second_factor.title')}
       </Typography.Title>
       {reason && (
         <Alert
@@ -124,9 +128,9 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
           message={reason}
           description={
             challenge.workspace
-              ? `Signing in to the ${challenge.workspace.name} workspace.`
+              ? t('sign_in.second_factor.signing_in_to_workspace', { workspace: challenge.workspace.name })
               : stepUp && challenge.superApp
-                ? `Verifying to manage ${challenge.superApp.name}.`
+                ? t('sign_in.second_factor.verifying_to_manage', { superApp: challenge.superApp.name })
                 : undefined
           }
         />
@@ -156,11 +160,11 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
       <div style={{ marginTop: 20 }}>
         {otherMethods.length > 0 && !choosing && (
           <Button type="link" onClick={() => setChoosing(true)} style={{ paddingInline: 0 }}>
-            Use another method
+            {t('sign_in.second_factor.use_another_method')}
           </Button>
         )}
         {choosing && (
-          <div role="group" aria-label="Other verification methods">
+          <div role="group" aria-label={t('sign_in.second_factor.other_methods')}>
             <Space direction="vertical" style={{ width: '100%' }}>
               {otherMethods.map((candidate) => (
                 <Button key={candidate} block onClick={() => choose(candidate)} autoFocus={candidate === otherMethods[0]}>
@@ -172,11 +176,11 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
         )}
         {ended ? null : stepUp ? (
           <Button type="link" onClick={() => onRestart()} style={{ paddingInline: 0, display: 'flex' }}>
-            Cancel
+            {t('sign_in.second_factor.cancel')}
           </Button>
         ) : (
           <Button type="link" icon={<ArrowLeftOutlined />} onClick={() => onRestart()} style={{ paddingInline: 0, display: 'flex' }}>
-            Back to log in
+            {t('sign_in.back_to_log_in')}
           </Button>
         )}
       </div>
@@ -186,6 +190,7 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
 
 /** Where a dead challenge leaves the user: the true reason, and the one way on (sign in again, or close the step-up). */
 function ChallengeEndedNotice({ reason, stepUp, onRestart }: { reason: ChallengeEnd; stepUp: boolean; onRestart: () => void }) {
+  const { t } = useTranslation();
   const title =
     reason === 'attempts'
       ? phrase('notice.challenge_ended_attempts_title')
@@ -206,7 +211,7 @@ function ChallengeEndedNotice({ reason, stepUp, onRestart }: { reason: Challenge
           <p style={{ margin: '0 0 12px' }}>{description}</p>
           {/* The boxes are disabled now: focus moves to the way on. */}
           <Button type="primary" onClick={onRestart} autoFocus>
-            {stepUp ? 'Close' : 'Sign in again'}
+            {t(stepUp ? 'sign_in.second_factor.close' : 'sign_in.second_factor.sign_in_again')}
           </Button>
         </>
       }

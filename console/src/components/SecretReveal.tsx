@@ -1,4 +1,5 @@
 import { useId, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { App, Button, Popover } from 'antd';
 import { CopyOutlined } from '@ant-design/icons';
 import { copyText } from '../clipboard';
@@ -9,6 +10,7 @@ import { groupSecret } from '../labels';
  * The popover lives inside this element so Tab moves from the trigger to its Copy button.
  */
 export function SecretReveal({ secret }: { secret: string }) {
+  const { t } = useTranslation();
   const { message } = App.useApp();
   const [open, setOpen] = useState(false);
   const wrapperRef = useRef<HTMLDivElement>(null);
@@ -55,20 +57,20 @@ export function SecretReveal({ secret }: { secret: string }) {
     setOpen(true);
   };
   const onCopy = async () => {
-    if (await copyText(plainSecret)) void message.success('Key copied');
-    else void message.error('Copying failed; select the key and copy it by hand.');
+    if (await copyText(plainSecret)) void message.success(t('sign_in.secret_reveal.copied'));
+    else void message.error(t('sign_in.secret_reveal.copy_failed'));
   };
 
   const content = (
     <div id={contentId} className="secret-content">
       <div className="field-hint" style={{ marginTop: 0, marginBottom: 6 }}>
-        Enter this key in your authenticator app (time-based):
+        {t('sign_in.secret_reveal.hint')}
       </div>
       <div data-testid="totp-secret" className="totp-secret mono">
         {groupSecret(plainSecret)}
       </div>
-      <Button size="small" icon={<CopyOutlined />} onClick={onCopy} aria-label="Copy key">
-        Copy
+      <Button size="small" icon={<CopyOutlined />} onClick={onCopy} aria-label={t('sign_in.secret_reveal.copy_key')}>
+        {t('sign_in.copy')}
       </Button>
     </div>
   );
@@ -84,7 +86,7 @@ export function SecretReveal({ secret }: { secret: string }) {
         getPopupContainer={() => wrapperRef.current ?? document.body}
       >
         <Button ref={triggerRef} type="link" onClick={show} aria-expanded={open} aria-controls={open ? contentId : undefined}>
-          Can't scan the QR code?
+          {t('sign_in.secret_reveal.trigger')}
         </Button>
       </Popover>
     </div>

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Button, Typography } from 'antd';
 import { MailOutlined } from '@ant-design/icons';
 import { isApiError, retryAfterSeconds } from '../api';
@@ -28,6 +29,7 @@ interface SendCodeButtonProps {
  * cooldown sent nothing, and says so with the seconds left, never "We sent a code".
  */
 export function SendCodeButton({ send, scope, sentToHint, earlierCodeNote, onError, onSent, disabled }: SendCodeButtonProps) {
+  const { t } = useTranslation();
   const [earlier] = useState(() => findEmailCodeSent(scope));
   const cooldown = useLockout(COOLDOWN_CODES, earlier?.resendAfterSeconds ?? 0);
   const { secondsLeft } = cooldown;
@@ -64,7 +66,14 @@ export function SendCodeButton({ send, scope, sentToHint, earlierCodeNote, onErr
   };
 
   const waiting = refusal !== undefined && secondsLeft > 0;
-  const label = !sentOnce && !waiting ? 'Send code' : secondsLeft > 0 ? `Resend code (${secondsLeft}s)` : 'Resend code';
+  const label =
+    !sentOnce && !waiting
+      ? t('sign_in.send_code.send')
+      : secondsLeft > 0
+        ? t('sign_in.send_code.resend_countdown', { seconds: secondsLeft })
+        : t('sign_in.send_code.resend');
+  const shownAddress = { address: address ?? t('sign_in.send_code.your_email') };
+  const strong = { strong: <Typography.Text strong /> };
 
   return (
     <div className="send-code">
@@ -76,13 +85,9 @@ export function SendCodeButton({ send, scope, sentToHint, earlierCodeNote, onErr
         {waiting ? (
           refusalText(secondsLeft)
         ) : sentOnce ? (
-          <>
-            We sent a 6-digit code to <Typography.Text strong>{address ?? 'your email address'}</Typography.Text>. It is valid for 10 minutes.
-          </>
+          <Trans i18nKey="sign_in.send_code.sent" values={shownAddress} components={strong} />
         ) : (
-          <>
-            We will email a 6-digit code to <Typography.Text strong>{address ?? 'your email address'}</Typography.Text>.
-          </>
+          <Trans i18nKey="sign_in.send_code.will_send" values={shownAddress} components={strong} />
         )}
       </div>
       <div className="sr-only" aria-live="polite">

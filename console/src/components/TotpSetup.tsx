@@ -1,4 +1,5 @@
 import { useState, type ReactNode } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Button, QRCode, Typography } from 'antd';
 import { CodeInput, CODE_LENGTH } from './CodeInput';
 import { SecretReveal } from './SecretReveal';
@@ -31,7 +32,8 @@ function keyLabelOf(otpauthUri: string): { account: string; issuer: string } | u
   }
 }
 
-export function TotpSetup({ secret, otpauthUri, onVerify, error, disabled, submitLabel = 'Verify and Activate' }: TotpSetupProps) {
+export function TotpSetup({ secret, otpauthUri, onVerify, error, disabled, submitLabel }: TotpSetupProps) {
+  const { t } = useTranslation();
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [focusKey, setFocusKey] = useState(0);
@@ -66,31 +68,31 @@ export function TotpSetup({ secret, otpauthUri, onVerify, error, disabled, submi
             bgColor="#ffffff"
             bordered={false}
             type="canvas"
-            aria-label="QR code with your authenticator key"
+            aria-label={t('sign_in.totp_setup.qr_label')}
           />
         </div>
         <SecretReveal secret={secret} />
         {label && (
           <Typography.Text type="secondary" className="totp-account">
-            Account: {label.account} · Issuer: {label.issuer}
+            {t('sign_in.totp_setup.key_label', { account: label.account, issuer: label.issuer })}
           </Typography.Text>
         )}
       </div>
       <div className="totp-steps">
         <ol>
           <li>
-            <strong>1. Install Google Authenticator</strong>
-            <Typography.Text type="secondary">Or any authenticator app that supports time-based codes.</Typography.Text>
+            <strong>{t('sign_in.totp_setup.install')}</strong>
+            <Typography.Text type="secondary">{t('sign_in.totp_setup.install_hint')}</Typography.Text>
           </li>
           <li>
-            <strong>2. Scan the QR code</strong>
+            <strong>{t('sign_in.totp_setup.scan')}</strong>
             <Typography.Text type="secondary">
-              In the app, tap + and choose to scan a QR code. On this phone? <a href={otpauthUri}>Open in your authenticator app</a>
+              <Trans i18nKey="sign_in.totp_setup.scan_hint" components={{ a: <a href={otpauthUri} /> }} />
             </Typography.Text>
           </li>
           <li>
-            <strong>3. Enter the 6-digit code</strong>
-            <Typography.Text type="secondary">Type the code the app shows for Mini Program Platform.</Typography.Text>
+            <strong>{t('sign_in.totp_setup.enter_code')}</strong>
+            <Typography.Text type="secondary">{t('sign_in.totp_setup.enter_code_hint')}</Typography.Text>
           </li>
         </ol>
         <CodeInput
@@ -108,7 +110,7 @@ export function TotpSetup({ secret, otpauthUri, onVerify, error, disabled, submi
           </div>
         )}
         <Button type="primary" htmlType="submit" size="large" block loading={busy} disabled={disabled || code.length !== CODE_LENGTH} style={{ marginTop: 16 }}>
-          {submitLabel}
+          {submitLabel ?? t('sign_in.totp_setup.submit')}
         </Button>
       </div>
     </form>

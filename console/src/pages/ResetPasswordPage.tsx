@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Alert, Button, Result, Skeleton, Space, Typography } from 'antd';
 import { LoginFrame } from './LoginPage';
 import { ForgotPasswordForm } from '../components/ForgotPasswordForm';
@@ -29,13 +30,17 @@ type Phase =
  * never gets around the second factor). Nobody is signed in afterwards.
  */
 export default function ResetPasswordPage() {
+  const { t } = useTranslation();
   // A new object for every link read, so the same link opened again is checked again.
   const [opened, setOpened] = useState(() => ({ token: takeResetToken() }));
   const token = opened.token;
   const [phase, setPhase] = useState<Phase>(() => (token ? { kind: 'checking' } : { kind: 'missing' }));
 
   useEffect(() => {
-    document.title = 'Reset password · Mini Program Platform';
+    document.title = t('sign_in.reset_password.page_title');
+  }, [t]);
+
+  useEffect(() => {
     // A link opened while this page is open (only the fragment changes: no new page load).
     const onHashChange = () => {
       if (window.location.hash.length > 1) setOpened({ token: takeResetToken() });
@@ -72,7 +77,7 @@ export default function ResetPasswordPage() {
           message={phase.message}
           action={
             <Button size="small" onClick={() => void check()}>
-              Try again
+              {t('common.try_again')}
             </Button>
           }
         />
@@ -90,6 +95,7 @@ export default function ResetPasswordPage() {
 
 /** The link cannot be used: it expired or was used, or (`missing`) the page was opened (or reloaded) without it. */
 function LinkExpired({ onAskAgain, missing = false }: { onAskAgain: () => void; missing?: boolean }) {
+  const { t } = useTranslation();
   const heading = useFocusOnMount<HTMLHeadingElement>();
   return (
     <Result
@@ -103,10 +109,10 @@ function LinkExpired({ onAskAgain, missing = false }: { onAskAgain: () => void; 
       extra={
         <Space direction="vertical">
           <Button type="primary" onClick={onAskAgain}>
-            Ask for a new link
+            {t('sign_in.reset_password.ask_again')}
           </Button>
           <a href="/" onClick={linkClick('/')}>
-            Back to log in
+            {t('sign_in.back_to_log_in')}
           </a>
         </Space>
       }
@@ -115,6 +121,7 @@ function LinkExpired({ onAskAgain, missing = false }: { onAskAgain: () => void; 
 }
 
 function ResetDone() {
+  const { t } = useTranslation();
   const heading = useFocusOnMount<HTMLHeadingElement>(true);
   return (
     <Result
@@ -124,10 +131,10 @@ function ResetDone() {
           {phrase('notice.password_reset_done')}
         </h1>
       }
-      subTitle="Every session of your account was signed out, and every browser that signed in before will count as a new one."
+      subTitle={t('sign_in.reset_password.done_description')}
       extra={
         <Button type="primary" href="/" onClick={linkClick('/')}>
-          Go to the login page
+          {t('sign_in.reset_password.go_to_login')}
         </Button>
       }
     />
@@ -142,6 +149,7 @@ interface NewPasswordFormProps {
 }
 
 function NewPasswordForm({ token, link, onDone, onExpired }: NewPasswordFormProps) {
+  const { t } = useTranslation();
   const [password, setPassword] = useState('');
   const [recovery, setRecovery] = useState(false);
   const [code, setCode] = useState('');
@@ -195,14 +203,14 @@ function NewPasswordForm({ token, link, onDone, onExpired }: NewPasswordFormProp
       }}
     >
       <Typography.Title level={1} style={{ fontSize: 24, marginBottom: 6 }}>
-        Choose a new password
+        {t('sign_in.reset_password.title')}
       </Typography.Title>
       <Typography.Paragraph type="secondary" style={{ marginBottom: 24 }}>
         {needsCode
           ? kinds.includes('webauthn')
-            ? 'Your account has two-factor authentication: confirm it is you with one of your passkeys or security keys, or a recovery code, with the new password.'
-            : 'Your account has two-factor authentication: enter a code from your authenticator app, or one of your recovery codes, with the new password.'
-          : 'After the reset, every session of your account is signed out and you sign in with the new password.'}
+            ? t('sign_in.reset_password.intro_passkey')
+            : t('sign_in.reset_password.intro_code')
+          : t('sign_in.reset_password.intro_plain')}
       </Typography.Paragraph>
       <NewPasswordInput id="reset-password-new" value={password} onChange={setPassword} disabled={busy} />
       {needsCode && (
@@ -222,11 +230,11 @@ function NewPasswordForm({ token, link, onDone, onExpired }: NewPasswordFormProp
       {error && !lockout.locked && <Alert type="error" showIcon role="alert" message={error} style={{ marginBottom: 20 }} />}
       {lockout.message && <Alert type="error" showIcon role="alert" message={lockout.message} style={{ marginBottom: 20 }} />}
       <Button type="primary" htmlType="submit" size="large" block loading={busy} disabled={!ready}>
-        Reset password
+        {t('sign_in.reset_password.submit')}
       </Button>
       <div className="forgot-link">
         <a href="/" onClick={linkClick('/')}>
-          Back to log in
+          {t('sign_in.back_to_log_in')}
         </a>
       </div>
     </form>
