@@ -107,8 +107,6 @@ const UNTRANSLATED_SIGN_IN = [
 /** Not yet moved to the catalogue: Settings → Account (catalogue section account). */
 const UNTRANSLATED_ACCOUNT = [
   'console/src/components/ActivityList.tsx',
-  'console/src/components/ChangePasswordCard.tsx',
-  'console/src/components/OwnFactorField.tsx',
   'console/src/components/RecentActivityNotice.tsx',
   'console/src/components/SecurityActivityCard.tsx',
   'console/src/components/StepUpNotice.tsx',
