@@ -106,9 +106,6 @@ const UNTRANSLATED_SIGN_IN = [
 
 /** Not yet moved to the catalogue: Settings → Account (catalogue section account). */
 const UNTRANSLATED_ACCOUNT = [
-  'console/src/components/ActivityList.tsx',
-  'console/src/components/RecentActivityNotice.tsx',
-  'console/src/components/SecurityActivityCard.tsx',
   'console/src/components/StepUpNotice.tsx',
   'console/src/pages/SettingsPage.tsx',
 ];
