@@ -105,10 +105,7 @@ const UNTRANSLATED_SIGN_IN = [
 ];
 
 /** Not yet moved to the catalogue: Settings → Account (catalogue section account). */
-const UNTRANSLATED_ACCOUNT = [
-  'console/src/components/StepUpNotice.tsx',
-  'console/src/pages/SettingsPage.tsx',
-];
+const UNTRANSLATED_ACCOUNT = [];
 
 /** Not yet moved to the catalogue: workspaces, members, policies, tenant activity, webhooks (catalogue section tenant). */
 const UNTRANSLATED_TENANT = [
