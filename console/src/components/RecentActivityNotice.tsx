@@ -79,7 +79,7 @@ export function RecentActivityNotice() {
       description={
         <Trans
           i18nKey="account.recent_activity.description"
-          components={{ link: <a href="/settings" onClick={linkClick('/settings')} style={{ textDecoration: 'underline' }} /> }}
+          components={{ anchor: <a href="/settings" onClick={linkClick('/settings')} style={{ textDecoration: 'underline' }} /> }}
         />
       }
       action={

@@ -121,7 +121,8 @@ export const accountEn = {
     password_reset: 'Your password was reset with an emailed link on {{when}}.',
     password_changed: 'Your password was changed on {{when}}.',
     passkey_removed: 'A passkey or security key was removed on {{when}}.',
-    description: 'If this was not you, change your password. <link>See your security activity</link>',
+    /** `<anchor>` wraps the link (a tag named `<link>` would be read as HTML's empty element and lose its text). */
+    description: 'If this was not you, change your password. <anchor>See your security activity</anchor>',
     dismiss: 'Dismiss',
   },
 } as const;

@@ -119,7 +119,7 @@ export const accountZhCN: Catalogue<typeof accountEn> = {
     password_reset: '你的密码已于 {{when}} 通过邮件链接重置。',
     password_changed: '你的密码已于 {{when}} 更改。',
     passkey_removed: '某个通行密钥或安全密钥已于 {{when}} 移除。',
-    description: '如果这不是你本人的操作，请更改密码。<link>查看你的安全活动</link>',
+    description: '如果这不是你本人的操作，请更改密码。<anchor>查看你的安全活动</anchor>',
     dismiss: '知道了',
   },
 };
