@@ -90,23 +90,7 @@ const noLiteralUiString = {
 const UNTRANSLATED_SIGN_IN = [];
 
 /** Not yet moved to the catalogue: Settings → Account (catalogue section account). */
-const UNTRANSLATED_ACCOUNT = [
-  'console/src/components/AccountTwoFactorCard.tsx',
-  'console/src/components/ActivateDialog.tsx',
-  'console/src/components/ActivityList.tsx',
-  'console/src/components/AddPasskeyDialog.tsx',
-  'console/src/components/ChangePasswordCard.tsx',
-  'console/src/components/DeactivateDialog.tsx',
-  'console/src/components/OwnFactorField.tsx',
-  'console/src/components/PasskeyList.tsx',
-  'console/src/components/ReauthDialog.tsx',
-  'console/src/components/RecentActivityNotice.tsx',
-  'console/src/components/RegenerateCodesDialog.tsx',
-  'console/src/components/SecurityActivityCard.tsx',
-  'console/src/components/StepUpNotice.tsx',
-  'console/src/pages/SettingsPage.tsx',
-  'console/src/reauth.tsx',
-];
+const UNTRANSLATED_ACCOUNT = [];
 
 /** Not yet moved to the catalogue: workspaces, members, policies, tenant activity, webhooks (catalogue section tenant). */
 const UNTRANSLATED_TENANT = [];

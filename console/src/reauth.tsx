@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useRef, useState, type ReactNode } from 'react';
 import { ApiError, isApiError } from './api';
 import { ReauthDialog } from './components/ReauthDialog';
+import { t } from './i18n';
 
 /** Runs `action`; when the server wants the password again, asks for it once and retries. */
 export type WithReauth = <T>(action: () => Promise<T>) => Promise<T>;
@@ -8,7 +9,7 @@ export type WithReauth = <T>(action: () => Promise<T>) => Promise<T>;
 const ReauthContext = createContext<WithReauth>((action) => action());
 
 /** Thrown when the user closes "Confirm your password" instead of confirming. */
-export const reauthenticationCancelled = () => new ApiError(0, 'reauthentication_cancelled', { title: 'Password confirmation was cancelled' });
+export const reauthenticationCancelled = () => new ApiError(0, 'reauthentication_cancelled', { title: t('account.reauth.cancelled') });
 
 interface Pending {
   resolve: () => void;

@@ -1,4 +1,6 @@
 import { lazy, Suspense, useCallback, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { Alert, App, Button, Card, Descriptions, Divider, Skeleton, Space, Typography } from 'antd';
 import { PasskeyList } from './PasskeyList';
 import { StatusTag } from './StatusTag';
@@ -19,39 +21,39 @@ const RegenerateCodesDialog = lazy(() => import('./RegenerateCodesDialog'));
 type Dialog = 'activate' | 'deactivate' | 'regenerate';
 
 /** "Authenticator app", "2 passkeys or security keys", both, or "None". */
-function methodText(state: AccountTwoFactor): string {
+function methodText(state: AccountTwoFactor, t: TFunction): string {
   const kinds = [
-    ...(state.methods.includes('totp') ? ['Authenticator app'] : []),
-    ...(state.passkeys.length === 1 ? ['1 passkey or security key'] : state.passkeys.length > 1 ? [`${state.passkeys.length} passkeys or security keys`] : []),
+    ...(state.methods.includes('totp') ? [t('methods.totp')] : []),
+    ...(state.passkeys.length > 0 ? [t('account.two_factor.passkey_count', { count: state.passkeys.length })] : []),
   ];
-  return kinds.length > 0 ? kinds.join(' · ') : 'None';
+  return kinds.length > 0 ? kinds.join(' · ') : t('common.none');
 }
 
-function statusItems(state: AccountTwoFactor) {
+function statusItems(state: AccountTwoFactor, t: TFunction) {
   const low = state.active && state.recoveryCodesRemaining <= 3;
   return [
     {
       key: 'status',
-      label: 'Status',
+      label: t('account.two_factor.status'),
       children: state.active ? (
         <span>
-          <StatusTag on onText="Activated" />
-          {state.activatedAt ? `on ${formatDate(state.activatedAt)}` : ''}
+          <StatusTag on onText={t('account.two_factor.activated')} />
+          {state.activatedAt ? t('account.two_factor.activated_on', { date: formatDate(state.activatedAt) }) : ''}
         </span>
       ) : (
-        <StatusTag on={false} offText="Not activated" />
+        <StatusTag on={false} offText={t('account.two_factor.not_activated')} />
       ),
     },
-    { key: 'method', label: 'Method', children: methodText(state) },
+    { key: 'method', label: t('account.two_factor.method'), children: methodText(state, t) },
     ...(state.active
       ? [
           {
             key: 'codes',
-            label: 'Recovery codes remaining',
+            label: t('account.two_factor.codes_remaining'),
             children: (
               <span>
                 {state.recoveryCodesRemaining}
-                {low && <Typography.Text type="warning"> · running low, regenerate them</Typography.Text>}
+                {low && <Typography.Text type="warning"> · {t('account.two_factor.codes_low')}</Typography.Text>}
               </span>
             ),
           },
@@ -62,6 +64,7 @@ function statusItems(state: AccountTwoFactor) {
 
 /** Settings → Account → "Two-Factor Authentication": status, Activate / Deactivate, recovery codes; `onStatusChanged` after 2FA went on or off. */
 export function AccountTwoFactorCard({ account, onStatusChanged: onChangedOutside }: { account: Account; onStatusChanged?: () => void }) {
+  const { t } = useTranslation();
   const resource = useResource(fetchAccountTwoFactor, 'account-two-factor');
   const { message, modal } = App.useApp();
   const withReauth = useReauth();
@@ -78,14 +81,14 @@ export function AccountTwoFactorCard({ account, onStatusChanged: onChangedOutsid
   }, [reload, onChangedOutside]);
   const confirmRemoveAuthenticator = () =>
     void modal.confirm({
-      title: 'Remove the authenticator app?',
-      content: 'Its codes will no longer sign you in; your passkeys and recovery codes still do. Other browsers and devices are signed out.',
-      okText: 'Remove',
+      title: t('account.two_factor.remove_authenticator_title'),
+      content: t('account.two_factor.remove_authenticator_content'),
+      okText: t('account.common.remove'),
       okButtonProps: { danger: true },
       onOk: async () => {
         try {
           await withReauth(removeAuthenticator);
-          void message.success('The authenticator app was removed.');
+          void message.success(t('account.two_factor.authenticator_removed'));
         } catch (failure) {
           if (isApiError(failure, 'reauthentication_cancelled')) return;
           void message.error(describeProblem(failure, 'remove_authenticator'));
@@ -109,14 +112,13 @@ export function AccountTwoFactorCard({ account, onStatusChanged: onChangedOutsid
     <Card
       title={
         <h2 ref={heading} tabIndex={-1} className="card-title focus-target">
-          Two-Factor Authentication
+          {t('account.two_factor.title')}
         </h2>
       }
-      extra={state && <StatusTag on={state.active} onText="On" offText="Off" />}
+      extra={state && <StatusTag on={state.active} onText={t('account.two_factor.on')} offText={t('account.two_factor.off')} />}
     >
       <Typography.Paragraph type="secondary" style={{ maxWidth: 720 }}>
-        Two-factor authentication asks for a code from your authenticator app, or for a passkey or security key, after your password, so a leaked password alone
-        cannot open your account.
+        {t('account.two_factor.intro')}
       </Typography.Paragraph>
       {!!resource.error && !state && (
         <Alert
@@ -125,7 +127,7 @@ export function AccountTwoFactorCard({ account, onStatusChanged: onChangedOutsid
           message={describeProblem(resource.error, 'load_two_factor')}
           action={
             <Button size="small" onClick={resource.reload}>
-              Try again
+              {t('common.try_again')}
             </Button>
           }
         />
@@ -133,7 +135,7 @@ export function AccountTwoFactorCard({ account, onStatusChanged: onChangedOutsid
       {!state && !resource.error && <Skeleton active paragraph={{ rows: 3 }} />}
       {state && (
         <>
-          <Descriptions column={1} size="small" items={statusItems(state)} style={{ marginBottom: 16 }} />
+          <Descriptions column={1} size="small" items={statusItems(state, t)} style={{ marginBottom: 16 }} />
           {state.active && !state.deactivation.allowed && (
             <Alert
               type="warning"
@@ -145,18 +147,20 @@ export function AccountTwoFactorCard({ account, onStatusChanged: onChangedOutsid
           <Space wrap>
             {!hasAuthenticator && (
               <Button type={state.active ? 'default' : 'primary'} onClick={() => setDialog('activate')}>
-                {state.active ? 'Add authenticator app' : 'Activate'}
+                {state.active ? t('account.two_factor.add_authenticator') : t('account.common.activate')}
               </Button>
             )}
             {state.active && (
               <>
                 <Button danger onClick={() => setDialog('deactivate')} disabled={!state.deactivation.allowed}>
-                  Deactivate
+                  {t('account.common.deactivate')}
                 </Button>
-                <Button onClick={() => setDialog('regenerate')}>Regenerate recovery codes</Button>
+                <Button onClick={() => setDialog('regenerate')}>{t('account.common.regenerate_codes')}</Button>
               </>
             )}
-            {hasAuthenticator && state.passkeys.length > 0 && <Button onClick={confirmRemoveAuthenticator}>Remove authenticator app</Button>}
+            {hasAuthenticator && state.passkeys.length > 0 && (
+              <Button onClick={confirmRemoveAuthenticator}>{t('account.two_factor.remove_authenticator')}</Button>
+            )}
           </Space>
           <Divider />
           <PasskeyList

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Alert, Button, Modal, Skeleton } from 'antd';
 import { RecoveryCodes } from './RecoveryCodes';
 import { TotpSetup } from './TotpSetup';
@@ -26,6 +27,7 @@ interface ActivateDialogProps {
 
 /** Settings → Activate: QR code and key, "Verify and Activate", then the one-time recovery codes. */
 export default function ActivateDialog({ accountEmail, onChanged, onClosed }: ActivateDialogProps) {
+  const { t } = useTranslation();
   const [open, setOpen] = useState(true);
   const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
   const [error, setError] = useState<string>();
@@ -113,10 +115,10 @@ export default function ActivateDialog({ accountEmail, onChanged, onClosed }: Ac
       title={
         showingCodes ? (
           <span ref={titleRef} tabIndex={-1} className="focus-target">
-            Two-factor authentication is on
+            {t('login.two_factor_on')}
           </span>
         ) : (
-          'Activate two-factor authentication'
+          t('account.activate.title')
         )
       }
       footer={null}
@@ -154,12 +156,14 @@ export default function ActivateDialog({ accountEmail, onChanged, onClosed }: Ac
           description={phrase('notice.activation_expired_description')}
           action={
             <Button type="primary" onClick={() => void start(true)}>
-              Start again
+              {t('account.activate.start_again')}
             </Button>
           }
         />
       )}
-      {phase.kind === 'failed' && <Alert type="error" showIcon message={phase.message} action={<Button onClick={() => void start(true)}>Try again</Button>} />}
+      {phase.kind === 'failed' && (
+        <Alert type="error" showIcon message={phase.message} action={<Button onClick={() => void start(true)}>{t('common.try_again')}</Button>} />
+      )}
       {phase.kind === 'codes' && <RecoveryCodes codes={phase.codes} accountEmail={accountEmail} onDone={() => setOpen(false)} />}
     </Modal>
   );

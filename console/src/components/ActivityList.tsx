@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Alert, Button, Empty, List, Skeleton, Typography } from 'antd';
 import { describeActivity } from '../activity';
 import { formatDateTime } from '../labels';
@@ -23,6 +24,7 @@ export function ActivityList({
   who?: (event: AuditEvent) => string | undefined;
   label: string;
 }) {
+  const { t } = useTranslation();
   const [events, setEvents] = useState<AuditEvent[]>();
   const [next, setNext] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -63,13 +65,13 @@ export function ActivityList({
           message={describeProblem(error, 'default')}
           action={
             <Button size="small" onClick={() => void fetchPage(events ? (next ?? undefined) : undefined)}>
-              Try again
+              {t('common.try_again')}
             </Button>
           }
           style={{ marginBottom: 12 }}
         />
       )}
-      {events && events.length === 0 && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="No security events yet." />}
+      {events && events.length === 0 && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('account.security_activity.empty')} />}
       {events && events.length > 0 && (
         <List
           aria-label={label}
@@ -89,7 +91,7 @@ export function ActivityList({
                       </Typography.Text>
                       <br />
                       <Typography.Text type="secondary">
-                        {describeUserAgent(event.userAgent)} · {event.ip ?? 'unknown address'}
+                        {describeUserAgent(event.userAgent)} · {event.ip ?? t('account.security_activity.unknown_address')}
                       </Typography.Text>
                     </>
                   }
@@ -101,7 +103,7 @@ export function ActivityList({
       )}
       {next && (
         <Button onClick={() => void fetchPage(next)} loading={busy} style={{ marginTop: 12 }}>
-          Show older
+          {t('account.security_activity.show_older')}
         </Button>
       )}
     </>

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Alert, App, Button, Input, Modal, Space, Typography } from 'antd';
 import { RecoveryCodes } from './RecoveryCodes';
 import { isApiError } from '../api';
@@ -21,6 +22,7 @@ interface AddPasskeyDialogProps {
  * when it is the account's first second factor.
  */
 export default function AddPasskeyDialog({ accountEmail, onAdded, onClosed }: AddPasskeyDialogProps) {
+  const { t } = useTranslation();
   const { message } = App.useApp();
   const withReauth = useReauth();
   const [open, setOpen] = useState(true);
@@ -40,7 +42,7 @@ export default function AddPasskeyDialog({ accountEmail, onAdded, onClosed }: Ad
       onAdded(added.recoveryCodes !== undefined);
       if (added.recoveryCodes) setCodes(added.recoveryCodes);
       else {
-        void message.success(`"${added.passkey.name}" was added.`);
+        void message.success(t('account.add_passkey.added', { name: added.passkey.name }));
         setOpen(false);
       }
     } catch (failure) {
@@ -54,7 +56,7 @@ export default function AddPasskeyDialog({ accountEmail, onAdded, onClosed }: Ad
   return (
     <Modal
       open={open}
-      title={codes ? 'Save your recovery codes' : 'Add a passkey or security key'}
+      title={codes ? t('account.add_passkey.title_codes') : t('methods.webauthn_enrollment')}
       width={codes ? 540 : 480}
       afterClose={onClosed}
       onCancel={() => setOpen(false)}
@@ -67,10 +69,10 @@ export default function AddPasskeyDialog({ accountEmail, onAdded, onClosed }: Ad
           ? null
           : [
               <Button key="cancel" onClick={() => setOpen(false)}>
-                Cancel
+                {t('account.common.cancel')}
               </Button>,
               <Button key="ok" type="primary" loading={busy} disabled={!ready} onClick={() => void add()}>
-                Add
+                {t('account.add_passkey.add')}
               </Button>,
             ]
       }
@@ -81,19 +83,19 @@ export default function AddPasskeyDialog({ accountEmail, onAdded, onClosed }: Ad
             type="success"
             showIcon
             style={{ marginBottom: 16 }}
-            message="Two-factor authentication is on"
-            description="Your passkey now signs you in after your password. If you lose it, each recovery code below signs you in once."
+            message={t('login.two_factor_on')}
+            description={t('account.add_passkey.first_factor_description')}
           />
           <RecoveryCodes codes={codes} accountEmail={accountEmail} onDone={() => setOpen(false)} />
         </>
       ) : (
         <Space direction="vertical" style={{ width: '100%' }}>
           <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
-            Name it so you can tell it apart later. Then your browser asks where to keep it: this device, your phone, a password manager or a security key.
+            {t('account.add_passkey.intro')}
           </Typography.Paragraph>
           <div className="field">
             <label className="field-label" htmlFor="passkey-name">
-              Name
+              {t('account.common.name')}
             </label>
             <Input id="passkey-name" autoFocus maxLength={64} value={name} onChange={(event) => setName(event.target.value)} onPressEnter={() => void add()} />
           </div>

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Alert, Button, Card, Input, Space, Typography } from 'antd';
 import { NewPasswordInput } from './NewPasswordInput';
 import { OwnFactorField, ownFactorKinds, ownFactorProof, type OwnFactorKind } from './OwnFactorField';
@@ -18,6 +19,7 @@ import { useResource } from '../use-resource';
 export function ChangePasswordCard({ twoFactorVersion = 0 }: { twoFactorVersion?: number }) {
   // Loaded again whenever the Two-Factor Authentication card turned 2FA on or off; a change
   // elsewhere (another tab) still shows the code field through the server's 403.
+  const { t } = useTranslation();
   const twoFactor = useResource(fetchAccountTwoFactor, `account-two-factor-for-password-${twoFactorVersion}`);
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
@@ -69,9 +71,9 @@ export function ChangePasswordCard({ twoFactorVersion = 0 }: { twoFactorVersion?
   };
 
   return (
-    <Card title={<h2 className="card-title">Password</h2>}>
+    <Card title={<h2 className="card-title">{t('login.password')}</h2>}>
       <Typography.Paragraph type="secondary" style={{ maxWidth: 720 }}>
-        Changing your password signs you out everywhere else: other browsers and devices must sign in with the new one.
+        {t('account.password.intro')}
       </Typography.Paragraph>
       <form
         className="password-change"
@@ -83,7 +85,7 @@ export function ChangePasswordCard({ twoFactorVersion = 0 }: { twoFactorVersion?
       >
         <div className="field" style={{ marginBottom: 24 }}>
           <label className="field-label" htmlFor="change-password-current">
-            Current password
+            {t('account.password.current')}
           </label>
           <Input.Password
             id="change-password-current"
@@ -114,7 +116,7 @@ export function ChangePasswordCard({ twoFactorVersion = 0 }: { twoFactorVersion?
           {done && <Alert type="success" showIcon role="status" message={phrase('notice.password_changed')} />}
         </Space>
         <Button type="primary" htmlType="submit" loading={busy} disabled={!ready}>
-          Change password
+          {t('account.password.submit')}
         </Button>
       </form>
     </Card>

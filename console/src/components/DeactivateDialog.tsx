@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Alert, App, Button, Form, Input, Modal, Space, Typography, type InputRef } from 'antd';
 import { CodeInput, CODE_LENGTH } from './CodeInput';
 import { MethodChoice } from './MethodChoice';
@@ -27,6 +28,7 @@ interface DeactivateDialogProps {
 
 /** Settings → Deactivate: verify identity (password plus one code or a passkey) and turn account 2FA off. */
 export default function DeactivateDialog({ ownMethods, onChanged, onClosed }: DeactivateDialogProps) {
+  const { t } = useTranslation();
   const methods = methodsFor(ownMethods);
   const { message } = App.useApp();
   const passwordRef = useRef<InputRef>(null);
@@ -50,7 +52,7 @@ export default function DeactivateDialog({ ownMethods, onChanged, onClosed }: De
     try {
       if (method === 'webauthn') await deactivateTwoFactor(password, { method, credential: await signWithPasskey(await startSettingsWebAuthn()) });
       else await deactivateTwoFactor(password, { method, code: finalCode });
-      void message.success('Two-factor authentication is deactivated.');
+      void message.success(t('account.deactivate.done'));
       onChanged();
       setOpen(false);
     } catch (failure) {
@@ -74,7 +76,7 @@ export default function DeactivateDialog({ ownMethods, onChanged, onClosed }: De
   return (
     <Modal
       open={open}
-      title="Deactivate two-factor authentication"
+      title={t('account.deactivate.title')}
       width={520}
       afterClose={onClosed}
       onCancel={() => setOpen(false)}
@@ -85,16 +87,16 @@ export default function DeactivateDialog({ ownMethods, onChanged, onClosed }: De
       }}
       footer={[
         <Button key="cancel" onClick={() => setOpen(false)}>
-          Cancel
+          {t('account.common.cancel')}
         </Button>,
         <Button key="ok" type="primary" danger loading={busy} disabled={!ready} onClick={() => void submit()}>
-          Deactivate
+          {t('account.common.deactivate')}
         </Button>,
       ]}
     >
       <Form layout="vertical" component="div" requiredMark={false}>
-        <h3 className="dialog-section-title">Verify your identity</h3>
-        <Form.Item label="Password" htmlFor="deactivate-password">
+        <h3 className="dialog-section-title">{t('account.deactivate.verify_identity')}</h3>
+        <Form.Item label={t('login.password')} htmlFor="deactivate-password">
           <Input.Password
             id="deactivate-password"
             ref={passwordRef}
@@ -116,13 +118,13 @@ export default function DeactivateDialog({ ownMethods, onChanged, onClosed }: De
           </div>
         )}
         {method === 'webauthn' ? (
-          <Typography.Paragraph type="secondary">Deactivate asks your browser for one of your passkeys or security keys.</Typography.Paragraph>
+          <Typography.Paragraph type="secondary">{t('account.deactivate.passkey_hint')}</Typography.Paragraph>
         ) : method === 'recovery_code' ? (
-          <Form.Item label="Recovery code" htmlFor="deactivate-recovery-code">
+          <Form.Item label={t('methods.recovery_code')} htmlFor="deactivate-recovery-code">
             <Input
               id="deactivate-recovery-code"
               className="mono"
-              placeholder="xxxx-xxxx-xxxx-xxxx"
+              placeholder={t('account.common.recovery_code_placeholder')}
               autoComplete="off"
               spellCheck={false}
               value={code}
@@ -136,14 +138,14 @@ export default function DeactivateDialog({ ownMethods, onChanged, onClosed }: De
             value={code}
             onChange={setCode}
             focusKey={focusKey}
-            label={method === 'totp' ? 'Authenticator app code (6 digits)' : 'Email verification code (6 digits)'}
+            label={method === 'totp' ? t('account.common.totp_code_label') : t('account.common.email_code_label')}
           />
         )}
       </Form>
       <Space direction="vertical" style={{ width: '100%', marginTop: 16 }}>
         {error && <Alert type="error" showIcon message={error} />}
         {lockout.message && <Alert type="error" showIcon message={lockout.message} />}
-        <Alert type="warning" showIcon message="Without two-factor authentication, your password alone will open your account." />
+        <Alert type="warning" showIcon message={t('account.deactivate.warning')} />
       </Space>
     </Modal>
   );

@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Input, Switch, Typography } from 'antd';
 import { CodeInput, CODE_LENGTH } from './CodeInput';
 import { MethodChoice } from './MethodChoice';
@@ -57,23 +58,24 @@ export function OwnFactorField({
   disabled,
   onSubmit,
 }: OwnFactorFieldProps) {
+  const { t } = useTranslation();
   const switchId = useId();
   const recoveryId = useId();
   return (
     <div className="own-factor">
       {kinds.length > 1 && !recovery && <MethodChoice methods={kinds} value={kind} onChange={onKindChange} disabled={disabled} />}
       {!recovery && kind === 'webauthn' ? (
-        <Typography.Paragraph type="secondary">Your browser asks for one of your passkeys or security keys when you submit.</Typography.Paragraph>
+        <Typography.Paragraph type="secondary">{t('account.own_factor.passkey_hint')}</Typography.Paragraph>
       ) : recovery ? (
         <div className="field">
           <label className="field-label" htmlFor={recoveryId}>
-            Recovery code
+            {t('methods.recovery_code')}
           </label>
           <Input
             id={recoveryId}
             key={focusKey}
             className="mono"
-            placeholder="xxxx-xxxx-xxxx-xxxx"
+            placeholder={t('account.common.recovery_code_placeholder')}
             autoComplete="off"
             spellCheck={false}
             maxLength={24}
@@ -85,7 +87,7 @@ export function OwnFactorField({
           />
         </div>
       ) : (
-        <CodeInput value={code} onChange={onCodeChange} focusKey={focusKey} disabled={disabled} label="Authenticator app code (6 digits)" />
+        <CodeInput value={code} onChange={onCodeChange} focusKey={focusKey} disabled={disabled} label={t('account.common.totp_code_label')} />
       )}
       <div className="own-factor-switch">
         <Switch
@@ -98,7 +100,7 @@ export function OwnFactorField({
             onCodeChange('');
           }}
         />
-        <label htmlFor={switchId}>Use a recovery code instead</label>
+        <label htmlFor={switchId}>{t('account.own_factor.use_recovery_code')}</label>
       </div>
     </div>
   );

@@ -1,4 +1,5 @@
 import { lazy, Suspense, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Alert, App, Button, Input, List, Modal, Space, Typography } from 'antd';
 import { KeyOutlined } from '@ant-design/icons';
 import { isApiError } from '../api';
@@ -25,6 +26,7 @@ interface PasskeyListProps {
  * factor is not removed here: that is a deactivation, with its own rules.
  */
 export function PasskeyList({ accountEmail, passkeys, lastFactorIsPasskey, onChanged }: PasskeyListProps) {
+  const { t } = useTranslation();
   const { message, modal } = App.useApp();
   const withReauth = useReauth();
   const [adding, setAdding] = useState(false);
@@ -33,20 +35,20 @@ export function PasskeyList({ accountEmail, passkeys, lastFactorIsPasskey, onCha
   const remove = (passkey: PasskeyInfo) => {
     if (lastFactorIsPasskey && passkeys.length === 1) {
       void modal.info({
-        title: 'This is your last second factor',
-        content: 'To remove it, deactivate two-factor authentication (or add another passkey or an authenticator app first).',
+        title: t('account.passkeys.last_factor_title'),
+        content: t('account.passkeys.last_factor_content'),
       });
       return;
     }
     void modal.confirm({
-      title: `Remove "${passkey.name}"?`,
-      content: 'It will no longer sign you in. Other browsers and devices signed in to your account are signed out.',
-      okText: 'Remove',
+      title: t('account.passkeys.remove_title', { name: passkey.name }),
+      content: t('account.passkeys.remove_content'),
+      okText: t('account.common.remove'),
       okButtonProps: { danger: true },
       onOk: async () => {
         try {
           await withReauth(() => removePasskey(passkey.id));
-          void message.success(`"${passkey.name}" was removed.`);
+          void message.success(t('account.passkeys.removed', { name: passkey.name }));
           onChanged(false);
         } catch (failure) {
           if (isApiError(failure, 'reauthentication_cancelled')) return;
@@ -60,11 +62,10 @@ export function PasskeyList({ accountEmail, passkeys, lastFactorIsPasskey, onCha
   return (
     <section className="passkeys" aria-labelledby="passkeys-title">
       <h3 id="passkeys-title" className="dialog-section-title">
-        Passkeys and security keys
+        {t('account.passkeys.title')}
       </h3>
       <Typography.Paragraph type="secondary" style={{ maxWidth: 720 }}>
-        A passkey (on this device, your phone or a password manager) or a security key signs you in with your fingerprint, face, PIN or a touch, and cannot be
-        used on a fake site.
+        {t('account.passkeys.intro')}
       </Typography.Paragraph>
       {passkeys.length > 0 && (
         <List
@@ -75,25 +76,35 @@ export function PasskeyList({ accountEmail, passkeys, lastFactorIsPasskey, onCha
           renderItem={(passkey) => (
             <List.Item
               actions={[
-                <Button key="rename" size="small" onClick={() => setRenaming(passkey)} aria-label={`Rename ${passkey.name}`}>
-                  Rename
+                <Button key="rename" size="small" onClick={() => setRenaming(passkey)} aria-label={t('account.passkeys.rename_label', { name: passkey.name })}>
+                  {t('account.passkeys.rename')}
                 </Button>,
-                <Button key="remove" size="small" danger onClick={() => remove(passkey)} aria-label={`Remove ${passkey.name}`}>
-                  Remove
+                <Button
+                  key="remove"
+                  size="small"
+                  danger
+                  onClick={() => remove(passkey)}
+                  aria-label={t('account.passkeys.remove_label', { name: passkey.name })}
+                >
+                  {t('account.common.remove')}
                 </Button>,
               ]}
             >
               <List.Item.Meta
                 avatar={<KeyOutlined aria-hidden />}
                 title={passkey.name}
-                description={`Added ${formatDate(passkey.createdAt)} · ${passkey.lastUsedAt ? `last used ${formatDate(passkey.lastUsedAt)}` : 'not used yet'}`}
+                description={
+                  passkey.lastUsedAt
+                    ? t('account.passkeys.added_used', { added: formatDate(passkey.createdAt), used: formatDate(passkey.lastUsedAt) })
+                    : t('account.passkeys.added_unused', { added: formatDate(passkey.createdAt) })
+                }
               />
             </List.Item>
           )}
         />
       )}
       <Button icon={<KeyOutlined />} onClick={() => setAdding(true)}>
-        Add a passkey or security key
+        {t('methods.webauthn_enrollment')}
       </Button>
       <Suspense fallback={null}>
         {adding && <AddPasskeyDialog accountEmail={accountEmail} onAdded={(first) => onChanged(first)} onClosed={() => setAdding(false)} />}
@@ -104,6 +115,7 @@ export function PasskeyList({ accountEmail, passkeys, lastFactorIsPasskey, onCha
 }
 
 function RenamePasskeyDialog({ passkey, onRenamed, onClosed }: { passkey: PasskeyInfo; onRenamed: () => void; onClosed: () => void }) {
+  const { t } = useTranslation();
   const [open, setOpen] = useState(true);
   const [name, setName] = useState(passkey.name);
   const [busy, setBusy] = useState(false);
@@ -128,8 +140,8 @@ function RenamePasskeyDialog({ passkey, onRenamed, onClosed }: { passkey: Passke
   return (
     <Modal
       open={open}
-      title="Rename passkey"
-      okText="Save"
+      title={t('account.passkeys.rename_title')}
+      okText={t('account.passkeys.save')}
       onOk={() => void save()}
       okButtonProps={{ disabled: !ready }}
       confirmLoading={busy}
@@ -141,7 +153,7 @@ function RenamePasskeyDialog({ passkey, onRenamed, onClosed }: { passkey: Passke
       <Space direction="vertical" style={{ width: '100%' }}>
         <div className="field">
           <label className="field-label" htmlFor="passkey-new-name">
-            Name
+            {t('account.common.name')}
           </label>
           <Input
             id="passkey-new-name"

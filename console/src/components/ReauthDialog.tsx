@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Alert, Form, Input, Modal, Typography, type InputRef } from 'antd';
 import { reauthenticate } from '../endpoints';
 import { describeProblem } from '../phrases';
@@ -10,6 +11,7 @@ interface ReauthDialogProps {
 
 /** "Confirm your password": renews the session's 15-minute window for sensitive changes. */
 export function ReauthDialog({ onConfirmed, onCancelled }: ReauthDialogProps) {
+  const { t } = useTranslation();
   const passwordRef = useRef<InputRef>(null);
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -31,8 +33,8 @@ export function ReauthDialog({ onConfirmed, onCancelled }: ReauthDialogProps) {
   return (
     <Modal
       open
-      title="Confirm your password"
-      okText="Confirm"
+      title={t('account.reauth.title')}
+      okText={t('account.reauth.confirm')}
       onOk={() => void confirm()}
       onCancel={onCancelled}
       confirmLoading={busy}
@@ -45,9 +47,9 @@ export function ReauthDialog({ onConfirmed, onCancelled }: ReauthDialogProps) {
         if (visible) passwordRef.current?.focus();
       }}
     >
-      <Typography.Paragraph type="secondary">For your security, enter your password again before making this change.</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">{t('account.reauth.intro')}</Typography.Paragraph>
       <Form layout="vertical" component="div">
-        <Form.Item label="Password" htmlFor="reauth-password" style={{ marginBottom: error ? 16 : 0 }}>
+        <Form.Item label={t('login.password')} htmlFor="reauth-password" style={{ marginBottom: error ? 16 : 0 }}>
           <Input.Password
             id="reauth-password"
             ref={passwordRef}

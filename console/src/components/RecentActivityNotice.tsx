@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { Alert, Button } from 'antd';
 import { NOTABLE_TYPES } from '../activity';
 import { fetchAccountActivity, fetchAccountTwoFactor } from '../endpoints';
@@ -21,25 +23,27 @@ function readSeen(): string {
 }
 
 /** One sentence for a notable event. */
-function sentence(event: AuditEvent, recoveryCodesLeft: number | undefined): string {
+function sentence(event: AuditEvent, recoveryCodesLeft: number | undefined, t: TFunction): string {
   const when = formatDateTime(event.createdAt);
   switch (event.type) {
     case 'recovery_code.used':
-      return `You signed in with a recovery code on ${when}${recoveryCodesLeft === undefined ? '' : `, ${recoveryCodesLeft} left`}.`;
+      return recoveryCodesLeft === undefined
+        ? t('account.recent_activity.recovery_code_used', { when })
+        : t('account.recent_activity.recovery_code_used_left', { when, left: recoveryCodesLeft });
     case 'second_factor.locked':
-      return `Verification was locked on ${when} after too many wrong codes.`;
+      return t('account.recent_activity.second_factor_locked', { when });
     case 'second_factor.replayed':
-      return `An authenticator code of yours was used again on ${when}.`;
+      return t('account.recent_activity.second_factor_replayed', { when });
     case 'two_factor.reset':
-      return `An administrator reset your two-factor authentication on ${when}.`;
+      return t('account.recent_activity.two_factor_reset', { when });
     case 'two_factor.deactivated':
-      return `Two-factor authentication was turned off on ${when}.`;
+      return t('account.recent_activity.two_factor_deactivated', { when });
     case 'password.reset':
-      return `Your password was reset with an emailed link on ${when}.`;
+      return t('account.recent_activity.password_reset', { when });
     case 'password.changed':
-      return `Your password was changed on ${when}.`;
+      return t('account.recent_activity.password_changed', { when });
     default:
-      return `A passkey or security key was removed on ${when}.`;
+      return t('account.recent_activity.passkey_removed', { when });
   }
 }
 
@@ -48,6 +52,7 @@ function sentence(event: AuditEvent, recoveryCodesLeft: number | undefined): str
  * with a recovery code, 9 left"), until dismissed in this browser, with a link to Security activity.
  */
 export function RecentActivityNotice() {
+  const { t } = useTranslation();
   const activity = useResource(() => fetchAccountActivity(undefined, 20), 'activity-notice');
   const twoFactor = useResource(fetchAccountTwoFactor, 'activity-notice-two-factor');
   const [seen, setSeen] = useState(readSeen);
@@ -70,18 +75,16 @@ export function RecentActivityNotice() {
       role="status"
       className="activity-notice"
       style={{ marginBottom: 20 }}
-      message={sentence(notable, left)}
+      message={sentence(notable, left, t)}
       description={
-        <>
-          If this was not you, change your password.{' '}
-          <a href="/settings" onClick={linkClick('/settings')} style={{ textDecoration: 'underline' }}>
-            See your security activity
-          </a>
-        </>
+        <Trans
+          i18nKey="account.recent_activity.description"
+          components={{ anchor: <a href="/settings" onClick={linkClick('/settings')} style={{ textDecoration: 'underline' }} /> }}
+        />
       }
       action={
         <Button size="small" onClick={dismiss}>
-          Dismiss
+          {t('account.recent_activity.dismiss')}
         </Button>
       }
     />

@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Alert, Button, Form, Input, Modal, Space, Typography, type InputRef } from 'antd';
 import { CodeInput, CODE_LENGTH } from './CodeInput';
 import { MethodChoice } from './MethodChoice';
@@ -20,6 +21,7 @@ interface RegenerateCodesDialogProps {
 
 /** Settings → "Regenerate recovery codes": password plus a current authenticator code or a passkey, then the new codes. */
 export default function RegenerateCodesDialog({ accountEmail, ownMethods, onChanged, onClosed }: RegenerateCodesDialogProps) {
+  const { t } = useTranslation();
   const passwordRef = useRef<InputRef>(null);
   const [open, setOpen] = useState(true);
   const [method, setMethod] = useState<'totp' | 'webauthn'>(ownMethods.includes('totp') ? 'totp' : 'webauthn');
@@ -57,7 +59,7 @@ export default function RegenerateCodesDialog({ accountEmail, ownMethods, onChan
   return (
     <Modal
       open={open}
-      title={codes ? 'Your new recovery codes' : 'Regenerate recovery codes'}
+      title={codes ? t('account.regenerate.title_done') : t('account.common.regenerate_codes')}
       width={540}
       afterClose={onClosed}
       onCancel={() => setOpen(false)}
@@ -73,10 +75,10 @@ export default function RegenerateCodesDialog({ accountEmail, ownMethods, onChan
           ? null
           : [
               <Button key="cancel" onClick={() => setOpen(false)}>
-                Cancel
+                {t('account.common.cancel')}
               </Button>,
               <Button key="ok" type="primary" loading={busy} disabled={!ready} onClick={() => void submit()}>
-                Generate new codes
+                {t('account.regenerate.submit')}
               </Button>,
             ]
       }
@@ -85,9 +87,9 @@ export default function RegenerateCodesDialog({ accountEmail, ownMethods, onChan
         <RecoveryCodes codes={codes} accountEmail={accountEmail} onDone={() => setOpen(false)} />
       ) : (
         <>
-          <Typography.Paragraph type="secondary">New codes replace all of your current recovery codes; the old ones stop working at once.</Typography.Paragraph>
+          <Typography.Paragraph type="secondary">{t('account.regenerate.intro')}</Typography.Paragraph>
           <Form layout="vertical" component="div">
-            <Form.Item label="Password" htmlFor="regenerate-password">
+            <Form.Item label={t('login.password')} htmlFor="regenerate-password">
               <Input.Password
                 id="regenerate-password"
                 ref={passwordRef}
@@ -100,9 +102,9 @@ export default function RegenerateCodesDialog({ accountEmail, ownMethods, onChan
           </Form>
           {ownMethods.length > 1 && <MethodChoice methods={ownMethods} value={method} onChange={setMethod} />}
           {method === 'webauthn' ? (
-            <Typography.Paragraph type="secondary">Generate new codes asks your browser for one of your passkeys or security keys.</Typography.Paragraph>
+            <Typography.Paragraph type="secondary">{t('account.regenerate.passkey_hint')}</Typography.Paragraph>
           ) : (
-            <CodeInput value={code} onChange={setCode} focusKey={focusKey} label="Authenticator app code (6 digits)" />
+            <CodeInput value={code} onChange={setCode} focusKey={focusKey} label={t('account.common.totp_code_label')} />
           )}
           <Space direction="vertical" style={{ width: '100%', marginTop: 16 }}>
             {error && <Alert type="error" showIcon message={error} />}

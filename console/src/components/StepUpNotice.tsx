@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { Alert, Button } from 'antd';
 import { SafetyCertificateOutlined } from '@ant-design/icons';
 import { isApiError } from '../api';
@@ -17,6 +18,7 @@ export function isStepUpRefusal(error: unknown): boolean {
  * session, as that super app's rule asks) or, for admin actions, "Activate" your own 2FA.
  */
 export function StepUpNotice({ error, superApp, onVerified }: { error: unknown; superApp: NamedRef; onVerified: () => void }) {
+  const { t } = useTranslation();
   const stepUp = useStepUp(onVerified);
   if (isApiError(error, 'admin_second_factor_required')) return <ActivateOwnTwoFactorNotice />;
   const name = isApiError(error) && error.body.superApp?.name ? error.body.superApp.name : superApp.name;
@@ -30,8 +32,12 @@ export function StepUpNotice({ error, superApp, onVerified }: { error: unknown; 
         message={phrase('notice.super_app_second_factor_title', { superApp: name })}
         description={phrase('notice.super_app_second_factor_description', { superApp: name })}
         action={
-          <Button type="primary" size="small" onClick={() => void stepUp.start(() => stepUpSuperApp(superApp.id), `Verify to manage ${name}`)}>
-            Verify
+          <Button
+            type="primary"
+            size="small"
+            onClick={() => void stepUp.start(() => stepUpSuperApp(superApp.id), t('account.step_up.verify_title', { superApp: name }))}
+          >
+            {t('account.step_up.verify')}
           </Button>
         }
       />
@@ -42,6 +48,7 @@ export function StepUpNotice({ error, superApp, onVerified }: { error: unknown; 
 
 /** Admin actions need the admin's own second factor: says so and links to Activate. */
 export function ActivateOwnTwoFactorNotice() {
+  const { t } = useTranslation();
   return (
     <Alert
       type="warning"
@@ -51,7 +58,7 @@ export function ActivateOwnTwoFactorNotice() {
       description={phrase('notice.own_second_factor_description')}
       action={
         <Button size="small" onClick={() => navigate('/settings')}>
-          Activate
+          {t('account.common.activate')}
         </Button>
       }
     />

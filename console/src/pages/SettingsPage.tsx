@@ -1,4 +1,5 @@
 import { useCallback, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Space, Tabs, Typography } from 'antd';
 import { AccountTwoFactorCard } from '../components/AccountTwoFactorCard';
 import { ChangePasswordCard } from '../components/ChangePasswordCard';
@@ -29,18 +30,19 @@ export default function SettingsPage({
   /** This browser's own session was signed out from the list. */
   onSignedOut: () => void;
 }) {
+  const { t } = useTranslation();
   const superApps = administeredSuperApps(session);
   // Bumped when 2FA goes on or off, so the Password card asks for a code exactly when one is needed.
   const [twoFactorVersion, setTwoFactorVersion] = useState(0);
   const onTwoFactorChanged = useCallback(() => setTwoFactorVersion((version) => version + 1), []);
   const administersTenant = superApps.length > 0;
   const activeKey = administersTenant && path === '/settings/tenant' ? 'tenant' : 'account';
-  const names = superApps.map((superApp) => superApp.name).join(', ');
+  const names = superApps.map((superApp) => superApp.name).join(t('account.settings.name_separator'));
 
   const items = [
     {
       key: 'account',
-      label: 'Account',
+      label: t('account.settings.tab_account'),
       children: (
         <Space direction="vertical" size={24} style={{ width: '100%' }}>
           <AccountTwoFactorCard account={session.account} onStatusChanged={onTwoFactorChanged} />
@@ -59,7 +61,7 @@ export default function SettingsPage({
       ? [
           {
             key: 'tenant',
-            label: 'Tenant',
+            label: t('account.settings.tab_tenant'),
             children: (
               <Space direction="vertical" size={24} style={{ width: '100%' }}>
                 {superApps.map((superApp) => (
@@ -90,10 +92,10 @@ export default function SettingsPage({
   return (
     <>
       <Typography.Title level={1} className="page-title" style={{ fontSize: 24 }}>
-        Settings
+        {t('account.settings.title')}
       </Typography.Title>
       <Typography.Paragraph type="secondary" className="page-subtitle">
-        Manage how you sign in{administersTenant ? ` and how members of ${names} sign in` : ''}.
+        {administersTenant ? t('account.settings.subtitle_tenant', { names }) : t('account.settings.subtitle')}
       </Typography.Paragraph>
       <Tabs activeKey={activeKey} items={items} destroyOnHidden onChange={(key) => navigate(key === 'tenant' ? '/settings/tenant' : '/settings')} />
     </>
