@@ -21,6 +21,8 @@ describe('no literal UI strings in console components', () => {
     ['an aria-label in braces', "export const F = () => <button aria-label={'Close'} />;\n"],
     ['a placeholder template', 'export const F = () => <input placeholder={`Email`} />;\n'],
     ['a menu item label', "export const items = [{ key: 'out', label: 'Log out' }];\n"],
+    ['a prop default', "export const F = ({ label = 'Code' }: { label?: string }) => <p>{label}</p>;\n"],
+    ['a …Text prop default', "export const F = ({ onText = 'On' }: { onText?: string }) => <p>{onText}</p>;\n"],
   ])('flags %s', async (_name, code) => {
     expect(await rulesBroken(code)).toContain(RULE);
   });

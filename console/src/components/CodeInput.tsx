@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, type ClipboardEvent } from 'react';
 import { Input } from 'antd';
+import { useTranslation } from 'react-i18next';
 import type { OTPRef } from 'antd/es/input/OTP';
 
 export const CODE_LENGTH = 6;
@@ -20,7 +21,9 @@ interface CodeInputProps {
 }
 
 /** Six one-digit boxes (Input.OTP) for an authenticator or email code, with a visible label. */
-export function CodeInput({ value, onChange, onComplete, label = '6-digit verification code', disabled, invalid, autoFocus, focusKey }: CodeInputProps) {
+export function CodeInput({ value, onChange, onComplete, label, disabled, invalid, autoFocus, focusKey }: CodeInputProps) {
+  const { t } = useTranslation();
+  const name = label ?? t('common.code_label');
   const labelId = useId();
   const otpRef = useRef<OTPRef>(null);
   const firstFocusKey = useRef(focusKey);
@@ -46,7 +49,7 @@ export function CodeInput({ value, onChange, onComplete, label = '6-digit verifi
   return (
     <div className="code-input" onPaste={onPaste}>
       <span id={labelId} className="field-label">
-        {label}
+        {name}
       </span>
       <Input.OTP
         ref={otpRef}
@@ -58,7 +61,7 @@ export function CodeInput({ value, onChange, onComplete, label = '6-digit verifi
         autoFocus={autoFocus}
         disabled={disabled}
         status={invalid ? 'error' : undefined}
-        aria-label={label}
+        aria-label={name}
         aria-labelledby={labelId}
         onInput={(cells) => accept(cells.join(''))}
       />

@@ -16,6 +16,9 @@ export const en = {
     yes: 'Yes',
     no: 'No',
     none: 'None',
+    on: 'On',
+    off: 'Off',
+    code_label: '6-digit verification code',
   },
   account_menu: {
     label: 'Account menu:',

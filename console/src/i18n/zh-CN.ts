@@ -13,6 +13,9 @@ export const zhCN: Catalogue<typeof en> = {
     yes: '是',
     no: '否',
     none: '无',
+    on: '已开启',
+    off: '未开启',
+    code_label: '6 位验证码',
   },
   account_menu: {
     label: '账号菜单：',
