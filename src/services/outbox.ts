@@ -43,6 +43,8 @@ export interface OutboxSender {
    * is then retried later, or with `retry: false` marked failed at once (the caller tells the user).
    */
   deliverNow(id: string, options?: { retry?: boolean }): Promise<void>;
+  /** Resolves once every delivery `deliverNow` started has finished (tests; shutdown). */
+  settle(): Promise<void>;
   start(): void;
   stop(): Promise<void>;
 }
@@ -150,6 +152,9 @@ export function createOutboxSender(deps: Deps, handlers: Partial<Record<OutboxKi
       const error = await delivery.finally(() => inFlight.delete(delivery));
       if (error !== undefined) throw error;
     },
+    async settle() {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
     start() {
       if (!stopped) return;
       stopped = false;
@@ -158,7 +163,7 @@ export function createOutboxSender(deps: Deps, handlers: Partial<Record<OutboxKi
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
-      await Promise.allSettled([running, ...inFlight]);
+      await Promise.allSettled([running, this.settle()]);
     },
   };
 }

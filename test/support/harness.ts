@@ -108,6 +108,8 @@ export async function createHarness(
         headers: { ...(cookie ? { cookie: `mpp_session=${cookie}` } : {}), ...headers },
         ...(body === undefined ? {} : { payload: body as object }),
       });
+      // Mail the request queued is delivered after its commit, without the answer waiting: wait here, so tests read it at once.
+      await deps.outbox.settle();
       const text = response.body;
       let parsed: unknown = text;
       try {
