@@ -55,6 +55,7 @@ describeEachDialect('device cookies (%s)', (dialect) => {
       cookies,
       ...(options.body ? { payload: options.body } : {}),
     });
+    await h.deps.outbox.settle();
     const device = response.cookies.find((c) => c.name.endsWith('mpp_device')) as Sent['device'];
     const session = response.cookies.find((c) => c.name.endsWith('mpp_session'))?.value;
     return { status: response.statusCode, body: response.body === '' ? undefined : JSON.parse(response.body), session, device };
