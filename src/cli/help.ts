@@ -8,7 +8,8 @@ Server
   migrate                                    Apply database migrations
   secrets rotate                             Re-encrypt every TOTP secret under SECRET_KEY (old keys in SECRET_KEY_PREVIOUS)
   maintenance run                            Delete expired challenges, email codes, sessions, pending activations,
-                                             throttles, and audit events older than AUDIT_RETENTION_DAYS; prints
+                                             throttles, outbox rows delivered over 30 days ago, and audit events
+                                             older than AUDIT_RETENTION_DAYS; prints
                                              the count per table (serve also runs this every 10 minutes)
   audit export [--super-app ID] [--since ISO] [--format jsonl|csv]
                                              Stream audit events, oldest first, to stdout (any size, constant
@@ -37,7 +38,7 @@ Options
 
 Configuration comes from the environment: PORT, HOST, DATA_DIR, DATABASE_URL,
 DATABASE_POOL_MAX, SECRET_KEY, SECRET_KEY_PREVIOUS, PUBLIC_URL, SMTP_URL, MAIL_FROM,
-LOG_LEVEL, SESSION_IDLE_MINUTES, SESSION_ABSOLUTE_HOURS, TRUST_PROXY, AUDIT_RETENTION_DAYS,
+MAIL_SEND_TIMEOUT_SECONDS (each SMTP step, default 20), LOG_LEVEL, SESSION_IDLE_MINUTES, SESSION_ABSOLUTE_HOURS, TRUST_PROXY, AUDIT_RETENTION_DAYS,
 METRICS_TOKEN, METRICS_PORT, WEBHOOK_ALLOW_PRIVATE (true: webhooks may be delivered to private,
 loopback and link-local addresses; false by default).
 Exit status: 0 success, 1 refused operation, 2 bad usage.

@@ -13,6 +13,7 @@ import {
 } from '../store/retention.js';
 import { type Deps, newId } from './deps.js';
 import { THROTTLE_FAMILIES } from './throttle.js';
+import { deleteFinishedOutboxBefore } from '../store/outbox.js';
 
 /**
  * Challenges, email codes and pending activations stay this long past their expiry, so a
@@ -20,6 +21,9 @@ import { THROTTLE_FAMILIES } from './throttle.js';
  * from the row itself rather than from its absence.
  */
 export const RETENTION_GRACE_SECONDS = 24 * 60 * 60;
+
+/** Sent and failed outbox rows (mail, webhook deliveries) are kept 30 days: the webhook delivery log and what a support request asks about. */
+export const OUTBOX_RETENTION_SECONDS = 30 * 24 * 60 * 60;
 /** Rows one DELETE removes at most; each batch is its own short transaction. */
 export const MAINTENANCE_BATCH_SIZE = 1000;
 /** The job runs this often in `serve`, plus up to `MAINTENANCE_JITTER_SECONDS` so instances drift apart. */
@@ -45,7 +49,16 @@ export interface MaintenanceOptions {
 }
 
 /** What the job deletes, by what it is (camelCase of the table, `pendingActivations` for `totp_factors`). */
-export const MAINTENANCE_TABLES = ['challenges', 'emailCodes', 'sessions', 'pendingActivations', 'passwordResets', 'throttles', 'auditEvents'] as const;
+export const MAINTENANCE_TABLES = [
+  'challenges',
+  'emailCodes',
+  'sessions',
+  'pendingActivations',
+  'passwordResets',
+  'throttles',
+  'outbox',
+  'auditEvents',
+] as const;
 export type MaintenanceTable = (typeof MAINTENANCE_TABLES)[number];
 export type MaintenanceCounts = Record<MaintenanceTable, number>;
 
@@ -53,7 +66,7 @@ export type MaintenanceCounts = Record<MaintenanceTable, number>;
 export type MaintenanceReport = { ran: true; deleted: MaintenanceCounts; batches: MaintenanceCounts } | { ran: false };
 
 function zeroCounts(): MaintenanceCounts {
-  return { challenges: 0, emailCodes: 0, sessions: 0, pendingActivations: 0, passwordResets: 0, throttles: 0, auditEvents: 0 };
+  return { challenges: 0, emailCodes: 0, sessions: 0, pendingActivations: 0, passwordResets: 0, throttles: 0, outbox: 0, auditEvents: 0 };
 }
 
 /** One bounded delete, by what it removes; each returns how many rows went. */
@@ -77,6 +90,8 @@ function batchesAt(db: Db, now: Date, auditRetentionDays: number): Batch[] {
       run: (limit) =>
         deleteStaleThrottles(db, { prefix: family.prefix, windowStartedBefore: iso(family.windowSeconds), lastBefore: iso(family.maxDelaySeconds) }, limit),
     })),
+    // Delivered or given-up mail (its body already erased) and webhook calls, kept a while as the delivery log.
+    { table: 'outbox', run: (limit) => deleteFinishedOutboxBefore(db, iso(OUTBOX_RETENTION_SECONDS), limit) },
     { table: 'auditEvents', run: (limit) => deleteAuditEventsBefore(db, iso(auditRetentionDays * 24 * 60 * 60), limit) },
   ];
 }
@@ -84,8 +99,8 @@ function batchesAt(db: Db, now: Date, auditRetentionDays: number): Batch[] {
 /**
  * Deletes what no rule needs any more: challenges, email codes and pending activations a
  * day past their expiry (a pending one bound to a live enrolment challenge stays),
- * expired sessions, throttle counters whose window and longest wait have passed, and
- * audit events older than `auditRetentionDays`. Each DELETE removes at most `batchSize`
+ * expired sessions, throttle counters whose window and longest wait have passed, outbox
+ * rows delivered or given up over 30 days ago, and audit events older than `auditRetentionDays`. Each DELETE removes at most `batchSize`
  * rows; a table is done when a batch comes back short. Only one process runs it at a
  * time (`ran: false` for the others). The cut-offs are fixed at the start of the run.
  */

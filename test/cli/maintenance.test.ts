@@ -47,9 +47,18 @@ describeEachDialect('mpp-2fa maintenance run (%s)', (dialect) => {
       const result = await cli(['maintenance', 'run']);
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toBe(
-        ['ran: true', 'challenges: 1', 'emailCodes: 0', 'sessions: 2', 'pendingActivations: 0', 'passwordResets: 0', 'throttles: 1', 'auditEvents: 1', ''].join(
-          '\n',
-        ),
+        [
+          'ran: true',
+          'challenges: 1',
+          'emailCodes: 0',
+          'sessions: 2',
+          'pendingActivations: 0',
+          'passwordResets: 0',
+          'throttles: 1',
+          'outbox: 0',
+          'auditEvents: 1',
+          '',
+        ].join('\n'),
       );
       expect(await remaining(database.handle.db)).toMatchObject({ challenges: ['live'], sessions: ['live'], throttles: [], auditEvents: ['recent'] });
     },
@@ -69,6 +78,7 @@ describeEachDialect('mpp-2fa maintenance run (%s)', (dialect) => {
         pendingActivations: 0,
         passwordResets: 0,
         throttles: 1,
+        outbox: 0,
         auditEvents: 2,
       });
       const again = await cli(['maintenance', 'run', '--json']);
@@ -80,6 +90,7 @@ describeEachDialect('mpp-2fa maintenance run (%s)', (dialect) => {
         pendingActivations: 0,
         passwordResets: 0,
         throttles: 0,
+        outbox: 0,
         auditEvents: 0,
       });
     },

@@ -81,6 +81,7 @@ describeEachDialect('2FA reset across tenants (%s)', (dialect) => {
 
   it('the operator can always reset, and the email says an operator did', async () => {
     expect(await resetAccountTwoFactor(h.deps, MO)).toEqual({ active: false });
+    await h.deps.outbox.settle();
     expect(await moIsActive()).toBe(false);
     expect(resetMails()).toHaveLength(1);
     expect(resetMails()[0]!.text).toMatch(/Reset by: an operator/);

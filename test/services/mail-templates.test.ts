@@ -6,7 +6,7 @@ import { type MailTemplate, type PlainNoticeKind, renderMail, type SecurityNotic
 const NOW = new Date('2026-11-27T10:00:05.000Z');
 const FOOTER = ['', 'If this was not you, sign in and review your security settings, or contact your workspace admin.', '', 'Mini Program Platform'];
 
-/** Today's notice text, built as notifications.ts builds it. */
+/** The English notice text as the product has always sent it. */
 function englishNotice(body: string, extra = ''): string {
   return [body, extra, `When: ${NOW.toUTCString()}`, ...FOOTER].join('\n');
 }

@@ -12,6 +12,7 @@ import {
   depsFor,
   HOUR,
   insertAuditEvents,
+  insertOutboxRows,
   insertChallenges,
   insertEmailCodes,
   insertPasswordResets,
@@ -100,6 +101,10 @@ describeEachDialect('maintenance runs (%s)', (dialect) => {
       db,
       range(25, 'password:ip:t').map((key) => ({ key, count: 3, windowStartedAt: at(clock, -DAY), lastAt: at(clock, -DAY) })),
     );
+    await insertOutboxRows(
+      db,
+      range(25, 'o').map((id, i) => ({ id, status: i % 2 === 0 ? ('sent' as const) : ('failed' as const), createdAt: at(clock, -31 * DAY) })),
+    );
     await insertAuditEvents(
       db,
       range(25, 'a').map((id) => ({ id, createdAt: at(clock, -500 * DAY) })),
@@ -108,10 +113,19 @@ describeEachDialect('maintenance runs (%s)', (dialect) => {
     const otherFamilies = THROTTLE_FAMILIES.length - 1; // one short batch each: nothing of theirs to delete
     expect(report).toEqual({
       ran: true,
-      deleted: { challenges: 25, emailCodes: 25, sessions: 25, pendingActivations: 25, passwordResets: 25, throttles: 25, auditEvents: 25 },
-      batches: { challenges: 3, emailCodes: 3, sessions: 3, pendingActivations: 3, passwordResets: 3, throttles: 3 + otherFamilies, auditEvents: 3 },
+      deleted: { challenges: 25, emailCodes: 25, sessions: 25, pendingActivations: 25, passwordResets: 25, throttles: 25, outbox: 25, auditEvents: 25 },
+      batches: { challenges: 3, emailCodes: 3, sessions: 3, pendingActivations: 3, passwordResets: 3, throttles: 3 + otherFamilies, outbox: 3, auditEvents: 3 },
     });
-    expect(await remaining(db)).toEqual({ challenges: [], emailCodes: [], sessions: [], totpFactors: [], passwordResets: [], throttles: [], auditEvents: [] });
+    expect(await remaining(db)).toEqual({
+      challenges: [],
+      emailCodes: [],
+      sessions: [],
+      totpFactors: [],
+      passwordResets: [],
+      throttles: [],
+      outbox: [],
+      auditEvents: [],
+    });
   });
 
   it('a run while another process holds the lock deletes nothing and says so; the next run goes ahead', async () => {
@@ -191,7 +205,7 @@ describeEachDialect('maintenance runs (%s)', (dialect) => {
     expect(logger.lines).toEqual([
       {
         level: 'info',
-        obj: { deleted: { challenges: 0, emailCodes: 0, sessions: 1, pendingActivations: 0, passwordResets: 0, throttles: 0, auditEvents: 0 } },
+        obj: { deleted: { challenges: 0, emailCodes: 0, sessions: 1, pendingActivations: 0, passwordResets: 0, throttles: 0, outbox: 0, auditEvents: 0 } },
         msg: expect.any(String),
       },
     ]);

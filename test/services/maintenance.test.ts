@@ -12,6 +12,7 @@ import {
   depsFor,
   HOUR,
   insertAuditEvents,
+  insertOutboxRows,
   insertChallenges,
   insertEmailCodes,
   insertPasswordResets,
@@ -162,13 +163,34 @@ describeEachDialect('maintenance deletes only what expired (%s)', (dialect) => {
     expect((await remaining(database.handle.db)).auditEvents).toEqual(['today']);
   });
 
+  it('deletes outbox rows sent or given up over 30 days ago, never a pending one however old', async () => {
+    await insertOutboxRows(database.handle.db, [
+      { id: 'sent-today', status: 'sent', createdAt: at(clock, -60) },
+      { id: 'sent-29-days', status: 'sent', createdAt: at(clock, -29 * DAY) },
+      { id: 'sent-31-days', status: 'sent', createdAt: at(clock, -31 * DAY) },
+      { id: 'failed-31-days', status: 'failed', createdAt: at(clock, -31 * DAY) },
+      { id: 'pending-40-days', status: 'pending', createdAt: at(clock, -40 * DAY) },
+    ]);
+    expect(await run()).toMatchObject({ ran: true, deleted: { outbox: 2 } });
+    expect((await remaining(database.handle.db)).outbox).toEqual(['pending-40-days', 'sent-29-days', 'sent-today']);
+  });
+
   it('reports zero everywhere on a database with nothing to delete, and deletes nothing live', async () => {
     await insertSessions(database.handle.db, [{ id: 'live', expiresAt: at(clock, HOUR) }]);
     const report = await run();
     expect(report).toEqual({
       ran: true,
-      deleted: { challenges: 0, emailCodes: 0, sessions: 0, pendingActivations: 0, passwordResets: 0, throttles: 0, auditEvents: 0 },
-      batches: { challenges: 1, emailCodes: 1, sessions: 1, pendingActivations: 1, passwordResets: 1, throttles: THROTTLE_FAMILIES.length, auditEvents: 1 },
+      deleted: { challenges: 0, emailCodes: 0, sessions: 0, pendingActivations: 0, passwordResets: 0, throttles: 0, outbox: 0, auditEvents: 0 },
+      batches: {
+        challenges: 1,
+        emailCodes: 1,
+        sessions: 1,
+        pendingActivations: 1,
+        passwordResets: 1,
+        throttles: THROTTLE_FAMILIES.length,
+        outbox: 1,
+        auditEvents: 1,
+      },
     });
     expect((await remaining(database.handle.db)).sessions).toEqual(['live']);
   });

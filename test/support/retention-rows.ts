@@ -187,6 +187,26 @@ export async function insertAuditEvents(db: Db, rows: { id: string; createdAt: s
   );
 }
 
+export async function insertOutboxRows(db: Db, rows: { id: string; status: 'pending' | 'sent' | 'failed'; createdAt: string }[]): Promise<void> {
+  await insertInSlices(rows, (slice) =>
+    db
+      .insertInto('outbox')
+      .values(
+        slice.map((r) => ({
+          id: r.id,
+          kind: 'mail' as const,
+          ref: 'acc',
+          payload: r.status === 'pending' ? 'sealed' : null,
+          status: r.status,
+          next_attempt_at: r.createdAt,
+          created_at: r.createdAt,
+          sent_at: r.status === 'sent' ? r.createdAt : null,
+        })),
+      )
+      .execute(),
+  );
+}
+
 /** The ids (primary keys) left in each table, sorted. */
 export async function remaining(db: Db) {
   const ids = async (query: Promise<{ id: string }[]>) => (await query).map((r) => r.id).sort();
@@ -197,6 +217,7 @@ export async function remaining(db: Db) {
     totpFactors: await ids(db.selectFrom('totp_factors').select('account_id as id').execute()),
     passwordResets: await ids(db.selectFrom('password_resets').select('id').execute()),
     throttles: await ids(db.selectFrom('throttles').select('key as id').execute()),
+    outbox: await ids(db.selectFrom('outbox').select('id').execute()),
     auditEvents: await ids(db.selectFrom('audit_events').select('id').execute()),
   };
 }
