@@ -145,19 +145,19 @@ const EN: Phrases = {
 
 const ZH: Phrases = {
   notices: {
-    activated: { subject: '已开启两步验证', body: '你的账号已开启使用身份验证器应用的两步验证。' },
-    deactivated: { subject: '已关闭两步验证', body: '你的账号已关闭两步验证。' },
+    activated: { subject: '已开启双重身份验证', body: '你的账号已开启使用验证器应用的双重身份验证。' },
+    deactivated: { subject: '已关闭双重身份验证', body: '你的账号已关闭双重身份验证。' },
     recovery_codes_regenerated: { subject: '已生成新的恢复码', body: '已为你的账号生成新的恢复码，旧的恢复码已失效。' },
     recovery_code_used: { subject: '有一个恢复码已被使用', body: '有人使用了一个恢复码来验证你的身份。每个恢复码只能使用一次。' },
-    reset: { subject: '你的两步验证已被重置', body: '你的账号的两步验证已被重置，所有设备上的登录均已退出。请在登录后重新设置。' },
+    reset: { subject: '你的双重身份验证已被重置', body: '你的账号的双重身份验证已被重置，所有设备上的登录均已退出。请在登录后重新设置。' },
     new_sign_in: { subject: '你的账号有新的登录', body: '你的账号在一个以前未使用过的浏览器或设备上登录了。' },
     totp_replayed: {
-      subject: '身份验证器中的验证码被再次使用',
-      body: '有人输入了一个已经用过的身份验证器验证码。每个验证码只能使用一次；如果不是你自己输入了两次，可能有人在窥视你的验证码。',
+      subject: '验证器中的验证码被再次使用',
+      body: '有人输入了一个已经用过的验证器验证码。每个验证码只能使用一次；如果不是你自己输入了两次，可能有人在窥视你的验证码。',
     },
     passkey_added: { subject: '已添加通行密钥或安全密钥', body: '你的账号已添加一个通行密钥或安全密钥，现在可以用它作为第二重验证。' },
     passkey_removed: { subject: '已移除通行密钥或安全密钥', body: '已从你的账号中移除一个通行密钥或安全密钥。' },
-    totp_removed: { subject: '你的身份验证器应用已被移除', body: '已从你的账号中移除身份验证器应用。两步验证仍然开启，可使用你的通行密钥和安全密钥。' },
+    totp_removed: { subject: '你的验证器应用已被移除', body: '已从你的账号中移除验证器应用。双重身份验证仍然开启，可使用你的通行密钥和安全密钥。' },
     passkey_sign_counter_regressed: {
       subject: '通行密钥或安全密钥可能已被复制',
       body: '一次使用你的通行密钥或安全密钥的登录被拒绝，因为它的签名计数器发生了回退，这通常意味着该密钥被克隆。请在“设置”中移除该密钥并添加一个新的。',
@@ -179,10 +179,10 @@ const ZH: Phrases = {
     '',
     `此验证码用于${forWhat}。${minutes} 分钟内有效，只能使用一次。`,
     '请勿将此验证码告诉任何人。小程序平台的工作人员绝不会向你索要验证码。',
-    '如果这不是你请求的，可能有人已经知道你的密码：请更改密码并开启身份验证器应用。',
+    '如果这不是你请求的，可能有人已经知道你的密码：请更改密码并开启验证器应用。',
   ],
   forWhat: (purpose) => {
-    if (purpose.kind === 'deactivation') return '关闭你账号的两步验证';
+    if (purpose.kind === 'deactivation') return '关闭你账号的双重身份验证';
     if (purpose.kind === 'step_up') return `在对超级应用“${purpose.superApp ?? '未知'}”执行操作前确认是你本人`;
     const verb = purpose.kind === 'switch' ? '切换到' : '登录';
     return `${verb}工作区“${purpose.workspace ?? '未知'}”（${purpose.superApp ?? ''}）`;
@@ -194,7 +194,7 @@ const ZH: Phrases = {
     `请在此设置新密码：${link}`,
     '',
     `该链接只能使用一次，${minutes} 分钟内有效，并且只有你收到的最新链接有效。`,
-    '如果你的账号使用了两步验证，你将需要身份验证器应用或恢复码。',
+    '如果你的账号使用了双重身份验证，你将需要验证器应用或恢复码。',
     '如果这不是你请求的，请忽略此邮件：你的密码不会改变。',
     '',
     '小程序平台',

@@ -100,4 +100,28 @@ describeEachDialect('account locale (%s)', (dialect) => {
     expect((await login('zh-Hans')).status).toBe(200);
     expect(await storedLocale(alice.id)).toBe('zh-CN');
   });
+
+  it("emails go out in the account's language: a zh-CN browser's first login, then its email code and notices are Chinese; English after switching", async () => {
+    await setUp();
+    const first = await login('zh-CN,zh;q=0.9,en;q=0.5');
+    const cookie = first.sessionCookie!;
+    // A login from another browser: the "New sign-in" notice, in Chinese.
+    await login('zh-CN');
+    const notice = h.mailer.to('alice@example.com').at(-1)!;
+    expect(notice.subject).toBe('小程序平台：你的账号有新的登录');
+    expect(notice.text).toContain('你的账号在一个以前未使用过的浏览器或设备上登录了。');
+
+    const activation = await h.activateTotp(cookie);
+    const activated = h.mailer.to('alice@example.com').at(-1)!;
+    expect(activated.subject).toBe('小程序平台：已开启双重身份验证');
+    expect(activated.text).toContain('验证器应用');
+
+    expect((await h.api('PUT', LOCALE, { cookie, body: { locale: 'en' } })).status).toBe(204);
+    const regenerated = await h.api('POST', '/api/v1/account/two-factor/recovery-codes', {
+      cookie,
+      body: { password: PASSWORD, code: h.totp(activation.key) },
+    });
+    expect(regenerated.status).toBe(200);
+    expect(h.mailer.to('alice@example.com').at(-1)!.subject).toBe('Mini Program Platform: New recovery codes were created');
+  });
 });
