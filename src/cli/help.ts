@@ -6,7 +6,8 @@ Usage: mpp-2fa <command> [options] [--json]
 Server
   serve [--port N] [--host H] [--no-demo]   Migrate, seed a demo tenant on an empty database, serve the API and console
   migrate                                    Apply database migrations
-  secrets rotate                             Re-encrypt every TOTP secret under SECRET_KEY (old keys in SECRET_KEY_PREVIOUS)
+  secrets rotate                             Re-encrypt every TOTP secret, webhook secret and queued outbox body
+                                             under SECRET_KEY (old keys in SECRET_KEY_PREVIOUS)
   maintenance run                            Delete expired challenges, email codes, sessions, pending activations,
                                              throttles, outbox rows delivered over 30 days ago, and audit events
                                              older than AUDIT_RETENTION_DAYS; prints

@@ -15,7 +15,7 @@ import {
   updatePolicy,
 } from '../services/operator.js';
 import { MAINTENANCE_TABLES, runMaintenance } from '../services/maintenance.js';
-import { rotateTotpSecrets } from '../services/secret-rotation.js';
+import { rotateSecrets } from '../services/secret-rotation.js';
 import { exportAuditEvents } from '../services/audit-log.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { HELP } from './help.js';
@@ -75,7 +75,7 @@ async function maintenanceRun(rt: Runtime, config: Config): Promise<Record<strin
 /** Each command: its flags (all strings unless listed as boolean) and what it does. */
 const COMMANDS: Record<string, { flags: string[]; booleans?: string[]; run: Command }> = {
   migrate: { flags: [], run: async (rt) => ({ applied: await migrateToLatest(rt.database.db) }) },
-  'secrets rotate': { flags: [], run: async (rt) => rotateTotpSecrets(rt.deps) },
+  'secrets rotate': { flags: [], run: async (rt) => rotateSecrets(rt.deps) },
   'maintenance run': { flags: [], run: (rt, _f, config) => maintenanceRun(rt, config) },
   'audit export': {
     flags: ['super-app', 'since', 'format'],

@@ -56,7 +56,8 @@ export function outboxBackoffSeconds(attempt: number): number {
   return BACKOFF_SECONDS[Math.min(Math.max(attempt, 1), BACKOFF_SECONDS.length) - 1]!;
 }
 
-function sealContext(id: string): string {
+/** The secret box binds a row's sealed payload to its id. */
+export function outboxSealContext(id: string): string {
   return `outbox:${id}`;
 }
 
@@ -67,7 +68,7 @@ export async function enqueueOutbox(
   item: { kind: OutboxKind; ref?: string | null; payload: unknown },
 ): Promise<string> {
   const id = newId(deps);
-  const payload = deps.secretBox.seal(new TextEncoder().encode(JSON.stringify(item.payload)), sealContext(id));
+  const payload = deps.secretBox.seal(new TextEncoder().encode(JSON.stringify(item.payload)), outboxSealContext(id));
   await insertOutbox(tx, { id, kind: item.kind, ref: item.ref ?? null, payload, now: deps.clock.now().toISOString() });
   return id;
 }
@@ -101,7 +102,7 @@ export function createOutboxSender(deps: Deps, handlers: Partial<Record<OutboxKi
     try {
       if (!handler) throw new Error(`no handler for outbox kind ${entry.kind}`);
       if (entry.payload === null) throw new Error('outbox row has no payload');
-      const payload: unknown = JSON.parse(new TextDecoder().decode(deps.secretBox.open(entry.payload, sealContext(entry.id))));
+      const payload: unknown = JSON.parse(new TextDecoder().decode(deps.secretBox.open(entry.payload, outboxSealContext(entry.id))));
       item = { id: entry.id, kind: entry.kind, ref: entry.ref, payload, attempt: entry.attempts };
       await handler.deliver(deps, item);
     } catch (error) {

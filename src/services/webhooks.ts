@@ -145,7 +145,7 @@ export interface WebhookView {
 }
 const viewOf = (w: Webhook): WebhookView => ({ id: w.id, url: w.url, events: w.events, createdAt: w.createdAt });
 /** The secret box binds a sealed secret to its webhook. */
-const sealContext = (webhookId: string) => `webhook:${webhookId}`;
+export const webhookSealContext = (webhookId: string) => `webhook:${webhookId}`;
 
 /** The webhooks of a super app (its admins, under its rule). */
 export async function listWebhooksAsAdmin(deps: Deps, actor: Actor, superAppId: string): Promise<{ webhooks: WebhookView[] }> {
@@ -184,7 +184,7 @@ export async function createWebhook(
       super_app_id: superAppId,
       url: input.url,
       events: JSON.stringify(events),
-      secret_sealed: deps.secretBox.seal(secret.bytes, sealContext(id)),
+      secret_sealed: deps.secretBox.seal(secret.bytes, webhookSealContext(id)),
       created_by: by.actorAccountId,
       created_at: createdAt,
     });
@@ -366,7 +366,7 @@ export const webhookOutboxHandler: OutboxHandler = {
       const pinned = await resolveChecked(url, options);
       const body = JSON.stringify(event);
       const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
-      const secret = deps.secretBox.open(webhook.secretSealed, sealContext(webhook.id));
+      const secret = deps.secretBox.open(webhook.secretSealed, webhookSealContext(webhook.id));
       const headers = { 'webhook-id': event.id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signWebhook(secret, event.id, timestamp, body) };
       const status = await post(url, pinned, headers, body, options.timeoutMs ?? 10_000);
       if (status >= 200 && status < 300) {

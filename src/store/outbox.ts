@@ -150,3 +150,22 @@ export async function outboxBacklog(db: Db): Promise<{ pending: number; oldestCr
     .executeTakeFirst();
   return { pending: Number(row?.pending ?? 0), oldestCreatedAt: (row?.oldest as string | null | undefined) ?? null };
 }
+
+/** Outbox ids and sealed payloads after `afterId` that still hold one, in id order (secrets rotate). */
+export async function listSealedOutboxPayloads(db: Db, afterId: string, limit: number): Promise<{ id: string; sealed: string }[]> {
+  const rows = await db
+    .selectFrom('outbox')
+    .select(['id', 'payload'])
+    .where('id', '>', afterId)
+    .where('payload', 'is not', null)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ id: row.id, sealed: row.payload! }));
+}
+
+/** Replaces a row's sealed payload if it is still `previous` (compare-and-set: a row sent meanwhile keeps none). */
+export async function resealOutboxPayload(db: Db, id: string, previous: string, next: string): Promise<boolean> {
+  const result = await db.updateTable('outbox').set({ payload: next }).where('id', '=', id).where('payload', '=', previous).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

@@ -154,3 +154,15 @@ export async function listWebhookDeliveries(db: Db, webhookId: string, limit: nu
 export async function markWebhookDeliveryFailed(db: Db, id: string, at: string): Promise<void> {
   await db.updateTable('webhook_deliveries').set({ status: 'failed', last_attempt_at: at }).where('id', '=', id).execute();
 }
+
+/** Webhook ids and sealed secrets after `afterId`, in id order (secrets rotate). */
+export async function listSealedWebhookSecrets(db: Db, afterId: string, limit: number): Promise<{ id: string; sealed: string }[]> {
+  const rows = await db.selectFrom('webhooks').select(['id', 'secret_sealed']).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+  return rows.map((row) => ({ id: row.id, sealed: row.secret_sealed }));
+}
+
+/** Replaces a webhook's sealed secret if it is still `previous` (compare-and-set). */
+export async function resealWebhookSecret(db: Db, id: string, previous: string, next: string): Promise<boolean> {
+  const result = await db.updateTable('webhooks').set({ secret_sealed: next }).where('id', '=', id).where('secret_sealed', '=', previous).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

@@ -2,13 +2,37 @@ import { describe, expect, it } from 'vitest';
 import { en } from '../../console/src/i18n/en.js';
 import { zhCN } from '../../console/src/i18n/zh-CN.js';
 import { describeEachDialect } from '../support/database.js';
-import { BROWSER_SKIP_SUFFIX, browserSkipReason, expectAccessible, PASSWORD, useBrowserSuite } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { BROWSER_SKIP_SUFFIX, browserSkipReason, expectAccessible, PASSWORD, totp, typeCode, useBrowserSuite } from '../support/browser.js';
 
 /** The login section's English words longer than a few letters (the product name is the same word in both). */
 /** Ant Design puts a space between the two characters of a two-character Chinese button ("登 录"). */
 const buttonName = (text: string) => new RegExp(`^${[...text].join('\\s?')}$`);
 
 const ENGLISH_LOGIN = Object.values(en.login).filter((text) => text.length > 5 && !text.includes('NIST'));
+
+/** Every text of a catalogue, flattened (`section.key` → text). */
+function flatten(catalogue: object, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, value] of Object.entries(catalogue)) {
+    if (typeof value === 'string') out.set(prefix + key, value);
+    else for (const [k, v] of flatten(value as object, `${prefix}${key}.`)) out.set(k, v);
+  }
+  return out;
+}
+
+/**
+ * The English catalogue's sentences that a page in Chinese must not show: whole texts without
+ * placeholders or tags, long enough to be words (not "OK" or a code format), and different in
+ * Chinese (a product name or a URL reads the same in both).
+ */
+const ZH = flatten(zhCN);
+const ENGLISH_SENTENCES = [...flatten(en)].filter(([key, text]) => text.length >= 8 && !/[{<]/.test(text) && ZH.get(key) !== text).map(([, text]) => text);
+
+async function englishLeftOn(page: Page): Promise<string[]> {
+  const text = await page.locator('body').innerText();
+  return ENGLISH_SENTENCES.filter((english) => text.includes(english));
+}
 
 describeEachDialect('console: languages and themes (%s)', (dialect) => {
   describe.skipIf(browserSkipReason)('in Chromium' + BROWSER_SKIP_SUFFIX, () => {
@@ -41,6 +65,50 @@ describeEachDialect('console: languages and themes (%s)', (dialect) => {
       await page.reload();
       await page.getByRole('button', { name: /Account menu/ }).waitFor();
       expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    });
+
+    it('shows a Chinese super app admin every page and the dialogs in Chinese, with no English sentence of the catalogue left, accessibly', async () => {
+      const { superAppId, workspaceId } = await suite.server.tenant('Zhong Super App', 'Zhong Workspace');
+      const wang = await suite.server.account(workspaceId, 'wang@example.com', 'Wang Fang', 'admin');
+      await suite.server.makeSuperAppAdmin(superAppId, wang.email);
+      const { secret } = await suite.server.activateTotp(wang.email);
+      const { page } = await suite.open(undefined, { locale: 'zh-CN' });
+      const seen: Record<string, string[]> = {};
+      const check = async (where: string) => {
+        seen[where] = await englishLeftOn(page);
+        await expectAccessible(page, `${where} in zh-CN`);
+      };
+
+      await page.goto('/');
+      await page.getByLabel(zhCN.login.email).fill(wang.email);
+      await page.getByLabel(zhCN.login.password, { exact: true }).fill(PASSWORD);
+      await page.getByRole('button', { name: buttonName(zhCN.login.submit) }).click();
+      await page.getByRole('heading', { name: zhCN.sign_in.second_factor.title }).waitFor();
+      await check('second-factor step');
+      await typeCode(page, totp(secret, 30));
+      await page.getByRole('button', { name: new RegExp(zhCN.account_menu.label) }).waitFor();
+      await check('overview');
+
+      await page.goto('/members');
+      await page.getByRole('heading', { level: 1, name: zhCN.tenant.members.title }).waitFor();
+      await page.getByText('wang@example.com').first().waitFor();
+      await check('members');
+
+      await page.goto('/settings');
+      await page.getByRole('heading', { level: 1, name: zhCN.account.settings.title }).waitFor();
+      await page.getByRole('heading', { name: zhCN.account.two_factor.title }).waitFor();
+      await check('settings, account');
+      await page.getByRole('button', { name: buttonName(zhCN.account.common.regenerate_codes) }).click();
+      await page.getByRole('dialog').waitFor();
+      await check('regenerate recovery codes dialog');
+      await page.keyboard.press('Escape');
+      await page.getByRole('dialog').waitFor({ state: 'hidden' });
+
+      await page.goto('/settings/tenant');
+      await page.getByRole('heading', { name: zhCN.tenant.webhooks.title.replace('{{superApp}}', 'Zhong Super App') }).waitFor();
+      await check('settings, tenant');
+
+      expect(seen).toEqual(Object.fromEntries(Object.keys(seen).map((where) => [where, []])));
     });
 
     it('follows a dark colour scheme with Ant Design dark theme, accessibly', async () => {

@@ -3,7 +3,10 @@ import { createSecretBox, type SecretBox } from '../../src/adapters/secret-box.j
 import { decodeTotpKey } from '../../src/domain/totp.js';
 import { buildApp, type HttpApp } from '../../src/http/app.js';
 import type { Deps } from '../../src/services/deps.js';
-import { rotateTotpSecrets } from '../../src/services/secret-rotation.js';
+import { mailOutboxHandler, queueMail } from '../../src/services/mail.js';
+import { createOutboxSender } from '../../src/services/outbox.js';
+import { rotateSecrets, rotateTotpSecrets } from '../../src/services/secret-rotation.js';
+import { createWebhook } from '../../src/services/webhooks.js';
 import { describeEachDialect } from '../support/database.js';
 import { createHarness, type Harness, PASSWORD } from '../support/harness.js';
 
@@ -139,5 +142,32 @@ describeEachDialect('secret key rotation (%s)', (dialect) => {
     const restarted = await appWith(createSecretBox([NEW_KEY, OLD_KEY]));
     const verified = await post(restarted, `/api/v1/auth/challenges/${challengeId}/verify`, { method: 'email', code });
     expect(verified.status, JSON.stringify(verified.body)).toBe(200);
+  });
+
+  it('secrets rotate also re-seals webhook secrets and the bodies still in the outbox: the new key alone then opens and sends them', async () => {
+    h = await createHarness(dialect);
+    const { superAppId, workspaceId } = await h.tenant('Acme');
+    const alice = await h.member(workspaceId, 'alice@example.com');
+    const webhook = await createWebhook(
+      h.deps,
+      superAppId,
+      { url: 'https://siem.example.com/hook', events: ['two_factor.activated'] },
+      { actorAccountId: null, context: null },
+    );
+    // A mail queued under the old key and not sent yet (the mail server was down).
+    const mailId = await h.deps.db
+      .transaction()
+      .execute((tx) => queueMail(h.deps, tx, { id: alice.id, email: alice.email, locale: null }, { kind: 'password_changed' }));
+    const newFirst = createSecretBox([NEW_KEY, OLD_KEY]);
+    const newOnly = createSecretBox([NEW_KEY]);
+
+    expect(await rotateSecrets(depsWith(newFirst))).toMatchObject({ webhookSecretsScanned: 1, webhookSecretsRotated: 1, outboxScanned: 1, outboxRotated: 1 });
+    expect(await rotateSecrets(depsWith(newFirst))).toMatchObject({ webhookSecretsRotated: 0, outboxRotated: 0 });
+
+    const row = await h.deps.db.selectFrom('webhooks').select('secret_sealed').where('id', '=', webhook.id).executeTakeFirstOrThrow();
+    expect(`whsec_${Buffer.from(newOnly.open(row.secret_sealed, `webhook:${webhook.id}`)).toString('base64')}`).toBe(webhook.secret);
+    const sender = createOutboxSender(depsWith(newOnly), { mail: mailOutboxHandler });
+    await sender.deliverNow(mailId);
+    expect(h.mailer.to(alice.email).map((mail) => mail.subject)).toEqual(['Mini Program Platform: Your password was changed']);
   });
 });
