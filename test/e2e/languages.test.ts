@@ -68,7 +68,7 @@ describeEachDialect('console: languages and themes (%s)', (dialect) => {
     });
 
     it('shows a Chinese super app admin every page and the dialogs in Chinese, with no English sentence of the catalogue left, accessibly', async () => {
-      const { superAppId, workspaceId } = await suite.server.tenant('Zhong Super App', 'Zhong Workspace');
+      const { superAppId, workspaceId } = await suite.server.tenant('Zhong SA', 'Zhong WS');
       const wang = await suite.server.account(workspaceId, 'wang@example.com', 'Wang Fang', 'admin');
       await suite.server.makeSuperAppAdmin(superAppId, wang.email);
       const { secret } = await suite.server.activateTotp(wang.email);
@@ -96,7 +96,7 @@ describeEachDialect('console: languages and themes (%s)', (dialect) => {
 
       await page.goto('/settings');
       await page.getByRole('heading', { level: 1, name: zhCN.account.settings.title }).waitFor();
-      await page.getByRole('heading', { name: zhCN.account.two_factor.title }).waitFor();
+      await page.getByRole('heading', { name: zhCN.account.two_factor.title, exact: true }).waitFor();
       await check('settings, account');
       await page.getByRole('button', { name: buttonName(zhCN.account.common.regenerate_codes) }).click();
       await page.getByRole('dialog').waitFor();
@@ -105,7 +105,7 @@ describeEachDialect('console: languages and themes (%s)', (dialect) => {
       await page.getByRole('dialog').waitFor({ state: 'hidden' });
 
       await page.goto('/settings/tenant');
-      await page.getByRole('heading', { name: zhCN.tenant.webhooks.title.replace('{{superApp}}', 'Zhong Super App') }).waitFor();
+      await page.getByRole('heading', { name: zhCN.tenant.webhooks.title.replace('{{superApp}}', 'Zhong SA') }).waitFor();
       await check('settings, tenant');
 
       expect(seen).toEqual(Object.fromEntries(Object.keys(seen).map((where) => [where, []])));

@@ -60,7 +60,7 @@ export const tenantZhCN: Catalogue<typeof tenantEn> = {
     actions: '操作',
     you: '你',
     reset: '重置双重身份验证',
-    reset_label: '重置 {{who}} 的双重身份验证',
+    reset_label: '重置双重身份验证（{{who}}）',
     reset_title: '重置双重身份验证',
     reset_content:
       '要重置 {{who}} 的双重身份验证吗？该成员将在所有设备上退出登录，其验证器应用、通行密钥和恢复码都将失效。如果某个超级应用要求双重身份验证，该成员下次登录时需要重新设置。',
