@@ -30,6 +30,12 @@ export const signInEn = {
     cancel: 'Cancel',
     close: 'Close',
     sign_in_again: 'Sign in again',
+    /** Under the step, ticking each second (`time`: m:ss); at zero the step says the attempt expired. */
+    expires_in: 'This sign-in attempt expires in {{time}}.',
+    expires_in_step_up: 'This verification expires in {{time}}.',
+    /** Said once by screen readers when a minute or less is left. */
+    expires_soon: 'This sign-in attempt expires in less than a minute.',
+    expires_soon_step_up: 'This verification expires in less than a minute.',
   },
   remember_browser: {
     label_one: "Don't ask again on this browser for {{count}} day",

@@ -28,6 +28,10 @@ export const signInZhCN: Catalogue<typeof signInEn> = {
     cancel: '取消',
     close: '关闭',
     sign_in_again: '重新登录',
+    expires_in: '本次登录尝试将在 {{time}} 后过期。',
+    expires_in_step_up: '本次验证将在 {{time}} 后过期。',
+    expires_soon: '本次登录尝试将在 1 分钟内过期。',
+    expires_soon_step_up: '本次验证将在 1 分钟内过期。',
   },
   remember_browser: {
     label_one: '在此浏览器上 {{count}} 天内不再询问',
