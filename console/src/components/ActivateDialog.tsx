@@ -146,6 +146,7 @@ export default function ActivateDialog({ accountEmail, onChanged, onClosed }: Ac
           onVerify={verify}
           disabled={lockout.locked}
           error={lockout.message ?? error}
+          expiresAt={phase.secret.expiresAt}
         />
       )}
       {phase.kind === 'expired' && (

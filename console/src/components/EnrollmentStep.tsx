@@ -80,7 +80,26 @@ export default function EnrollmentStep({ challenge, onVerify, onEnded, error, lo
     );
   }
   if (!secret) return <Skeleton active paragraph={{ rows: 6 }} />;
-  return <TotpSetup secret={secret.secret} otpauthUri={secret.otpauthUri} onVerify={onVerify} error={error} disabled={locked} />;
+  // The key works until its own expiry or the attempt's, whichever comes first. Only a key lapsing
+  // before the attempt is renewed here (the emailed code passed already: none is asked again);
+  // the attempt's end is the step's to show.
+  const keyLapsesFirst = Date.parse(secret.expiresAt) < Date.parse(challenge.expiresAt);
+  const renew = () => {
+    setSecret(undefined);
+    setEmailPassed(true);
+    setAttempt((n) => n + 1);
+  };
+  return (
+    <TotpSetup
+      secret={secret.secret}
+      otpauthUri={secret.otpauthUri}
+      onVerify={onVerify}
+      error={error}
+      disabled={locked}
+      expiresAt={keyLapsesFirst ? secret.expiresAt : challenge.expiresAt}
+      onRenew={keyLapsesFirst ? renew : undefined}
+    />
+  );
 }
 
 interface EmailBeforeEnrollmentProps<T> {

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Alert, Button, Skeleton, Space, Typography } from 'antd';
 import { ArrowLeftOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { ChallengeCodeForm } from './ChallengeCodeForm';
+import { ExpiryCountdown } from './ExpiryCountdown';
 import { RememberBrowserCheckbox } from './RememberBrowserCheckbox';
 import { isApiError } from '../api';
 import { challengeEndOf, type ChallengeEnd } from '../challenge-end';
@@ -152,6 +153,17 @@ export function SecondFactorStep({ challenge, onAuthenticated, onRestart, purpos
       </Suspense>
 
       {!stepUp && <RememberBrowserCheckbox days={challenge.rememberDeviceDays} checked={rememberDevice} onChange={setRememberDevice} disabled={locked} />}
+
+      {/* The attempt's own end: at zero the step goes where a 410 would take it, before a code is typed into a dead attempt. */}
+      {!ended && (
+        <ExpiryCountdown
+          expiresAt={challenge.expiresAt}
+          text={(time) => t(stepUp ? 'sign_in.second_factor.expires_in_step_up' : 'sign_in.second_factor.expires_in', { time })}
+          soonText={t(stepUp ? 'sign_in.second_factor.expires_soon_step_up' : 'sign_in.second_factor.expires_soon')}
+          onExpired={() => end('expired')}
+          className="challenge-expiry"
+        />
+      )}
 
       {ended && <ChallengeEndedNotice reason={ended} stepUp={stepUp} onRestart={restartAfterEnd} />}
       {lockout.message && !ended && <Alert type="error" showIcon style={{ marginTop: 16 }} role="alert" message={lockout.message} />}

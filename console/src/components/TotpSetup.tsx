@@ -1,7 +1,8 @@
 import { useState, type ReactNode } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
-import { Button, QRCode, Typography } from 'antd';
+import { Alert, Button, QRCode, Typography } from 'antd';
 import { CodeInput, CODE_LENGTH } from './CodeInput';
+import { ExpiryCountdown } from './ExpiryCountdown';
 import { SecretReveal } from './SecretReveal';
 
 interface TotpSetupProps {
@@ -13,7 +14,19 @@ interface TotpSetupProps {
   error?: ReactNode;
   disabled?: boolean;
   submitLabel?: string;
+  /** When the key stops working: a line counts down to it under the QR code. */
+  expiresAt?: string;
+  /**
+   * Gets a new key once this one lapsed; with it, a lapsed key is replaced by a notice and this
+   * way on. Without it the caller shows what follows the end (Activate's "This set-up expired",
+   * the end of the sign-in attempt).
+   */
+  onRenew?: () => void;
 }
+
+/** Google Authenticator in the two app stores (step 1 names it). */
+const APP_STORE_URL = 'https://apps.apple.com/app/google-authenticator/id388497605';
+const GOOGLE_PLAY_URL = 'https://play.google.com/store/apps/details?id=com.google.android.apps.authenticator2';
 
 /**
  * Authenticator set-up shared by Settings → Activate and sign-in enrolment: steps, the
@@ -32,12 +45,32 @@ function keyLabelOf(otpauthUri: string): { account: string; issuer: string } | u
   }
 }
 
-export function TotpSetup({ secret, otpauthUri, onVerify, error, disabled, submitLabel }: TotpSetupProps) {
+export function TotpSetup({ secret, otpauthUri, onVerify, error, disabled, submitLabel, expiresAt, onRenew }: TotpSetupProps) {
   const { t } = useTranslation();
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [focusKey, setFocusKey] = useState(0);
+  // The key whose end has come (by its expiry, so a new key starts afresh).
+  const [lapsedAt, setLapsedAt] = useState<string>();
   const label = keyLabelOf(otpauthUri);
+
+  if (onRenew && expiresAt !== undefined && lapsedAt === expiresAt) {
+    return (
+      <Alert
+        type="warning"
+        showIcon
+        message={t('sign_in.totp_setup.expired_title')}
+        description={
+          <>
+            <p style={{ margin: '0 0 12px' }}>{t('sign_in.totp_setup.expired_description')}</p>
+            <Button type="primary" onClick={onRenew} autoFocus>
+              {t('sign_in.totp_setup.get_new_key')}
+            </Button>
+          </>
+        }
+      />
+    );
+  }
 
   const submit = async (value = code) => {
     if (busy || disabled || value.length !== CODE_LENGTH) return;
@@ -77,12 +110,31 @@ export function TotpSetup({ secret, otpauthUri, onVerify, error, disabled, submi
             {t('sign_in.totp_setup.key_label', { account: label.account, issuer: label.issuer })}
           </Typography.Text>
         )}
+        {expiresAt !== undefined && (
+          <ExpiryCountdown
+            key={expiresAt}
+            expiresAt={expiresAt}
+            text={(time) => t('sign_in.totp_setup.expires_in', { time })}
+            soonText={t('sign_in.totp_setup.expires_soon')}
+            onExpired={() => setLapsedAt(expiresAt)}
+            className="totp-expiry"
+          />
+        )}
       </div>
       <div className="totp-steps">
         <ol>
           <li>
             <strong>{t('sign_in.totp_setup.install')}</strong>
             <Typography.Text type="secondary">{t('sign_in.totp_setup.install_hint')}</Typography.Text>
+            <Typography.Text type="secondary" className="totp-store-links">
+              <Trans
+                i18nKey="sign_in.totp_setup.get_app"
+                components={{
+                  appstore: <a href={APP_STORE_URL} target="_blank" rel="noopener noreferrer" />,
+                  googleplay: <a href={GOOGLE_PLAY_URL} target="_blank" rel="noopener noreferrer" />,
+                }}
+              />
+            </Typography.Text>
           </li>
           <li>
             <strong>{t('sign_in.totp_setup.scan')}</strong>

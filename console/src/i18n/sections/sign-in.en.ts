@@ -30,6 +30,12 @@ export const signInEn = {
     cancel: 'Cancel',
     close: 'Close',
     sign_in_again: 'Sign in again',
+    /** Under the step, ticking each second (`time`: m:ss); at zero the step says the attempt expired. */
+    expires_in: 'This sign-in attempt expires in {{time}}.',
+    expires_in_step_up: 'This verification expires in {{time}}.',
+    /** Said once by screen readers when a minute or less is left. */
+    expires_soon: 'This sign-in attempt expires in less than a minute.',
+    expires_soon_step_up: 'This verification expires in less than a minute.',
   },
   remember_browser: {
     label_one: "Don't ask again on this browser for {{count}} day",
@@ -85,11 +91,21 @@ export const signInEn = {
     key_label: 'Account: {{account}} · Issuer: {{issuer}}',
     install: '1. Install Google Authenticator',
     install_hint: 'Or any authenticator app that supports time-based codes.',
+    /** Google Authenticator's pages in the two stores (opened in a new tab). */
+    get_app: 'Get an authenticator app: <appstore>App Store</appstore> · <googleplay>Google Play</googleplay>',
     scan: '2. Scan the QR code',
     scan_hint: 'In the app, tap + and choose to scan a QR code. On this phone? <a>Open in your authenticator app</a>',
     enter_code: '3. Enter the 6-digit code',
     enter_code_hint: 'Type the code the app shows for Mini Program Platform.',
     submit: 'Verify and Activate',
+    /** Under the QR code, ticking each second (`time`: m:ss). */
+    expires_in: 'This QR code works for {{time}} more.',
+    /** Said once by screen readers when a minute or less is left. */
+    expires_soon: 'This QR code works for less than a minute more.',
+    /** The key lapsed while the sign-in attempt lives on (enrolment during login). */
+    expired_title: 'This QR code expired',
+    expired_description: 'Get a new one to go on. If you already scanned this one, remove its entry from your authenticator app.',
+    get_new_key: 'Get a new QR code',
   },
   forgot_password: {
     title: 'Reset your password',
