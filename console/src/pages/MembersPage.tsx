@@ -55,7 +55,7 @@ export default function MembersPage({ session, onSessionChanged }: { session: Se
 
   const canReset = resource.data?.canResetTwoFactor === true;
   const roleTag = (member: Member) => (
-    <Tag bordered={false} style={{ color: '#1f1f1f' }}>
+    <Tag bordered={false} className="role-tag">
       {t(member.role === 'admin' ? 'tenant.role.admin' : 'tenant.role.developer')}
     </Tag>
   );
