@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import { buildApp } from '../http/app.js';
 import { startMetricsServer } from '../http/metrics.js';
 import { openRuntime } from '../runtime.js';
+import { webauthnLibrary } from '../adapters/webauthn-library.js';
 import { seedDemoIfEmpty } from '../services/demo.js';
 import { prepareLogin } from '../services/login.js';
 import { scheduleMaintenance } from '../services/maintenance.js';
@@ -60,7 +61,8 @@ export async function serve(args: string[], config: Config, out: Output): Promis
 
   const runtime = await openRuntime(config, { server: true });
   const demo = values['no-demo'] ? null : await seedDemoIfEmpty(runtime.deps);
-  await prepareLogin(runtime.deps);
+  // The dummy hash and the WebAuthn library are ready before the first request needs them.
+  await Promise.all([prepareLogin(runtime.deps), webauthnLibrary()]);
   const metricsSource = runtime.metrics && { contentType: runtime.metrics.registry.contentType, metrics: () => runtime.metrics!.registry.metrics() };
   const requestLogs = httpLogger(runtime.logger.level);
   const app = await buildApp(runtime.deps, {

@@ -1,11 +1,6 @@
-import {
-  type AuthenticatorTransport,
-  generateRegistrationOptions,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type RegistrationResponseJSON,
-  verifyRegistrationResponse,
-} from '@simplewebauthn/server';
+import type { AuthenticatorTransport, PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { sha256Hex } from '../../adapters/tokens.js';
+import { webauthnLibrary } from '../../adapters/webauthn-library.js';
 import { AppError } from '../../domain/errors.js';
 import { WEBAUTHN_CHALLENGE_TTL_SECONDS, WEBAUTHN_MAX_CREDENTIALS } from '../../domain/limits.js';
 import { type AccountRecord, lockAccountFactors } from '../../store/accounts.js';
@@ -33,7 +28,9 @@ export async function createPasskeyCreationOptions(
 ): Promise<{ options: PublicKeyCredentialCreationOptionsJSON; expiresAt: string }> {
   const credentials = await listWebAuthnCredentials(deps.db, account.id);
   if (credentials.length >= WEBAUTHN_MAX_CREDENTIALS) throw new AppError('passkey_limit_reached');
-  const options = await generateRegistrationOptions({
+  const options = await (
+    await webauthnLibrary()
+  ).generateRegistrationOptions({
     rpName: deps.relyingParty.name,
     rpID: deps.relyingParty.id,
     userName: account.email,
@@ -79,7 +76,9 @@ export async function verifyPasskeyRegistration(
   const challenge = readClientChallenge(attestation.response.clientDataJSON);
   if (challenge === null || !(await claimWebAuthnChallenge(db, scope, sha256Hex(challenge), deps.clock.now().toISOString()))) return null;
   try {
-    const result = await verifyRegistrationResponse({
+    const result = await (
+      await webauthnLibrary()
+    ).verifyRegistrationResponse({
       response: toRegistrationResponse(attestation),
       expectedChallenge: challenge,
       expectedOrigin: deps.relyingParty.origins,

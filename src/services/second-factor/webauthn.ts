@@ -1,11 +1,6 @@
-import {
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransport,
-  generateAuthenticationOptions,
-  type PublicKeyCredentialRequestOptionsJSON,
-  verifyAuthenticationResponse,
-} from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON, AuthenticatorTransport, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { sha256Hex } from '../../adapters/tokens.js';
+import { webauthnLibrary } from '../../adapters/webauthn-library.js';
 import { AppError } from '../../domain/errors.js';
 import { WEBAUTHN_CHALLENGE_TTL_SECONDS } from '../../domain/limits.js';
 import { addSeconds } from '../../domain/ports.js';
@@ -53,7 +48,9 @@ export async function createWebAuthnRequestOptions(
 ): Promise<{ options: PublicKeyCredentialRequestOptionsJSON; expiresAt: string }> {
   const credentials = await listWebAuthnCredentials(deps.db, accountId);
   if (credentials.length === 0) throw new AppError('method_not_allowed');
-  const options = await generateAuthenticationOptions({
+  const options = await (
+    await webauthnLibrary()
+  ).generateAuthenticationOptions({
     rpID: deps.relyingParty.id,
     allowCredentials: credentials.map((c) => ({ id: c.credentialId, transports: c.transports })),
     challenge: new Uint8Array(deps.random.bytes(32)),
@@ -80,7 +77,9 @@ function toAuthenticationResponse(assertion: WebAuthnAssertion): AuthenticationR
 /** The verified assertion's new sign counter, or null when the signature, origin, RP id, type or flags are wrong. */
 async function verifyAssertion(deps: Deps, assertion: WebAuthnAssertion, credential: WebAuthnCredential, challenge: string): Promise<number | null> {
   try {
-    const result = await verifyAuthenticationResponse({
+    const result = await (
+      await webauthnLibrary()
+    ).verifyAuthenticationResponse({
       response: toAuthenticationResponse(assertion),
       expectedChallenge: challenge,
       expectedOrigin: deps.relyingParty.origins,
