@@ -20,9 +20,10 @@ export default defineConfig({
           name: 'parallel',
           include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
           exclude: ALONE,
-          // Most files wait on a browser, a child process or a database, so two at a time
-          // keep two cores busy (Vitest's default is one fewer than the cores: one here).
-          maxWorkers: 2,
+          // Most files wait on a browser, a child process or a database: two at a time left
+          // the two cores idle for a fifth of a CI run, three keep them busy (Vitest's default
+          // is one fewer than the cores: one here).
+          maxWorkers: 3,
           sequence: { groupOrder: 0 },
         },
       },
