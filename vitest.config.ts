@@ -20,9 +20,9 @@ export default defineConfig({
           name: 'parallel',
           include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
           exclude: ALONE,
-          // Most files wait on a browser, a child process or a database: two at a time left
-          // the two cores idle for a fifth of a CI run, three keep them busy (Vitest's default
-          // is one fewer than the cores: one here).
+          // Most files wait on a browser, a child process or a database: with two at a time a
+          // CI run's test processes used about 1.2 of the 2 cores, three use more of them
+          // (Vitest's default is one fewer than the cores: one here).
           maxWorkers: 3,
           sequence: { groupOrder: 0 },
         },

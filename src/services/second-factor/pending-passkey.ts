@@ -28,9 +28,8 @@ export async function createPasskeyCreationOptions(
 ): Promise<{ options: PublicKeyCredentialCreationOptionsJSON; expiresAt: string }> {
   const credentials = await listWebAuthnCredentials(deps.db, account.id);
   if (credentials.length >= WEBAUTHN_MAX_CREDENTIALS) throw new AppError('passkey_limit_reached');
-  const options = await (
-    await webauthnLibrary()
-  ).generateRegistrationOptions({
+  const { generateRegistrationOptions } = await webauthnLibrary();
+  const options = await generateRegistrationOptions({
     rpName: deps.relyingParty.name,
     rpID: deps.relyingParty.id,
     userName: account.email,
@@ -75,10 +74,9 @@ export async function verifyPasskeyRegistration(
 ): Promise<VerifiedPasskey | null> {
   const challenge = readClientChallenge(attestation.response.clientDataJSON);
   if (challenge === null || !(await claimWebAuthnChallenge(db, scope, sha256Hex(challenge), deps.clock.now().toISOString()))) return null;
+  const { verifyRegistrationResponse } = await webauthnLibrary();
   try {
-    const result = await (
-      await webauthnLibrary()
-    ).verifyRegistrationResponse({
+    const result = await verifyRegistrationResponse({
       response: toRegistrationResponse(attestation),
       expectedChallenge: challenge,
       expectedOrigin: deps.relyingParty.origins,

@@ -48,9 +48,8 @@ export async function createWebAuthnRequestOptions(
 ): Promise<{ options: PublicKeyCredentialRequestOptionsJSON; expiresAt: string }> {
   const credentials = await listWebAuthnCredentials(deps.db, accountId);
   if (credentials.length === 0) throw new AppError('method_not_allowed');
-  const options = await (
-    await webauthnLibrary()
-  ).generateAuthenticationOptions({
+  const { generateAuthenticationOptions } = await webauthnLibrary();
+  const options = await generateAuthenticationOptions({
     rpID: deps.relyingParty.id,
     allowCredentials: credentials.map((c) => ({ id: c.credentialId, transports: c.transports })),
     challenge: new Uint8Array(deps.random.bytes(32)),
@@ -76,10 +75,9 @@ function toAuthenticationResponse(assertion: WebAuthnAssertion): AuthenticationR
 
 /** The verified assertion's new sign counter, or null when the signature, origin, RP id, type or flags are wrong. */
 async function verifyAssertion(deps: Deps, assertion: WebAuthnAssertion, credential: WebAuthnCredential, challenge: string): Promise<number | null> {
+  const { verifyAuthenticationResponse } = await webauthnLibrary();
   try {
-    const result = await (
-      await webauthnLibrary()
-    ).verifyAuthenticationResponse({
+    const result = await verifyAuthenticationResponse({
       response: toAuthenticationResponse(assertion),
       expectedChallenge: challenge,
       expectedOrigin: deps.relyingParty.origins,
