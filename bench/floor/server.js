@@ -32,7 +32,7 @@ const MAX_DEVICES = 50;
 // The SQL mpp-2fa's store runs for these requests (placeholders as `?`; `$n` for PostgreSQL).
 const SQL = {
   sessionView:
-    'select "sessions"."id", "sessions"."account_id", "sessions"."workspace_id", "sessions"."second_factor_verified", "sessions"."second_factor_methods", "sessions"."authenticated_at", "sessions"."last_seen_at", "sessions"."expires_at", "sessions"."created_at", "sessions"."ip", "sessions"."user_agent", "accounts"."email", "accounts"."name", "memberships"."role", "workspaces"."name" as "workspace_name", "super_apps"."id" as "super_app_id", "super_apps"."name" as "super_app_name" from "sessions" inner join "accounts" on "accounts"."id" = "sessions"."account_id" inner join "memberships" on "memberships"."workspace_id" = "sessions"."workspace_id" and "memberships"."account_id" = "sessions"."account_id" inner join "workspaces" on "workspaces"."id" = "sessions"."workspace_id" inner join "super_apps" on "super_apps"."id" = "workspaces"."super_app_id" where "sessions"."id" = ?',
+    'select "sessions"."id", "sessions"."account_id", "sessions"."workspace_id", "sessions"."second_factor_verified", "sessions"."second_factor_methods", "sessions"."authenticated_at", "sessions"."last_seen_at", "sessions"."expires_at", "sessions"."created_at", "sessions"."ip", "sessions"."user_agent", "accounts"."email", "accounts"."name", "accounts"."locale", "memberships"."role", "workspaces"."name" as "workspace_name", "super_apps"."id" as "super_app_id", "super_apps"."name" as "super_app_name" from "sessions" inner join "accounts" on "accounts"."id" = "sessions"."account_id" inner join "memberships" on "memberships"."workspace_id" = "sessions"."workspace_id" and "memberships"."account_id" = "sessions"."account_id" inner join "workspaces" on "workspaces"."id" = "sessions"."workspace_id" inner join "super_apps" on "super_apps"."id" = "workspaces"."super_app_id" where "sessions"."id" = ?',
   memberships:
     'select "workspaces"."id" as "workspaceId", "workspaces"."name" as "workspaceName", "memberships"."role", "super_apps"."id" as "superAppId", "super_apps"."name" as "superAppName" from "memberships" inner join "workspaces" on "workspaces"."id" = "memberships"."workspace_id" inner join "super_apps" on "super_apps"."id" = "workspaces"."super_app_id" where "memberships"."account_id" = ? order by "memberships"."created_at", "workspaces"."id"',
   administered:
@@ -154,7 +154,7 @@ app.get('/floor/session', async (request, reply) => {
   const memberships = await store.all('memberships', [row.account_id]);
   const administered = await store.all('administered', [row.account_id]);
   return {
-    account: { id: row.account_id, email: row.email, name: row.name },
+    account: { id: row.account_id, email: row.email, name: row.name, locale: row.locale },
     workspace: { id: row.workspace_id, name: row.workspace_name, role: row.role, superApp: { id: row.super_app_id, name: row.super_app_name } },
     workspaces: memberships.map((m) => ({ id: m.workspaceId, name: m.workspaceName, role: m.role, superApp: { id: m.superAppId, name: m.superAppName } })),
     secondFactorVerified: row.second_factor_verified === 1,

@@ -1,8 +1,9 @@
 import { generateToken, sha256Hex } from '../adapters/tokens.js';
 import { AppError } from '../domain/errors.js';
+import type { Locale } from '../domain/locale.js';
 import type { ChallengeMethod } from '../domain/policy.js';
 import { addSeconds } from '../domain/ports.js';
-import { type Account, findAccountById } from '../store/accounts.js';
+import type { Account } from '../store/accounts.js';
 import type { Db } from '../store/schema.js';
 import { deleteSession, findSessionView, insertSession, type Session, touchSession } from '../store/sessions.js';
 import { listAdministeredSuperApps, listMembershipsOfAccount, type MembershipView } from '../store/tenants.js';
@@ -16,6 +17,8 @@ export interface SessionContext {
   sessionId: string;
   session: Session;
   account: Account;
+  /** The language of the account's emails, from the same query as the session. */
+  accountLocale: Locale | null;
   workspace: MembershipView['workspace'];
 }
 
@@ -83,9 +86,8 @@ export async function endSession(deps: Deps, token: string | undefined): Promise
  * language of its emails.
  */
 export async function describeSession(deps: Deps, ctx: SessionContext) {
-  const record = await findAccountById(deps.db, ctx.account.id);
   return {
-    account: { ...ctx.account, locale: record?.locale ?? null },
+    account: { ...ctx.account, locale: ctx.accountLocale },
     workspace: ctx.workspace,
     workspaces: (await listMembershipsOfAccount(deps.db, ctx.account.id)).map((m) => m.workspace),
     secondFactorVerified: ctx.session.secondFactorVerified,

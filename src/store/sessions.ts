@@ -1,3 +1,4 @@
+import { isLocale, type Locale } from '../domain/locale.js';
 import type { ChallengeMethod } from '../domain/policy.js';
 import type { Account } from './accounts.js';
 import { parseMethods } from './challenges.js';
@@ -29,6 +30,8 @@ export interface Session {
 export interface SessionView {
   session: Session;
   account: Account;
+  /** The language of the account's emails (null until a sign-in or a choice sets it). */
+  accountLocale: Locale | null;
   workspace: MembershipView['workspace'];
 }
 
@@ -133,6 +136,7 @@ const sessionViewQuery = reusableQuery((db: Db, id: string) =>
       'sessions.user_agent',
       'accounts.email',
       'accounts.name',
+      'accounts.locale',
       'memberships.role',
       'workspaces.name as workspace_name',
       'super_apps.id as super_app_id',
@@ -145,10 +149,11 @@ const sessionViewQuery = reusableQuery((db: Db, id: string) =>
 export async function findSessionView(db: Db, id: string): Promise<SessionView | undefined> {
   const row = (await sessionViewQuery(db, id)).rows[0];
   if (!row) return undefined;
-  const { email, name, role, workspace_name: workspaceName, super_app_id: superAppId, super_app_name: superAppName, ...session } = row;
+  const { email, name, locale, role, workspace_name: workspaceName, super_app_id: superAppId, super_app_name: superAppName, ...session } = row;
   return {
     session: toSession(session),
     account: { id: session.account_id, email, name },
+    accountLocale: isLocale(locale) ? locale : null,
     workspace: { id: session.workspace_id, name: workspaceName, role, superApp: { id: superAppId, name: superAppName } },
   };
 }

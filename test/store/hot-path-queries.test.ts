@@ -1,4 +1,4 @@
-import { DefaultQueryCompiler, type RootOperationNode, type CompiledQuery, type QueryId } from 'kysely';
+import { DefaultQueryCompiler, DefaultQueryExecutor, type RootOperationNode, type CompiledQuery, type QueryId } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
 import { describeEachDialect } from '../support/database.js';
 import { type ApiResponse, createHarness, type Harness, PASSWORD, setCookieLines } from '../support/harness.js';
@@ -23,6 +23,23 @@ async function compiledDuring(run: () => Promise<void>): Promise<string[]> {
     proto.compileQuery = original;
   }
   return compiled;
+}
+
+/** The SQL of every statement run during `run` (built or reusable: all go through the executor's executeQuery). */
+async function executedDuring(run: () => Promise<void>): Promise<string[]> {
+  const base = Object.getPrototypeOf(DefaultQueryExecutor.prototype) as { executeQuery(query: CompiledQuery, queryId?: QueryId): Promise<unknown> };
+  const original = base.executeQuery;
+  const executed: string[] = [];
+  base.executeQuery = function (this: unknown, query: CompiledQuery, queryId?: QueryId) {
+    executed.push(query.sql);
+    return original.call(this, query, queryId);
+  };
+  try {
+    await run();
+  } finally {
+    base.executeQuery = original;
+  }
+  return executed;
 }
 
 function deviceCookieOf(response: ApiResponse): string {
@@ -67,5 +84,20 @@ describeEachDialect('hot paths build no query at run time (%s)', (dialect) => {
     await cycle();
 
     expect(await compiledDuring(cycle)).toEqual([]);
+  });
+
+  it('a session lookup runs three statements: the session with account, membership and language; the workspaces; the administered super apps', async () => {
+    h = await createHarness(dialect);
+    const { workspaceId } = await h.tenant('Acme');
+    await h.member(workspaceId, 'bob@example.com');
+    const cookie = await h.loginSession('bob@example.com');
+    const statements = await executedDuring(async () => {
+      const session = await h.api('GET', '/api/v1/session', { cookie });
+      expect(session.status).toBe(200);
+      expect(session.body.account.locale).toBeNull();
+    });
+    expect(statements).toHaveLength(3);
+    expect(statements[0]).toContain('"accounts"."locale"');
+    expect(statements.join('\n')).not.toMatch(/select \* from "accounts"/);
   });
 });
