@@ -1,34 +1,75 @@
 import { isIP, isIPv4 } from 'node:net';
 import { resolve } from 'node:path';
-import Type, { type Static } from 'typebox';
-import { Value } from 'typebox/value';
+import { Ajv, type JSONSchemaType, type ValidateFunction } from 'ajv';
 
 const LOG_LEVEL_NAMES = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-const ConfigSchema = Type.Object({
-  PORT: Type.Integer({ minimum: 0, maximum: 65535 }),
-  HOST: Type.String({ minLength: 1 }),
-  DATA_DIR: Type.String({ minLength: 1 }),
-  DATABASE_URL: Type.Optional(Type.String({ minLength: 1 })),
-  DATABASE_POOL_MAX: Type.Integer({ minimum: 1, maximum: 1000 }),
-  SECRET_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$' })),
-  SECRET_KEY_PREVIOUS: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$' })),
-  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^/]+$' })),
-  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
-  MAIL_FROM: Type.String({ minLength: 3 }),
-  MAIL_SEND_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 600 }),
-  LOG_LEVEL: Type.Union(LOG_LEVEL_NAMES.map((l) => Type.Literal(l))),
-  SESSION_IDLE_MINUTES: Type.Integer({ minimum: 1 }),
-  SESSION_ABSOLUTE_HOURS: Type.Integer({ minimum: 1 }),
-  TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 })),
-  AUDIT_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 36500 }),
-  /** Long enough that it cannot be guessed: 32 or more characters of a token alphabet. */
-  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 32, maxLength: 256, pattern: '^[A-Za-z0-9._~+/=-]+$' })),
-  METRICS_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
-  WEBHOOK_ALLOW_PRIVATE: Type.Union([Type.Literal('true'), Type.Literal('false')]),
-});
+/** The environment variables as read (integers already numbers); optional ones may be absent. */
+interface RawConfig {
+  PORT: number;
+  HOST: string;
+  DATA_DIR: string;
+  DATABASE_URL?: string;
+  DATABASE_POOL_MAX: number;
+  SECRET_KEY?: string;
+  SECRET_KEY_PREVIOUS?: string;
+  PUBLIC_URL?: string;
+  SMTP_URL?: string;
+  MAIL_FROM: string;
+  MAIL_SEND_TIMEOUT_SECONDS: number;
+  LOG_LEVEL: string;
+  SESSION_IDLE_MINUTES: number;
+  SESSION_ABSOLUTE_HOURS: number;
+  TRUST_PROXY?: string;
+  AUDIT_RETENTION_DAYS: number;
+  METRICS_TOKEN?: string;
+  METRICS_PORT?: number;
+  WEBHOOK_ALLOW_PRIVATE: string;
+}
 
-type RawConfig = Static<typeof ConfigSchema>;
+const optionalString = (rules: { minLength?: number; maxLength?: number; pattern?: string }) => ({ type: 'string', nullable: true, ...rules }) as const;
+
+// JSON Schema checked by Ajv (already the HTTP layer's validator); loading it costs a CLI command far less than a schema builder would.
+const ConfigSchema: JSONSchemaType<RawConfig> = {
+  type: 'object',
+  properties: {
+    PORT: { type: 'integer', minimum: 0, maximum: 65535 },
+    HOST: { type: 'string', minLength: 1 },
+    DATA_DIR: { type: 'string', minLength: 1 },
+    DATABASE_URL: optionalString({ minLength: 1 }),
+    DATABASE_POOL_MAX: { type: 'integer', minimum: 1, maximum: 1000 },
+    SECRET_KEY: optionalString({ pattern: '^[A-Za-z0-9+/]{43}=$' }),
+    SECRET_KEY_PREVIOUS: optionalString({ pattern: '^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$' }),
+    PUBLIC_URL: optionalString({ pattern: '^https?://[^/]+$' }),
+    SMTP_URL: optionalString({ pattern: '^smtps?://' }),
+    MAIL_FROM: { type: 'string', minLength: 3 },
+    MAIL_SEND_TIMEOUT_SECONDS: { type: 'integer', minimum: 1, maximum: 600 },
+    LOG_LEVEL: { type: 'string', enum: LOG_LEVEL_NAMES },
+    SESSION_IDLE_MINUTES: { type: 'integer', minimum: 1 },
+    SESSION_ABSOLUTE_HOURS: { type: 'integer', minimum: 1 },
+    TRUST_PROXY: optionalString({ minLength: 1 }),
+    AUDIT_RETENTION_DAYS: { type: 'integer', minimum: 1, maximum: 36500 },
+    /** Long enough that it cannot be guessed: 32 or more characters of a token alphabet. */
+    METRICS_TOKEN: optionalString({ minLength: 32, maxLength: 256, pattern: '^[A-Za-z0-9._~+/=-]+$' }),
+    METRICS_PORT: { type: 'integer', nullable: true, minimum: 1, maximum: 65535 },
+    WEBHOOK_ALLOW_PRIVATE: { type: 'string', enum: ['true', 'false'] },
+  },
+  required: [
+    'PORT',
+    'HOST',
+    'DATA_DIR',
+    'DATABASE_POOL_MAX',
+    'MAIL_FROM',
+    'MAIL_SEND_TIMEOUT_SECONDS',
+    'LOG_LEVEL',
+    'SESSION_IDLE_MINUTES',
+    'SESSION_ABSOLUTE_HOURS',
+    'AUDIT_RETENTION_DAYS',
+    'WEBHOOK_ALLOW_PRIVATE',
+  ],
+};
+
+let validate: ValidateFunction<RawConfig> | undefined;
 
 /** Validated, frozen configuration; the only reader of the environment is `loadConfig`. */
 export interface Config {
@@ -96,13 +137,16 @@ const INTEGER_KEYS = new Set([
   'MAIL_SEND_TIMEOUT_SECONDS',
 ]);
 
-/** One readable line per bad variable (a union's many errors become "must be one of …"); values are not echoed. */
+/** One readable line per bad variable (an enum lists its values); values are not echoed. */
 function describeProblems(raw: Record<string, unknown>): string[] {
+  validate ??= new Ajv({ allErrors: true }).compile(ConfigSchema);
+  if (validate(raw)) return [];
   const byKey = new Map<string, string>();
-  for (const error of Value.Errors(ConfigSchema, raw)) {
-    const key = error.instancePath.replace(/^\//, '') || 'config';
+  for (const error of validate.errors ?? []) {
+    const key = error.instancePath.replace(/^\//, '') || String(error.params.missingProperty ?? 'config');
     if (byKey.has(key)) continue;
-    byKey.set(key, key === 'LOG_LEVEL' ? `must be one of ${LOG_LEVEL_NAMES.join(', ')}` : error.message);
+    const allowed = error.keyword === 'enum' ? (error.params.allowedValues as string[]) : undefined;
+    byKey.set(key, allowed ? `must be one of ${allowed.join(', ')}` : (error.message ?? 'is not valid'));
   }
   return [...byKey].map(([key, message]) => `${key}: ${message}`);
 }
@@ -160,7 +204,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const proxyProblem = typeof raw.TRUST_PROXY === 'string' ? trustProxyProblem(raw.TRUST_PROXY) : undefined;
   if (proxyProblem && !problems.some((p) => p.startsWith('TRUST_PROXY:'))) problems.push(`TRUST_PROXY: ${proxyProblem}`);
   if (problems.length > 0) throw new ConfigError(problems);
-  const c = raw as RawConfig;
+  const c = raw as unknown as RawConfig;
   const dataDir = resolve(c.DATA_DIR);
   return Object.freeze({
     port: c.PORT,
