@@ -50,6 +50,11 @@ export function readCpuSeconds(pid) {
   }
 }
 
+/** CPU seconds so far of the process's main thread (the event loop: JavaScript, parsing, SQLite), or null off Linux. */
+export function readMainThreadCpuSeconds(pid) {
+  return readCpuSeconds(`${pid}/task/${pid}`)?.total ?? null;
+}
+
 function resetHwm(pid) {
   try {
     writeFileSync(`/proc/${pid}/clear_refs`, '5');
@@ -108,11 +113,13 @@ class ServerProcess {
     this.hwmReset = resetHwm(this.pid);
     await this.ask('monitor:reset');
     this.cpuAtStart = readCpuSeconds(this.pid);
+    this.mainAtStart = readMainThreadCpuSeconds(this.pid);
   }
 
-  /** Ends the window: { cpuSeconds, rssPeakMB, eventLoop: { p50Ms, p99Ms, maxMs } | null }. */
+  /** Ends the window: { cpuSeconds, mainThreadCpuSeconds, rssPeakMB, eventLoop: { p50Ms, p99Ms, maxMs } | null }. */
   async endWindow() {
     const cpuAtEnd = readCpuSeconds(this.pid);
+    const mainAtEnd = readMainThreadCpuSeconds(this.pid);
     const report = await this.ask('monitor:report');
     const hwm = this.hwmReset ? readHwmBytes(this.pid) : null;
     const peak = Math.max(hwm ?? 0, report?.rssPeakBytes ?? 0) || null;
@@ -120,6 +127,7 @@ class ServerProcess {
     return {
       heap: report?.heap ?? null,
       cpuSeconds: cpuAtEnd === null || this.cpuAtStart === null ? null : round(cpuAtEnd.total - this.cpuAtStart.total),
+      mainThreadCpuSeconds: mainAtEnd === null || this.mainAtStart === null ? null : round(mainAtEnd - this.mainAtStart),
       cpuSystemSeconds: cpuAtEnd === null || this.cpuAtStart === null ? null : round(cpuAtEnd.system - this.cpuAtStart.system),
       rssPeakMB: peak === null ? null : Math.round((peak / 1048576) * 10) / 10,
       eventLoop: report?.eventLoop

@@ -110,8 +110,21 @@ export function tableRows(r) {
       '≤ 1.3, non-200 ≈ 0',
     ),
   );
-  rows.push(blank('argon2id bare verify (bench process)', '1.00 × argon2id', [], '', { cpu: fmt(r.argon2.cpuMsPerHash, 3) }));
-  rows.push(row('login POST /api/v1/auth/login', s.login, `${fmt(s.login.cpuRatioToHash, 2)} × argon2id CPU`, ['login_cpu_vs_argon2'], '≤ 1.15'));
+  rows.push(blank('argon2id bare verify, one alone (bench process)', '', [], '', { cpu: fmt(r.argon2.cpuMsPerHash, 3) }));
+  rows.push(
+    blank(`argon2id bare verify, ${r.argon2.cores} at a time like the hasher (bench process)`, '1.00 × argon2id', [], '', {
+      cpu: fmt(r.argon2.cpuMsPerHashConcurrent, 3),
+    }),
+  );
+  rows.push(
+    row(
+      'login POST /api/v1/auth/login',
+      s.login,
+      `${fmt(s.login.cpuRatioToHash, 2)} × argon2id CPU (${fmt(s.login.cpuRatioToSingleHash, 2)} × one alone)`,
+      ['login_cpu_vs_argon2'],
+      '≤ 1.15',
+    ),
+  );
   rows.push(row('  GET /healthz probe during logins', s.login.healthz, '', ['healthz_p99_during_logins'], 'p99 < 25 ms'));
   const same = r.sqliteSameRun;
   if (same) {
@@ -212,7 +225,7 @@ export function notes(r) {
     );
   }
   lines.push(
-    `login: ${fmt(s.login.rps)} logins/s = ${fmt(s.login.ratioToCeiling, 2)} × the argon2id ceiling (${r.argon2.cores} cores / fastest hash ${fmt(r.argon2.singleHashMs, 1)} ms = ${fmt(r.argon2.ceilingPerSecond)}/s, idle cores assumed); the hash is ${fmt(100 * (s.login.hashShareOfCpu ?? NaN), 0)} % of a login's CPU`,
+    `login: ${fmt(s.login.rps)} logins/s = ${fmt(s.login.ratioToCeiling, 2)} × the argon2id ceiling (${r.argon2.cores} cores / fastest hash ${fmt(r.argon2.singleHashMs, 1)} ms = ${fmt(r.argon2.ceilingPerSecond)}/s, idle cores assumed); the hash is ${fmt(100 * (s.login.hashShareOfCpu ?? NaN), 0)} % of a login's CPU; the server's main thread (event loop) used ${fmt(s.login.serverMainThreadCpuMsPerRequest, 2)} ms of it per login, its other threads (argon2id in the thread pool, V8's helpers) ${fmt(s.login.serverCpuMsPerRequest == null || s.login.serverMainThreadCpuMsPerRequest == null ? null : s.login.serverCpuMsPerRequest - s.login.serverMainThreadCpuMsPerRequest, 2)} ms`,
   );
   const rp = r.replay;
   if (rp?.ours)
