@@ -2,8 +2,8 @@
 // routes, written directly on the driver (better-sqlite3 prepared statements or pg named
 // prepared statements), served by Fastify with @fastify/cookie like the app, with the same
 // crypto (AES-GCM secret box, TOTP, SHA-256 token hashes, HMAC device cookie), the same
-// response headers, and the same statements in the same order, the verify's writes in one
-// transaction. No validation
+// response headers, and the same statements in the same order (all but the verify's lookup of
+// the webhooks subscribed to its audit event), the verify's writes in one transaction. No validation
 // schemas, no logging, no error handling beyond what the bench's requests need: what is
 // left is the cost of this design's statements, crypto and HTTP. Forked by bench/run.js
 // with an IPC channel on the bench's own database (the scenarios run one at a time).
