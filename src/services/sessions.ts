@@ -1,25 +1,18 @@
 import { generateToken, sha256Hex } from '../adapters/tokens.js';
 import { AppError } from '../domain/errors.js';
-import type { Locale } from '../domain/locale.js';
 import type { ChallengeMethod } from '../domain/policy.js';
 import { addSeconds } from '../domain/ports.js';
-import type { Account } from '../store/accounts.js';
 import type { Db } from '../store/schema.js';
-import { deleteSession, findSessionView, insertSession, type Session, touchSession } from '../store/sessions.js';
-import { listAdministeredSuperApps, listMembershipsOfAccount, type MembershipView } from '../store/tenants.js';
+import { deleteSession, findSessionView, insertSession, type SessionView, touchSession } from '../store/sessions.js';
+import { listAdministeredSuperApps, listMembershipsOfAccount } from '../store/tenants.js';
 import type { Deps, RequestContext } from './deps.js';
 
 /** Activity is written back at most this often, to keep reads cheap. */
 const TOUCH_INTERVAL_SECONDS = 60;
 
-/** A live session with its account and current workspace. */
-export interface SessionContext {
+/** A live session with its account (and its email language) and current workspace, from one query. */
+export interface SessionContext extends SessionView {
   sessionId: string;
-  session: Session;
-  account: Account;
-  /** The language of the account's emails, from the same query as the session. */
-  accountLocale: Locale | null;
-  workspace: MembershipView['workspace'];
 }
 
 /** What a new session carries: whose, where, which second factors it passed. */

@@ -43,8 +43,13 @@ function toAccountRecord(row: AccountRow): AccountRecord {
     secondFactorLockedUntil: row.second_factor_locked_until,
     emailCodeSentAt: row.email_code_sent_at,
     createdAt: row.created_at,
-    locale: isLocale(row.locale) ? row.locale : null,
+    locale: storedLocale(row.locale),
   };
+}
+
+/** The `accounts.locale` column as a language: null when unset (or a value this version does not write). */
+export function storedLocale(value: string | null): Locale | null {
+  return isLocale(value) ? value : null;
 }
 
 export async function insertAccount(db: Db, row: { id: string; email: string; name: string; passwordHash: string; now: string }): Promise<void> {

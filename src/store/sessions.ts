@@ -1,6 +1,6 @@
-import { isLocale, type Locale } from '../domain/locale.js';
+import type { Locale } from '../domain/locale.js';
 import type { ChallengeMethod } from '../domain/policy.js';
-import type { Account } from './accounts.js';
+import { type Account, storedLocale } from './accounts.js';
 import { parseMethods } from './challenges.js';
 import { reusableQuery } from './reusable-query.js';
 import type { Db, SessionRow } from './schema.js';
@@ -153,7 +153,7 @@ export async function findSessionView(db: Db, id: string): Promise<SessionView |
   return {
     session: toSession(session),
     account: { id: session.account_id, email, name },
-    accountLocale: isLocale(locale) ? locale : null,
+    accountLocale: storedLocale(locale),
     workspace: { id: session.workspace_id, name: workspaceName, role, superApp: { id: superAppId, name: superAppName } },
   };
 }
