@@ -1,7 +1,17 @@
-import { DefaultQueryCompiler, DefaultQueryExecutor, type RootOperationNode, type CompiledQuery, type QueryId } from 'kysely';
-import { afterEach, expect, it } from 'vitest';
+import { DefaultQueryCompiler, DefaultQueryExecutor, type CompiledQuery } from 'kysely';
+import { afterEach, expect, it, type MockInstance, vi } from 'vitest';
 import { describeEachDialect } from '../support/database.js';
 import { type ApiResponse, createHarness, type Harness, PASSWORD, setCookieLines } from '../support/harness.js';
+
+/** Runs `run` with `spy` on (the spied method still runs) and gives back its calls and results; the spy is removed after. */
+async function callsDuring<T extends (...args: never[]) => unknown>(spy: MockInstance<T>, run: () => Promise<void>) {
+  try {
+    await run();
+    return { calls: [...spy.mock.calls], results: spy.mock.results.map((r) => r.value as ReturnType<T>) };
+  } finally {
+    spy.mockRestore();
+  }
+}
 
 /**
  * The hot paths (session lookup, password login, second-factor verify) run only statements
@@ -9,37 +19,15 @@ import { type ApiResponse, createHarness, type Harness, PASSWORD, setCookieLines
  * query, built or raw, is compiled by DefaultQueryCompiler.compileQuery on both dialects.
  */
 async function compiledDuring(run: () => Promise<void>): Promise<string[]> {
-  const proto = DefaultQueryCompiler.prototype;
-  const original = proto.compileQuery;
-  const compiled: string[] = [];
-  proto.compileQuery = function (this: DefaultQueryCompiler, node: RootOperationNode, queryId: QueryId): CompiledQuery {
-    const result = original.call(this, node, queryId);
-    compiled.push(result.sql);
-    return result;
-  };
-  try {
-    await run();
-  } finally {
-    proto.compileQuery = original;
-  }
-  return compiled;
+  const { results } = await callsDuring(vi.spyOn(DefaultQueryCompiler.prototype, 'compileQuery'), run);
+  return results.map((compiled) => compiled.sql);
 }
 
 /** The SQL of every statement run during `run` (built or reusable: all go through the executor's executeQuery). */
 async function executedDuring(run: () => Promise<void>): Promise<string[]> {
-  const base = Object.getPrototypeOf(DefaultQueryExecutor.prototype) as { executeQuery(query: CompiledQuery, queryId?: QueryId): Promise<unknown> };
-  const original = base.executeQuery;
-  const executed: string[] = [];
-  base.executeQuery = function (this: unknown, query: CompiledQuery, queryId?: QueryId) {
-    executed.push(query.sql);
-    return original.call(this, query, queryId);
-  };
-  try {
-    await run();
-  } finally {
-    base.executeQuery = original;
-  }
-  return executed;
+  const base = Object.getPrototypeOf(DefaultQueryExecutor.prototype) as { executeQuery(query: CompiledQuery): Promise<unknown> };
+  const { calls } = await callsDuring(vi.spyOn(base, 'executeQuery'), run);
+  return calls.map(([query]) => query.sql);
 }
 
 function deviceCookieOf(response: ApiResponse): string {
