@@ -274,7 +274,8 @@ async function windowed(server, fn) {
     serverCpuSeconds: w.cpuSeconds,
     serverCpuSystemSeconds: w.cpuSystemSeconds,
     // The event loop's share; the rest is the thread pool (argon2id, async crypto) and V8's helper threads.
-    serverMainThreadCpuMsPerRequest: perRequest(w.mainThreadCpuSeconds ?? null),
+    serverMainThreadCpuMsPerRequest: perRequest(w.mainThreadCpuSeconds),
+    serverOtherThreadsCpuMsPerRequest: perRequest(w.cpuSeconds === null || w.mainThreadCpuSeconds === null ? null : w.cpuSeconds - w.mainThreadCpuSeconds),
     dbCpuSeconds: dbCpuSeconds === null ? null : round(dbCpuSeconds, 2),
     serverCpuMsPerRequest,
     dbCpuMsPerRequest,

@@ -225,7 +225,7 @@ export function notes(r) {
     );
   }
   lines.push(
-    `login: ${fmt(s.login.rps)} logins/s = ${fmt(s.login.ratioToCeiling, 2)} × the argon2id ceiling (${r.argon2.cores} cores / fastest hash ${fmt(r.argon2.singleHashMs, 1)} ms = ${fmt(r.argon2.ceilingPerSecond)}/s, idle cores assumed); the hash is ${fmt(100 * (s.login.hashShareOfCpu ?? NaN), 0)} % of a login's CPU; the server's main thread (event loop) used ${fmt(s.login.serverMainThreadCpuMsPerRequest, 2)} ms of it per login, its other threads (argon2id in the thread pool, V8's helpers) ${fmt(s.login.serverCpuMsPerRequest == null || s.login.serverMainThreadCpuMsPerRequest == null ? null : s.login.serverCpuMsPerRequest - s.login.serverMainThreadCpuMsPerRequest, 2)} ms`,
+    `login: ${fmt(s.login.rps)} logins/s = ${fmt(s.login.ratioToCeiling, 2)} × the argon2id ceiling (${r.argon2.cores} cores / fastest hash ${fmt(r.argon2.singleHashMs, 1)} ms = ${fmt(r.argon2.ceilingPerSecond)}/s, idle cores assumed); the hash is ${fmt(100 * (s.login.hashShareOfCpu ?? NaN), 0)} % of a login's CPU; the server's main thread (event loop) used ${fmt(s.login.serverMainThreadCpuMsPerRequest, 2)} ms of it per login, its other threads (argon2id in the thread pool, V8's helpers) ${fmt(s.login.serverOtherThreadsCpuMsPerRequest, 2)} ms`,
   );
   const rp = r.replay;
   if (rp?.ours)
