@@ -10,6 +10,7 @@ import type { Deps } from '../services/deps.js';
 import { requireSession } from '../services/sessions.js';
 import { createOriginCheck } from './origin-check.js';
 import { securityHeaders } from './security-headers.js';
+import { compilersFactory } from './schema-compilers.js';
 import { handleError, sendProblem } from './problems.js';
 import { registerAccountRoutes } from './routes/account.js';
 import { registerAuthRoutes } from './routes/auth.js';
@@ -103,6 +104,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ht
     disableRequestLogging: true,
     bodyLimit: BODY_LIMIT_BYTES,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    schemaController: { compilersFactory },
     return503OnClosing: true,
     trustProxy: typeof options.trustProxy === 'number' ? hopsOf(options.trustProxy) : (options.trustProxy ?? false),
     // Ids fit the schemas' 200 characters; longer or badly encoded URLs answer a problem, not Fastify's echo of the URL.
