@@ -13,6 +13,10 @@ type BuildSerializer = NonNullable<CompilersFactory['buildSerializer']>;
  * routes); an app built again in the same process (the tests build one for each test)
  * now takes the functions already compiled from the same schema text under the same
  * options. Compiled functions hold no state, so sharing them changes no answer.
+ *
+ * Options are compared by their JSON text, which leaves out functions (Ajv plugins): this
+ * app passes none. With a factory of its own, Fastify no longer lower-cases the property
+ * names of a route's `headers` schema: write them in lower case (no route has one today).
  */
 export const compilersFactory: CompilersFactory = {
   buildValidator: memoize(AjvCompiler() as BuildValidator),
