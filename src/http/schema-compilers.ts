@@ -3,8 +3,8 @@ import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import type { FastifyServerOptions } from 'fastify';
 
 type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
-type BuildValidator = NonNullable<CompilersFactory['buildValidator']>;
-type BuildSerializer = NonNullable<CompilersFactory['buildSerializer']>;
+/** The shape both of Fastify's factories share: options of an app, then a compile function for its routes. */
+type Factory = (externalSchemas: unknown, options: unknown) => (route: { schema: unknown }) => unknown;
 
 /**
  * Fastify's own compilers (Ajv for requests, fast-json-stringify for answers), with every
@@ -19,17 +19,17 @@ type BuildSerializer = NonNullable<CompilersFactory['buildSerializer']>;
  * names of a route's `headers` schema: write them in lower case (no route has one today).
  */
 export const compilersFactory: CompilersFactory = {
-  buildValidator: memoize(AjvCompiler() as BuildValidator),
-  buildSerializer: memoize(SerializerSelector() as BuildSerializer),
+  buildValidator: memoize(AjvCompiler() as Factory) as CompilersFactory['buildValidator'],
+  buildSerializer: memoize(SerializerSelector() as Factory) as CompilersFactory['buildSerializer'],
 };
 
 /** The factory's compile function, remembered by the text of its options and of each schema. */
-function memoize<Build extends BuildValidator | BuildSerializer>(build: Build): Build {
+function memoize(build: Factory): Factory {
   const compiled = new Map<string, unknown>();
-  return ((externalSchemas: unknown, options: unknown) => {
-    const compile = (build as (schemas: unknown, options: unknown) => (route: { schema: unknown }) => unknown)(externalSchemas, options);
+  return (externalSchemas, options) => {
+    const compile = build(externalSchemas, options);
     const scope = JSON.stringify([externalSchemas, options]);
-    return (route: { schema: unknown }) => {
+    return (route) => {
       const key = `${scope}\n${JSON.stringify(route.schema)}`;
       let fn = compiled.get(key);
       if (fn === undefined) {
@@ -38,5 +38,5 @@ function memoize<Build extends BuildValidator | BuildSerializer>(build: Build): 
       }
       return fn;
     };
-  }) as Build;
+  };
 }
